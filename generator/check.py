@@ -1,0 +1,55 @@
+"""Load, schema-check, model and lint one topology file: the core of `validate`.
+
+The core collects diagnostics and never prints. ``docs``, ``plan`` and the
+Pulumi program all go through ``load_topology`` so that an invalid file stops
+each of them with the same messages as ``topogen validate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from . import model, rules, schema
+from .diagnostics import Diagnostic, has_errors, sort_diagnostics
+from .errors import InputError
+from .loader import Document, load_file
+
+
+@dataclass(frozen=True)
+class Result:
+    file: str
+    diagnostics: list = field(default_factory=list)
+    topology: Optional[model.Topology] = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def check_document(doc: Document, clouds=None) -> Result:
+    locator = doc.locator()
+    findings = schema.check(doc.data)
+    if findings:
+        return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in findings))
+    topo = model.build(doc)
+    wanted = tuple(c for c in topo.targets if clouds is None or c in clouds)
+    found = rules.run(rules.Context(topo, doc.data, wanted))
+    return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo)
+
+
+def check_file(path, clouds=None) -> Result:
+    try:
+        doc = load_file(path)
+    except InputError as exc:
+        return Result(str(path), sort_diagnostics(exc.diagnostics))
+    return check_document(doc, clouds)
+
+
+def load_topology(path, clouds=None) -> tuple[model.Topology, list[Diagnostic]]:
+    """The Topology of a valid file, with its warnings; raises InputError otherwise."""
+    result = check_file(path, clouds)
+    if not result.ok:
+        errors = [d for d in result.diagnostics if d.level == "error"]
+        raise InputError(f"{path}: {len(errors)} error(s)", tuple(result.diagnostics))
+    return result.topology, result.diagnostics

@@ -1,0 +1,73 @@
+"""The `topogen` command line: argument parsing here, the work in one module per subcommand.
+
+Every subcommand is ``run(args) -> int``. Exceptions map to exit codes in one
+place (``main``): 1 the input is wrong, 2 usage, 3 a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from ..errors import EXIT_BUG, EXIT_USAGE, TopogenError
+from . import docs, schema, validate
+
+SUBCOMMANDS = (validate, docs, schema)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse prints usage and exits 2: keep that, but through main()
+        self.print_usage(sys.stderr)
+        raise _UsageExit(f"{self.prog}: error: {message}")
+
+
+class _UsageExit(Exception):
+    pass
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="topogen", description="Validate, document and deploy a topology.yaml of queues and topics.")
+    from .. import __version__
+
+    p.add_argument("--version", action="version", version=f"topogen {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for mod in SUBCOMMANDS:
+        mod.add_parser(sub)
+    return p
+
+
+def main(argv=None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        return args.run(args)
+    except _UsageExit as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except TopogenError as exc:
+        from ..reporters import text
+
+        diags = getattr(exc, "diagnostics", ())
+        if diags:
+            from ..check import Result
+
+            sys.stderr.write(text([Result(diags[0].file, list(diags))]))
+        else:
+            print(f"topogen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("topogen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # a bug: say so, briefly, and how to see more
+        print(f"topogen: internal error ({type(exc).__name__}: {exc}). This is a bug in topogen; please report it "
+              "with the input that caused it.", file=sys.stderr)
+        if os.environ.get("TOPOGEN_DEBUG"):
+            traceback.print_exc()
+        else:
+            print("Set TOPOGEN_DEBUG=1 to see the traceback.", file=sys.stderr)
+        return EXIT_BUG

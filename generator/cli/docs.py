@@ -1,0 +1,68 @@
+"""`topogen docs [FILE] [-o docs/architecture.md] [--check]`: Markdown + Mermaid architecture docs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ..check import load_topology
+from ..errors import EXIT_INVALID, EXIT_OK
+from ..reporters import text
+
+
+def add_parser(sub):
+    p = sub.add_parser("docs", help="render the architecture docs (Markdown + Mermaid)",
+                       description="Render deterministic architecture docs of a topology.")
+    p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
+                   help="topology file (default: topology.yaml)")
+    p.add_argument("-o", "--output", default="docs/architecture.md",
+                   help="where to write the docs; '-' for standard output (default: docs/architecture.md)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 when the file on disk differs from what would be written")
+    p.set_defaults(run=run)
+    return p
+
+
+def render_for(file: str, output: str) -> str:
+    """The docs of ``file`` as they would be written to ``output``."""
+    from ..docs import render
+
+    topo, warnings = load_topology(file)
+    if warnings:
+        from ..check import Result
+
+        sys.stderr.write(text([Result(file, warnings)], summary=False))
+    src = Path(file)
+    if output == "-":
+        return render(topo, src.as_posix())
+    out_dir = Path(output).resolve().parent
+    rel = lambda p: Path(os.path.relpath(p.resolve(), out_dir)).as_posix()  # noqa: E731
+    links = {m.name: rel(src.parent / m.schema_file) for m in topo.messages.values() if m.schema_file}
+    return render(topo, rel(src), links)
+
+
+def run(args) -> int:
+    content = render_for(args.file, args.output)
+    if args.output == "-":
+        if args.check:
+            print("topogen docs: --check needs a file to compare (-o PATH)", file=sys.stderr)
+            return 2
+        sys.stdout.write(content)
+        return EXIT_OK
+    out = Path(args.output)
+    current = out.read_text("utf-8") if out.is_file() else None
+    if args.check:
+        if current == content:
+            print(f"{out} is up to date")
+            return EXIT_OK
+        why = "does not exist" if current is None else "is stale"
+        print(f"{out} {why}: run 'topogen docs {args.file} -o {out}' and commit the result", file=sys.stderr)
+        return EXIT_INVALID
+    if current == content:
+        print(f"{out} is up to date")
+        return EXIT_OK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(content, "utf-8")
+    print(f"wrote {out}")
+    return EXIT_OK

@@ -1,0 +1,35 @@
+"""`topogen validate [FILE...]`: schema and semantic rules, with file:line:col diagnostics."""
+
+from __future__ import annotations
+
+import sys
+
+from ..check import check_file
+from ..errors import EXIT_INVALID, EXIT_OK
+from ..model import CLOUDS
+from ..reporters import REPORTERS
+
+
+def add_parser(sub):
+    p = sub.add_parser("validate", help="check topology files against the schema and the rules",
+                       description="Check topology files. Exit 0 when valid (warnings allowed), 1 when not, 2 on "
+                                   "usage errors.")
+    p.add_argument("files", nargs="*", metavar="FILE", default=["topology.yaml"],
+                   help="topology files (default: topology.yaml)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--cloud", action="append", choices=CLOUDS,
+                   help="check only this cloud's limits (repeatable; default: the file's targets)")
+    p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary line")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args) -> int:
+    clouds = tuple(args.cloud) if args.cloud else None
+    results = [check_file(f, clouds) for f in args.files]
+    sys.stdout.write(REPORTERS[args.format](results, summary=not args.quiet))
+    failed = any(not r.ok for r in results)
+    if args.strict:
+        failed = failed or any(r.diagnostics for r in results)
+    return EXIT_INVALID if failed else EXIT_OK

@@ -1,0 +1,74 @@
+"""Per-cloud knowledge: names, limits and quirks, one module per cloud.
+
+``<cloud>_spec`` modules are pure Python (the validator and the docs use them);
+the Pulumi programs in ``aws.py``, ``azure.py`` and ``gcp.py`` import the SDKs
+and are loaded only by ``plan`` and ``pulumi up``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+
+@dataclass(frozen=True)
+class Range:
+    """A setting the cloud refuses outside [low, high] (an error)."""
+
+    field: str
+    low: Optional[int]
+    high: Optional[int]
+    what: str
+    unit: str = "duration"  # duration | size | count
+
+
+@dataclass(frozen=True)
+class Adjust:
+    """A setting the deployment changes, with a warning: clamped or ignored."""
+
+    field: str
+    applies: Callable[[int], bool]
+    message: str  # formatted with value=..., text=...
+    hint: str
+
+
+@dataclass(frozen=True)
+class DerivedName:
+    cloud: str
+    kind: str  # "SQS queue", "Pub/Sub subscription", ...
+    namespace: str  # names must be unique within one namespace
+    name: str
+    path: tuple  # the YAML node the name derives from
+    min_len: int
+    max_len: int
+    pattern: str  # a regular expression the whole name must match
+    rule: str  # the pattern in words, for messages
+
+
+def spec(cloud: str):
+    """The spec module of ``cloud`` ("aws", "azure" or "gcp")."""
+    from . import aws_spec, azure_spec, gcp_spec
+
+    return {"aws": aws_spec, "azure": azure_spec, "gcp": gcp_spec}[cloud]
+
+
+def stores(topo):
+    """Every store of messages: (label, settings, path) for queues and topic subscriptions."""
+    out = [(f"queue '{q.name}'", q.settings, q.path) for q in topo.queues.values()]
+    for c in topo.all_consumers():
+        if c.kind == "topic":
+            out.append((f"subscription of '{c.service}' to topic '{c.channel}'", c.settings, c.path))
+    return out
+
+
+def setting(settings, field: str):
+    """The value of ``field`` in effective settings, or None when it does not apply."""
+    if field == "max_receive_count":
+        return settings.dead_letter.max_receive_count
+    if field == "dead_letter_retention":
+        return settings.dead_letter.retention if settings.dead_letter.enabled else None
+    return getattr(settings, field)
+
+
+def origin(settings, field: str) -> tuple:
+    return settings.origins.get(field) or settings.origins["retention"]

@@ -1,0 +1,96 @@
+"""AWS: SQS, SNS and IAM names and limits (no Pulumi here)."""
+
+from __future__ import annotations
+
+from . import DerivedName, Range
+
+CLOUD = "aws"
+TITLE = "AWS"
+
+_SQS = r"^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$"
+_SQS_RULE = "letters, digits, '-' and '_', at most 80 characters including '.fifo'"
+
+
+def ranges(topo):
+    return [
+        Range("visibility_timeout", 0, 12 * 3600, "SQS visibility timeout"),
+        Range("retention", 60, 14 * 86400, "SQS message retention"),
+        Range("delay", 0, 15 * 60, "SQS delivery delay"),
+        Range("max_message_size", 1024, 1024 * 1024, "SQS maximum message size", "size"),
+        Range("max_receive_count", 1, 1000, "SQS maxReceiveCount", "count"),
+        Range("dead_letter_retention", 60, 14 * 86400, "SQS dead-letter queue retention"),
+    ]
+
+
+def adjustments(topo):
+    return []
+
+
+def fifo(name: str, is_fifo: bool) -> str:
+    return name + ".fifo" if is_fifo else name
+
+
+def queue_name(topo, queue) -> str:
+    return fifo(f"{topo.name}-{queue.name}", queue.fifo)
+
+
+def dlq_name(base: str) -> str:
+    """``x`` -> ``x-dlq``, ``x.fifo`` -> ``x-dlq.fifo`` (a DLQ has its source's FIFO-ness)."""
+    if base.endswith(".fifo"):
+        return base[: -len(".fifo")] + "-dlq.fifo"
+    return base + "-dlq"
+
+
+def topic_name(topo, topic) -> str:
+    return fifo(f"{topo.name}-{topic.name}", topic.fifo)
+
+
+def subscription_queue_name(topo, topic, service: str) -> str:
+    return fifo(f"{topo.name}-{topic.name}-{service}", topic.fifo)
+
+
+def policy_name(topo, service: str) -> str:
+    return f"{topo.name}-{service}"
+
+
+def derived_names(topo):
+    out = []
+
+    def sqs(name, path):
+        out.append(DerivedName(CLOUD, "SQS queue", "sqs", name, path, 1, 80, _SQS, _SQS_RULE))
+
+    for q in topo.queues.values():
+        name = queue_name(topo, q)
+        sqs(name, q.path)
+        if q.settings.dead_letter.enabled:
+            sqs(dlq_name(name), q.path)
+    for t in topo.topics.values():
+        out.append(DerivedName(CLOUD, "SNS topic", "sns", topic_name(topo, t), t.path, 1, 256,
+                               r"^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$",
+                               "letters, digits, '-' and '_', at most 256 characters"))
+        for c in topo.consumers.get(t.name, ()):
+            name = subscription_queue_name(topo, t, c.service)
+            sqs(name, c.path)
+            if c.settings.dead_letter.enabled:
+                sqs(dlq_name(name), c.path)
+    for s in topo.services.values():
+        out.append(DerivedName(CLOUD, "IAM policy", "iam-policy", policy_name(topo, s.name), s.path, 1, 128,
+                               r"^[\w+=,.@-]{1,128}$", "letters, digits and +=,.@_-, at most 128 characters"))
+    return out
+
+
+def filter_policy(flt) -> dict:
+    """The SNS filter policy (MessageAttributes scope) of a topogen filter."""
+    return {attr: list(values) for attr, values in flt}
+
+
+def filter_problems(flt) -> list:
+    out = []
+    if len(flt) > 5:
+        out.append(f"SNS filter policies allow at most 5 attributes, this one has {len(flt)}")
+    combos = 1
+    for _attr, values in flt:
+        combos *= max(1, len(values))
+    if combos > 150:
+        out.append(f"SNS filter policies allow at most 150 combinations of values, this one has {combos}")
+    return out

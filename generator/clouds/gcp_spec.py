@@ -1,0 +1,108 @@
+"""Google Pub/Sub and IAM names and limits (no Pulumi here)."""
+
+from __future__ import annotations
+
+from . import Adjust, DerivedName, Range
+
+CLOUD = "gcp"
+TITLE = "GCP"
+
+ACK_MIN, ACK_MAX = 10, 600
+DELIVERY_MIN, DELIVERY_MAX = 5, 100
+_PUBSUB = r"^(?!goog)[A-Za-z][A-Za-z0-9._~%+-]*$"
+_PUBSUB_RULE = "a letter first, then letters, digits and ._~%+-, not starting with 'goog', 3 to 255 characters"
+_SA = r"^[a-z]([-a-z0-9]*[a-z0-9])$"
+_SA_RULE = "lowercase letters, digits and '-', 6 to 30 characters"
+
+
+def ranges(topo):
+    return [
+        Range("retention", 600, 31 * 86400, "Pub/Sub message retention"),
+        Range("dead_letter_retention", 600, 31 * 86400, "Pub/Sub dead-letter subscription retention"),
+        Range("max_receive_count", None, DELIVERY_MAX, "Pub/Sub maxDeliveryAttempts", "count"),
+        Range("max_message_size", None, 10_000_000, "Pub/Sub message size", "size"),
+    ]
+
+
+def adjustments(topo):
+    return [
+        Adjust("visibility_timeout", lambda v: v > ACK_MAX,
+               "on GCP the ack deadline is at most 600s; {text} is clamped to 600s",
+               "the Pub/Sub client libraries extend leases automatically while a message is processed"),
+        Adjust("visibility_timeout", lambda v: v < ACK_MIN,
+               "on GCP the ack deadline is at least 10s; {text} is raised to 10s", ""),
+        Adjust("max_receive_count", lambda v: v < DELIVERY_MIN,
+               "Pub/Sub makes at least 5 delivery attempts before dead-lettering; {text} is raised to 5",
+               "a message may be delivered up to 5 times before it reaches the dead-letter topic"),
+        Adjust("delay", lambda v: v > 0,
+               "Pub/Sub has no delivery delay; delay {text} is not applied on GCP",
+               "delay in the consumer, or use Cloud Tasks for scheduled delivery"),
+    ]
+
+
+def topic_id(topo, channel) -> str:
+    return f"{topo.name}-{channel.name}"
+
+
+def queue_subscription_id(topo, queue) -> str:
+    return f"{topo.name}-{queue.name}"
+
+
+def topic_subscription_id(topo, topic, service: str) -> str:
+    return f"{topo.name}-{topic.name}-{service}"
+
+
+def dead_letter_id(base: str) -> str:
+    return f"{base}-dlq"
+
+
+def service_account_id(topo, service: str) -> str:
+    return f"{topo.name}-{service}"
+
+
+def derived_names(topo):
+    out = []
+
+    def ps(kind, ns, name, path):
+        out.append(DerivedName(CLOUD, kind, ns, name, path, 3, 255, _PUBSUB, _PUBSUB_RULE))
+
+    for q in topo.queues.values():
+        ps("Pub/Sub topic", "pubsub-topic", topic_id(topo, q), q.path)
+        sub = queue_subscription_id(topo, q)
+        ps("Pub/Sub subscription", "pubsub-subscription", sub, q.path)
+        if q.settings.dead_letter.enabled:
+            ps("Pub/Sub dead-letter topic", "pubsub-topic", dead_letter_id(sub), q.path)
+            ps("Pub/Sub dead-letter subscription", "pubsub-subscription", dead_letter_id(sub), q.path)
+    for t in topo.topics.values():
+        ps("Pub/Sub topic", "pubsub-topic", topic_id(topo, t), t.path)
+        for c in topo.consumers.get(t.name, ()):
+            sub = topic_subscription_id(topo, t, c.service)
+            ps("Pub/Sub subscription", "pubsub-subscription", sub, c.path)
+            if c.settings.dead_letter.enabled:
+                ps("Pub/Sub dead-letter topic", "pubsub-topic", dead_letter_id(sub), c.path)
+                ps("Pub/Sub dead-letter subscription", "pubsub-subscription", dead_letter_id(sub), c.path)
+    for s in topo.services.values():
+        if not s.identity.gcp_service_account:
+            out.append(DerivedName(CLOUD, "service account id", "gcp-service-account",
+                                   service_account_id(topo, s.name), s.path, 6, 30, _SA, _SA_RULE))
+    return out
+
+
+def filter_expression(flt) -> str:
+    """The Pub/Sub filter of a topogen filter, on message attributes."""
+
+    def quote(v: str) -> str:
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    parts = []
+    for attr, values in flt:
+        terms = [f"attributes.{attr} = {quote(v)}" for v in values]
+        parts.append(terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")")
+    return " AND ".join(parts)
+
+
+def filter_problems(flt) -> list:
+    size = len(filter_expression(flt).encode("utf-8"))
+    if size > 256:
+        return [f"the Pub/Sub filter expression is {size} bytes, the limit is 256"]
+    return []

@@ -1,0 +1,370 @@
+"""The Topology: frozen dataclasses with every default applied.
+
+Built from a document that passed the schema. Durations are seconds, sizes
+bytes. Every effective setting remembers the JSON path it came from
+(``origins``), so a rule about an inherited value still cites the exact YAML
+node that set it. The model knows nothing of clouds.
+
+Precedence of a setting, lowest first: built-in default, ``defaults``, the
+channel, the consumer. On a queue, consumer options set the queue's own
+settings (all consumers share it); on a topic they set that consumer's
+subscription.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from types import MappingProxyType
+from typing import Mapping, Optional
+
+import jsonschema
+
+from . import units
+from .errors import InputError
+from .loader import Document, load_file
+
+DAY = 86400
+DLQ_MIN_RETENTION = 14 * DAY
+CLOUDS = ("aws", "azure", "gcp")
+
+BUILTIN = {
+    "visibility_timeout": 30,
+    "retention": 4 * DAY,
+    "delay": 0,
+    "max_receive_count": 5,
+    "dead_letter": True,
+    "fifo": False,
+    "encryption": "managed",
+    "protect": True,
+    "max_message_size": None,  # the cloud's own default
+    "processing_time": None,
+}
+DURATIONS = ("visibility_timeout", "retention", "delay", "processing_time")
+
+
+@dataclass(frozen=True)
+class Encryption:
+    mode: str  # "managed" | "none" | "kms"
+    kms_key: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    enabled: bool
+    max_receive_count: int
+    retention: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective settings of one store of messages: a queue or a subscription."""
+
+    visibility_timeout: int
+    retention: int
+    delay: int
+    max_message_size: Optional[int]
+    dead_letter: DeadLetter
+    encryption: Encryption
+    protect: bool
+    origins: Mapping[str, tuple]
+
+
+@dataclass(frozen=True)
+class Message:
+    name: str
+    description: str
+    content_type: str
+    schema: object  # dict | bool | None
+    schema_file: Optional[str]
+    schema_error: Optional[str]
+    example: object
+    has_example: bool
+    path: tuple
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    description: str
+    message: Optional[str]
+    fifo: bool
+    settings: Settings
+    path: tuple
+    kind: str = "queue"
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    description: str
+    message: Optional[str]
+    fifo: bool
+    encryption: Encryption
+    path: tuple
+    kind: str = "topic"
+
+
+@dataclass(frozen=True)
+class Consumer:
+    service: str
+    channel: str
+    kind: Optional[str]  # "queue" | "topic" | None when the channel does not exist
+    filter: Optional[tuple]  # ((attribute, (value, ...)), ...) sorted, or None
+    processing_time: Optional[int]
+    options: Mapping[str, tuple]  # option -> path, for options set on this consumer
+    settings: Optional[Settings]  # the queue's, or this consumer's subscription's
+    path: tuple
+
+
+@dataclass(frozen=True)
+class Ref:
+    service: str
+    channel: str
+    path: tuple
+
+
+@dataclass(frozen=True)
+class Identity:
+    aws_role: Optional[str] = None
+    azure_principal_id: Optional[str] = None
+    gcp_service_account: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    description: str
+    owner: str
+    publishes: tuple  # of Ref
+    consumes: tuple  # of Consumer
+    identity: Identity
+    path: tuple
+
+
+@dataclass(frozen=True)
+class Clouds:
+    aws_alarm_topic: Optional[str] = None
+    azure_sku: str = "Standard"
+    azure_sku_explicit: bool = False
+
+
+@dataclass(frozen=True)
+class Topology:
+    name: str
+    description: str
+    owner: str
+    tags: Mapping[str, str]
+    targets: tuple
+    messages: Mapping[str, Message]
+    queues: Mapping[str, Queue]
+    topics: Mapping[str, Topic]
+    services: Mapping[str, Service]
+    clouds: Clouds
+    consumers: Mapping[str, tuple]  # channel -> consumers, sorted by service
+    publishers: Mapping[str, tuple]  # channel -> Refs, sorted by service
+    file: str
+    targets_explicit: bool = False
+
+    def channel(self, name: str):
+        return self.queues.get(name) or self.topics.get(name)
+
+    def channels(self):
+        """Queues then topics, each sorted by name."""
+        return [*self.queues.values(), *self.topics.values()]
+
+    def all_consumers(self):
+        return [c for s in self.services.values() for c in s.consumes]
+
+
+def _frozen(d: dict) -> Mapping:
+    return MappingProxyType(dict(sorted(d.items())))
+
+
+def _norm(field: str, value):
+    if field in DURATIONS and value is not None:
+        return units.seconds(value)
+    if field == "max_message_size" and value is not None:
+        return units.size_bytes(value)
+    return value
+
+
+def _encryption(value) -> Encryption:
+    if isinstance(value, dict):
+        return Encryption("kms", value["kms_key"])
+    return Encryption(value)
+
+
+def _settings(layers: list, fallback_path: tuple) -> Settings:
+    """Resolve settings from ``layers`` [(mapping, path), ...], lowest precedence first."""
+    origins: dict = {}
+    values: dict = {}
+    for field in ("visibility_timeout", "retention", "delay", "max_message_size", "encryption", "protect"):
+        values[field], origins[field] = BUILTIN[field], fallback_path
+        for mapping, path in layers:
+            if field in mapping:
+                values[field], origins[field] = mapping[field], path + (field,)
+        values[field] = _norm(field, values[field])
+
+    enabled, origins["dead_letter"] = BUILTIN["dead_letter"], fallback_path
+    count, origins["max_receive_count"] = BUILTIN["max_receive_count"], fallback_path
+    dlq_retention = None
+    for mapping, path in layers:
+        dl = mapping.get("dead_letter")
+        if "max_receive_count" in mapping:
+            count, origins["max_receive_count"] = mapping["max_receive_count"], path + ("max_receive_count",)
+        if dl is not None:
+            enabled, origins["dead_letter"] = bool(dl) if not isinstance(dl, dict) else True, path + ("dead_letter",)
+            if isinstance(dl, dict):
+                if "max_receive_count" in dl:
+                    count = dl["max_receive_count"]
+                    origins["max_receive_count"] = path + ("dead_letter", "max_receive_count")
+                if "retention" in dl:
+                    dlq_retention = units.seconds(dl["retention"])
+                    origins["dead_letter_retention"] = path + ("dead_letter", "retention")
+    if dlq_retention is None:
+        # A dead-letter channel keeps messages 14 days unless its source keeps them longer.
+        dlq_retention = max(DLQ_MIN_RETENTION, values["retention"])
+        origins["dead_letter_retention"] = origins["dead_letter"]
+    return Settings(
+        visibility_timeout=values["visibility_timeout"],
+        retention=values["retention"],
+        delay=values["delay"],
+        max_message_size=values["max_message_size"],
+        dead_letter=DeadLetter(enabled, count, dlq_retention),
+        encryption=_encryption(values["encryption"]),
+        protect=values["protect"],
+        origins=MappingProxyType(origins),
+    )
+
+
+CONSUMER_QUEUE_OPTIONS = ("visibility_timeout", "max_receive_count", "dead_letter")
+
+
+def build(doc: Document) -> Topology:
+    """The Topology of a document that passed the schema check."""
+    data = doc.data
+    defaults = data.get("defaults") or {}
+    dpath = ("defaults",)
+    base = doc.source.parent if doc.source else FsPath.cwd()
+
+    messages = {n: _message(n, m or {}, base) for n, m in (data.get("messages") or {}).items()}
+
+    raw_services = data.get("services") or {}
+    queue_defs = data.get("queues") or {}
+    topic_defs = data.get("topics") or {}
+
+    # consumer options per channel, in service order
+    consumer_raw: dict = {}
+    for sname in sorted(raw_services):
+        consumes = (raw_services[sname] or {}).get("consumes") or []
+        if isinstance(consumes, list):
+            items = [(c, {}, ("services", sname, "consumes", i)) for i, c in enumerate(consumes)]
+        else:
+            items = [(c, o or {}, ("services", sname, "consumes", c)) for c, o in consumes.items()]
+        for cname, opts, cpath in items:
+            consumer_raw.setdefault(cname, []).append((sname, opts, cpath))
+
+    queues = {}
+    for qname, q in queue_defs.items():
+        q = q or {}
+        qpath = ("queues", qname)
+        layers = [(defaults, dpath), (q, qpath)]
+        for _s, opts, cpath in consumer_raw.get(qname, []):
+            layers.append(({k: v for k, v in opts.items() if k in CONSUMER_QUEUE_OPTIONS}, cpath))
+        queues[qname] = Queue(qname, q.get("description", ""), q.get("message"), bool(q.get("fifo", False)),
+                              _settings(layers, qpath), qpath)
+
+    topics = {}
+    for tname, t in topic_defs.items():
+        t = t or {}
+        tpath = ("topics", tname)
+        enc = t.get("encryption", defaults.get("encryption", BUILTIN["encryption"]))
+        topics[tname] = Topic(tname, t.get("description", ""), t.get("message"), bool(t.get("fifo", False)),
+                              _encryption(enc), tpath)
+
+    services = {}
+    for sname in sorted(raw_services):
+        s = raw_services[sname] or {}
+        spath = ("services", sname)
+        pubs = tuple(Ref(sname, c, spath + ("publishes", i)) for i, c in enumerate(s.get("publishes") or []))
+        consumers = []
+        for cname, opts, cpath in [(c, o, p) for c, lst in consumer_raw.items() for (sn, o, p) in lst if sn == sname]:
+            kind = "queue" if cname in queues else "topic" if cname in topic_defs else None
+            if kind == "queue":
+                settings = queues[cname].settings
+            elif kind == "topic":
+                tpath = ("topics", cname)
+                settings = _settings([(defaults, dpath), (topic_defs[cname] or {}, tpath), (opts, cpath)], cpath)
+            else:
+                settings = None
+            flt = opts.get("filter")
+            ptime = opts.get("processing_time", defaults.get("processing_time"))
+            options = {k: cpath + (k,) for k in opts}
+            if "processing_time" not in opts and "processing_time" in defaults:
+                options["processing_time"] = dpath + ("processing_time",)
+            consumers.append(Consumer(
+                service=sname, channel=cname, kind=kind,
+                filter=None if flt is None else tuple(sorted((k, tuple(v)) for k, v in flt.items())),
+                processing_time=units.seconds(ptime) if ptime is not None else None,
+                options=MappingProxyType(options), settings=settings, path=cpath))
+        ident = s.get("identity") or {}
+        services[sname] = Service(sname, s.get("description", ""), s.get("owner", ""), pubs,
+                                  tuple(sorted(consumers, key=lambda c: c.channel)),
+                                  Identity(ident.get("aws_role"), ident.get("azure_principal_id"),
+                                           ident.get("gcp_service_account")), spath)
+
+    consumers_by: dict = {}
+    publishers_by: dict = {}
+    for svc in services.values():
+        for c in svc.consumes:
+            consumers_by.setdefault(c.channel, []).append(c)
+        for r in svc.publishes:
+            publishers_by.setdefault(r.channel, []).append(r)
+
+    clouds = data.get("clouds") or {}
+    azure = clouds.get("azure") or {}
+    return Topology(
+        name=data["name"],
+        description=data.get("description", ""),
+        owner=data.get("owner", ""),
+        tags=_frozen(data.get("tags") or {}),
+        targets=tuple(c for c in CLOUDS if c in data.get("targets", CLOUDS)),
+        targets_explicit="targets" in data,
+        messages=_frozen(messages),
+        queues=_frozen(queues),
+        topics=_frozen(topics),
+        services=_frozen(services),
+        clouds=Clouds((clouds.get("aws") or {}).get("alarm_topic"), azure.get("sku", "Standard"), "sku" in azure),
+        consumers=_frozen({k: tuple(sorted(v, key=lambda c: c.service)) for k, v in consumers_by.items()}),
+        publishers=_frozen({k: tuple(sorted(v, key=lambda r: r.service)) for k, v in publishers_by.items()}),
+        file=doc.file,
+    )
+
+
+def _message(name: str, m: dict, base: FsPath) -> Message:
+    path = ("messages", name)
+    schema = m.get("schema")
+    schema_file = None
+    error = None
+    if isinstance(schema, str):
+        schema_file = schema
+        target = (base / schema)
+        try:
+            loaded = load_file(target)
+            schema = loaded.data
+        except InputError as exc:
+            d = exc.diagnostics[0] if exc.diagnostics else None
+            where = f" (line {d.line}, column {d.col})" if d and d.code != "TOP009" else ""
+            error = f"schema file '{schema}' {exc}{where}" if d and d.code == "TOP009" else \
+                f"schema file '{schema}' cannot be read{where}: {exc}"
+            schema = None
+    if schema is not None and error is None:
+        try:
+            jsonschema.validators.validator_for(schema if isinstance(schema, dict) else {}).check_schema(schema)
+        except jsonschema.SchemaError as exc:
+            at = "/".join(str(p) for p in exc.absolute_path)
+            error = f"schema{' file ' + repr(schema_file) if schema_file else ''} is not a valid JSON Schema: " \
+                    f"{exc.message}" + (f" (at {at})" if at else "")
+    return Message(name, m.get("description", ""), m.get("content_type", "application/json"), schema, schema_file,
+                   error, m.get("example"), "example" in m, path)

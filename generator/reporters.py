@@ -1,0 +1,57 @@
+"""Reporters turn diagnostics into text for people, JSON for tools, or GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+
+def text(results, summary: bool = True) -> str:
+    lines = []
+    errors = warnings = 0
+    for r in results:
+        for d in r.diagnostics:
+            lines.append(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}")
+            if d.hint:
+                lines.append(f"  hint: {d.hint}")
+            errors += d.level == "error"
+            warnings += d.level == "warning"
+    if summary:
+        files = len(results)
+        ok = sum(1 for r in results if r.ok)
+        lines.append(f"{files} file(s) checked, {ok} valid: {errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(results, summary: bool = True) -> str:
+    doc = {
+        "files": [{"file": r.file, "valid": r.ok, "diagnostics": [d.as_dict() for d in r.diagnostics]}
+                  for r in results],
+    }
+    doc["valid"] = all(f["valid"] for f in doc["files"])
+    return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def _escape_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_prop(s: str) -> str:
+    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(results, summary: bool = True) -> str:
+    """GitHub Actions workflow commands: ::error file=...,line=...,col=...,title=...::message."""
+    lines = []
+    for r in results:
+        for d in r.diagnostics:
+            kind = "error" if d.level == "error" else "warning"
+            msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
+            lines.append(f"::{kind} file={_escape_prop(d.file)},line={d.line},col={d.col},"
+                         f"title={_escape_prop(d.code)}::{_escape_data(msg)}")
+    if summary:
+        lines.append(text(results).splitlines()[-1])
+    return "\n".join(lines) + "\n"
+
+
+REPORTERS: dict[str, Callable] = {"text": text, "json": as_json, "github": github}

@@ -1,0 +1,69 @@
+"""Semantic rules: one module per rule, each with a stable code.
+
+Every rule module defines ``CODE``, ``NAME``, ``LEVEL`` and
+``check(ctx) -> Iterable[Finding]``; its docstring has a one-line summary, an
+explanation, and a ``Passing:`` and a ``Failing:`` example (indented YAML,
+``version`` and ``name`` implied). The examples feed ``docs/rules.md`` and
+are run as tests.
+
+The registry below is explicit: a rule exists when it is listed here.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Finding
+from .common import Context, did_you_mean  # noqa: F401  (re-exported)
+from . import (
+    top101_unknown_reference,
+    top102_queue_and_topic,
+    top103_filter_on_queue,
+    top104_empty_filter,
+    top105_visibility_below_processing_time,
+    top106_unknown_message,
+    top107_message_schema,
+    top108_dlq_retention_shorter,
+    top109_unused_channel,
+    top110_shared_queue,
+    top111_conflicting_queue_options,
+    top112_name_collision,
+    top113_example_mismatch,
+    top201_limit_out_of_range,
+    top202_name_limits,
+    top203_setting_adjusted,
+    top204_azure_tier,
+    top205_kms_subscription_queue,
+    top206_filter_limits,
+)
+
+RULES = (
+    top101_unknown_reference,
+    top102_queue_and_topic,
+    top103_filter_on_queue,
+    top104_empty_filter,
+    top105_visibility_below_processing_time,
+    top106_unknown_message,
+    top107_message_schema,
+    top108_dlq_retention_shorter,
+    top109_unused_channel,
+    top110_shared_queue,
+    top111_conflicting_queue_options,
+    top112_name_collision,
+    top113_example_mismatch,
+    top201_limit_out_of_range,
+    top202_name_limits,
+    top203_setting_adjusted,
+    top204_azure_tier,
+    top205_kms_subscription_queue,
+    top206_filter_limits,
+)
+
+
+def run(ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for rule in RULES:
+        out.extend(rule.check(ctx))
+    return out
+
+
+def summary(rule) -> str:
+    return (rule.__doc__ or "").strip().splitlines()[0].rstrip(".")

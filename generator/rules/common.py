@@ -1,0 +1,27 @@
+"""What rules share: the context they read and the 'did you mean' helper."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Context:
+    topology: Any
+    data: dict  # the raw document, for the few rules that compare what was written
+    clouds: tuple  # clouds whose limits are checked: targets, narrowed by --cloud
+
+    def raw(self, path):
+        node = self.data
+        for part in path:
+            node = node[part]
+        return node
+
+
+def did_you_mean(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+

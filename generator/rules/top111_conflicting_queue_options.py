@@ -1,0 +1,70 @@
+"""Consumers of one queue (or the queue and a consumer) set a queue option differently.
+
+On a queue, ``visibility_timeout``, ``max_receive_count`` and ``dead_letter``
+of a consumer set the queue's own settings, which all its consumers share.
+Two different values cannot both hold: set it in one place.
+
+Passing:
+
+    queues: {jobs: {}}
+    services:
+      api: {publishes: [jobs]}
+      worker:
+        consumes:
+          jobs: {visibility_timeout: 2m}
+
+Failing:
+
+    queues: {jobs: {visibility_timeout: 30s}}
+    services:
+      api: {publishes: [jobs]}
+      worker:
+        consumes:
+          jobs: {visibility_timeout: 2m}
+"""
+
+from ..diagnostics import ERROR, Finding
+from ..model import CONSUMER_QUEUE_OPTIONS
+from ..units import seconds
+
+CODE = "TOP111"
+NAME = "conflicting-queue-options"
+LEVEL = ERROR
+
+
+def _norm(field, value):
+    if field == "visibility_timeout":
+        return seconds(value)
+    if field == "dead_letter" and isinstance(value, dict):
+        return tuple(sorted((k, seconds(v) if k == "retention" else v) for k, v in value.items()))
+    return value
+
+
+def _shown(value):
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+def check(ctx):
+    topo = ctx.topology
+    for q in topo.queues.values():
+        raw_queue = ctx.raw(q.path) or {}
+        for field in CONSUMER_QUEUE_OPTIONS:
+            setters = []
+            if field in raw_queue:
+                setters.append((f"queue '{q.name}'", q.path + (field,)))
+            for c in topo.consumers.get(q.name, ()):
+                if field in c.options:
+                    setters.append((f"service '{c.service}'", c.options[field]))
+            values = {}
+            for who, path in setters:
+                values.setdefault(_norm(field, ctx.raw(path)), []).append((who, path))
+            if len(values) < 2:
+                continue
+            first_who, first_path = setters[0]
+            first = _norm(field, ctx.raw(first_path))
+            for who, path in setters[1:]:
+                if _norm(field, ctx.raw(path)) != first:
+                    yield Finding(CODE, LEVEL,
+                                  f"{who} sets {field} of queue '{q.name}' to {_shown(ctx.raw(path))}, but "
+                                  f"{first_who} sets it to {_shown(ctx.raw(first_path))}: all consumers share one queue",
+                                  path, f"set {field} once, on queue '{q.name}'", key=True)

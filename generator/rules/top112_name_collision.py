@@ -1,0 +1,52 @@
+"""Two channels derive the same cloud resource name.
+
+Cloud names are derived (``<name>-<channel>``, ``-<service>`` for a
+subscription, ``-dlq`` for a dead letter), so different YAML names can meet:
+a queue ``orders-audit`` and the subscription of service ``audit`` to topic
+``orders`` are both ``<name>-orders-audit`` on SQS and Pub/Sub.
+
+Passing:
+
+    queues: {orders-archive: {}}
+    topics: {orders: {}}
+    services:
+      shop: {publishes: [orders, orders-archive]}
+      audit: {consumes: [orders, orders-archive]}
+
+Failing:
+
+    queues: {orders-audit: {}}
+    topics: {orders: {}}
+    services:
+      shop: {publishes: [orders, orders-audit]}
+      audit: {consumes: [orders, orders-audit]}
+"""
+
+from ..clouds import spec
+from ..diagnostics import ERROR, Finding
+
+CODE = "TOP112"
+NAME = "name-collision"
+LEVEL = ERROR
+
+
+def check(ctx):
+    for cloud in ctx.clouds:
+        mod = spec(cloud)
+        seen = {}
+        for dn in mod.derived_names(ctx.topology):
+            key = (dn.namespace, dn.name)
+            if key in seen and seen[key].path != dn.path:
+                other = seen[key]
+                yield Finding(CODE, LEVEL,
+                              f"{mod.TITLE} {dn.kind} name '{dn.name}' is also derived from "
+                              f"{_describe(other.path)} ({other.kind})",
+                              dn.path, "rename one of the channels or services so that the derived names differ",
+                              key=True)
+            seen.setdefault(key, dn)
+
+
+def _describe(path):
+    from ..schema import where
+
+    return where(path)

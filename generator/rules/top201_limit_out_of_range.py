@@ -1,0 +1,63 @@
+"""A setting is outside what a target cloud accepts.
+
+Checked for each cloud in ``targets`` (narrowed by ``validate --cloud``),
+on every queue and every topic subscription, with the limits of that cloud:
+
+- AWS: visibility timeout at most 12h, retention 60s..14d, delay at most 15m,
+  maximum message size 1KiB..1MiB, maxReceiveCount 1..1000.
+- GCP: retention 10m..31d, at most 100 delivery attempts, messages up to 10 MB.
+- Azure: maxDeliveryCount 1..2000, messages up to 256KiB (Standard) or 100MiB
+  (Premium), time-to-live at most 14d on Basic.
+
+Passing:
+
+    queues: {jobs: {retention: 14d}}
+
+Failing:
+
+    queues: {jobs: {retention: 30d}}
+"""
+
+from ..clouds import origin, setting, spec, stores
+from ..diagnostics import ERROR, Finding
+from ..units import duration_text, size_text
+
+CODE = "TOP201"
+NAME = "limit-out-of-range"
+LEVEL = ERROR
+
+
+def text(value, unit):
+    if unit == "duration":
+        return duration_text(int(value))
+    if unit == "size":
+        return size_text(int(value))
+    return str(value)
+
+
+def check(ctx):
+    topo = ctx.topology
+    for cloud in ctx.clouds:
+        mod = spec(cloud)
+        for r in mod.ranges(topo):
+            reported = set()
+            for label, s, _path in stores(topo):
+                value = setting(s, r.field)
+                if value is None:
+                    continue
+                low_bad = r.low is not None and value < r.low
+                high_bad = r.high is not None and value > r.high
+                if not (low_bad or high_bad):
+                    continue
+                where = origin(s, r.field)
+                if (where, r.field) in reported:
+                    continue
+                reported.add((where, r.field))
+                bounds = (f"between {text(r.low, r.unit)} and {text(r.high, r.unit)}" if r.low is not None
+                          and r.high is not None else f"at most {text(r.high, r.unit)}" if r.high is not None
+                          else f"at least {text(r.low, r.unit)}")
+                limit = r.high if high_bad else r.low
+                yield Finding(CODE, LEVEL,
+                              f"{label}: {r.field} is {text(value, r.unit)}, but the {r.what} on {mod.TITLE} must be "
+                              f"{bounds}", where,
+                              f"set {r.field}: {text(limit, r.unit)}, or drop {cloud} from 'targets'")

@@ -1,0 +1,47 @@
+"""A derived cloud name breaks the target cloud's naming rules.
+
+Names are derived, never typed: ``<name>-<channel>``, a DLQ adds ``-dlq``, an
+AWS FIFO queue ends in ``.fifo``, a subscription adds ``-<service>``. Each must
+fit its cloud: SQS 80 characters, Service Bus entities 260 and subscriptions
+50, Pub/Sub 3..255 starting with a letter, GCP service account ids 6..30.
+
+Passing:
+
+    queues: {jobs: {}}
+
+Failing:
+
+    queues:
+      a-very-long-queue-name-that-goes-on-and-on-and-on-beyond-what-sqs-allows-for-names: {}
+"""
+
+import re
+
+from ..clouds import spec
+from ..diagnostics import ERROR, Finding
+
+CODE = "TOP202"
+NAME = "name-limits"
+LEVEL = ERROR
+
+
+def check(ctx):
+    for cloud in ctx.clouds:
+        mod = spec(cloud)
+        seen = set()
+        for dn in mod.derived_names(ctx.topology):
+            if (dn.kind, dn.name) in seen:
+                continue
+            seen.add((dn.kind, dn.name))
+            n = len(dn.name)
+            if n > dn.max_len or n < dn.min_len:
+                size = f"at most {dn.max_len}" if n > dn.max_len else f"at least {dn.min_len}"
+                hint = ("shorten the topology 'name' or this name" if n > dn.max_len
+                        else "use a longer topology 'name' or service name")
+                if dn.namespace == "gcp-service-account":
+                    hint += ", or set identity.gcp_service_account"
+                yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} name '{dn.name}' has {n} characters; it must have "
+                              f"{size}", dn.path, hint, key=True)
+            elif not re.match(dn.pattern, dn.name):
+                yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} name '{dn.name}' is not allowed: {dn.rule}",
+                              dn.path, "rename it", key=True)

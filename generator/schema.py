@@ -1,0 +1,174 @@
+"""The JSON Schema of topology.yaml and the check of a document against it.
+
+The schema is package data (``generator/data/topology.schema.json``) so that an
+installed topogen (pre-commit installs it as a package) has it; the copy in
+``schema/`` at the repository root is what editors point at. A test proves the
+two are byte-identical.
+
+JSON Schema errors are rewritten into findings that name the offending key or
+value, point at it, and carry the schema's ``x-hint`` as a fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+from importlib import resources
+
+import jsonschema
+
+from .diagnostics import ERROR, Finding
+
+CODE = "TOP010"
+NAME = "schema"
+
+
+def schema_text() -> str:
+    return resources.files("generator").joinpath("data/topology.schema.json").read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict:
+    return json.loads(schema_text())
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    cls = jsonschema.validators.validator_for(schema())
+    return cls(schema())
+
+
+def check(data) -> list[Finding]:
+    """All schema violations of ``data``, as findings sorted by path."""
+    findings: list[Finding] = []
+    for error in _validator().iter_errors(data):
+        findings.extend(_explain(error))
+    return sorted(set(findings), key=lambda f: (tuple(map(str, f.path)), f.message))
+
+
+def where(path) -> str:
+    """A reader's name for the node at ``path``: ``retention of queue 'jobs'``."""
+    p = list(path)
+    if not p:
+        return "the top level"
+    kinds = {"queues": "queue", "topics": "topic", "services": "service", "messages": "message"}
+    if p[0] in kinds and len(p) >= 2:
+        base = f"{kinds[p[0]]} '{p[1]}'"
+        rest = p[2:]
+        if p[0] == "services" and len(p) >= 4 and p[2] == "consumes" and isinstance(p[3], str):
+            base = f"consumer '{p[3]}' of service '{p[1]}'"
+            rest = p[4:]
+        return f"{_dotted(rest)} of {base}" if rest else base
+    return _dotted(p)
+
+
+def _dotted(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field(path) -> str:
+    return where(path)
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+_TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
+               "number": "a number", "boolean": "true or false", "null": "empty"}
+
+
+def _hint(error, fallback: str = "") -> str:
+    s = error.schema if isinstance(error.schema, dict) else {}
+    return s.get("x-hint", "") or fallback
+
+
+def _explain(error, fallback: str = "") -> list[Finding]:
+    path = tuple(error.absolute_path)
+    v = error.validator
+    inst = error.instance
+    if "propertyNames" in error.relative_schema_path or "propertyNames" in list(error.absolute_schema_path):
+        return [Finding(CODE, ERROR, f"'{inst}' is not a valid name in {where(path)}", path + (inst,),
+                        _hint(error, fallback) or "check the spelling of the name", key=True)]
+    if v == "additionalProperties":
+        props = error.schema.get("properties", {})
+        extra = sorted(k for k in inst if k not in props)
+        out = []
+        for k in extra:
+            close = difflib.get_close_matches(k, list(props), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(props))}"
+            out.append(Finding(CODE, ERROR, f"unknown key '{k}' in {where(path)}", path + (k,), hint, key=True))
+        return out
+    if v == "required":
+        missing = [k for k in error.validator_value if k not in inst]
+        out = []
+        for k in missing:
+            desc = error.schema.get("properties", {}).get(k, {}).get("description", "")
+            out.append(Finding(CODE, ERROR, f"{where(path)} is missing the required key '{k}'", path,
+                               f"add '{k}:'" + (f" ({desc})" if desc else "")))
+        return out
+    if v in ("anyOf", "oneOf"):
+        # Branches whose type did not match say nothing useful; the others
+        # (e.g. a mapping with an unknown key, a string of the wrong form) do.
+        mismatched = {e.relative_schema_path[0] for e in error.context or []
+                      if e.validator == "type" and len(e.absolute_path) == len(error.absolute_path)}
+        deeper = [e for e in error.context or [] if e.relative_schema_path[0] not in mismatched]
+        if deeper:
+            return [f for e in deeper for f in _explain(e, _hint(error, fallback))]
+        return [Finding(CODE, ERROR, f"{_field(path)}: {_describe(inst)} is not valid", path,
+                        _hint(error, fallback) or "see docs/format.md")]
+    if v == "type":
+        want = error.validator_value
+        want = [want] if isinstance(want, str) else want
+        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in want)
+        hint = _hint(error, fallback)
+        if isinstance(inst, bool) and "string" in want:
+            hint = hint or "quote the value if you mean text"
+        if isinstance(inst, str) and "boolean" in want:
+            hint = hint or "write true or false, without quotes"
+        if isinstance(inst, str) and "integer" in want:
+            hint = hint or "write a whole number, without quotes"
+        return [Finding(CODE, ERROR, f"{_field(path)} must be {expected}, found {_describe(inst)}", path, hint)]
+    if v == "const":
+        return [Finding(CODE, ERROR, f"{_field(path)} must be {error.validator_value!r}, found {_describe(inst)}",
+                        path, _hint(error, fallback))]
+    if v == "enum":
+        options = ", ".join(str(o) for o in error.validator_value)
+        close = difflib.get_close_matches(str(inst), [str(o) for o in error.validator_value], n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {options}"
+        return [Finding(CODE, ERROR, f"{_field(path)} must be one of {options}; found {_describe(inst)}", path, hint)]
+    if v == "pattern":
+        return [Finding(CODE, ERROR, f"{_field(path)}: {_describe(inst)} is not in the expected form", path,
+                        _hint(error, fallback) or f"it must match {error.validator_value}")]
+    if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = "at least" if "inimum" in v else "at most"
+        return [Finding(CODE, ERROR, f"{_field(path)} must be {word} {error.validator_value}, found {inst}", path,
+                        _hint(error, fallback))]
+    if v == "uniqueItems":
+        seen, dups = set(), []
+        for item in inst:
+            key = json.dumps(item, sort_keys=True)
+            if key in seen:
+                dups.append(item)
+            seen.add(key)
+        return [Finding(CODE, ERROR, f"{_field(path)} lists {', '.join(map(str, dups)) or 'an entry'} more than once",
+                        path, "remove the repeated entry")]
+    if v in ("minItems", "maxItems", "minLength", "maxLength"):
+        return [Finding(CODE, ERROR, f"{_field(path)}: {error.message}", path, _hint(error, fallback))]
+    return [Finding(CODE, ERROR, f"{_field(path)}: {error.message}", path, _hint(error, fallback))]
