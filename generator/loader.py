@@ -262,7 +262,10 @@ class _Composer:
                     continue
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
-            raise _Fail("TOP001", _syntax_message(exc), _mark(mark) if mark else Mark(1, 1), _syntax_hint(exc, self.text)) from None
+            message = _syntax_message(exc)
+            if mark is not None and _char_at(self.text, mark) == "\t":
+                message = "invalid YAML: a tab character cannot be used for indentation"
+            raise _Fail("TOP001", message, _mark(mark) if mark else Mark(1, 1), _syntax_hint(exc, self.text)) from None
         except yaml.YAMLError as exc:  # reader errors (control characters) have no problem_mark
             mark = Mark(1, 1)
             pos = getattr(exc, "position", None)
@@ -413,6 +416,13 @@ def _describe(value) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     return repr(value)
+
+
+def _char_at(text: str, mark) -> str:
+    lines = text.split("\n")
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:

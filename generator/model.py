@@ -287,7 +287,8 @@ def build(doc: Document) -> Topology:
     for sname in sorted(raw_services):
         s = raw_services[sname] or {}
         spath = ("services", sname)
-        pubs = tuple(Ref(sname, c, spath + ("publishes", i)) for i, c in enumerate(s.get("publishes") or []))
+        pubs = tuple(sorted((Ref(sname, c, spath + ("publishes", i)) for i, c in enumerate(s.get("publishes") or [])),
+                            key=lambda r: r.channel))
         consumers = []
         for cname, opts, cpath in [(c, o, p) for c, lst in consumer_raw.items() for (sn, o, p) in lst if sn == sname]:
             kind = "queue" if cname in queues else "topic" if cname in topic_defs else None
@@ -355,9 +356,11 @@ def _message(name: str, m: dict, base: FsPath) -> Message:
             schema = loaded.data
         except InputError as exc:
             d = exc.diagnostics[0] if exc.diagnostics else None
-            where = f" (line {d.line}, column {d.col})" if d and d.code != "TOP009" else ""
-            error = f"schema file '{schema}' {exc}{where}" if d and d.code == "TOP009" else \
-                f"schema file '{schema}' cannot be read{where}: {exc}"
+            if d and d.code == "TOP009":
+                error = f"schema file '{schema}': {d.message} (looked for {target})"
+            else:
+                at = f" at line {d.line}, column {d.col}" if d else ""
+                error = f"schema file '{schema}' cannot be read{at}: {exc}"
             schema = None
     if schema is not None and error is None:
         try:

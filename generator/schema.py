@@ -99,6 +99,16 @@ def _hint(error, fallback: str = "") -> str:
     return s.get("x-hint", "") or fallback
 
 
+def _type_mismatch(error) -> bool:
+    """Whether ``error`` says the value is of another kind than its branch wants."""
+    if error.validator == "type":
+        return True
+    if error.validator in ("enum", "const"):
+        wanted = error.validator_value if error.validator == "enum" else [error.validator_value]
+        return not any(type(w) is type(error.instance) for w in wanted)
+    return False
+
+
 def _explain(error, fallback: str = "") -> list[Finding]:
     path = tuple(error.absolute_path)
     v = error.validator
@@ -127,7 +137,7 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         # Branches whose type did not match say nothing useful; the others
         # (e.g. a mapping with an unknown key, a string of the wrong form) do.
         mismatched = {e.relative_schema_path[0] for e in error.context or []
-                      if e.validator == "type" and len(e.absolute_path) == len(error.absolute_path)}
+                      if len(e.absolute_path) == len(error.absolute_path) and _type_mismatch(e)}
         deeper = [e for e in error.context or [] if e.relative_schema_path[0] not in mismatched]
         if deeper:
             return [f for e in deeper for f in _explain(e, _hint(error, fallback))]

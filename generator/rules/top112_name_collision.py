@@ -34,12 +34,18 @@ def check(ctx):
     for cloud in ctx.clouds:
         mod = spec(cloud)
         seen = {}
+        reported = set()
         for dn in mod.derived_names(ctx.topology):
             key = (dn.namespace, dn.name)
             if key in seen and seen[key].path != dn.path:
                 other = seen[key]
+                pair = (other.path, dn.path)
+                # one report per pair of YAML nodes; a queue and a topic of one name is TOP102's
+                if pair in reported or (len(dn.path) == 2 and len(other.path) == 2 and dn.path[1] == other.path[1]):
+                    continue
+                reported.add(pair)
                 yield Finding(CODE, LEVEL,
-                              f"{mod.TITLE} {dn.kind} name '{dn.name}' is also derived from "
+                              f"{mod.TITLE} {dn.kind} '{dn.name}' is also the name derived from "
                               f"{_describe(other.path)} ({other.kind})",
                               dn.path, "rename one of the channels or services so that the derived names differ",
                               key=True)

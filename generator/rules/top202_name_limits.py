@@ -11,8 +11,11 @@ Passing:
 
 Failing:
 
-    queues:
-      a-very-long-queue-name-that-goes-on-and-on-and-on-beyond-what-sqs-allows-for-names: {}
+    topics:
+      model-evaluation-results-for-review: {}
+    services:
+      quality-dashboard-and-alerting-service:
+        consumes: [model-evaluation-results-for-review]
 """
 
 import re
@@ -40,8 +43,8 @@ def check(ctx):
                         else "use a longer topology 'name' or service name")
                 if dn.namespace == "gcp-service-account":
                     hint += ", or set identity.gcp_service_account"
-                yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} name '{dn.name}' has {n} characters; it must have "
+                yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} '{dn.name}' has {n} characters; it must have "
                               f"{size}", dn.path, hint, key=True)
             elif not re.match(dn.pattern, dn.name):
-                yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} name '{dn.name}' is not allowed: {dn.rule}",
+                yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} '{dn.name}' is not a valid name: {dn.rule}",
                               dn.path, "rename it", key=True)

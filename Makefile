@@ -1,0 +1,68 @@
+# topogen: the two commands of the README's quick start are `make demo` and `make test`.
+# Both create .venv and install what they need, on a brand-new machine too.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
+
+help:
+	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
+	@echo "make test   set up everything the tests need and run the whole suite"
+	@echo "make docs   regenerate docs/architecture.md and docs/rules.md"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# The core only: PyYAML, jsonschema, Jinja2 (what pre-commit installs too).
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+# Everything the tests need.
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.core
+
+setup: $(VENV)/.core
+setup-dev: $(VENV)/.dev system-deps node-deps
+
+# Debian's chromium drives the real Mermaid renderer (puppeteer's own browser download is skipped).
+system-deps:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "installing chromium (Debian) for the Mermaid renderer"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-deps: node_modules/.installed
+
+demo: setup
+	@echo "== topogen validate topology.yaml"
+	$(BIN)/topogen validate topology.yaml
+	@echo "== topogen docs topology.yaml (architecture docs, Markdown + Mermaid)"
+	$(BIN)/topogen docs topology.yaml -o build/demo/architecture.md
+	$(BIN)/topogen docs topology.yaml --check -o docs/architecture.md
+	@echo "== open build/demo/architecture.md, or docs/architecture.md on GitHub, to see the diagram"
+
+test: setup-dev
+	$(BIN)/python -m pytest
+
+docs: setup
+	$(BIN)/topogen docs topology.yaml -o docs/architecture.md
+	$(BIN)/python -m generator.docs.rules_page > docs/rules.md
+
+schema-sync:
+	cp schema/topology.schema.json generator/data/topology.schema.json
+
+clean:
+	rm -rf $(VENV) node_modules build .pytest_cache

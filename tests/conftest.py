@@ -1,0 +1,52 @@
+"""Shared helpers: the repository's paths, a CLI runner, and topology snippets."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+EXAMPLES = sorted((SHARED / "examples").glob("*.yaml"))
+CASES = ROOT / "tests" / "cases"
+HEADER = "version: 1\nname: demo\n"
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run `topogen ARGS` in-process; returns (exit code, stdout, stderr)."""
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def run_module(*args: str, cwd=None, timeout=120) -> subprocess.CompletedProcess:
+    """Run `python -m generator ARGS` in a fresh interpreter, as a user would."""
+    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], cwd=cwd or ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a topology (``version``/``name`` added unless present) and return its path."""
+
+    def _write(body: str, name: str = "topology.yaml", header: bool = True) -> Path:
+        p = tmp_path / name
+        p.parent.mkdir(parents=True, exist_ok=True)
+        text = body if (not header or body.startswith("version:")) else HEADER + body
+        p.write_text(text, "utf-8")
+        return p
+
+    return _write
+
+
+def pytest_configure(config):
+    if not EXAMPLES:
+        raise pytest.UsageError(f"no examples under {SHARED / 'examples'}: ../shared must sit beside the repository")
