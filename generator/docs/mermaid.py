@@ -17,7 +17,10 @@ def node_id(prefix: str, *names: str) -> str:
 
 def label(text: str) -> str:
     """A quoted Mermaid label; quotes and angle brackets become entities."""
-    return '"' + text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;") + '"'
+    escaped = text.replace("#", "#35;")  # first: Mermaid writes entities as #name;
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
+        escaped = escaped.replace(char, entity)
+    return '"' + escaped + '"'
 
 
 def _lines(*parts: str) -> str:
