@@ -76,6 +76,9 @@ def test_check_flag_and_writing(tmp_path):
     out.write_text(out.read_text() + "edited by hand\n")
     code, _, err = run_cli("docs", src, "-o", out, "--check")
     assert code == 1 and "is stale" in err
+    code, _, err = run_cli("docs", src, "-o", out, "--fail-on-change")   # pre-commit's mode: fix, then fail
+    assert code == 1 and "it was stale" in err and "edited by hand" not in out.read_text()
+    assert run_cli("docs", src, "-o", out, "--fail-on-change")[0] == 0
     code, stdout, _ = run_cli("docs", src, "-o", "-")
     assert code == 0 and stdout.startswith("<!-- Generated")
 

@@ -19,6 +19,8 @@ def add_parser(sub):
                    help="where to write the docs; '-' for standard output (default: docs/architecture.md)")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 when the file on disk differs from what would be written")
+    p.add_argument("--fail-on-change", action="store_true",
+                   help="write the docs, but exit 1 when that changed the file (for pre-commit and CI)")
     p.set_defaults(run=run)
     return p
 
@@ -61,5 +63,8 @@ def run(args) -> int:
         return EXIT_OK
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(content, "utf-8")
+    if args.fail_on_change:
+        print(f"wrote {out}: it was {'missing' if current is None else 'stale'}; review and commit it", file=sys.stderr)
+        return EXIT_INVALID
     print(f"wrote {out}")
     return EXIT_OK
