@@ -24,10 +24,15 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
+# The core plus the AWS provider, for `topogen plan` in the demo.
+$(VENV)/.aws: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[aws]'
+	@touch $@ $(VENV)/.core
+
 # Everything the tests need.
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
-	@touch $@ $(VENV)/.core
+	@touch $@ $(VENV)/.core $(VENV)/.aws
 
 setup: $(VENV)/.core
 setup-dev: $(VENV)/.dev system-deps node-deps
@@ -46,12 +51,14 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-demo: setup
+demo: $(VENV)/.aws
 	@echo "== topogen validate topology.yaml"
 	$(BIN)/topogen validate topology.yaml
 	@echo "== topogen docs topology.yaml (architecture docs, Markdown + Mermaid)"
 	$(BIN)/topogen docs topology.yaml -o build/demo/architecture.md
 	$(BIN)/topogen docs topology.yaml --check -o docs/architecture.md
+	@echo "== topogen plan --cloud aws (the Pulumi program under Pulumi's mock engine: no account needed)"
+	$(BIN)/topogen plan topology.yaml --cloud aws
 	@echo "== open build/demo/architecture.md, or docs/architecture.md on GitHub, to see the diagram"
 
 test: setup-dev

@@ -12,9 +12,9 @@ import sys
 import traceback
 
 from ..errors import EXIT_BUG, EXIT_USAGE, TopogenError
-from . import docs, schema, validate
+from . import docs, plan, schema, validate
 
-SUBCOMMANDS = (validate, docs, schema)
+SUBCOMMANDS = (validate, docs, plan, schema)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,5 @@
+"""The Pulumi program of topogen: `pulumi up` builds topology.yaml on the cloud in stack config."""
+
+from generator.program import main
+
+main()

@@ -1,0 +1,64 @@
+"""`topogen plan [FILE] --cloud aws|azure|gcp [--format text|json]`: what `pulumi up` would create, offline."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+from ..check import load_topology
+from ..errors import EXIT_OK
+from ..model import CLOUDS
+
+
+def add_parser(sub):
+    p = sub.add_parser("plan", help="show every resource the Pulumi program would create (mock engine, offline)",
+                       description="Run the Pulumi program under Pulumi's mock engine: no CLI, no credentials, no "
+                                   "cloud calls. Prints every resource it registers.")
+    p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
+                   help="topology file (default: topology.yaml)")
+    p.add_argument("--cloud", required=True, choices=CLOUDS, help="the cloud to plan for")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--region", help="region to show in ARNs and URLs (default: us-east-1 on AWS)")
+    p.set_defaults(run=run)
+    return p
+
+
+def tree(plan) -> str:
+    by_parent: dict = {}
+    for r in plan.resources:
+        by_parent.setdefault(r.parent, []).append(r)
+    lines = [f"Plan of {plan.file} on {plan.cloud} (Pulumi mock engine: no cloud calls, no credentials)", ""]
+
+    def walk(parent, depth):
+        for r in by_parent.get(parent, []):
+            physical = r.inputs.get("name")
+            extra = f"  {physical}" if physical and physical != r.name and r.custom else ""
+            flag = "  [protected]" if r.protect else ""
+            lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{extra}{flag}")
+            walk(r.urn, depth + 1)
+
+    roots = [r for r in plan.resources if r.parent is None or r.parent not in {x.urn for x in plan.resources}]
+    for r in roots:
+        by_parent.setdefault("__root__", []).append(r)
+    walk("__root__", 0)
+    counts = Counter(r.type for r in plan.resources if r.custom)
+    components = sum(1 for r in plan.resources if not r.custom and r.type != "pulumi:pulumi:Stack")
+    lines += ["", f"{sum(counts.values())} resources to create ({components} components):"]
+    width = max((len(str(n)) for n in counts.values()), default=1)
+    lines += [f"  {n:>{width}}  {t}" for t, n in sorted(counts.items())]
+    protected = sum(1 for r in plan.resources if r.protect)
+    lines.append(f"  {protected} protected: 'pulumi destroy' refuses to delete them until 'protect: false'")
+    return "\n".join(lines) + "\n"
+
+
+def run(args) -> int:
+    from ..plan.engine import run as run_plan
+
+    load_topology(args.file, clouds=(args.cloud,))  # validate first: the same messages as `topogen validate`
+    plan = run_plan(args.file, args.cloud, region=args.region)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(plan.as_dict(), indent=2, sort_keys=True) + "\n")
+    else:
+        sys.stdout.write(tree(plan))
+    return EXIT_OK

@@ -1,0 +1,380 @@
+"""The topology on AWS: SQS, SNS, IAM and CloudWatch, as Pulumi ComponentResources.
+
+One component per logical unit, each with a ``topogen:aws:<Type>`` token and
+children named ``f"{name}-<role>"`` parented to it:
+
+- ``topogen:aws:Topology``: everything below, with the stack's outputs.
+- ``topogen:aws:Queue``: an SQS queue, its dead-letter queue with a redrive
+  policy and a redrive-allow policy, TLS-only queue policies, and an alarm.
+- ``topogen:aws:Topic``: an SNS topic.
+- ``topogen:aws:Subscription``: one topic consumer: its own SQS queue (and
+  DLQ), the SNS subscription with raw delivery and a filter policy, and a
+  queue policy that lets exactly that topic send.
+- ``topogen:aws:ServiceAccess``: one service's least-privilege IAM policy,
+  attached to ``identity.aws_role`` when given.
+
+Physical names come from ``aws_spec`` (never Pulumi auto-names). Only this
+module and the program import the Pulumi SDK.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+import pulumi
+import pulumi_aws as aws
+
+from . import aws_spec as spec
+
+LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
+KMS_DATA_KEY_REUSE_SECONDS = 300
+SNS_MANAGED_KEY = "alias/aws/sns"
+
+
+@dataclass
+class Options:
+    """What the stack config adds to the topology."""
+
+    region: Optional[str] = None
+    endpoint: Optional[str] = None
+    provider: Optional[pulumi.ProviderResource] = None
+
+
+def env_name(channel: str, suffix: str) -> str:
+    return f"{channel.upper().replace('-', '_')}_{suffix}"
+
+
+def policy_document(statements: list) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True, separators=(",", ":"))
+
+
+def deny_insecure_transport(queue_arn: str) -> dict:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "sqs:*",
+        "Resource": queue_arn,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def allow_topic_send(queue_arn: str, topic_arn: str) -> dict:
+    return {
+        "Sid": "AllowTopicToSend",
+        "Effect": "Allow",
+        "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": queue_arn,
+        "Condition": {"ArnEquals": {"aws:SourceArn": topic_arn}},
+    }
+
+
+@dataclass
+class QueueOut:
+    """What a queue (or a subscription's queue) offers to the rest of the program."""
+
+    name: str
+    url: pulumi.Output
+    arn: pulumi.Output
+    kms_key: Optional[str]
+    dlq_name: Optional[str] = None
+    dlq_url: Optional[pulumi.Output] = None
+    dlq_arn: Optional[pulumi.Output] = None
+    resources: list = field(default_factory=list)
+
+
+def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, fifo: bool, settings, tags: dict,
+                     alarm_topic: Optional[str], topic_arn=None) -> QueueOut:
+    """The SQS resources of one queue, parented to ``owner`` and named ``f"{name}-<role>"``."""
+    child = pulumi.ResourceOptions(parent=owner)
+    protected = pulumi.ResourceOptions(parent=owner, protect=settings.protect)
+    enc = settings.encryption
+    encryption = {}
+    if enc.mode == "managed":
+        encryption = {"sqs_managed_sse_enabled": True}
+    elif enc.mode == "kms":
+        encryption = {"kms_master_key_id": enc.kms_key, "kms_data_key_reuse_period_seconds": KMS_DATA_KEY_REUSE_SECONDS}
+    elif enc.mode == "none":
+        encryption = {"sqs_managed_sse_enabled": False}
+    common = dict(fifo_queue=fifo or None, content_based_deduplication=True if fifo else None,
+                  receive_wait_time_seconds=LONG_POLL_SECONDS, tags=tags, **encryption)
+
+    dl = settings.dead_letter
+    dlq = None
+    if dl.enabled:
+        dlq_name = spec.dlq_name(physical)
+        dlq = aws.sqs.Queue(f"{name}-dlq", name=dlq_name, message_retention_seconds=dl.retention,
+                            visibility_timeout_seconds=settings.visibility_timeout,
+                            max_message_size=settings.max_message_size, opts=protected, **common)
+    queue = aws.sqs.Queue(
+        f"{name}-queue",
+        name=physical,
+        visibility_timeout_seconds=settings.visibility_timeout,
+        message_retention_seconds=settings.retention,
+        delay_seconds=settings.delay,
+        max_message_size=settings.max_message_size,
+        redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
+            {"deadLetterTargetArn": arn, "maxReceiveCount": dl.max_receive_count}, sort_keys=True)) if dlq else None,
+        opts=protected,
+        **common,
+    )
+    out = QueueOut(physical, queue.url, queue.arn, enc.kms_key if enc.mode == "kms" else None)
+
+    statements = [queue.arn.apply(deny_insecure_transport)]
+    if topic_arn is not None:
+        statements.append(pulumi.Output.all(queue.arn, topic_arn).apply(lambda a: allow_topic_send(*a)))
+    aws.sqs.QueuePolicy(f"{name}-policy", queue_url=queue.url,
+                        policy=pulumi.Output.all(*statements).apply(policy_document), opts=child)
+
+    if dlq:
+        out.dlq_name, out.dlq_url, out.dlq_arn = dlq_name, dlq.url, dlq.arn
+        aws.sqs.RedriveAllowPolicy(
+            f"{name}-dlq-redrive-allow", queue_url=dlq.url,
+            redrive_allow_policy=queue.arn.apply(lambda arn: json.dumps(
+                {"redrivePermission": "byQueue", "sourceQueueArns": [arn]}, sort_keys=True)),
+            opts=child)
+        aws.sqs.QueuePolicy(f"{name}-dlq-policy", queue_url=dlq.url,
+                            policy=dlq.arn.apply(lambda arn: policy_document([deny_insecure_transport(arn)])),
+                            opts=child)
+        aws.cloudwatch.MetricAlarm(
+            f"{name}-dlq-alarm",
+            name=f"{dlq_name}-not-empty",
+            alarm_description=f"Messages in dead-letter queue {dlq_name}: they failed {dl.max_receive_count} "
+                              f"deliveries from {physical}. Inspect them, then redrive or delete them.",
+            namespace="AWS/SQS",
+            metric_name="ApproximateNumberOfMessagesVisible",
+            dimensions={"QueueName": dlq_name},
+            statistic="Maximum",
+            period=300,
+            evaluation_periods=1,
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            treat_missing_data="notBreaching",
+            alarm_actions=[alarm_topic] if alarm_topic else None,
+            ok_actions=[alarm_topic] if alarm_topic else None,
+            tags=tags,
+            opts=child,
+        )
+    return out
+
+
+class Queue(pulumi.ComponentResource):
+    """An SQS queue with its dead-letter queue, policies and alarm."""
+
+    def __init__(self, name: str, topo, queue, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("topogen:aws:Queue", name, None, opts)
+        self.out = _queue_resources(self, name, spec.queue_name(topo, queue), queue.fifo, queue.settings,
+                                    dict(topo.tags), topo.clouds.aws_alarm_topic)
+        self.register_outputs({"url": self.out.url, "arn": self.out.arn, "dlq_url": self.out.dlq_url,
+                               "dlq_arn": self.out.dlq_arn})
+
+
+class Topic(pulumi.ComponentResource):
+    """An SNS topic (FIFO where asked), encrypted."""
+
+    def __init__(self, name: str, topo, topic, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("topogen:aws:Topic", name, None, opts)
+        enc = topic.encryption
+        key = enc.kms_key if enc.mode == "kms" else SNS_MANAGED_KEY if enc.mode == "managed" else None
+        self.kms_key = enc.kms_key if enc.mode == "kms" else None
+        self.physical_name = spec.topic_name(topo, topic)
+        self.topic = aws.sns.Topic(
+            f"{name}-topic",
+            name=self.physical_name,
+            fifo_topic=topic.fifo or None,
+            content_based_deduplication=True if topic.fifo else None,
+            kms_master_key_id=key,
+            tags=dict(topo.tags),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.arn = self.topic.arn
+        self.register_outputs({"arn": self.arn, "name": self.physical_name})
+
+
+class Subscription(pulumi.ComponentResource):
+    """One topic consumer: its own SQS queue and DLQ, and the SNS subscription that feeds it."""
+
+    def __init__(self, name: str, topo, topic_component: Topic, topic, consumer,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("topogen:aws:Subscription", name, None, opts)
+        physical = spec.subscription_queue_name(topo, topic, consumer.service)
+        self.out = _queue_resources(self, name, physical, topic.fifo, consumer.settings, dict(topo.tags),
+                                    topo.clouds.aws_alarm_topic, topic_arn=topic_component.arn)
+        self.subscription = aws.sns.TopicSubscription(
+            f"{name}-subscription",
+            topic=topic_component.arn,
+            protocol="sqs",
+            endpoint=self.out.arn,
+            raw_message_delivery=True,
+            filter_policy=json.dumps(spec.filter_policy(consumer.filter), sort_keys=True) if consumer.filter else None,
+            filter_policy_scope="MessageAttributes" if consumer.filter else None,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.register_outputs({"queue_url": self.out.url, "queue_arn": self.out.arn,
+                               "subscription_arn": self.subscription.arn})
+
+
+class ServiceAccess(pulumi.ComponentResource):
+    """One service's least-privilege IAM policy, and its attachment to the service's role."""
+
+    def __init__(self, name: str, topo, service, sends: list, publishes: list, receives: list, kms_arns,
+                 opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("topogen:aws:ServiceAccess", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.policy = None
+        statements = access_statements(sends, publishes, receives, kms_arns)
+        if statements is not None:
+            self.policy = aws.iam.Policy(
+                f"{name}-policy",
+                name=spec.policy_name(topo, service.name),
+                description=f"topogen: what service '{service.name}' of '{topo.name}' may send and receive",
+                policy=statements.apply(policy_document),
+                tags=dict(topo.tags),
+                opts=child,
+            )
+            if service.identity.aws_role:
+                aws.iam.RolePolicyAttachment(f"{name}-attachment", role=role_name(service.identity.aws_role),
+                                             policy_arn=self.policy.arn, opts=child)
+        self.register_outputs({"policy_arn": self.policy.arn if self.policy else None})
+
+
+def role_name(role: str) -> str:
+    """``arn:aws:iam::123456789012:role/path/name`` or ``name`` -> ``name``."""
+    return role.rsplit("/", 1)[-1] if role.startswith("arn:") else role
+
+
+def access_statements(sends: list, publishes: list, receives: list, kms):
+    """The policy statements of one service, or None when it needs no access.
+
+    ``sends``/``receives`` are QueueOut, ``publishes`` Topic components;
+    ``kms`` maps a key as written to an Output of its ARN.
+    """
+    queue_arns_send = [q.arn for q in sends]
+    topic_arns = [t.arn for t in publishes]
+    queue_arns_recv = [q.arn for q in receives]
+    encrypt_keys = sorted({q.kms_key for q in sends if q.kms_key} | {t.kms_key for t in publishes if t.kms_key})
+    decrypt_keys = sorted({q.kms_key for q in receives if q.kms_key} - set(encrypt_keys))
+    if not (queue_arns_send or topic_arns or queue_arns_recv):
+        return None
+
+    def build(args):
+        send, pub, recv, enc, dec = args
+        out = []
+        if send:
+            out.append({"Sid": "SendToQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                        "Resource": sorted(send)})
+        if pub:
+            out.append({"Sid": "PublishToTopics", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": sorted(pub)})
+        if recv:
+            out.append({"Sid": "ConsumeFromQueues", "Effect": "Allow",
+                        "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                   "sqs:ReceiveMessage"], "Resource": sorted(recv)})
+        if enc:
+            out.append({"Sid": "EncryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                        "Resource": sorted(set(enc))})
+        if dec:
+            out.append({"Sid": "DecryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt"],
+                        "Resource": sorted(set(dec))})
+        return out
+
+    return pulumi.Output.all(
+        pulumi.Output.all(*queue_arns_send), pulumi.Output.all(*topic_arns), pulumi.Output.all(*queue_arns_recv),
+        pulumi.Output.all(*[kms[k] for k in encrypt_keys]), pulumi.Output.all(*[kms[k] for k in decrypt_keys]),
+    ).apply(build)
+
+
+class AwsTopology(pulumi.ComponentResource):
+    """The whole topology on AWS."""
+
+    def __init__(self, topo, options: Options, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__("topogen:aws:Topology", topo.name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        invoke = pulumi.InvokeOptions(parent=self, provider=options.provider) if options.provider else \
+            pulumi.InvokeOptions(parent=self)
+
+        self.queues = {q.name: Queue(q.name, topo, q, child) for q in topo.queues.values()}
+        self.topics = {t.name: Topic(t.name, topo, t, child) for t in topo.topics.values()}
+        self.subscriptions = {}
+        for t in topo.topics.values():
+            for c in topo.consumers.get(t.name, ()):
+                self.subscriptions[(t.name, c.service)] = Subscription(f"{t.name}-{c.service}", topo,
+                                                                        self.topics[t.name], t, c, child)
+
+        keys = sorted({q.out.kms_key for q in self.queues.values() if q.out.kms_key}
+                      | {s.out.kms_key for s in self.subscriptions.values() if s.out.kms_key}
+                      | {t.kms_key for t in self.topics.values() if t.kms_key})
+        # IAM needs key ARNs; an alias or key id in the YAML is looked up once per key.
+        self.kms_arns = {k: (pulumi.Output.from_input(k) if k.startswith("arn:aws") else
+                             pulumi.Output.from_input(aws.kms.get_key_output(key_id=k, opts=invoke).arn))
+                         for k in keys}
+
+        self.access = {}
+        self.env = {}
+        for s in topo.services.values():
+            sends = [self.queues[r.channel].out for r in s.publishes if r.channel in self.queues]
+            publishes = [self.topics[r.channel] for r in s.publishes if r.channel in self.topics]
+            receives = []
+            env = {}
+            for r in s.publishes:
+                if r.channel in self.queues:
+                    env[env_name(r.channel, "QUEUE_URL")] = self.queues[r.channel].out.url
+                else:
+                    env[env_name(r.channel, "TOPIC_ARN")] = self.topics[r.channel].arn
+            for c in s.consumes:
+                q = self.queues[c.channel].out if c.kind == "queue" else self.subscriptions[(c.channel, s.name)].out
+                receives.append(q)
+                env[env_name(c.channel, "QUEUE_URL")] = q.url
+                if q.dlq_url is not None:
+                    env[env_name(c.channel, "DLQ_URL")] = q.dlq_url
+            if options.region:
+                env["AWS_REGION"] = options.region
+            if options.endpoint:
+                env["AWS_ENDPOINT_URL"] = options.endpoint
+            self.access[s.name] = ServiceAccess(s.name, topo, s, sends, publishes, receives, self.kms_arns, child)
+            self.env[s.name] = dict(sorted(env.items()))
+
+        self.outputs = self._outputs(topo)
+        self.register_outputs(self.outputs)
+
+    def _outputs(self, topo) -> dict:
+        queues = {n: {"name": q.out.name, "url": q.out.url, "arn": q.out.arn,
+                      **({"dlq_name": q.out.dlq_name, "dlq_url": q.out.dlq_url, "dlq_arn": q.out.dlq_arn}
+                         if q.out.dlq_url is not None else {})}
+                  for n, q in self.queues.items()}
+        topics = {n: {"name": t.physical_name, "arn": t.arn} for n, t in self.topics.items()}
+        subs = {f"{t}/{s}": {"queue_name": sub.out.name, "queue_url": sub.out.url, "queue_arn": sub.out.arn,
+                             "subscription_arn": sub.subscription.arn,
+                             **({"dlq_url": sub.out.dlq_url, "dlq_arn": sub.out.dlq_arn}
+                                if sub.out.dlq_url is not None else {})}
+                for (t, s), sub in sorted(self.subscriptions.items())}
+        services = {n: {"policy_arn": a.policy.arn if a.policy else None, "env": self.env[n]}
+                    for n, a in self.access.items()}
+        return {"cloud": "aws", "queues": queues, "topics": topics, "subscriptions": subs, "services": services}
+
+
+def provider(options: Options) -> Optional[pulumi.ProviderResource]:
+    """An explicit provider for an emulator endpoint (LocalStack, moto), or None for the default provider."""
+    if not options.endpoint:
+        return None
+    e = options.endpoint
+    return aws.Provider(
+        "emulator",
+        region=options.region or "us-east-1",
+        access_key="test",
+        secret_key="test",
+        skip_credentials_validation=True,
+        skip_metadata_api_check=True,
+        skip_region_validation=True,
+        skip_requesting_account_id=True,
+        endpoints=[aws.ProviderEndpointArgs(sqs=e, sns=e, iam=e, cloudwatch=e, kms=e, sts=e)],
+    )
+
+
+def deploy(topo, options: Options) -> dict:
+    """Register the topology's resources; returns the stack outputs."""
+    options.provider = provider(options)
+    opts = pulumi.ResourceOptions(providers=[options.provider]) if options.provider else None
+    return AwsTopology(topo, options, opts).outputs

@@ -1,0 +1,54 @@
+"""`topogen plan`: the Pulumi program run under Pulumi's mock engine.
+
+No CLI, no credentials, no cloud calls: ``pulumi.runtime.set_mocks`` with
+mocks that answer like the real cloud (``clouds/<cloud>_mock.py``) and a mock
+monitor that records what the engine receives for each resource: its type,
+name, parent, protection, and inputs (camelCase, references resolved).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+DEFAULT_REGION = {"aws": "us-east-1"}
+
+
+@dataclass
+class PlannedResource:
+    urn: str
+    type: str
+    name: str
+    parent: Optional[str]
+    custom: bool
+    protect: bool
+    id: Optional[str]
+    inputs: dict
+    outputs: dict
+
+    def as_dict(self) -> dict:
+        return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "custom": self.custom,
+                "protect": self.protect, "id": self.id, "inputs": self.inputs, "outputs": self.outputs}
+
+
+@dataclass
+class Plan:
+    cloud: str
+    file: str
+    resources: list = field(default_factory=list)  # sorted by URN
+    outputs: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+    def by_type(self, typ: str) -> list:
+        return [r for r in self.resources if r.type == typ]
+
+    def one(self, typ: str, name: str) -> PlannedResource:
+        [r] = [r for r in self.resources if r.type == typ and r.name == name]
+        return r
+
+    def children(self, urn: str) -> list:
+        return [r for r in self.resources if r.parent == urn]
+
+    def as_dict(self) -> dict:
+        return {"cloud": self.cloud, "file": self.file, "resources": [r.as_dict() for r in self.resources],
+                "outputs": self.outputs}

@@ -1,0 +1,88 @@
+"""Run the Pulumi program under the mock engine and collect what it registers."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from . import DEFAULT_REGION, Plan, PlannedResource
+
+
+def _plain(value):
+    """Deserialized Pulumi values as JSON-friendly data.
+
+    The engine's wire format has only doubles; whole numbers are shown as integers.
+    """
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None) -> Plan:
+    """Plan ``path`` for ``cloud``. One plan per process run; tests call it in a fresh context each time."""
+    try:
+        import pulumi
+        from pulumi.runtime import mocks as pulumi_mocks
+        from pulumi.runtime import settings as pulumi_settings
+        from pulumi.runtime.stack import run_pulumi_func
+        from pulumi.runtime.sync_await import _sync_await
+    except ImportError:
+        raise InputError(f"topogen plan needs the Pulumi SDK and the {cloud} provider: "
+                         f"pip install 'topogen[{cloud}]'") from None
+    from .. import program
+    from ..clouds import aws_mock
+
+    region = region or DEFAULT_REGION.get(cloud, "")
+    cloud_mock = {"aws": aws_mock}.get(cloud)
+
+    class Mocks(pulumi_mocks.Mocks):
+        def new_resource(self, args):
+            if not args.custom:
+                return "", {}
+            if cloud_mock is None:
+                return f"{args.name}-id", dict(args.inputs)
+            return cloud_mock.new_resource(args.typ, args.name, args.inputs, region)
+
+        def call(self, args):
+            return cloud_mock.call(args.token, args.args, region)
+
+    class Monitor(pulumi_mocks.MockMonitor):
+        def __init__(self, mocks):
+            super().__init__(mocks)
+            self.records = {}
+
+        def RegisterResource(self, request):
+            response = super().RegisterResource(request)
+            inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
+            registration = self.resources.get(response.urn)
+            self.records[response.urn] = PlannedResource(
+                urn=response.urn, type=request.type, name=request.name, parent=request.parent or None,
+                custom=bool(request.custom), protect=bool(request.protect), id=response.id or None,
+                inputs=_plain(inputs), outputs=_plain(registration.state if registration else {}))
+            return response
+
+    mocks = Mocks()
+    monitor = Monitor(mocks)
+    pulumi_settings.ROOT.set(None)
+    pulumi_mocks.set_mocks(mocks, project="topogen", stack=f"plan-{cloud}", preview=False, monitor=monitor)
+    config = {"topogen:cloud": cloud, "topogen:topology": str(path)}
+    if region:
+        config[f"{cloud}:region"] = region
+    if endpoint:
+        config["topogen:endpoint"] = endpoint
+    pulumi.runtime.set_all_config(config)
+    pulumi_settings.SETTINGS.rpc_manager.clear()
+    pulumi_settings.SETTINGS.outputs.clear()
+
+    try:
+        _sync_await(run_pulumi_func(program.main))
+    except pulumi.RunError as exc:
+        raise InputError(str(exc)) from None
+    stack = pulumi_settings.get_root_resource()
+    outputs = _sync_await(pulumi.Output.from_input(dict(stack.outputs)).future()) if stack else {}
+    resources = sorted(monitor.records.values(), key=lambda r: r.urn)
+    return Plan(cloud, str(path), resources, _plain(outputs or {}))

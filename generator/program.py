@@ -1,0 +1,59 @@
+"""The Pulumi program: stack config in, validated topology, one cloud's resources out.
+
+``__main__.py`` at the repository root calls ``main()``; ``topogen plan`` runs
+the very same function under Pulumi's mock engine.
+
+Stack config (project namespace ``topogen``):
+  cloud      aws | azure | gcp (required)
+  topology   the topology file, default topology.yaml (relative to the project)
+  endpoint   AWS only: an emulator endpoint (LocalStack, moto) for sqs, sns, iam,
+             cloudwatch, kms and sts, with credential and region checks skipped
+"""
+
+from __future__ import annotations
+
+import pulumi
+
+from .check import load_topology
+from .errors import InputError
+from .model import CLOUDS
+from .reporters import text
+
+IMPLEMENTED = ("aws",)
+
+
+def load(path: str, cloud: str):
+    """The validated topology for ``cloud``, or a RunError with `topogen validate`'s report."""
+    try:
+        topo, warnings = load_topology(path, clouds=(cloud,))
+    except InputError as exc:
+        from .check import Result
+
+        report = text([Result(path, list(exc.diagnostics))])
+        raise pulumi.RunError(f"{path} is not a valid topology; nothing was deployed.\n{report}") from None
+    if cloud not in topo.targets:
+        raise pulumi.RunError(f"{path} lists targets {list(topo.targets)}, which do not include '{cloud}': add it to "
+                              "'targets' or deploy this stack to another cloud")
+    for d in warnings:
+        pulumi.log.warn(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (hint: {d.hint})" if d.hint else ""))
+    return topo
+
+
+def main() -> None:
+    config = pulumi.Config()
+    cloud = config.require("cloud")
+    if cloud not in CLOUDS:
+        raise pulumi.RunError(f"config 'cloud' is '{cloud}'; use one of {', '.join(CLOUDS)}: "
+                              "pulumi config set cloud aws")
+    path = config.get("topology") or "topology.yaml"
+    topo = load(path, cloud)
+    if cloud not in IMPLEMENTED:
+        raise pulumi.RunError(f"the {cloud} back-end is not part of this version of topogen yet; "
+                              f"implemented: {', '.join(IMPLEMENTED)}")
+    if cloud == "aws":
+        from .clouds import aws
+
+        outputs = aws.deploy(topo, aws.Options(region=pulumi.Config("aws").get("region"),
+                                               endpoint=config.get("endpoint")))
+    for key, value in outputs.items():
+        pulumi.export(key, value)

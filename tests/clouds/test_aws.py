@@ -1,0 +1,316 @@
+"""The AWS program under Pulumi's mock engine: every resource, and every statement of every policy."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pytest
+
+from conftest import CASES, EXAMPLES, ROOT, run_cli
+from generator.check import load_topology
+from generator.clouds import aws_spec
+from generator.errors import InputError
+from generator.plan import engine
+
+FILES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "aws" / "full.yaml"]
+QUEUE = "aws:sqs/queue:Queue"
+POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+TAGGABLE = (QUEUE, "aws:sns/topic:Topic", "aws:iam/policy:Policy", "aws:cloudwatch/metricAlarm:MetricAlarm")
+
+
+@lru_cache(maxsize=None)
+def plan_of(path):
+    return engine.run(str(path), "aws")
+
+
+@lru_cache(maxsize=None)
+def topo_of(path):
+    return load_topology(path)[0]
+
+
+def doc(resource, key="policy"):
+    return json.loads(resource.inputs[key])
+
+
+def expected_queues(topo):
+    """(physical name, fifo, settings, is_dlq) of every SQS queue the topology needs."""
+    out = []
+    for q in topo.queues.values():
+        name = aws_spec.queue_name(topo, q)
+        out.append((name, q.fifo, q.settings, False))
+        if q.settings.dead_letter.enabled:
+            out.append((aws_spec.dlq_name(name), q.fifo, q.settings, True))
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            name = aws_spec.subscription_queue_name(topo, t, c.service)
+            out.append((name, t.fifo, c.settings, False))
+            if c.settings.dead_letter.enabled:
+                out.append((aws_spec.dlq_name(name), t.fifo, c.settings, True))
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_queue_carries_its_settings(path):
+    plan, topo = plan_of(path), topo_of(path)
+    queues = {r.inputs["name"]: r for r in plan.by_type(QUEUE)}
+    expected = expected_queues(topo)
+    assert sorted(queues) == sorted(e[0] for e in expected)
+    arn = {n: r.outputs["arn"] for n, r in queues.items()}
+    for name, fifo, s, is_dlq in expected:
+        i = queues[name].inputs
+        assert name.endswith(".fifo") == fifo and i.get("fifoQueue", False) == fifo
+        assert i.get("contentBasedDeduplication", False) == fifo
+        assert i["receiveWaitTimeSeconds"] == 20
+        assert queues[name].protect == s.protect
+        if s.encryption.mode == "kms":
+            assert i["kmsMasterKeyId"] == s.encryption.kms_key and "sqsManagedSseEnabled" not in i
+        else:
+            assert i["sqsManagedSseEnabled"] == (s.encryption.mode == "managed")
+        if is_dlq:
+            assert i["messageRetentionSeconds"] == s.dead_letter.retention >= s.retention
+            assert "redrivePolicy" not in i
+        else:
+            assert (i["visibilityTimeoutSeconds"], i["messageRetentionSeconds"], i["delaySeconds"]) == \
+                   (s.visibility_timeout, s.retention, s.delay)
+            assert i.get("maxMessageSize") == s.max_message_size
+            if s.dead_letter.enabled:
+                redrive = json.loads(i["redrivePolicy"])
+                assert redrive == {"deadLetterTargetArn": arn[aws_spec.dlq_name(name)],
+                                   "maxReceiveCount": s.dead_letter.max_receive_count}
+            else:
+                assert "redrivePolicy" not in i
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_redrive_allow_names_exactly_the_source(path):
+    plan = plan_of(path)
+    queues = {r.outputs["url"]: r for r in plan.by_type(QUEUE)}
+    allows = plan.by_type("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy")
+    dlqs = [r for r in plan.by_type(QUEUE) if "-dlq" in r.inputs["name"]]
+    assert len(allows) == len(dlqs)
+    for a in allows:
+        dlq = queues[a.inputs["queueUrl"]]
+        source_arn = dlq.outputs["arn"].replace("-dlq", "")
+        assert json.loads(a.inputs["redriveAllowPolicy"]) == {"redrivePermission": "byQueue",
+                                                              "sourceQueueArns": [source_arn]}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_queue_has_one_policy_that_denies_insecure_transport(path):
+    plan = plan_of(path)
+    policies = {}
+    for p in plan.by_type(POLICY):
+        assert p.inputs["queueUrl"] not in policies, "one QueuePolicy per queue"
+        policies[p.inputs["queueUrl"]] = doc(p)
+    for q in plan.by_type(QUEUE):
+        statements = policies[q.outputs["url"]]["Statement"]
+        deny = [s for s in statements if s["Effect"] == "Deny"]
+        assert deny == [{"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+                         "Resource": q.outputs["arn"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_topic_consumers_get_a_subscription_and_exactly_their_topic_may_send(path):
+    plan, topo = plan_of(path), topo_of(path)
+    topics = {r.inputs["name"]: r for r in plan.by_type("aws:sns/topic:Topic")}
+    queues = {r.inputs["name"]: r for r in plan.by_type(QUEUE)}
+    policies = {p.inputs["queueUrl"]: doc(p) for p in plan.by_type(POLICY)}
+    subs = {r.inputs["endpoint"]: r for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
+    assert len(subs) == sum(len(topo.consumers.get(t, ())) for t in topo.topics)
+    for t in topo.topics.values():
+        topic = topics[aws_spec.topic_name(topo, t)]
+        assert topic.inputs.get("fifoTopic", False) == t.fifo
+        assert topic.inputs["kmsMasterKeyId"] == (t.encryption.kms_key if t.encryption.mode == "kms" else "alias/aws/sns")
+        for c in topo.consumers.get(t.name, ()):
+            q = queues[aws_spec.subscription_queue_name(topo, t, c.service)]
+            sub = subs[q.outputs["arn"]]
+            assert sub.inputs["topic"] == topic.outputs["arn"] and sub.inputs["protocol"] == "sqs"
+            assert sub.inputs["rawMessageDelivery"] is True
+            if c.filter:
+                assert json.loads(sub.inputs["filterPolicy"]) == {a: list(v) for a, v in c.filter}
+                assert sub.inputs["filterPolicyScope"] == "MessageAttributes"
+            else:
+                assert "filterPolicy" not in sub.inputs
+            allow = [s for s in policies[q.outputs["url"]]["Statement"] if s["Effect"] == "Allow"]
+            assert allow == [{"Sid": "AllowTopicToSend", "Effect": "Allow",
+                              "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                              "Resource": q.outputs["arn"],
+                              "Condition": {"ArnEquals": {"aws:SourceArn": topic.outputs["arn"]}}}]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_service_policies_are_least_privilege(path):
+    plan, topo = plan_of(path), topo_of(path)
+    queues = {r.inputs["name"]: r.outputs["arn"] for r in plan.by_type(QUEUE)}
+    topics = {r.inputs["name"]: r.outputs["arn"] for r in plan.by_type("aws:sns/topic:Topic")}
+    policies = {r.inputs["name"]: doc(r) for r in plan.by_type("aws:iam/policy:Policy")}
+    for s in topo.services.values():
+        name = aws_spec.policy_name(topo, s.name)
+        want = {}
+        send = [queues[aws_spec.queue_name(topo, topo.queues[r.channel])] for r in s.publishes if r.channel in topo.queues]
+        pub = [topics[aws_spec.topic_name(topo, topo.topics[r.channel])] for r in s.publishes if r.channel in topo.topics]
+        recv = [queues[aws_spec.queue_name(topo, topo.queues[c.channel]) if c.kind == "queue" else
+                       aws_spec.subscription_queue_name(topo, topo.topics[c.channel], s.name)] for c in s.consumes]
+        if send:
+            want["SendToQueues"] = (["sqs:SendMessage"], sorted(send))
+        if pub:
+            want["PublishToTopics"] = (["sns:Publish"], sorted(pub))
+        if recv:
+            want["ConsumeFromQueues"] = (["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                          "sqs:ReceiveMessage"], sorted(recv))
+        if not want:
+            assert name not in policies
+            continue
+        statements = policies[name]["Statement"]
+        got = {st["Sid"]: (st["Action"], st["Resource"]) for st in statements if not st["Sid"].endswith("WithKeys")}
+        assert got == want
+        for st in statements:
+            assert st["Effect"] == "Allow"
+            for item in st["Action"] + st["Resource"]:
+                assert "*" not in item, f"wildcard in {name}: {item}"
+        uses_key = any(q.settings.encryption.mode == "kms" for q in
+                       [topo.queues[r.channel] for r in s.publishes if r.channel in topo.queues]) or any(
+            topo.topics[r.channel].encryption.mode == "kms" for r in s.publishes if r.channel in topo.topics) or any(
+            c.settings.encryption.mode == "kms" for c in s.consumes)
+        assert uses_key == any(st["Sid"].endswith("WithKeys") for st in statements)
+
+
+def test_kms_rights_match_each_key_and_direction():
+    plan = plan_of(CASES / "aws" / "full.yaml")
+    policies = {r.inputs["name"]: doc(r)["Statement"] for r in plan.by_type("aws:iam/policy:Policy")}
+    kms = {n: {s["Sid"]: (s["Action"], s["Resource"]) for s in st if "kms:Decrypt" in s["Action"]}
+           for n, st in policies.items()}
+    alias_arn = "arn:aws:kms:us-east-1:123456789012:key/"
+    payments_key = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-2222-3333-4444-555566667777"
+    [(actions, resources)] = kms["shop-checkout"].values()
+    assert actions == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert payments_key in resources and len(resources) == 2
+    assert all(r.startswith(alias_arn) for r in resources)          # the alias was resolved to a key ARN
+    assert kms["shop-fulfilment"] == {"DecryptWithKeys": (["kms:Decrypt"], [r for r in resources if r != payments_key])}
+    assert kms["shop-ledger"] == {"DecryptWithKeys": (["kms:Decrypt"], [payments_key])}
+    assert kms["shop-janitor"] == {}
+
+
+def test_policies_attach_to_the_given_roles_only():
+    plan = plan_of(CASES / "aws" / "full.yaml")
+    attachments = {r.inputs["role"]: r.inputs["policyArn"] for r in
+                   plan.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    assert attachments == {"checkout-task": "arn:aws:iam::123456789012:policy/shop-checkout",
+                           "fulfilment-task": "arn:aws:iam::123456789012:policy/shop-fulfilment"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_dlq_has_an_alarm(path):
+    plan, topo = plan_of(path), topo_of(path)
+    dlqs = [e[0] for e in expected_queues(topo) if e[3]]
+    alarms = {r.inputs["dimensions"]["QueueName"]: r.inputs for r in plan.by_type("aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert sorted(alarms) == sorted(dlqs)
+    for name, a in alarms.items():
+        assert (a["namespace"], a["metricName"], a["comparisonOperator"], a["threshold"]) == \
+               ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "GreaterThanThreshold", 0)
+        if topo.clouds.aws_alarm_topic:
+            assert a["alarmActions"] == [topo.clouds.aws_alarm_topic] == a["okActions"]
+        else:
+            assert "alarmActions" not in a
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_tags_on_everything_taggable(path):
+    plan, topo = plan_of(path), topo_of(path)
+    for r in plan.resources:
+        if r.type in TAGGABLE:
+            assert r.inputs.get("tags", {}) == dict(topo.tags), r.name
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_components_and_child_names(path):
+    plan = plan_of(path)
+    by_urn = {r.urn: r for r in plan.resources}
+    for r in plan.resources:
+        if r.custom:
+            parent = by_urn[r.parent]
+            assert parent.type.startswith("topogen:aws:") and not parent.custom
+            assert r.name.startswith(parent.name + "-"), r.name
+        elif r.type == "topogen:aws:Topology":
+            assert by_urn[r.parent].type == "pulumi:pulumi:Stack"
+        elif r.type != "pulumi:pulumi:Stack":
+            assert r.type in ("topogen:aws:Queue", "topogen:aws:Topic", "topogen:aws:Subscription",
+                              "topogen:aws:ServiceAccess")
+            assert by_urn[r.parent].type == "topogen:aws:Topology"
+
+
+def test_stack_outputs_give_each_service_its_environment():
+    plan = plan_of(ROOT / "topology.yaml")
+    out = plan.outputs
+    assert out["cloud"] == "aws"
+    assert out["queues"]["embedding-jobs"]["url"].endswith("/123456789012/ai-platform-embedding-jobs.fifo")
+    assert out["topics"]["inference-results"]["arn"] == "arn:aws:sns:us-east-1:123456789012:ai-platform-inference-results"
+    assert out["services"]["api-gateway"]["env"] == {
+        "AUDIT_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ai-platform-audit-events",
+        "AWS_REGION": "us-east-1",
+        "EMBEDDING_JOBS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-embedding-jobs.fifo",
+        "INFERENCE_REQUESTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-inference-requests",
+    }
+    notifier = out["services"]["notifier"]["env"]
+    assert notifier["INFERENCE_RESULTS_QUEUE_URL"].endswith("/ai-platform-inference-results-notifier")
+    assert notifier["INFERENCE_RESULTS_DLQ_URL"].endswith("/ai-platform-inference-results-notifier-dlq")
+    assert out["subscriptions"]["inference-results/notifier"]["subscription_arn"].startswith(
+        "arn:aws:sns:us-east-1:123456789012:ai-platform-inference-results:")
+
+
+def test_endpoint_config_uses_an_explicit_emulator_provider():
+    plan = engine.run(str(ROOT / "topology.yaml"), "aws", endpoint="http://127.0.0.1:4566")
+    [provider] = plan.by_type("pulumi:providers:aws")
+    i = provider.inputs
+    assert i["skipCredentialsValidation"] and i["skipRequestingAccountId"] and i["skipRegionValidation"]
+    endpoints = json.loads(i["endpoints"]) if isinstance(i["endpoints"], str) else i["endpoints"]
+    assert {k for k, v in endpoints[0].items() if v == "http://127.0.0.1:4566"} == {"sqs", "sns", "iam", "cloudwatch",
+                                                                                  "kms", "sts"}
+    assert plan.outputs["services"]["gpu-worker"]["env"]["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
+
+
+def test_plans_are_deterministic():
+    a = engine.run(str(ROOT / "topology.yaml"), "aws").as_dict()
+    b = engine.run(str(ROOT / "topology.yaml"), "aws").as_dict()
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_an_invalid_topology_stops_the_program_with_validate_messages(write):
+    bad = write("targets: [aws]\nqueues:\n  jobs: {retention: 30d}\n")
+    with pytest.raises(InputError) as exc:
+        engine.run(str(bad), "aws")
+    assert "not a valid topology; nothing was deployed" in str(exc.value)
+    assert f"{bad}:5:21: error TOP201" in str(exc.value)
+    code, out, err = run_cli("plan", bad, "--cloud", "aws")
+    assert code == 1 and f"{bad}:5:21: error TOP201" in err and out == ""
+
+
+def test_a_cloud_outside_targets_is_refused(write):
+    path = write("targets: [gcp]\nqueues: {jobs: {}}\n")
+    with pytest.raises(InputError) as exc:
+        engine.run(str(path), "aws")
+    assert "do not include 'aws'" in str(exc.value)
+
+
+def test_plan_cli_text_and_json(tmp_path):
+    code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws")
+    assert code == 0
+    assert "+ topogen:aws:Topology  ai-platform" in out
+    assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-embedding-jobs.fifo  [protected]" in out
+    assert "56 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
+    code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--format", "json")
+    doc_ = json.loads(out)
+    assert code == 0 and doc_["cloud"] == "aws" and set(doc_) == {"cloud", "file", "resources", "outputs"}
+    r = doc_["resources"][0]
+    assert set(r) == {"urn", "type", "name", "parent", "custom", "protect", "id", "inputs", "outputs"}
+
+
+def test_the_pulumi_entry_point_runs_the_same_program():
+    text = (ROOT / "__main__.py").read_text()
+    assert "from generator.program import main" in text and "\nmain()" in text
+    import yaml
+
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+    assert project["name"] == "topogen" and "cloud" in project["config"]
