@@ -49,7 +49,9 @@ def test_docs_content_of_the_ai_platform():
     assert 't_inference_results -- "status = succeeded or failed" --> svc_notifier' in text
     assert "| **inference-requests** | `InferenceRequest` | no | 10m | 1d | 0s | cloud default | after 3 receives, " \
            "kept 14d |" in text
-    assert "| inference-results | **notifier** | status = succeeded or failed | 30s | — | 4d | after 10 receives, " \
+    assert "| **notifier** | inference-results | topic | status = succeeded or failed | 30s | — | 4d | after 10 " \
+           "receives, kept 14d |" in text
+    assert "| **gpu-worker** | inference-requests | queue | all messages | 10m | 8m | 1d | after 3 receives, " \
            "kept 14d |" in text
     assert '"prompt": "Summarise this ticket"' in text                                  # examples shown
     assert "| AWS | SQS queue | `ai-platform-embedding-jobs.fifo` |" in text            # cloud names

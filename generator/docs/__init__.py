@@ -76,6 +76,8 @@ def render(topo, source: str, links: dict | None = None) -> str:
     template = _environment().get_template("architecture.md.j2")
     subscriptions = [c for c in topo.all_consumers() if c.kind == "topic"]
     subscriptions.sort(key=lambda c: (c.channel, c.service))
+    consumers = sorted(topo.all_consumers(), key=lambda c: (c.service, c.channel))
     text = template.render(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
+                           consumers=consumers,
                            cloud_names=cloud_names(topo), links=links or {})
     return text.rstrip("\n") + "\n"
