@@ -24,15 +24,15 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
-# The core plus the AWS provider, for `topogen plan` in the demo.
-$(VENV)/.aws: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[aws]'
+# The core plus the AWS provider and the embedded emulator, for the demo.
+$(VENV)/.demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[aws,local]'
 	@touch $@ $(VENV)/.core
 
 # Everything the tests need.
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
-	@touch $@ $(VENV)/.core $(VENV)/.aws
+	@touch $@ $(VENV)/.core $(VENV)/.demo
 
 setup: $(VENV)/.core
 setup-dev: $(VENV)/.dev system-deps node-deps
@@ -51,7 +51,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-demo: $(VENV)/.aws
+demo: $(VENV)/.demo
 	@echo "== topogen validate topology.yaml"
 	$(BIN)/topogen validate topology.yaml
 	@echo "== topogen docs topology.yaml (architecture docs, Markdown + Mermaid)"
@@ -59,6 +59,8 @@ demo: $(VENV)/.aws
 	$(BIN)/topogen docs topology.yaml --check -o docs/architecture.md
 	@echo "== topogen plan --cloud aws (the Pulumi program under Pulumi's mock engine: no account needed)"
 	$(BIN)/topogen plan topology.yaml --cloud aws
+	@echo "== topogen local smoke (embedded AWS emulator: deploy, then real messages through every route)"
+	$(BIN)/topogen local smoke topology.yaml
 	@echo "== open build/demo/architecture.md, or docs/architecture.md on GitHub, to see the diagram"
 
 test: setup-dev

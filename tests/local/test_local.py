@@ -1,0 +1,183 @@
+"""The embedded default: the AWS program materialised into moto's server, messages flowing.
+
+Tests deploy with --endpoint into a moto server they start themselves, then
+check with plain boto3 calls that routing, filtering, dead-lettering and
+ordering behave as the topology declares.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from conftest import CASES, EXAMPLES, ROOT, run_cli
+from generator.local import materialize
+from generator.local.emulator import reset
+from generator.plan import engine
+
+
+@pytest.fixture
+def moto_endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    reset(endpoint)  # moto's state is per process, shared by every server in it
+    yield endpoint
+    server.stop()
+
+
+def client(name, endpoint):
+    return boto3.client(name, endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                        aws_secret_access_key="test")
+
+
+def up(path, endpoint):
+    code, out, err = run_cli("local", "up", path, "--endpoint", endpoint, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def inventory(endpoint):
+    sqs, sns, iam, cw = (client(n, endpoint) for n in ("sqs", "sns", "iam", "cloudwatch"))
+    topics = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    return {
+        "queues": sorted(sqs.list_queues().get("QueueUrls", [])),
+        "topics": sorted(topics),
+        "subscriptions": sorted((s["TopicArn"], s["Endpoint"]) for s in sns.list_subscriptions()["Subscriptions"]),
+        "policies": sorted(p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]),
+        "alarms": sorted(a["AlarmName"] for a in cw.describe_alarms()["MetricAlarms"]),
+    }
+
+
+@pytest.mark.parametrize("path", [ROOT / "topology.yaml", *EXAMPLES, CASES / "aws" / "full.yaml"],
+                         ids=lambda p: p.name)
+def test_local_smoke_passes(path):
+    code, out, err = run_cli("local", "smoke", path)
+    assert code == 0, out + err
+    assert " 0 failed" in out and "FAIL" not in out
+
+
+def test_smoke_json_lists_every_route():
+    code, out, _ = run_cli("local", "smoke", ROOT / "topology.yaml", "--format", "json")
+    doc = json.loads(out)
+    kinds = {r["kind"] for r in doc["routes"]}
+    assert code == 0 and doc["passed"] and kinds == {"queue", "topic", "dead-letter", "fifo"}
+    assert len([r for r in doc["routes"] if r["kind"] == "dead-letter"]) == 7
+
+
+def test_up_prints_each_service_environment_and_is_idempotent(moto_endpoint):
+    first = up(ROOT / "topology.yaml", moto_endpoint)
+    env = first["services"]["notifier"]
+    assert env["AWS_ENDPOINT_URL"] == moto_endpoint and env["AWS_REGION"] == "us-east-1"
+    assert env["INFERENCE_RESULTS_QUEUE_URL"].startswith(moto_endpoint)
+    before = inventory(moto_endpoint)
+    assert len(before["queues"]) == 14 and len(before["topics"]) == 2 and len(before["subscriptions"]) == 4
+    assert len(before["policies"]) == 7 and len(before["alarms"]) == 7
+    second = up(ROOT / "topology.yaml", moto_endpoint)
+    assert inventory(moto_endpoint) == before
+    assert second["services"] == first["services"]
+
+
+def test_routing_filtering_dead_lettering_and_order_with_plain_boto3(moto_endpoint):
+    env = up(ROOT / "topology.yaml", moto_endpoint)["services"]
+    sqs, sns = client("sqs", moto_endpoint), client("sns", moto_endpoint)
+
+    # routing: what the API gateway sends, the GPU worker receives
+    sqs.send_message(QueueUrl=env["api-gateway"]["INFERENCE_REQUESTS_QUEUE_URL"], MessageBody='{"request_id": "r-1"}')
+    got = sqs.receive_message(QueueUrl=env["gpu-worker"]["INFERENCE_REQUESTS_QUEUE_URL"], WaitTimeSeconds=1)
+    assert got["Messages"][0]["Body"] == '{"request_id": "r-1"}'
+
+    # filtering: a rejected result goes to moderation and analytics, not to the notifier
+    sns.publish(TopicArn=env["gpu-worker"]["INFERENCE_RESULTS_TOPIC_ARN"], Message='{"status": "rejected"}',
+                MessageAttributes={"status": {"DataType": "String", "StringValue": "rejected"}})
+
+    def count(url):
+        return len(sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []))
+
+    assert count(env["moderation"]["INFERENCE_RESULTS_QUEUE_URL"]) == 1
+    assert count(env["analytics"]["INFERENCE_RESULTS_QUEUE_URL"]) == 1
+    assert count(env["notifier"]["INFERENCE_RESULTS_QUEUE_URL"]) == 0
+
+    # raw delivery: the subscriber gets the body as published, not an SNS envelope
+    sns.publish(TopicArn=env["gpu-worker"]["AUDIT_EVENTS_TOPIC_ARN"], Message="audit-1")
+    body = sqs.receive_message(QueueUrl=env["analytics"]["AUDIT_EVENTS_QUEUE_URL"], WaitTimeSeconds=1)
+    assert body["Messages"][0]["Body"] == "audit-1"
+
+    # dead-lettering: 3 receives without delete on inference-requests, then the DLQ
+    url, dlq = env["gpu-worker"]["INFERENCE_REQUESTS_QUEUE_URL"], env["gpu-worker"]["INFERENCE_REQUESTS_DLQ_URL"]
+    sqs.purge_queue(QueueUrl=url)
+    sqs.send_message(QueueUrl=url, MessageBody="poison")
+    now = {"VisibilityTimeout": 0, "WaitTimeSeconds": 0}  # the queues long-poll 20s by default
+    for _ in range(3):
+        assert sqs.receive_message(QueueUrl=url, **now)["Messages"][0]["Body"] == "poison"
+        assert "Messages" not in sqs.receive_message(QueueUrl=dlq, **now)
+    assert "Messages" not in sqs.receive_message(QueueUrl=url, **now)
+    assert sqs.receive_message(QueueUrl=dlq, **now)["Messages"][0]["Body"] == "poison"
+
+    # ordering: FIFO within a message group
+    fifo = env["api-gateway"]["EMBEDDING_JOBS_QUEUE_URL"]
+    for n in range(5):
+        sqs.send_message(QueueUrl=fifo, MessageBody=f"chunk-{n}", MessageGroupId="doc-7")
+    seen = []
+    while len(seen) < 5:
+        for m in sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            seen.append(m["Body"])
+            sqs.delete_message(QueueUrl=fifo, ReceiptHandle=m["ReceiptHandle"])
+    assert seen == [f"chunk-{n}" for n in range(5)]
+
+
+def test_deployed_attributes_are_the_programs_inputs(moto_endpoint):
+    up(ROOT / "topology.yaml", moto_endpoint)
+    sqs = client("sqs", moto_endpoint)
+    url = sqs.get_queue_url(QueueName="ai-platform-inference-requests")["QueueUrl"]
+    a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert (a["VisibilityTimeout"], a["MessageRetentionPeriod"], a["ReceiveMessageWaitTimeSeconds"]) == \
+           ("600", "86400", "20")
+    redrive = json.loads(a["RedrivePolicy"])
+    assert redrive["maxReceiveCount"] == 3 and redrive["deadLetterTargetArn"].endswith(":ai-platform-inference-requests-dlq")
+    policy = json.loads(a["Policy"])
+    assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    # moto does not keep RedriveAllowPolicy (the plan tests check that input); LocalStack and AWS do.
+
+
+def test_materialize_orders_by_the_references_in_inputs():
+    plan = engine.run(str(ROOT / "topology.yaml"), "aws")
+    ordered = materialize.order(plan.resources)
+    position = {r.urn: i for i, r in enumerate(ordered)}
+    by_name = {(r.type, r.name): r for r in ordered}
+    queue = by_name[("aws:sqs/queue:Queue", "inference-requests-queue")]
+    dlq = by_name[("aws:sqs/queue:Queue", "inference-requests-dlq")]
+    policy = by_name[("aws:sqs/queuePolicy:QueuePolicy", "inference-requests-policy")]
+    assert position[dlq.urn] < position[queue.urn] < position[policy.urn]
+
+
+def test_up_without_endpoint_serves_until_interrupted(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "local", "up", "topology.yaml"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        lines = []
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if line.startswith("Serving on "):
+                break
+        text = "".join(lines)
+        assert "Deployed ai-platform into http://127.0.0.1:" in text and "gpu-worker:" in text
+        endpoint = text.split("Serving on ", 1)[1].split(";", 1)[0]
+        assert len(client("sqs", endpoint).list_queues()["QueueUrls"]) == 14
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
