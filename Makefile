@@ -24,9 +24,9 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
-# The core plus the AWS provider and the embedded emulator, for the demo.
+# The core plus the three providers and the embedded emulator, for the demo.
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[aws,local]'
+	$(BIN)/pip install -q -e '.[all,local]'
 	@touch $@ $(VENV)/.core
 
 # Everything the tests need.
@@ -57,8 +57,8 @@ demo: $(VENV)/.demo
 	@echo "== topogen docs topology.yaml (architecture docs, Markdown + Mermaid)"
 	$(BIN)/topogen docs topology.yaml -o build/demo/architecture.md
 	$(BIN)/topogen docs topology.yaml --check -o docs/architecture.md
-	@echo "== topogen plan --cloud aws (the Pulumi program under Pulumi's mock engine: no account needed)"
-	$(BIN)/topogen plan topology.yaml --cloud aws
+	@echo "== topogen plan on aws, azure and gcp (the Pulumi program under Pulumi's mock engine: no account needed)"
+	@for cloud in aws azure gcp; do $(BIN)/topogen plan topology.yaml --cloud $$cloud | sed -n '/resources to create/,$$p'; done
 	@echo "== topogen local smoke (embedded AWS emulator: deploy, then real messages through every route)"
 	$(BIN)/topogen local smoke topology.yaml
 	@echo "== open build/demo/architecture.md, or docs/architecture.md on GitHub, to see the diagram"

@@ -8,6 +8,9 @@ Stack config (project namespace ``topogen``):
   topology   the topology file, default topology.yaml (relative to the project)
   endpoint   AWS only: an emulator endpoint (LocalStack, moto) for sqs, sns, iam,
              cloudwatch, kms and sts, with credential and region checks skipped
+  resourceGroup, namespace, localAuth, actionGroup   Azure, see docs/azure.md
+  notificationChannels   GCP: comma-separated monitoring channels for the dead-letter alert
+  alerts     false to create no dead-letter alerts (Azure, GCP)
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .errors import InputError
 from .model import CLOUDS
 from .reporters import text
 
-IMPLEMENTED = ("aws",)
+IMPLEMENTED = ("aws", "azure", "gcp")
 
 
 def load(path: str, cloud: str):
@@ -55,5 +58,19 @@ def main() -> None:
 
         outputs = aws.deploy(topo, aws.Options(region=pulumi.Config("aws").get("region"),
                                                endpoint=config.get("endpoint")))
+    elif cloud == "azure":
+        from .clouds import azure
+
+        outputs = azure.deploy(topo, azure.Options(
+            stack=pulumi.get_stack(), resource_group=config.get("resourceGroup"), namespace=config.get("namespace"),
+            location=pulumi.Config("azure-native").get("location"), local_auth=config.get_bool("localAuth") or False,
+            action_group=config.get("actionGroup"), alerts=config.get_bool("alerts") is not False))
+    elif cloud == "gcp":
+        from .clouds import gcp
+
+        channels = config.get("notificationChannels")
+        outputs = gcp.deploy(topo, gcp.Options(
+            project=pulumi.Config("gcp").get("project"), alerts=config.get_bool("alerts") is not False,
+            notification_channels=tuple(c.strip() for c in channels.split(",") if c.strip()) if channels else ()))
     for key, value in outputs.items():
         pulumi.export(key, value)

@@ -24,6 +24,10 @@ def add_parser(sub):
     return p
 
 
+PHYSICAL_NAME_KEYS = ("name", "queueName", "topicName", "subscriptionName", "namespaceName", "resourceGroupName",
+                      "ruleName", "accountId", "displayName")
+
+
 def tree(plan) -> str:
     by_parent: dict = {}
     for r in plan.resources:
@@ -32,7 +36,7 @@ def tree(plan) -> str:
 
     def walk(parent, depth):
         for r in by_parent.get(parent, []):
-            physical = r.inputs.get("name")
+            physical = next((r.inputs[k] for k in PHYSICAL_NAME_KEYS if isinstance(r.inputs.get(k), str)), None)
             extra = f"  {physical}" if physical and physical != r.name and r.custom else ""
             flag = "  [protected]" if r.protect else ""
             lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{extra}{flag}")

@@ -68,3 +68,45 @@ def sql_filter(flt) -> str:
 
 def filter_problems(flt) -> list:
     return []
+
+
+SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
+RECEIVER_ROLE = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"  # Azure Service Bus Data Receiver
+_NAMESPACE = r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$"
+
+
+def iso_duration(seconds: int) -> str:
+    """Seconds as an ISO 8601 duration, the form Service Bus takes: 600 -> PT10M, 86400 -> P1D."""
+    days, rest = divmod(int(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    date = f"P{days}D" if days else "P"
+    time = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+    return date + (f"T{time}" if time else "") if (days or time) else "PT0S"
+
+
+def lock_duration(visibility_timeout: int) -> str:
+    """The lock duration for a visibility timeout: clamped to 5 s..5 min (TOP203 warns)."""
+    return iso_duration(min(max(visibility_timeout, 5), LOCK_MAX))
+
+
+def namespace_name(topo, stack: str, override: str | None = None) -> str:
+    """Namespaces are global DNS names: ``<name>-<stack>`` unless stack config names one, 6..50 characters."""
+    import re
+
+    if override:
+        return override
+    name = re.sub(r"[^A-Za-z0-9-]", "-", f"{topo.name}-{stack}")[:50].rstrip("-")
+    for bad in ("-sb", "-mgmt"):  # reserved endings
+        if name.endswith(bad):
+            name += "-ns"
+    return name if len(name) >= 6 else (name + "-topogen")[:50]
+
+
+def namespace_problem(name: str) -> str | None:
+    import re
+
+    if not re.match(_NAMESPACE, name):
+        return (f"Service Bus namespace name '{name}' must have 6 to 50 letters, digits and '-', start with a letter "
+                "and end with a letter or digit")
+    return None

@@ -106,3 +106,40 @@ def filter_problems(flt) -> list:
     if size > 256:
         return [f"the Pub/Sub filter expression is {size} bytes, the limit is 256"]
     return []
+
+
+PUBLISHER = "roles/pubsub.publisher"
+SUBSCRIBER = "roles/pubsub.subscriber"
+RETRY_MIN, RETRY_MAX = "10s", "600s"
+
+
+def ack_deadline(visibility_timeout: int) -> int:
+    """The ack deadline for a visibility timeout, clamped to 10..600 s (TOP203 warns)."""
+    return min(max(int(visibility_timeout), ACK_MIN), ACK_MAX)
+
+
+def delivery_attempts(max_receive_count: int) -> int:
+    return min(max(int(max_receive_count), DELIVERY_MIN), DELIVERY_MAX)
+
+
+def retention(seconds: int) -> str:
+    """Pub/Sub's duration form, clamped to 10 min..31 days."""
+    return f"{min(max(int(seconds), 600), 31 * 86400)}s"
+
+
+def label(text: str, key: bool = False) -> str:
+    """GCP label rules: lowercase letters, digits, '_' and '-', at most 63; keys start with a letter."""
+    import re
+
+    out = re.sub(r"[^a-z0-9_-]", "_", text.lower())[:63]
+    if key and not re.match(r"[a-z]", out[:1]):
+        out = ("t" + out)[:63]
+    return out
+
+
+def labels(tags) -> dict:
+    return {label(k, key=True): label(v) for k, v in sorted(tags.items())}
+
+
+def service_agent(project_number: str) -> str:
+    return f"serviceAccount:service-{project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"

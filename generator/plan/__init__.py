@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-DEFAULT_REGION = {"aws": "us-east-1"}
+DEFAULT_REGION = {"aws": "us-east-1", "azure": "westeurope", "gcp": "europe-west1"}
+REGION_KEY = {"aws": "aws:region", "azure": "azure-native:location", "gcp": "gcp:region"}
 
 
 @dataclass

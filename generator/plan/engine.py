@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import InputError
-from . import DEFAULT_REGION, Plan, PlannedResource
+from . import DEFAULT_REGION, REGION_KEY, Plan, PlannedResource
 
 
 def _plain(value):
@@ -22,8 +22,9 @@ def _plain(value):
     return str(value)
 
 
-def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None) -> Plan:
-    """Plan ``path`` for ``cloud``. One plan per process run; tests call it in a fresh context each time."""
+def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
+        config: dict | None = None) -> Plan:
+    """Plan ``path`` for ``cloud``; ``config`` adds stack config (``resourceGroup`` means ``topogen:resourceGroup``)."""
     try:
         import pulumi
         from pulumi.runtime import mocks as pulumi_mocks
@@ -34,10 +35,10 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
         raise InputError(f"topogen plan needs the Pulumi SDK and the {cloud} provider: "
                          f"pip install 'topogen[{cloud}]'") from None
     from .. import program
-    from ..clouds import aws_mock
+    from ..clouds import aws_mock, azure_mock, gcp_mock
 
     region = region or DEFAULT_REGION.get(cloud, "")
-    cloud_mock = {"aws": aws_mock}.get(cloud)
+    cloud_mock = {"aws": aws_mock, "azure": azure_mock, "gcp": gcp_mock}[cloud]
 
     class Mocks(pulumi_mocks.Mocks):
         def new_resource(self, args):
@@ -68,13 +69,16 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
     mocks = Mocks()
     monitor = Monitor(mocks)
     pulumi_settings.ROOT.set(None)
-    pulumi_mocks.set_mocks(mocks, project="topogen", stack=f"plan-{cloud}", preview=False, monitor=monitor)
-    config = {"topogen:cloud": cloud, "topogen:topology": str(path)}
+    pulumi_mocks.set_mocks(mocks, project="topogen", stack="plan", preview=False, monitor=monitor)
+    settings = {"topogen:cloud": cloud, "topogen:topology": str(path)}
     if region:
-        config[f"{cloud}:region"] = region
+        settings[REGION_KEY[cloud]] = region
+    if cloud == "gcp":
+        settings["gcp:project"] = gcp_mock.PROJECT
     if endpoint:
-        config["topogen:endpoint"] = endpoint
-    pulumi.runtime.set_all_config(config)
+        settings["topogen:endpoint"] = endpoint
+    settings.update({k if ":" in k else f"topogen:{k}": str(v) for k, v in (config or {}).items()})
+    pulumi.runtime.set_all_config(settings)
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
 

@@ -33,6 +33,7 @@ from . import (
     top204_azure_tier,
     top205_kms_subscription_queue,
     top206_filter_limits,
+    top207_kms_key_aws_only,
 )
 
 RULES = (
@@ -55,6 +56,7 @@ RULES = (
     top204_azure_tier,
     top205_kms_subscription_queue,
     top206_filter_limits,
+    top207_kms_key_aws_only,
 )
 
 

@@ -1,0 +1,241 @@
+"""The topology on Azure Service Bus, as Pulumi ComponentResources (``topogen:azure:<Type>``).
+
+- ``Topology``: the resource group (or the existing one named in stack config),
+  one Service Bus namespace (tier from ``clouds.azure.sku``, TLS 1.2, local SAS
+  auth off unless asked for), everything below, and the stack outputs.
+- ``Queue``: a Service Bus queue; dead letters go to its built-in
+  ``$DeadLetterQueue`` sub-queue; an alert on dead-lettered messages.
+- ``Topic``: a Service Bus topic; an alert on dead-lettered messages.
+- ``Subscription``: one consuming service's subscription to a topic, and its
+  SQL filter, which replaces the ``$Default`` accept-all rule.
+- ``ServiceAccess``: role assignments of the built-in Data Sender / Data
+  Receiver roles to the service's principal, scoped to exact entities.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+from pulumi_azure_native import authorization, monitor, resources, servicebus
+
+from . import azure_spec as spec
+
+DUPLICATE_WINDOW = "PT10M"
+
+
+@dataclass
+class Options:
+    stack: str
+    resource_group: Optional[str] = None
+    namespace: Optional[str] = None
+    location: Optional[str] = None
+    local_auth: bool = False
+    action_group: Optional[str] = None
+    alerts: bool = True
+
+
+def env_name(channel: str, suffix: str) -> str:
+    return f"{channel.upper().replace('-', '_')}_{suffix}"
+
+
+def _entity_settings(settings, fifo: bool, sku: str) -> dict:
+    out = dict(
+        lock_duration=spec.lock_duration(settings.visibility_timeout),
+        max_delivery_count=settings.dead_letter.max_receive_count,
+        default_message_time_to_live=spec.iso_duration(settings.retention),
+        # Service Bus always dead-letters after maxDeliveryCount; dead_letter: false only stops dead-lettering
+        # of expired messages (they are then dropped).
+        dead_lettering_on_message_expiration=settings.dead_letter.enabled,
+        requires_session=fifo or None,
+    )
+    if sku == "Premium" and settings.max_message_size:
+        out["max_message_size_in_kilobytes"] = max(1024, settings.max_message_size // 1024)
+    return out
+
+
+
+
+class Queue(pulumi.ComponentResource):
+    def __init__(self, name, topo, queue, ns, opts=None):
+        super().__init__("topogen:azure:Queue", name, None, opts)
+        s = queue.settings
+        self.entity_name = spec.entity_name(topo, queue)
+        args = _entity_settings(s, queue.fifo, ns.sku)
+        self.queue = servicebus.Queue(
+            f"{name}-queue", queue_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
+            requires_duplicate_detection=True if queue.fifo else None,
+            duplicate_detection_history_time_window=DUPLICATE_WINDOW if queue.fifo else None,
+            opts=pulumi.ResourceOptions(parent=self, protect=s.protect), **args)
+        self.id = self.queue.id
+        _alert(self, name, topo, ns, self.entity_name)
+        self.register_outputs({"name": self.entity_name, "id": self.id})
+
+
+class Topic(pulumi.ComponentResource):
+    def __init__(self, name, topo, topic, ns, opts=None):
+        super().__init__("topogen:azure:Topic", name, None, opts)
+        self.entity_name = spec.entity_name(topo, topic)
+        self.topic = servicebus.Topic(
+            f"{name}-topic", topic_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
+            support_ordering=True if topic.fifo else None,
+            requires_duplicate_detection=True if topic.fifo else None,
+            duplicate_detection_history_time_window=DUPLICATE_WINDOW if topic.fifo else None,
+            opts=pulumi.ResourceOptions(parent=self))
+        self.id = self.topic.id
+        _alert(self, name, topo, ns, self.entity_name)
+        self.register_outputs({"name": self.entity_name, "id": self.id})
+
+
+class Subscription(pulumi.ComponentResource):
+    def __init__(self, name, topo, topic_component, topic, consumer, ns, opts=None):
+        super().__init__("topogen:azure:Subscription", name, None, opts)
+        s = consumer.settings
+        self.subscription_name = spec.subscription_name(consumer.service)
+        args = _entity_settings(s, topic.fifo, ns.sku)
+        args.pop("max_message_size_in_kilobytes", None)
+        self.subscription = servicebus.Subscription(
+            f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.entity_name,
+            namespace_name=ns.name, resource_group_name=ns.rg_name,
+            dead_lettering_on_filter_evaluation_exceptions=True,
+            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic]), **args)
+        self.id = self.subscription.id
+        if consumer.filter:
+            # Rule "$Default" replaces the accept-all rule every new subscription starts with.
+            servicebus.Rule(
+                f"{name}-filter", rule_name="$Default", subscription_name=self.subscription_name,
+                topic_name=topic_component.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
+                filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription]))
+        self.register_outputs({"name": self.subscription_name, "id": self.id})
+
+
+def _alert(owner, name, topo, ns, entity: str) -> None:
+    if not ns.options.alerts:
+        return
+    monitor.MetricAlert(
+        f"{name}-dead-letter-alert",
+        rule_name=f"{entity}-dead-letters",
+        resource_group_name=ns.rg_name,
+        location="global",
+        description=f"Messages in the dead-letter sub-queue of {entity}: inspect them, then resubmit or delete them.",
+        severity=2,
+        enabled=True,
+        scopes=[ns.id],
+        evaluation_frequency="PT5M",
+        window_size="PT5M",
+        criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
+            odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+            all_of=[monitor.MetricCriteriaArgs(
+                criterion_type="StaticThresholdCriterion", name="dead-lettered", metric_name="DeadletteredMessages",
+                metric_namespace="Microsoft.ServiceBus/namespaces", operator="GreaterThan", threshold=0,
+                time_aggregation="Maximum",
+                dimensions=[monitor.MetricDimensionArgs(name="EntityName", operator="Include", values=[entity])])]),
+        actions=[monitor.MetricAlertActionArgs(action_group_id=ns.options.action_group)] if ns.options.action_group else None,
+        tags=dict(topo.tags),
+        opts=pulumi.ResourceOptions(parent=owner))
+
+
+class ServiceAccess(pulumi.ComponentResource):
+    """Built-in Data Sender / Data Receiver roles, scoped to exactly the entities the service uses."""
+
+    def __init__(self, name, topo, service, sends: list, receives: list, subscription_id, opts=None):
+        super().__init__("topogen:azure:ServiceAccess", name, None, opts)
+        principal = service.identity.azure_principal_id
+        self.assignments = []
+        if principal:
+            for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
+                for label, scope in targets:
+                    assignment_name = str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                                     f"topogen:{topo.name}:{label}:{principal}:{role}"))
+                    self.assignments.append(authorization.RoleAssignment(
+                        f"{name}-{role_name}-{label}",
+                        role_assignment_name=assignment_name,
+                        principal_id=principal,
+                        principal_type="ServicePrincipal",
+                        role_definition_id=subscription_id.apply(
+                            lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
+                                                f"roleDefinitions/{r}"),
+                        scope=scope,
+                        description=f"topogen: {service.name} may {role_name} on {label}",
+                        opts=pulumi.ResourceOptions(parent=self)))
+        self.register_outputs({"role_assignments": len(self.assignments)})
+
+
+class AzureTopology(pulumi.ComponentResource):
+    def __init__(self, topo, options: Options, opts=None):
+        super().__init__("topogen:azure:Topology", topo.name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        tags = dict(topo.tags)
+        self.options = options
+        self.sku = topo.clouds.azure_sku
+        if options.resource_group:
+            self.rg_name = pulumi.Output.from_input(options.resource_group)
+            location = resources.get_resource_group_output(resource_group_name=options.resource_group,
+                                                           opts=pulumi.InvokeOutputOptions(parent=self)).location
+        else:
+            rg = resources.ResourceGroup(f"{topo.name}-resource-group", resource_group_name=f"{topo.name}-{options.stack}",
+                                         location=options.location, tags=tags, opts=child)
+            self.rg_name, location = rg.name, rg.location
+        self.namespace_name = spec.namespace_name(topo, options.stack, options.namespace)
+        problem = spec.namespace_problem(self.namespace_name)
+        if problem:
+            raise pulumi.RunError(problem + ": set another with 'pulumi config set namespace <name>'")
+        namespace = servicebus.Namespace(
+            f"{topo.name}-namespace", namespace_name=self.namespace_name, resource_group_name=self.rg_name,
+            location=location,
+            sku=servicebus.SBSkuArgs(name=self.sku, tier=self.sku, capacity=1 if self.sku == "Premium" else None),
+            minimum_tls_version="1.2", disable_local_auth=not options.local_auth, tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, protect=True))
+        self.name, self.id = namespace.name, namespace.id
+        self.fqdn = namespace.name.apply(lambda n: f"{n}.servicebus.windows.net")
+
+        self.queues = {q.name: Queue(q.name, topo, q, self, child) for q in topo.queues.values()}
+        self.topics = {t.name: Topic(t.name, topo, t, self, child) for t in topo.topics.values()}
+        self.subscriptions = {}
+        for t in topo.topics.values():
+            for c in topo.consumers.get(t.name, ()):
+                self.subscriptions[(t.name, c.service)] = Subscription(f"{t.name}-{c.service}", topo, self.topics[t.name],
+                                                                        t, c, self, child)
+        subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
+        self.env = {}
+        for s in topo.services.values():
+            sends, receives, env = [], [], {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": self.fqdn}
+            for r in s.publishes:
+                if r.channel in self.queues:
+                    q = self.queues[r.channel]
+                    sends.append((f"queue-{r.channel}", q.id))
+                    env[env_name(r.channel, "QUEUE_NAME")] = q.entity_name
+                else:
+                    t = self.topics[r.channel]
+                    sends.append((f"topic-{r.channel}", t.id))
+                    env[env_name(r.channel, "TOPIC_NAME")] = t.entity_name
+            for c in s.consumes:
+                if c.kind == "queue":
+                    q = self.queues[c.channel]
+                    receives.append((f"queue-{c.channel}", q.id))
+                    env[env_name(c.channel, "QUEUE_NAME")] = q.entity_name
+                else:
+                    sub = self.subscriptions[(c.channel, s.name)]
+                    receives.append((f"subscription-{c.channel}", sub.id))
+                    env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
+                    env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
+            ServiceAccess(s.name, topo, s, sends, receives, subscription_id, child)
+            self.env[s.name] = dict(sorted(env.items()))
+        self.outputs = {
+            "cloud": "azure",
+            "namespace": {"name": self.name, "fully_qualified_name": self.fqdn, "resource_group": self.rg_name,
+                          "sku": self.sku},
+            "queues": {n: {"name": q.entity_name, "id": q.id} for n, q in self.queues.items()},
+            "topics": {n: {"name": t.entity_name, "id": t.id} for n, t in self.topics.items()},
+            "subscriptions": {f"{t}/{sv}": {"topic": self.topics[t].entity_name, "name": sub.subscription_name,
+                                            "id": sub.id} for (t, sv), sub in sorted(self.subscriptions.items())},
+            "services": {n: {"env": e} for n, e in self.env.items()},
+        }
+        self.register_outputs(self.outputs)
+
+
+def deploy(topo, options: Options) -> dict:
+    return AzureTopology(topo, options).outputs

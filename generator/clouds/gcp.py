@@ -1,0 +1,219 @@
+"""The topology on Google Pub/Sub, as Pulumi ComponentResources (``topogen:gcp:<Type>``).
+
+- ``Topology``: everything below, the project number lookup, and the outputs.
+- ``Queue``: a topic ``<name>-<queue>`` with exactly one pull subscription.
+- ``Topic``: a topic.
+- ``Subscription``: one consuming service's subscription to a topic, with its
+  filter.
+- Every subscription that dead-letters gets a dead-letter topic ``<sub>-dlq``
+  and a subscription on it that keeps its messages (without one Pub/Sub drops
+  them), and the project's Pub/Sub service agent gets publisher on the
+  dead-letter topic and subscriber on the source subscription (without these
+  Pub/Sub silently stops dead-lettering).
+- ``ServiceAccess``: the service's account (``identity.gcp_service_account`` or
+  a created one) gets ``roles/pubsub.publisher`` on exactly the topics it
+  publishes to and ``roles/pubsub.subscriber`` on exactly the subscriptions it
+  consumes.
+
+Filters and message ordering cannot change on an existing subscription: such a
+change replaces it, deleting the old one first (names are fixed), so nothing
+fails halfway; a protected subscription refuses that replacement loudly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pulumi
+import pulumi_gcp as gcp
+
+from . import gcp_spec as spec
+
+IMMUTABLE = ["filter", "enableMessageOrdering"]
+
+
+@dataclass
+class Options:
+    project: Optional[str] = None
+    alerts: bool = True
+    notification_channels: tuple = ()
+
+
+def env_name(channel: str, suffix: str) -> str:
+    return f"{channel.upper().replace('-', '_')}_{suffix}"
+
+
+class _Store:
+    """A subscription with its dead-letter topic and keeping subscription, parented to ``owner``."""
+
+    def __init__(self, owner, name: str, sub_id: str, topic, settings, fifo: bool, flt, labels: dict, agent):
+        s = settings
+        dl = s.dead_letter
+        child = pulumi.ResourceOptions(parent=owner)
+        self.dlq_topic = self.dlq_subscription = None
+        dead_letter_policy = None
+        if dl.enabled:
+            dlq_id = spec.dead_letter_id(sub_id)
+            self.dlq_topic = gcp.pubsub.Topic(f"{name}-dlq-topic", name=dlq_id, labels=labels, opts=child)
+            self.dlq_subscription = gcp.pubsub.Subscription(
+                f"{name}-dlq-subscription", name=dlq_id, topic=self.dlq_topic.id,
+                message_retention_duration=spec.retention(dl.retention), retain_acked_messages=False,
+                ack_deadline_seconds=spec.ack_deadline(s.visibility_timeout),
+                expiration_policy=gcp.pubsub.SubscriptionExpirationPolicyArgs(ttl=""), labels=labels,
+                opts=pulumi.ResourceOptions(parent=owner, protect=s.protect))
+            dead_letter_policy = gcp.pubsub.SubscriptionDeadLetterPolicyArgs(
+                dead_letter_topic=self.dlq_topic.id, max_delivery_attempts=spec.delivery_attempts(dl.max_receive_count))
+        self.subscription = gcp.pubsub.Subscription(
+            f"{name}-subscription",
+            name=sub_id,
+            topic=topic.id,
+            ack_deadline_seconds=spec.ack_deadline(s.visibility_timeout),
+            message_retention_duration=spec.retention(s.retention),
+            retain_acked_messages=False,
+            enable_message_ordering=True if fifo else None,
+            filter=spec.filter_expression(flt) if flt else None,
+            dead_letter_policy=dead_letter_policy,
+            retry_policy=gcp.pubsub.SubscriptionRetryPolicyArgs(minimum_backoff=spec.RETRY_MIN,
+                                                                maximum_backoff=spec.RETRY_MAX),
+            # Pub/Sub deletes a subscription after 31 days without subscribers unless told not to.
+            expiration_policy=gcp.pubsub.SubscriptionExpirationPolicyArgs(ttl=""),
+            labels=labels,
+            opts=pulumi.ResourceOptions(parent=owner, protect=s.protect, replace_on_changes=IMMUTABLE,
+                                        delete_before_replace=True),
+        )
+        if dl.enabled:
+            gcp.pubsub.TopicIAMMember(f"{name}-dlq-agent-publisher", topic=self.dlq_topic.name, role=spec.PUBLISHER,
+                                      member=agent, opts=child)
+            gcp.pubsub.SubscriptionIAMMember(f"{name}-agent-subscriber", subscription=self.subscription.name,
+                                             role=spec.SUBSCRIBER, member=agent, opts=child)
+
+
+class Queue(pulumi.ComponentResource):
+    def __init__(self, name, topo, queue, agent, opts=None):
+        super().__init__("topogen:gcp:Queue", name, None, opts)
+        labels = spec.labels(topo.tags)
+        self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, queue), labels=labels,
+                                      opts=pulumi.ResourceOptions(parent=self))
+        self.store = _Store(self, name, spec.queue_subscription_id(topo, queue), self.topic, queue.settings, queue.fifo,
+                            None, labels, agent)
+        self.register_outputs({"topic": self.topic.id, "subscription": self.store.subscription.id})
+
+
+class Topic(pulumi.ComponentResource):
+    def __init__(self, name, topo, topic, opts=None):
+        super().__init__("topogen:gcp:Topic", name, None, opts)
+        self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, topic), labels=spec.labels(topo.tags),
+                                      opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({"topic": self.topic.id})
+
+
+class Subscription(pulumi.ComponentResource):
+    def __init__(self, name, topo, topic_component, topic, consumer, agent, opts=None):
+        super().__init__("topogen:gcp:Subscription", name, None, opts)
+        self.store = _Store(self, name, spec.topic_subscription_id(topo, topic, consumer.service), topic_component.topic,
+                            consumer.settings, topic.fifo, consumer.filter, spec.labels(topo.tags), agent)
+        self.register_outputs({"subscription": self.store.subscription.id})
+
+
+class ServiceAccess(pulumi.ComponentResource):
+    def __init__(self, name, topo, service, topics: list, subscriptions: list, opts=None):
+        super().__init__("topogen:gcp:ServiceAccess", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        if service.identity.gcp_service_account:
+            self.email = pulumi.Output.from_input(service.identity.gcp_service_account)
+        else:
+            account = gcp.serviceaccount.Account(
+                f"{name}-account", account_id=spec.service_account_id(topo, service.name),
+                display_name=f"{topo.name} {service.name}"[:100],
+                description=f"topogen: runs service '{service.name}' of '{topo.name}'", opts=child)
+            self.email = account.email
+        member = self.email.apply(lambda e: f"serviceAccount:{e}")
+        for label, topic in topics:
+            gcp.pubsub.TopicIAMMember(f"{name}-publisher-{label}", topic=topic.name, role=spec.PUBLISHER,
+                                      member=member, opts=child)
+        for label, sub in subscriptions:
+            gcp.pubsub.SubscriptionIAMMember(f"{name}-subscriber-{label}", subscription=sub.name, role=spec.SUBSCRIBER,
+                                             member=member, opts=child)
+        self.register_outputs({"email": self.email})
+
+
+class GcpTopology(pulumi.ComponentResource):
+    def __init__(self, topo, options: Options, opts=None):
+        super().__init__("topogen:gcp:Topology", topo.name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        project = gcp.organizations.get_project_output(project_id=options.project,
+                                                       opts=pulumi.InvokeOutputOptions(parent=self))
+        agent = project.number.apply(spec.service_agent)
+        self.project_id = project.project_id
+        self.queues = {q.name: Queue(q.name, topo, q, agent, child) for q in topo.queues.values()}
+        self.topics = {t.name: Topic(t.name, topo, t, child) for t in topo.topics.values()}
+        self.subscriptions = {}
+        for t in topo.topics.values():
+            for c in topo.consumers.get(t.name, ()):
+                self.subscriptions[(t.name, c.service)] = Subscription(f"{t.name}-{c.service}", topo, self.topics[t.name],
+                                                                        t, c, agent, child)
+        self.env, emails = {}, {}
+        for s in topo.services.values():
+            topics, subs, env = [], [], {"GOOGLE_CLOUD_PROJECT": self.project_id}
+            for r in s.publishes:
+                comp = self.queues.get(r.channel) or self.topics[r.channel]
+                topics.append((r.channel, comp.topic))
+                env[env_name(r.channel, "TOPIC")] = comp.topic.id
+            for c in s.consumes:
+                store = self.queues[c.channel].store if c.kind == "queue" else self.subscriptions[(c.channel, s.name)].store
+                subs.append((c.channel, store.subscription))
+                env[env_name(c.channel, "SUBSCRIPTION")] = store.subscription.id
+                if store.dlq_subscription is not None:
+                    env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = store.dlq_subscription.id
+            access = ServiceAccess(s.name, topo, s, topics, subs, child)
+            emails[s.name] = access.email
+            self.env[s.name] = dict(sorted(env.items()))
+        dlq_subs = [st.dlq_subscription for st in self._stores() if st.dlq_subscription is not None]
+        if options.alerts and dlq_subs:
+            self._alert(topo, options, dlq_subs)
+        self.outputs = {
+            "cloud": "gcp",
+            "project": self.project_id,
+            "queues": {n: {"topic": q.topic.id, "subscription": q.store.subscription.id,
+                           **({"dlq_topic": q.store.dlq_topic.id, "dlq_subscription": q.store.dlq_subscription.id}
+                              if q.store.dlq_topic else {})} for n, q in self.queues.items()},
+            "topics": {n: {"topic": t.topic.id} for n, t in self.topics.items()},
+            "subscriptions": {f"{t}/{sv}": {"subscription": sub.store.subscription.id,
+                                            **({"dlq_topic": sub.store.dlq_topic.id,
+                                                "dlq_subscription": sub.store.dlq_subscription.id}
+                                               if sub.store.dlq_topic else {})}
+                              for (t, sv), sub in sorted(self.subscriptions.items())},
+            "services": {n: {"service_account": emails[n], "env": e} for n, e in self.env.items()},
+        }
+        self.register_outputs(self.outputs)
+
+    def _stores(self):
+        return [q.store for q in self.queues.values()] + [s.store for s in self.subscriptions.values()]
+
+    def _alert(self, topo, options, dlq_subs):
+        names = pulumi.Output.all(*[s.name for s in dlq_subs]).apply(
+            lambda ns: ", ".join(f'"{n}"' for n in sorted(ns)))
+        gcp.monitoring.AlertPolicy(
+            f"{topo.name}-dead-letter-alert",
+            display_name=f"{topo.name}: messages in dead-letter subscriptions",
+            combiner="OR",
+            conditions=[gcp.monitoring.AlertPolicyConditionArgs(
+                display_name="undelivered messages in a dead-letter subscription",
+                condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
+                    filter=names.apply(lambda n: 'metric.type = "pubsub.googleapis.com/subscription/'
+                                                 'num_undelivered_messages" AND resource.type = "pubsub_subscription" '
+                                                 f'AND resource.label.subscription_id = one_of({n})'),
+                    comparison="COMPARISON_GT", threshold_value=0, duration="0s",
+                    aggregations=[gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
+                        alignment_period="300s", per_series_aligner="ALIGN_MAX")]))],
+            documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
+                content="Messages failed every delivery attempt and wait in a dead-letter subscription: inspect "
+                        "them, then republish or acknowledge them.", mime_type="text/markdown"),
+            notification_channels=list(options.notification_channels) or None,
+            user_labels=spec.labels(topo.tags),
+            opts=pulumi.ResourceOptions(parent=self))
+
+
+def deploy(topo, options: Options) -> dict:
+    return GcpTopology(topo, options).outputs

@@ -1,0 +1,175 @@
+"""The Azure Service Bus program under Pulumi's mock engine, point by point."""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+
+import pytest
+
+from conftest import CASES, EXAMPLES, ROOT
+from generator.check import load_topology
+from generator.clouds import azure_spec
+from generator.errors import InputError
+from generator.plan import engine
+
+FILES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "azure" / "full.yaml"]
+SB = "azure-native:servicebus:"
+
+
+@lru_cache(maxsize=None)
+def plan_of(path, **config):
+    return engine.run(str(path), "azure", config=config or None)
+
+
+def topo_of(path):
+    return load_topology(path)[0]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_namespace(path):
+    plan, topo = plan_of(path), topo_of(path)
+    [ns] = plan.by_type(SB + "Namespace")
+    i = ns.inputs
+    assert i["sku"]["name"] == i["sku"]["tier"] == topo.clouds.azure_sku
+    assert i["minimumTlsVersion"] == "1.2" and i["disableLocalAuth"] is True
+    assert i["location"] == "westeurope"          # the provider's location config
+    assert i["tags"] == dict(topo.tags) and ns.protect
+    [rg] = plan.by_type("azure-native:resources:ResourceGroup")
+    assert i["resourceGroupName"] == rg.inputs["resourceGroupName"] and rg.inputs["tags"] == dict(topo.tags)
+
+
+def test_existing_resource_group_and_local_auth_from_stack_config():
+    plan = engine.run(str(ROOT / "topology.yaml"), "azure", config={"resourceGroup": "shared-rg", "localAuth": "true",
+                                                                    "namespace": "ai-platform-prod-sb1"})
+    assert plan.by_type("azure-native:resources:ResourceGroup") == []
+    [ns] = plan.by_type(SB + "Namespace")
+    assert ns.inputs["resourceGroupName"] == "shared-rg" and ns.inputs["disableLocalAuth"] is False
+    assert ns.inputs["namespaceName"] == "ai-platform-prod-sb1"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_queues_carry_their_settings(path):
+    plan, topo = plan_of(path), topo_of(path)
+    queues = {r.inputs["queueName"]: r for r in plan.by_type(SB + "Queue")}
+    assert sorted(queues) == sorted(azure_spec.entity_name(topo, q) for q in topo.queues.values())
+    for q in topo.queues.values():
+        r = queues[azure_spec.entity_name(topo, q)]
+        s, i = q.settings, r.inputs
+        assert i["maxDeliveryCount"] == s.dead_letter.max_receive_count
+        assert i["lockDuration"] == azure_spec.iso_duration(min(max(s.visibility_timeout, 5), 300))
+        assert i["defaultMessageTimeToLive"] == azure_spec.iso_duration(s.retention)
+        assert i["deadLetteringOnMessageExpiration"] is s.dead_letter.enabled
+        assert i.get("requiresSession", False) is q.fifo and i.get("requiresDuplicateDetection", False) is q.fifo
+        assert r.protect == s.protect
+
+
+def test_iso_durations():
+    assert [azure_spec.iso_duration(s) for s in (30, 300, 3600, 86400, 90061, 1209600)] == \
+           ["PT30S", "PT5M", "PT1H", "P1D", "P1DT1H1M1S", "P14D"]
+
+
+def test_lock_duration_is_clamped_to_five_minutes():
+    plan = plan_of(ROOT / "topology.yaml")
+    queues = {r.inputs["queueName"]: r.inputs for r in plan.by_type(SB + "Queue")}
+    assert queues["ai-platform-batch-scoring"]["lockDuration"] == "PT5M"      # 2h in the YAML
+    assert queues["ai-platform-inference-requests"]["lockDuration"] == "PT5M"  # 10m
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_one_subscription_per_consuming_service_with_its_filter(path):
+    plan, topo = plan_of(path), topo_of(path)
+    subs = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "Subscription")}
+    rules = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r.inputs for r in plan.by_type(SB + "Rule")}
+    expected = {(azure_spec.entity_name(topo, topo.topics[c.channel]), c.service): c
+                for c in topo.all_consumers() if c.kind == "topic"}
+    assert set(subs) == set(expected)
+    for key, c in expected.items():
+        i = subs[key].inputs
+        assert len(key[1]) <= 50
+        assert i["maxDeliveryCount"] == c.settings.dead_letter.max_receive_count
+        assert i["deadLetteringOnFilterEvaluationExceptions"] is True
+        if c.filter:
+            rule = rules[key]
+            assert rule["ruleName"] == "$Default"      # replaces the accept-all rule, never sits beside it
+            assert rule["filterType"] == "SqlFilter" and rule["sqlFilter"]["sqlExpression"] == azure_spec.sql_filter(c.filter)
+        else:
+            assert key not in rules
+
+
+def test_sql_filters_quote_values():
+    flt = (("currency", ("EUR", "O'Neil")), ("kind", ("capture",)))
+    assert azure_spec.sql_filter(flt) == "currency IN ('EUR', 'O''Neil') AND kind IN ('capture')"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_role_assignments_are_scoped_to_exact_entities(path):
+    plan, topo = plan_of(path), topo_of(path)
+    ids = {r.inputs.get("queueName") or r.inputs.get("topicName"): r.outputs["id"]
+           for r in plan.by_type(SB + "Queue") + plan.by_type(SB + "Topic")}
+    sub_ids = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r.outputs["id"] for r in plan.by_type(SB + "Subscription")}
+    got = {(r.inputs["principalId"], r.inputs["roleDefinitionId"].rsplit("/", 1)[1], r.inputs["scope"])
+           for r in plan.by_type("azure-native:authorization:RoleAssignment")}
+    want = set()
+    for s in topo.services.values():
+        p = s.identity.azure_principal_id
+        if not p:
+            continue
+        for r in s.publishes:
+            want.add((p, azure_spec.SENDER_ROLE, ids[azure_spec.entity_name(topo, topo.channel(r.channel))]))
+        for c in s.consumes:
+            scope = ids[azure_spec.entity_name(topo, topo.queues[c.channel])] if c.kind == "queue" else \
+                sub_ids[(azure_spec.entity_name(topo, topo.topics[c.channel]), s.name)]
+            want.add((p, azure_spec.RECEIVER_ROLE, scope))
+    assert got == want
+    for r in plan.by_type("azure-native:authorization:RoleAssignment"):
+        assert r.inputs["principalType"] == "ServicePrincipal"
+        assert r.inputs["roleDefinitionId"].startswith("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/")
+        uuid.UUID(r.inputs["roleAssignmentName"])
+
+
+def test_no_keys_or_connection_strings_anywhere():
+    plan = plan_of(ROOT / "topology.yaml")
+    types = {r.type for r in plan.resources}
+    assert not [t for t in types if "AuthorizationRule" in t or "listKeys" in t.lower()]
+    assert "connection" not in str(plan.outputs).lower() and "SharedAccessKey" not in str(plan.outputs)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_dead_letter_alerts_per_entity(path):
+    plan, topo = plan_of(path), topo_of(path)
+    alerts = {r.inputs["criteria"]["allOf"][0]["dimensions"][0]["values"][0]: r.inputs
+              for r in plan.by_type("azure-native:monitor:MetricAlert")}
+    assert sorted(alerts) == sorted(azure_spec.entity_name(topo, ch) for ch in topo.channels())
+    for a in alerts.values():
+        c = a["criteria"]["allOf"][0]
+        assert c["metricName"] == "DeadletteredMessages" and c["operator"] == "GreaterThan" and c["threshold"] == 0
+        assert "actions" not in a
+
+
+def test_alerts_go_to_the_action_group_and_can_be_turned_off():
+    group = "/subscriptions/x/resourceGroups/ops/providers/microsoft.insights/actionGroups/oncall"
+    plan = engine.run(str(ROOT / "topology.yaml"), "azure", config={"actionGroup": group})
+    for a in plan.by_type("azure-native:monitor:MetricAlert"):
+        assert a.inputs["actions"] == [{"actionGroupId": group}]
+    plan = engine.run(str(ROOT / "topology.yaml"), "azure", config={"alerts": "false"})
+    assert plan.by_type("azure-native:monitor:MetricAlert") == []
+
+
+def test_outputs_and_environment():
+    out = plan_of(CASES / "azure" / "full.yaml").outputs
+    assert out["namespace"]["fully_qualified_name"] == "billing-plan.servicebus.windows.net"
+    assert out["services"]["ledger"]["env"] == {
+        "PAYMENTS_SUBSCRIPTION_NAME": "ledger", "PAYMENTS_TOPIC_NAME": "billing-payments",
+        "SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": "billing-plan.servicebus.windows.net"}
+    assert out["services"]["issuer"]["env"]["INVOICES_QUEUE_NAME"] == "billing-invoices"
+
+
+def test_premium_message_size_and_basic_refusal(write):
+    plan = plan_of(CASES / "azure" / "full.yaml")
+    queues = {r.inputs["queueName"]: r.inputs for r in plan.by_type(SB + "Queue")}
+    assert queues["billing-invoices"]["maxMessageSizeInKilobytes"] == 2048
+    basic = write("targets: [azure]\nclouds: {azure: {sku: Basic}}\ntopics: {events: {}}\n")
+    with pytest.raises(InputError) as exc:
+        engine.run(str(basic), "azure")
+    assert "TOP204" in str(exc.value)

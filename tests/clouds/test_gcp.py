@@ -1,0 +1,149 @@
+"""The Google Pub/Sub program under Pulumi's mock engine, point by point."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from conftest import CASES, EXAMPLES, ROOT
+from generator.check import load_topology
+from generator.clouds import gcp_spec
+from generator.clouds.gcp_mock import PROJECT, PROJECT_NUMBER
+from generator.plan import engine
+
+FILES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "gcp" / "full.yaml"]
+TOPIC, SUB = "gcp:pubsub/topic:Topic", "gcp:pubsub/subscription:Subscription"
+AGENT = f"serviceAccount:service-{PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"
+
+
+@lru_cache(maxsize=None)
+def plan_of(path):
+    return engine.run(str(path), "gcp")
+
+
+def topo_of(path):
+    return load_topology(path)[0]
+
+
+def stores(topo):
+    """(subscription id, topic id, settings, fifo, filter) of every subscription the topology needs."""
+    out = []
+    for q in topo.queues.values():
+        out.append((gcp_spec.queue_subscription_id(topo, q), gcp_spec.topic_id(topo, q), q.settings, q.fifo, None))
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            out.append((gcp_spec.topic_subscription_id(topo, t, c.service), gcp_spec.topic_id(topo, t), c.settings,
+                        t.fifo, c.filter))
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_subscriptions_carry_their_settings(path):
+    plan, topo = plan_of(path), topo_of(path)
+    subs = {r.inputs["name"]: r for r in plan.by_type(SUB)}
+    for sub_id, topic_id, s, fifo, flt in stores(topo):
+        r = subs[sub_id]
+        i = r.inputs
+        assert i["topic"] == f"projects/{PROJECT}/topics/{topic_id}"
+        assert i["ackDeadlineSeconds"] == min(max(s.visibility_timeout, 10), 600)
+        assert i["messageRetentionDuration"] == f"{s.retention}s"
+        assert i.get("enableMessageOrdering", False) is fifo
+        assert i["retryPolicy"] == {"minimumBackoff": "10s", "maximumBackoff": "600s"}
+        assert i["expirationPolicy"] == {"ttl": ""}          # never deleted for inactivity
+        assert i.get("filter") == (gcp_spec.filter_expression(flt) if flt else None)
+        assert r.protect == s.protect
+        if s.dead_letter.enabled:
+            dlq = f"{sub_id}-dlq"
+            assert i["deadLetterPolicy"] == {"deadLetterTopic": f"projects/{PROJECT}/topics/{dlq}",
+                                             "maxDeliveryAttempts": min(max(s.dead_letter.max_receive_count, 5), 100)}
+            keep = subs[dlq].inputs      # without a subscription on it, a dead-letter topic drops messages
+            assert keep["topic"] == f"projects/{PROJECT}/topics/{dlq}"
+            assert keep["messageRetentionDuration"] == f"{min(s.dead_letter.retention, 31 * 86400)}s"
+            assert keep["expirationPolicy"] == {"ttl": ""}
+        else:
+            assert "deadLetterPolicy" not in i
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_a_queue_is_a_topic_with_exactly_one_subscription(path):
+    plan, topo = plan_of(path), topo_of(path)
+    per_topic = {}
+    for r in plan.by_type(SUB):
+        per_topic.setdefault(r.inputs["topic"].rsplit("/", 1)[1], []).append(r.inputs["name"])
+    for q in topo.queues.values():
+        assert per_topic[gcp_spec.topic_id(topo, q)] == [gcp_spec.queue_subscription_id(topo, q)]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_service_agent_holds_both_grants_for_every_dead_letter(path):
+    plan, topo = plan_of(path), topo_of(path)
+    topic_grants = {(r.inputs["topic"], r.inputs["role"]) for r in plan.by_type("gcp:pubsub/topicIAMMember:TopicIAMMember")
+                    if r.inputs["member"] == AGENT}
+    sub_grants = {(r.inputs["subscription"], r.inputs["role"])
+                  for r in plan.by_type("gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")
+                  if r.inputs["member"] == AGENT}
+    want_topics = {(f"{sub}-dlq", "roles/pubsub.publisher") for sub, _, s, _, _ in stores(topo) if s.dead_letter.enabled}
+    want_subs = {(sub, "roles/pubsub.subscriber") for sub, _, s, _, _ in stores(topo) if s.dead_letter.enabled}
+    assert topic_grants == want_topics and sub_grants == want_subs
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_service_accounts_get_exactly_their_topics_and_subscriptions(path):
+    plan, topo = plan_of(path), topo_of(path)
+    accounts = {r.inputs["accountId"]: r.outputs["email"] for r in plan.by_type("gcp:serviceaccount/account:Account")}
+    got = {(r.inputs["member"], r.inputs["role"], r.inputs.get("topic") or r.inputs.get("subscription"))
+           for t in ("gcp:pubsub/topicIAMMember:TopicIAMMember", "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")
+           for r in plan.by_type(t) if r.inputs["member"] != AGENT}
+    want = set()
+    for s in topo.services.values():
+        email = s.identity.gcp_service_account or accounts[gcp_spec.service_account_id(topo, s.name)]
+        member = f"serviceAccount:{email}"
+        for r in s.publishes:
+            want.add((member, "roles/pubsub.publisher", gcp_spec.topic_id(topo, topo.channel(r.channel))))
+        for c in s.consumes:
+            sub = gcp_spec.queue_subscription_id(topo, topo.queues[c.channel]) if c.kind == "queue" else \
+                gcp_spec.topic_subscription_id(topo, topo.topics[c.channel], s.name)
+            want.add((member, "roles/pubsub.subscriber", sub))
+    assert got == want
+    created = {gcp_spec.service_account_id(topo, s.name) for s in topo.services.values() if not s.identity.gcp_service_account}
+    assert set(accounts) == created and all(6 <= len(a) <= 30 for a in accounts)
+
+
+def test_filters_and_ordering_replace_the_subscription_explicitly():
+    plan = plan_of(CASES / "gcp" / "full.yaml")
+    from generator.clouds import gcp
+
+    assert gcp.IMMUTABLE == ["filter", "enableMessageOrdering"]
+    [indexer] = [r for r in plan.by_type(SUB) if r.inputs["name"] == "media-uploads-indexer"]
+    assert indexer.inputs["filter"] == ('(attributes.kind = "video" OR attributes.kind = "say \\"hi\\"") AND '
+                                        'attributes.region = "eu"')
+    assert indexer.inputs["enableMessageOrdering"] is True
+
+
+def test_labels_follow_gcp_rules():
+    plan = plan_of(CASES / "gcp" / "full.yaml")
+    for r in plan.by_type(TOPIC) + plan.by_type(SUB):
+        assert r.inputs["labels"] == {"cost-center": "42", "team": "video_platform"}
+
+
+def test_dead_letter_alert_policy():
+    plan = plan_of(ROOT / "topology.yaml")
+    [alert] = plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy")
+    flt = alert.inputs["conditions"][0]["conditionThreshold"]["filter"]
+    assert "num_undelivered_messages" in flt and '"ai-platform-inference-requests-dlq"' in flt
+    assert alert.inputs["conditions"][0]["conditionThreshold"]["comparison"] == "COMPARISON_GT"
+
+
+def test_outputs_and_environment():
+    out = plan_of(ROOT / "topology.yaml").outputs
+    env = out["services"]["gpu-worker"]["env"]
+    assert env == {
+        "AUDIT_EVENTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-audit-events",
+        "GOOGLE_CLOUD_PROJECT": PROJECT,
+        "INFERENCE_REQUESTS_DLQ_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-inference-requests-dlq",
+        "INFERENCE_REQUESTS_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-inference-requests",
+        "INFERENCE_RESULTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-inference-results",
+    }
+    assert out["services"]["gpu-worker"]["service_account"] == "gpu-worker@ai-platform-prod.iam.gserviceaccount.com"
+    assert out["services"]["embedder"]["service_account"] == f"ai-platform-embedder@{PROJECT}.iam.gserviceaccount.com"
