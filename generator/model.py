@@ -86,6 +86,7 @@ class Message:
 @dataclass(frozen=True)
 class Queue:
     name: str
+    deployed_name: str  # renamed_from, or the name: what cloud names derive from
     description: str
     message: Optional[str]
     fifo: bool
@@ -97,6 +98,7 @@ class Queue:
 @dataclass(frozen=True)
 class Topic:
     name: str
+    deployed_name: str
     description: str
     message: Optional[str]
     fifo: bool
@@ -134,6 +136,7 @@ class Identity:
 @dataclass(frozen=True)
 class Service:
     name: str
+    deployed_name: str
     description: str
     owner: str
     publishes: tuple  # of Ref
@@ -175,6 +178,11 @@ class Topology:
 
     def all_consumers(self):
         return [c for s in self.services.values() for c in s.consumes]
+
+    def deployed(self, service: str) -> str:
+        """The name a service's cloud resources derive from (its ``renamed_from``, or its name)."""
+        svc = self.services.get(service)
+        return svc.deployed_name if svc else service
 
 
 def _frozen(d: dict) -> Mapping:
@@ -272,16 +280,16 @@ def build(doc: Document) -> Topology:
         layers = [(defaults, dpath), (q, qpath)]
         for _s, opts, cpath in consumer_raw.get(qname, []):
             layers.append(({k: v for k, v in opts.items() if k in CONSUMER_QUEUE_OPTIONS}, cpath))
-        queues[qname] = Queue(qname, q.get("description", ""), q.get("message"), bool(q.get("fifo", False)),
-                              _settings(layers, qpath), qpath)
+        queues[qname] = Queue(qname, q.get("renamed_from", qname), q.get("description", ""), q.get("message"),
+                              bool(q.get("fifo", False)), _settings(layers, qpath), qpath)
 
     topics = {}
     for tname, t in topic_defs.items():
         t = t or {}
         tpath = ("topics", tname)
         enc = t.get("encryption", defaults.get("encryption", BUILTIN["encryption"]))
-        topics[tname] = Topic(tname, t.get("description", ""), t.get("message"), bool(t.get("fifo", False)),
-                              _encryption(enc), tpath)
+        topics[tname] = Topic(tname, t.get("renamed_from", tname), t.get("description", ""), t.get("message"),
+                              bool(t.get("fifo", False)), _encryption(enc), tpath)
 
     services = {}
     for sname in sorted(raw_services):
@@ -310,7 +318,7 @@ def build(doc: Document) -> Topology:
                 processing_time=units.seconds(ptime) if ptime is not None else None,
                 options=MappingProxyType(options), settings=settings, path=cpath))
         ident = s.get("identity") or {}
-        services[sname] = Service(sname, s.get("description", ""), s.get("owner", ""), pubs,
+        services[sname] = Service(sname, s.get("renamed_from", sname), s.get("description", ""), s.get("owner", ""), pubs,
                                   tuple(sorted(consumers, key=lambda c: c.channel)),
                                   Identity(ident.get("aws_role"), ident.get("azure_principal_id"),
                                            ident.get("gcp_service_account")), spath)

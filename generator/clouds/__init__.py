@@ -72,3 +72,29 @@ def setting(settings, field: str):
 
 def origin(settings, field: str) -> tuple:
     return settings.origins.get(field) or settings.origins["retention"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One cloud resource as ``diff`` sees it: identity, physical name, and what an edit does to it.
+
+    ``replace_on``: settings the provider cannot change in place (a change
+    replaces the resource); ``update``: settings it changes in place;
+    ``holds``: whether it may hold messages (deleting or replacing it loses them).
+    """
+
+    cloud: str
+    kind: str
+    key: tuple  # identity across edits: deployed names, so renames with renamed_from match
+    name: str
+    replace_on: tuple = ()  # ((setting, value), ...)
+    update: tuple = ()
+    holds: bool = False
+    subject: str = ""  # the YAML element it comes from, for people
+
+
+def settings_view(s) -> tuple:
+    """The in-place settings of a queue or subscription, as (name, value) pairs for diffs."""
+    return (("visibility_timeout", s.visibility_timeout), ("retention", s.retention), ("delay", s.delay),
+            ("max_message_size", s.max_message_size), ("max_receive_count", s.dead_letter.max_receive_count),
+            ("dead_letter", s.dead_letter.enabled), ("encryption", s.encryption.kms_key or s.encryption.mode))

@@ -27,6 +27,8 @@ import pulumi
 import pulumi_aws as aws
 
 from . import aws_spec as spec
+from . import renames
+from .components import env_name, with_aliases
 
 LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
 KMS_DATA_KEY_REUSE_SECONDS = 300
@@ -41,9 +43,6 @@ class Options:
     endpoint: Optional[str] = None
     provider: Optional[pulumi.ProviderResource] = None
 
-
-def env_name(channel: str, suffix: str) -> str:
-    return f"{channel.upper().replace('-', '_')}_{suffix}"
 
 
 def policy_document(statements: list) -> str:
@@ -295,13 +294,14 @@ class AwsTopology(pulumi.ComponentResource):
         invoke = pulumi.InvokeOptions(parent=self, provider=options.provider) if options.provider else \
             pulumi.InvokeOptions(parent=self)
 
-        self.queues = {q.name: Queue(q.name, topo, q, child) for q in topo.queues.values()}
-        self.topics = {t.name: Topic(t.name, topo, t, child) for t in topo.topics.values()}
+        self.queues = {q.name: Queue(q.name, topo, q, with_aliases(child, renames.channel(q))) for q in topo.queues.values()}
+        self.topics = {t.name: Topic(t.name, topo, t, with_aliases(child, renames.channel(t))) for t in topo.topics.values()}
         self.subscriptions = {}
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
-                self.subscriptions[(t.name, c.service)] = Subscription(f"{t.name}-{c.service}", topo,
-                                                                        self.topics[t.name], t, c, child)
+                self.subscriptions[(t.name, c.service)] = Subscription(
+                    f"{t.name}-{c.service}", topo, self.topics[t.name], t, c,
+                    with_aliases(child, renames.subscription(topo, t, c.service)))
 
         keys = sorted({q.out.kms_key for q in self.queues.values() if q.out.kms_key}
                       | {s.out.kms_key for s in self.subscriptions.values() if s.out.kms_key}
@@ -333,7 +333,8 @@ class AwsTopology(pulumi.ComponentResource):
                 env["AWS_REGION"] = options.region
             if options.endpoint:
                 env["AWS_ENDPOINT_URL"] = options.endpoint
-            self.access[s.name] = ServiceAccess(s.name, topo, s, sends, publishes, receives, self.kms_arns, child)
+            self.access[s.name] = ServiceAccess(s.name, topo, s, sends, publishes, receives, self.kms_arns,
+                                                with_aliases(child, renames.service(topo, s.name)))
             self.env[s.name] = dict(sorted(env.items()))
 
         self.outputs = self._outputs(topo)

@@ -31,7 +31,7 @@ def fifo(name: str, is_fifo: bool) -> str:
 
 
 def queue_name(topo, queue) -> str:
-    return fifo(f"{topo.name}-{queue.name}", queue.fifo)
+    return fifo(f"{topo.name}-{queue.deployed_name}", queue.fifo)
 
 
 def dlq_name(base: str) -> str:
@@ -42,15 +42,15 @@ def dlq_name(base: str) -> str:
 
 
 def topic_name(topo, topic) -> str:
-    return fifo(f"{topo.name}-{topic.name}", topic.fifo)
+    return fifo(f"{topo.name}-{topic.deployed_name}", topic.fifo)
 
 
 def subscription_queue_name(topo, topic, service: str) -> str:
-    return fifo(f"{topo.name}-{topic.name}-{service}", topic.fifo)
+    return fifo(f"{topo.name}-{topic.deployed_name}-{topo.deployed(service)}", topic.fifo)
 
 
 def policy_name(topo, service: str) -> str:
-    return f"{topo.name}-{service}"
+    return f"{topo.name}-{topo.deployed(service)}"
 
 
 def derived_names(topo):
@@ -93,4 +93,42 @@ def filter_problems(flt) -> list:
         combos *= max(1, len(values))
     if combos > 150:
         out.append(f"SNS filter policies allow at most 150 combinations of values, this one has {combos}")
+    return out
+
+
+def inventory(topo) -> list:
+    """What diff compares on AWS: SQS queues and DLQs, SNS topics and subscriptions, IAM policies.
+
+    SQS and SNS cannot rename a queue or topic or change its FIFO-ness (the
+    name carries ``.fifo``): a new name is a new resource. Everything else in
+    the YAML is an attribute set in place.
+    """
+    from . import Item, settings_view
+
+    out = []
+
+    def queue(key, name, fifo, s, subject, extra=()):
+        out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra, True, subject))
+        if s.dead_letter.enabled:
+            out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq_name(name), (("fifo", fifo),),
+                            (("retention", s.dead_letter.retention),), True, subject))
+
+    for q in topo.queues.values():
+        queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")
+    for t in topo.topics.values():
+        tname = topic_name(topo, t)
+        out.append(Item(CLOUD, "SNS topic", ("topic", t.deployed_name), tname, (("fifo", t.fifo),),
+                        (("encryption", t.encryption.kms_key or t.encryption.mode),), False, f"topic '{t.name}'"))
+        for c in topo.consumers.get(t.name, ()):
+            key = ("subscription", t.deployed_name, topo.deployed(c.service))
+            subject = f"subscription of '{c.service}' to topic '{t.name}'"
+            qname = subscription_queue_name(topo, t, c.service)
+            queue(key, qname, t.fifo, c.settings, subject)
+            out.append(Item(CLOUD, "SNS subscription", ("sns-subscription",) + key[1:], f"{tname} -> {qname}",
+                            (("topic", tname), ("queue", qname)), (("filter", c.filter),), False, subject))
+    for s in topo.services.values():
+        grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
+            tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes))
+        out.append(Item(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name), (),
+                        (("grants", grants), ("role", s.identity.aws_role)), False, f"service '{s.name}'"))
     return out

@@ -22,6 +22,8 @@ import pulumi
 from pulumi_azure_native import authorization, monitor, resources, servicebus
 
 from . import azure_spec as spec
+from . import renames
+from .components import env_name, with_aliases
 
 DUPLICATE_WINDOW = "PT10M"
 
@@ -36,9 +38,6 @@ class Options:
     action_group: Optional[str] = None
     alerts: bool = True
 
-
-def env_name(channel: str, suffix: str) -> str:
-    return f"{channel.upper().replace('-', '_')}_{suffix}"
 
 
 def _entity_settings(settings, fifo: bool, sku: str) -> dict:
@@ -93,7 +92,7 @@ class Subscription(pulumi.ComponentResource):
     def __init__(self, name, topo, topic_component, topic, consumer, ns, opts=None):
         super().__init__("topogen:azure:Subscription", name, None, opts)
         s = consumer.settings
-        self.subscription_name = spec.subscription_name(consumer.service)
+        self.subscription_name = spec.subscription_name(topo, consumer.service)
         args = _entity_settings(s, topic.fifo, ns.sku)
         args.pop("max_message_size_in_kilobytes", None)
         self.subscription = servicebus.Subscription(
@@ -148,6 +147,7 @@ class ServiceAccess(pulumi.ComponentResource):
         if principal:
             for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
                 for label, scope in targets:
+                    # deployed names: a rename in the YAML keeps the same assignment
                     assignment_name = str(uuid.uuid5(uuid.NAMESPACE_URL,
                                                      f"topogen:{topo.name}:{label}:{principal}:{role}"))
                     self.assignments.append(authorization.RoleAssignment(
@@ -192,13 +192,16 @@ class AzureTopology(pulumi.ComponentResource):
         self.name, self.id = namespace.name, namespace.id
         self.fqdn = namespace.name.apply(lambda n: f"{n}.servicebus.windows.net")
 
-        self.queues = {q.name: Queue(q.name, topo, q, self, child) for q in topo.queues.values()}
-        self.topics = {t.name: Topic(t.name, topo, t, self, child) for t in topo.topics.values()}
+        self.queues = {q.name: Queue(q.name, topo, q, self, with_aliases(child, renames.channel(q)))
+                       for q in topo.queues.values()}
+        self.topics = {t.name: Topic(t.name, topo, t, self, with_aliases(child, renames.channel(t)))
+                       for t in topo.topics.values()}
         self.subscriptions = {}
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
-                self.subscriptions[(t.name, c.service)] = Subscription(f"{t.name}-{c.service}", topo, self.topics[t.name],
-                                                                        t, c, self, child)
+                self.subscriptions[(t.name, c.service)] = Subscription(
+                    f"{t.name}-{c.service}", topo, self.topics[t.name], t, c, self,
+                    with_aliases(child, renames.subscription(topo, t, c.service)))
         subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
         self.env = {}
         for s in topo.services.values():
@@ -206,23 +209,23 @@ class AzureTopology(pulumi.ComponentResource):
             for r in s.publishes:
                 if r.channel in self.queues:
                     q = self.queues[r.channel]
-                    sends.append((f"queue-{r.channel}", q.id))
+                    sends.append((f"queue-{topo.queues[r.channel].deployed_name}", q.id))
                     env[env_name(r.channel, "QUEUE_NAME")] = q.entity_name
                 else:
                     t = self.topics[r.channel]
-                    sends.append((f"topic-{r.channel}", t.id))
+                    sends.append((f"topic-{topo.topics[r.channel].deployed_name}", t.id))
                     env[env_name(r.channel, "TOPIC_NAME")] = t.entity_name
             for c in s.consumes:
                 if c.kind == "queue":
                     q = self.queues[c.channel]
-                    receives.append((f"queue-{c.channel}", q.id))
+                    receives.append((f"queue-{topo.queues[c.channel].deployed_name}", q.id))
                     env[env_name(c.channel, "QUEUE_NAME")] = q.entity_name
                 else:
                     sub = self.subscriptions[(c.channel, s.name)]
-                    receives.append((f"subscription-{c.channel}", sub.id))
+                    receives.append((f"subscription-{topo.topics[c.channel].deployed_name}", sub.id))
                     env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
                     env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
-            ServiceAccess(s.name, topo, s, sends, receives, subscription_id, child)
+            ServiceAccess(s.name, topo, s, sends, receives, subscription_id, with_aliases(child, renames.service(topo, s.name)))
             self.env[s.name] = dict(sorted(env.items()))
         self.outputs = {
             "cloud": "azure",

@@ -37,11 +37,11 @@ def adjustments(topo):
 
 
 def entity_name(topo, channel) -> str:
-    return f"{topo.name}-{channel.name}"
+    return f"{topo.name}-{channel.deployed_name}"
 
 
-def subscription_name(service: str) -> str:
-    return service
+def subscription_name(topo, service: str) -> str:
+    return topo.deployed(service)
 
 
 def derived_names(topo):
@@ -53,7 +53,7 @@ def derived_names(topo):
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             out.append(DerivedName(CLOUD, "Service Bus subscription", f"servicebus-subscription:{t.name}",
-                                   subscription_name(c.service), c.path, 1, 50, _ENTITY, _ENTITY_RULE))
+                                   subscription_name(topo, c.service), c.path, 1, 50, _ENTITY, _ENTITY_RULE))
     return out
 
 
@@ -110,3 +110,35 @@ def namespace_problem(name: str) -> str | None:
         return (f"Service Bus namespace name '{name}' must have 6 to 50 letters, digits and '-', start with a letter "
                 "and end with a letter or digit")
     return None
+
+
+def inventory(topo, stack: str = "<stack>") -> list:
+    """What diff compares on Azure: the namespace, queues, topics and subscriptions.
+
+    Service Bus cannot switch sessions (``requiresSession``) or duplicate
+    detection on an existing entity, nor move a namespace to or from Premium:
+    those replace. Lock duration, delivery count, TTL, dead-lettering and the
+    subscription's filter rule change in place. Deleting a topic deletes its
+    subscriptions.
+    """
+    from . import Item, settings_view
+
+    sku = topo.clouds.azure_sku
+    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo, stack),
+                (("premium", sku == "Premium"),), (("sku", sku),), True, "the topology")]
+    for q in topo.queues.values():
+        out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
+                        (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
+                        settings_view(q.settings), True, f"queue '{q.name}'"))
+    for t in topo.topics.values():
+        tname = entity_name(topo, t)
+        out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
+                        (("requiresDuplicateDetection", t.fifo),), (("supportOrdering", t.fifo),), False,
+                        f"topic '{t.name}'"))
+        for c in topo.consumers.get(t.name, ()):
+            out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
+                            f"{tname}/{subscription_name(topo, c.service)}",
+                            (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
+                            settings_view(c.settings) + (("filter", c.filter),), True,
+                            f"subscription of '{c.service}' to topic '{t.name}'"))
+    return out

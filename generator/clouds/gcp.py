@@ -29,6 +29,8 @@ import pulumi
 import pulumi_gcp as gcp
 
 from . import gcp_spec as spec
+from . import renames
+from .components import env_name, with_aliases
 
 IMMUTABLE = ["filter", "enableMessageOrdering"]
 
@@ -39,9 +41,6 @@ class Options:
     alerts: bool = True
     notification_channels: tuple = ()
 
-
-def env_name(channel: str, suffix: str) -> str:
-    return f"{channel.upper().replace('-', '_')}_{suffix}"
 
 
 class _Store:
@@ -146,27 +145,29 @@ class GcpTopology(pulumi.ComponentResource):
                                                        opts=pulumi.InvokeOutputOptions(parent=self))
         agent = project.number.apply(spec.service_agent)
         self.project_id = project.project_id
-        self.queues = {q.name: Queue(q.name, topo, q, agent, child) for q in topo.queues.values()}
-        self.topics = {t.name: Topic(t.name, topo, t, child) for t in topo.topics.values()}
+        self.queues = {q.name: Queue(q.name, topo, q, agent, with_aliases(child, renames.channel(q)))
+                       for q in topo.queues.values()}
+        self.topics = {t.name: Topic(t.name, topo, t, with_aliases(child, renames.channel(t))) for t in topo.topics.values()}
         self.subscriptions = {}
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
-                self.subscriptions[(t.name, c.service)] = Subscription(f"{t.name}-{c.service}", topo, self.topics[t.name],
-                                                                        t, c, agent, child)
+                self.subscriptions[(t.name, c.service)] = Subscription(
+                    f"{t.name}-{c.service}", topo, self.topics[t.name], t, c, agent,
+                    with_aliases(child, renames.subscription(topo, t, c.service)))
         self.env, emails = {}, {}
         for s in topo.services.values():
             topics, subs, env = [], [], {"GOOGLE_CLOUD_PROJECT": self.project_id}
             for r in s.publishes:
                 comp = self.queues.get(r.channel) or self.topics[r.channel]
-                topics.append((r.channel, comp.topic))
+                topics.append((topo.channel(r.channel).deployed_name, comp.topic))
                 env[env_name(r.channel, "TOPIC")] = comp.topic.id
             for c in s.consumes:
                 store = self.queues[c.channel].store if c.kind == "queue" else self.subscriptions[(c.channel, s.name)].store
-                subs.append((c.channel, store.subscription))
+                subs.append((topo.channel(c.channel).deployed_name, store.subscription))
                 env[env_name(c.channel, "SUBSCRIPTION")] = store.subscription.id
                 if store.dlq_subscription is not None:
                     env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = store.dlq_subscription.id
-            access = ServiceAccess(s.name, topo, s, topics, subs, child)
+            access = ServiceAccess(s.name, topo, s, topics, subs, with_aliases(child, renames.service(topo, s.name)))
             emails[s.name] = access.email
             self.env[s.name] = dict(sorted(env.items()))
         dlq_subs = [st.dlq_subscription for st in self._stores() if st.dlq_subscription is not None]

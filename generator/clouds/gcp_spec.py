@@ -41,15 +41,15 @@ def adjustments(topo):
 
 
 def topic_id(topo, channel) -> str:
-    return f"{topo.name}-{channel.name}"
+    return f"{topo.name}-{channel.deployed_name}"
 
 
 def queue_subscription_id(topo, queue) -> str:
-    return f"{topo.name}-{queue.name}"
+    return f"{topo.name}-{queue.deployed_name}"
 
 
 def topic_subscription_id(topo, topic, service: str) -> str:
-    return f"{topo.name}-{topic.name}-{service}"
+    return f"{topo.name}-{topic.deployed_name}-{topo.deployed(service)}"
 
 
 def dead_letter_id(base: str) -> str:
@@ -57,7 +57,7 @@ def dead_letter_id(base: str) -> str:
 
 
 def service_account_id(topo, service: str) -> str:
-    return f"{topo.name}-{service}"
+    return f"{topo.name}-{topo.deployed(service)}"
 
 
 def derived_names(topo):
@@ -143,3 +143,39 @@ def labels(tags) -> dict:
 
 def service_agent(project_number: str) -> str:
     return f"serviceAccount:service-{project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+
+
+def inventory(topo) -> list:
+    """What diff compares on GCP: topics, subscriptions and dead-letter topics and subscriptions.
+
+    A subscription's topic, filter and message ordering are fixed at creation:
+    changing one replaces it. Ack deadline, retention, dead-letter policy and
+    retry policy change in place. Topics hold no messages; their subscriptions do.
+    """
+    from . import Item, settings_view
+
+    out = []
+
+    def store(key, sub, topic, s, fifo, flt, subject):
+        out.append(Item(CLOUD, "Pub/Sub subscription", key, sub,
+                        (("topic", topic), ("filter", filter_expression(flt) if flt else None), ("ordering", fifo)),
+                        settings_view(s), True, subject))
+        if s.dead_letter.enabled:
+            dlq = dead_letter_id(sub)
+            out.append(Item(CLOUD, "Pub/Sub dead-letter topic", ("dlq-topic",) + key[1:], dlq, (), (), False, subject))
+            out.append(Item(CLOUD, "Pub/Sub dead-letter subscription", ("dlq",) + key[1:], dlq, (("topic", dlq),),
+                            (("retention", s.dead_letter.retention),), True, subject))
+
+    for q in topo.queues.values():
+        tid = topic_id(topo, q)
+        out.append(Item(CLOUD, "Pub/Sub topic", ("queue-topic", q.deployed_name), tid, (), (), False, f"queue '{q.name}'"))
+        store(("queue", q.deployed_name), queue_subscription_id(topo, q), tid, q.settings, q.fifo, None,
+              f"queue '{q.name}'")
+    for t in topo.topics.values():
+        tid = topic_id(topo, t)
+        out.append(Item(CLOUD, "Pub/Sub topic", ("topic", t.deployed_name), tid, (), (), False, f"topic '{t.name}'"))
+        for c in topo.consumers.get(t.name, ()):
+            store(("subscription", t.deployed_name, topo.deployed(c.service)),
+                  topic_subscription_id(topo, t, c.service), tid, c.settings, t.fifo, c.filter,
+                  f"subscription of '{c.service}' to topic '{t.name}'")
+    return out

@@ -26,10 +26,12 @@ class PlannedResource:
     id: Optional[str]
     inputs: dict
     outputs: dict
+    aliases: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "custom": self.custom,
-                "protect": self.protect, "id": self.id, "inputs": self.inputs, "outputs": self.outputs}
+                "protect": self.protect, "id": self.id, "inputs": self.inputs, "outputs": self.outputs,
+                "aliases": self.aliases}
 
 
 @dataclass

@@ -22,6 +22,14 @@ def _plain(value):
     return str(value)
 
 
+def _alias(alias) -> str:
+    """An alias as the engine receives it: a URN, or the name of a spec (``name`` plus what it overrides)."""
+    if alias.urn:
+        return alias.urn
+    spec = alias.spec
+    return spec.name + (f" (type {spec.type})" if spec.type else "")
+
+
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
         config: dict | None = None) -> Plan:
     """Plan ``path`` for ``cloud``; ``config`` adds stack config (``resourceGroup`` means ``topogen:resourceGroup``)."""
@@ -63,7 +71,8 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
             self.records[response.urn] = PlannedResource(
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent or None,
                 custom=bool(request.custom), protect=bool(request.protect), id=response.id or None,
-                inputs=_plain(inputs), outputs=_plain(registration.state if registration else {}))
+                inputs=_plain(inputs), outputs=_plain(registration.state if registration else {}),
+                aliases=sorted(_alias(a) for a in request.aliases))
             return response
 
     mocks = Mocks()

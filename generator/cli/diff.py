@@ -1,0 +1,49 @@
+"""`topogen diff BASE HEAD` or `topogen diff --base REF [HEAD]`: what a change does, destructive changes first."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import EXIT_INVALID, EXIT_OK, UsageError
+
+
+def add_parser(sub):
+    p = sub.add_parser("diff", help="what a change to the topology does on each cloud; destructive changes first",
+                       description="Compare two versions of a topology. Each side is a file or <git-ref>:<path>. "
+                                   "Destructive means a queue, DLQ or subscription that may hold messages is deleted "
+                                   "or replaced.")
+    p.add_argument("sides", nargs="*", metavar="BASE HEAD",
+                   help="the two versions; with --base, just HEAD (default topology.yaml)")
+    p.add_argument("--base", metavar="REF", help="compare HEAD against HEAD's path at this git ref (e.g. origin/main)")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--fail-on-destructive", action="store_true", help="exit 1 when anything destructive is found")
+    p.set_defaults(run=run)
+    return p
+
+
+def sides(args) -> tuple:
+    if args.base:
+        if len(args.sides) > 1:
+            raise UsageError("with --base, give at most one file (HEAD)")
+        head = args.sides[0] if args.sides else "topology.yaml"
+        return f"{args.base}:{head}", head
+    if len(args.sides) != 2:
+        raise UsageError("give BASE and HEAD (files or <git-ref>:<path>), or --base REF [HEAD]")
+    return args.sides[0], args.sides[1]
+
+
+def run(args) -> int:
+    from ..diff import Diff, impact, semantic, sources
+    from ..diff.report import FORMATS
+
+    base_spec, head_spec = sides(args)
+    base, head = sources.read(base_spec), sources.read(head_spec)
+    if head is None:
+        raise UsageError(f"{head_spec} does not exist")
+    clouds, actions = impact.all_actions(base, head)
+    result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head)
+    sys.stdout.write(FORMATS[args.format](result))
+    if args.fail_on_destructive and result.destructive:
+        print(f"topogen diff: {len(result.destructive)} destructive change(s)", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK

@@ -1,0 +1,53 @@
+"""Per cloud: what a deployment of the change does to each resource, from the provider's behaviour."""
+
+from __future__ import annotations
+
+from ..clouds import spec
+from . import Action
+
+
+def _fields(pairs) -> dict:
+    return dict(pairs)
+
+
+def actions(base, head, cloud: str) -> list:
+    mod = spec(cloud)
+    old = {i.key: i for i in (mod.inventory(base) if base is not None else [])}
+    new = {i.key: i for i in (mod.inventory(head) if head is not None else [])}
+    out = []
+    for key in sorted(set(old) | set(new), key=lambda k: tuple(map(str, k))):
+        o, n = old.get(key), new.get(key)
+        if n is None:
+            out.append(Action(cloud, "delete", o.kind, o.name, o.subject,
+                              "removed from the topology" + (": its messages are lost" if o.holds else ""), o.holds))
+        elif o is None:
+            out.append(Action(cloud, "create", n.kind, n.name, n.subject, "new", False))
+        else:
+            reasons = []
+            if o.name != n.name:
+                reasons.append(f"name {o.name} -> {n.name}")
+            of, nf = _fields(o.replace_on), _fields(n.replace_on)
+            reasons += [f"{k} {of.get(k)} -> {nf.get(k)}" for k in sorted(set(of) | set(nf)) if of.get(k) != nf.get(k)]
+            if reasons:
+                why = "; ".join(reasons) + " cannot change in place"
+                if o.holds:
+                    why += ": the old one and its messages are deleted"
+                out.append(Action(cloud, "replace", n.kind, n.name, n.subject, why, o.holds))
+                continue
+            ou, nu = _fields(o.update), _fields(n.update)
+            changed = [k for k in sorted(set(ou) | set(nu)) if ou.get(k) != nu.get(k)]
+            if changed:
+                out.append(Action(cloud, "update", n.kind, n.name, n.subject, "in place: " + ", ".join(changed), False))
+    return out
+
+
+def all_actions(base, head) -> tuple:
+    """Actions for every cloud that either side targets; a cloud dropped from targets deletes everything there."""
+    clouds = tuple(c for c in ("aws", "azure", "gcp")
+                   if (base is not None and c in base.targets) or (head is not None and c in head.targets))
+    out = []
+    for cloud in clouds:
+        b = base if base is not None and cloud in base.targets else None
+        h = head if head is not None and cloud in head.targets else None
+        out += actions(b, h, cloud)
+    return clouds, out

@@ -1,0 +1,136 @@
+"""The diff as text for a terminal, Markdown for a pull-request comment, or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from ..docs.mermaid import flowchart, label, node_id
+
+SYMBOL = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
+ACTIONS = ("create", "update", "replace", "delete")
+TITLES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}
+
+
+def _counts(diff) -> dict:
+    out = {}
+    for cloud in diff.clouds:
+        c = Counter(a.action for a in diff.actions if a.cloud == cloud)
+        out[cloud] = {**{a: c.get(a, 0) for a in ACTIONS},
+                      "destructive": sum(1 for a in diff.actions if a.cloud == cloud and a.destructive)}
+    return out
+
+
+def as_json(diff) -> str:
+    return json.dumps({"base": diff.base, "head": diff.head, "destructive": [a.as_dict() for a in diff.destructive],
+                       "changes": [c.as_dict() for c in diff.changes], "summary": _counts(diff),
+                       "actions": [a.as_dict() for a in diff.actions]}, indent=2, sort_keys=True) + "\n"
+
+
+def text(diff) -> str:
+    lines = [f"topogen diff {diff.base} -> {diff.head}", ""]
+    if diff.destructive:
+        lines.append(f"DESTRUCTIVE: {len(diff.destructive)} change(s) may lose messages")
+        for a in diff.destructive:
+            lines.append(f"  !! {TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name} ({a.subject}): {a.reason}")
+        lines.append("")
+    if not diff.changes and not diff.actions:
+        lines.append("No changes.")
+        return "\n".join(lines) + "\n"
+    lines.append("Changes:")
+    lines += [f"  {SYMBOL[c.op]} {c.subject}" + (f": {c.detail}" if c.detail else "") for c in diff.changes] or ["  none"]
+    lines.append("")
+    for cloud, c in _counts(diff).items():
+        lines.append(f"{TITLES[cloud]}: " + ", ".join(f"{c[a]} to {a}" for a in ACTIONS) +
+                     (f" ({c['destructive']} destructive)" if c["destructive"] else ""))
+        for a in diff.actions:
+            if a.cloud == cloud:
+                mark = "!!" if a.destructive else "  "
+                lines.append(f"  {mark} {a.action:<7} {a.kind}  {a.name}  ({a.reason})")
+    return "\n".join(lines) + "\n"
+
+
+def markdown(diff) -> str:
+    out = [f"### topogen diff: `{diff.base}` → `{diff.head}`", ""]
+    if diff.destructive:
+        out += ["> [!CAUTION]", f"> **{len(diff.destructive)} destructive change(s)**: these delete or replace "
+                "resources that may hold messages. Drain them first, or use `renamed_from` for a rename.", ">"]
+        out += [f"> - **{TITLES[a.cloud]}** {a.action} {a.kind} `{a.name}` ({a.subject}): {a.reason}"
+                for a in diff.destructive]
+        out.append("")
+    elif not diff.changes and not diff.actions:
+        out += ["No changes to the topology.", ""]
+        return "\n".join(out)
+    else:
+        out += ["No destructive change: nothing that may hold messages is deleted or replaced.", ""]
+    out += ["| Cloud | Create | Update | Replace | Delete | Destructive |", "| --- | --- | --- | --- | --- | --- |"]
+    for cloud, c in _counts(diff).items():
+        out.append(f"| {TITLES[cloud]} | {c['create']} | {c['update']} | {c['replace']} | {c['delete']} | "
+                   f"{'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
+    out += ["", "#### Changes", ""]
+    out += [f"- **{c.op}** {c.subject}" + (f": {c.detail}".replace("|", "\\|") if c.detail else "")
+            for c in diff.changes] or ["- none"]
+    if diff.head_topology is not None:
+        out += ["", "#### Topology after the change", "", "```mermaid", diagram(diff).rstrip("\n"), "```",
+                "", "Green: added; orange: changed; red, dashed: removed."]
+    for cloud in diff.clouds:
+        acts = [a for a in diff.actions if a.cloud == cloud]
+        if not acts:
+            continue
+        out += ["", f"<details><summary>{TITLES[cloud]}: {len(acts)} resource change(s)</summary>", "",
+                "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
+        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {a.kind} | `{a.name}` | "
+                f"{a.reason.replace('|', chr(92) + '|')} |" for a in acts]
+        out += ["", "</details>"]
+    return "\n".join(out) + "\n"
+
+
+def _subject_nodes(diff) -> dict:
+    """Mermaid node id -> added/changed/removed, from the semantic changes."""
+    marks: dict = {}
+    head, base = diff.head_topology, diff.base_topology
+    for c in diff.changes:
+        kind, _, rest = c.subject.partition(" '")
+        name = rest.split("'", 1)[0]
+        prefix = {"queue": "q", "topic": "t", "service": "svc"}.get(kind)
+        if kind == "consumer":
+            prefix, name = "svc", name
+        if prefix is None:
+            continue
+        op = "changed" if c.op in ("changed", "renamed") or (kind == "consumer" or c.detail) else c.op
+        nid = node_id(prefix, name)
+        if marks.get(nid) not in ("added", "removed"):
+            marks[nid] = op
+    del head, base
+    return marks
+
+
+def diagram(diff) -> str:
+    """The Mermaid flowchart of HEAD, with added, changed and removed elements styled apart."""
+    head, base = diff.head_topology, diff.base_topology
+    lines = flowchart(head).rstrip("\n").split("\n")
+    marks = _subject_nodes(diff)
+    if base is not None:
+        for ch in base.channels():
+            if head.channel(ch.name) is None and not any(c.deployed_name == ch.deployed_name for c in head.channels()):
+                nid = node_id("q" if ch.kind == "queue" else "t", ch.name)
+                shape = f'[("{label(ch.name)[1:-1]}<br/>removed {ch.kind}")]' if ch.kind == "queue" else \
+                    f'{{{{"{label(ch.name)[1:-1]}<br/>removed topic"}}}}'
+                lines.append(f"  {nid}{shape}")
+                marks[nid] = "removed"
+        for s in base.services.values():
+            if s.name not in head.services and not any(h.deployed_name == s.deployed_name for h in head.services.values()):
+                nid = node_id("svc", s.name)
+                lines.append(f'  {nid}["{label(s.name)[1:-1]}<br/>removed"]')
+                marks[nid] = "removed"
+    lines += ["  classDef added fill:#e6f4ea,stroke:#188038,stroke-width:3px",
+              "  classDef changed fill:#fef7e0,stroke:#e37400,stroke-width:3px",
+              "  classDef removed fill:#fce8e6,stroke:#d93025,stroke-width:3px,stroke-dasharray: 6 4"]
+    for op in ("added", "changed", "removed"):
+        ids = sorted(n for n, o in marks.items() if o == op)
+        if ids:
+            lines.append(f"  class {','.join(ids)} {op}")
+    return "\n".join(lines) + "\n"
+
+
+FORMATS = {"text": text, "markdown": markdown, "json": as_json}

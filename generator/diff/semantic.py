@@ -1,0 +1,126 @@
+"""The change list a reviewer reads: what changed in the topology, in its own words."""
+
+from __future__ import annotations
+
+from ..clouds import settings_view
+from ..units import duration_text, size_text
+from . import Change
+
+DURATIONS = ("visibility_timeout", "retention", "delay")
+
+
+def _show(field, value) -> str:
+    if value is None:
+        return "none"
+    if field in DURATIONS or field == "dead_letter_retention":
+        return duration_text(value)
+    if field == "max_message_size":
+        return size_text(value)
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if field == "filter":
+        return "; ".join(f"{a} in [{', '.join(v)}]" for a, v in value) if value else "all messages"
+    return str(value)
+
+
+def _settings(s) -> dict:
+    d = dict(settings_view(s))
+    d["dead_letter_retention"] = s.dead_letter.retention if s.dead_letter.enabled else None
+    d["protect"] = s.protect
+    return d
+
+
+def _compare(subject, old: dict, new: dict) -> list:
+    out = []
+    for k in sorted(set(old) | set(new)):
+        if old.get(k) != new.get(k):
+            out.append(Change("changed", subject, f"{k}: {_show(k, old.get(k))} -> {_show(k, new.get(k))}"))
+    return out
+
+
+def compare(base, head) -> list:
+    """Changes from ``base`` to ``head`` (either may be None: a file that does not exist)."""
+    out: list = []
+    if base is None or head is None:
+        topo = head or base
+        op = "added" if head is not None else "removed"
+        for ch in (topo.channels() if topo else []):
+            out.append(Change(op, f"{ch.kind} '{ch.name}'"))
+        for s in (topo.services.values() if topo else []):
+            out.append(Change(op, f"service '{s.name}'"))
+        return out
+
+    if base.name != head.name:
+        out.append(Change("changed", "the topology", f"name: {base.name} -> {head.name}: every cloud name changes"))
+    if base.targets != head.targets:
+        out.append(Change("changed", "the topology", f"targets: {', '.join(base.targets)} -> {', '.join(head.targets)}"))
+    if dict(base.tags) != dict(head.tags):
+        out.append(Change("changed", "the topology", "tags changed"))
+    if base.clouds != head.clouds:
+        out += _compare("clouds", base.clouds.__dict__, head.clouds.__dict__)
+
+    channels = lambda t: {(ch.kind, ch.deployed_name): ch for ch in t.channels()}  # noqa: E731
+    bc, hc = channels(base), channels(head)
+    for key in sorted(set(bc) | set(hc)):
+        old, new = bc.get(key), hc.get(key)
+        if new is None:
+            out.append(Change("removed", f"{old.kind} '{old.name}'"))
+            continue
+        if old is None:
+            out.append(Change("added", f"{new.kind} '{new.name}'"))
+            continue
+        subject = f"{new.kind} '{new.name}'"
+        if old.name != new.name:
+            out.append(Change("renamed", subject, f"from '{old.name}' (renamed_from keeps the deployed resources)"))
+        if old.fifo != new.fifo:
+            out.append(Change("changed", subject, f"fifo: {_show('fifo', old.fifo)} -> {_show('fifo', new.fifo)}"))
+        if old.message != new.message:
+            out.append(Change("changed", subject, f"message: {old.message} -> {new.message}"))
+        if new.kind == "queue":
+            out += _compare(subject, _settings(old.settings), _settings(new.settings))
+        elif old.encryption != new.encryption:
+            out.append(Change("changed", subject, "encryption changed"))
+
+    consumers = lambda t: {(t.channel(c.channel).deployed_name, t.deployed(c.service)): c  # noqa: E731
+                           for c in t.all_consumers() if c.kind}
+    bk, hk = consumers(base), consumers(head)
+    for key in sorted(set(bk) | set(hk)):
+        old, new = bk.get(key), hk.get(key)
+        c = new or old
+        subject = f"consumer '{c.service}' of {c.kind} '{c.channel}'"
+        if new is None:
+            out.append(Change("removed", subject))
+            continue
+        if old is None:
+            out.append(Change("added", subject))
+            continue
+        if old.filter != new.filter:
+            out.append(Change("changed", subject, f"filter: {_show('filter', old.filter)} -> {_show('filter', new.filter)}"))
+        if new.kind == "topic" and old.kind == "topic":
+            out += _compare(subject, _settings(old.settings), _settings(new.settings))
+        if old.processing_time != new.processing_time:
+            out.append(Change("changed", subject, f"processing_time: {_show('delay', old.processing_time)} -> "
+                                                  f"{_show('delay', new.processing_time)}"))
+
+    services = lambda t: {s.deployed_name: s for s in t.services.values()}  # noqa: E731
+    bs, hs = services(base), services(head)
+    for key in sorted(set(bs) | set(hs)):
+        old, new = bs.get(key), hs.get(key)
+        if new is None:
+            out.append(Change("removed", f"service '{old.name}'"))
+            continue
+        if old is None:
+            out.append(Change("added", f"service '{new.name}'"))
+            continue
+        subject = f"service '{new.name}'"
+        if old.name != new.name:
+            out.append(Change("renamed", subject, f"from '{old.name}' (renamed_from keeps the deployed resources)"))
+        op = {base.channel(r.channel).deployed_name for r in old.publishes}
+        np = {head.channel(r.channel).deployed_name for r in new.publishes}
+        for ch in sorted(np - op):
+            out.append(Change("added", subject, f"publishes to '{ch}'"))
+        for ch in sorted(op - np):
+            out.append(Change("removed", subject, f"no longer publishes to '{ch}'"))
+        if old.identity != new.identity:
+            out.append(Change("changed", subject, "identity changed"))
+    return out

@@ -1,0 +1,223 @@
+"""`topogen diff`: each destructive case per cloud, harmless changes, renames, sources and formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import ROOT, run_cli
+from generator.plan import engine
+
+BASE = """version: 1
+name: shop
+queues:
+  orders: {}
+  audit-trail: {fifo: true}
+topics:
+  payments: {}
+services:
+  storefront: {publishes: [orders, payments, audit-trail]}
+  fulfilment: {consumes: [orders, audit-trail]}
+  ledger:
+    consumes:
+      payments: {filter: {currency: [EUR]}}
+"""
+
+
+def diff(tmp_path, head: str, base: str = BASE, *flags):
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    code, out, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "json", *flags)
+    assert code in (0, 1), err
+    return json.loads(out) if out else None, code
+
+
+def destructive(doc):
+    return sorted((a["cloud"], a["action"], a["kind"], a["name"]) for a in doc["destructive"])
+
+
+def test_no_change(tmp_path):
+    doc, code = diff(tmp_path, BASE)
+    assert code == 0 and doc["changes"] == [] and doc["actions"] == []
+
+
+def test_adding_a_consumer_or_a_channel_is_harmless(tmp_path):
+    head = BASE.replace("  ledger:", "  audit:\n    consumes: [payments]\n  ledger:").replace(
+        "  orders: {}", "  orders: {}\n  refunds: {}")
+    doc, _ = diff(tmp_path, head)
+    assert doc["destructive"] == []
+    assert {"op": "added", "subject": "queue 'refunds'", "detail": ""} in doc["changes"]
+    assert {"op": "added", "subject": "consumer 'audit' of topic 'payments'", "detail": ""} in doc["changes"]
+    creates = {(a["cloud"], a["kind"]) for a in doc["actions"] if a["action"] == "create"}
+    assert ("aws", "SQS queue") in creates and ("gcp", "Pub/Sub subscription") in creates
+    assert ("azure", "Service Bus subscription") in creates
+
+
+def test_a_setting_is_an_update_in_place(tmp_path):
+    doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 2d}"))
+    assert doc["destructive"] == []
+    assert {a["action"] for a in doc["actions"]} == {"update"}
+    assert {"op": "changed", "subject": "queue 'orders'", "detail": "retention: 4d -> 2d"} in doc["changes"]
+
+
+def test_removing_a_queue_deletes_it_everywhere(tmp_path):
+    head = BASE.replace("  orders: {}\n", "").replace("[orders, payments, audit-trail]", "[payments, audit-trail]") \
+        .replace("consumes: [orders, audit-trail]", "consumes: [audit-trail]")
+    doc, _ = diff(tmp_path, head)
+    got = destructive(doc)
+    assert ("aws", "delete", "SQS queue", "shop-orders") in got
+    assert ("aws", "delete", "SQS dead-letter queue", "shop-orders-dlq") in got
+    assert ("azure", "delete", "Service Bus queue", "shop-orders") in got
+    assert ("gcp", "delete", "Pub/Sub subscription", "shop-orders") in got
+    assert ("gcp", "delete", "Pub/Sub dead-letter subscription", "shop-orders-dlq") in got
+
+
+def test_fifo_change_replaces_queues_on_every_cloud(tmp_path):
+    doc, _ = diff(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"))
+    got = destructive(doc)
+    assert ("aws", "replace", "SQS queue", "shop-audit-trail") in got          # the name loses '.fifo'
+    assert ("azure", "replace", "Service Bus queue", "shop-audit-trail") in got   # requiresSession
+    assert ("gcp", "replace", "Pub/Sub subscription", "shop-audit-trail") in got  # message ordering
+
+
+def test_filter_change_replaces_only_on_gcp(tmp_path):
+    doc, _ = diff(tmp_path, BASE.replace("currency: [EUR]", "currency: [EUR, USD]"))
+    assert destructive(doc) == [("gcp", "replace", "Pub/Sub subscription", "shop-payments-ledger")]
+    updates = {(a["cloud"], a["kind"]) for a in doc["actions"] if a["action"] == "update"}
+    assert ("aws", "SNS subscription") in updates and ("azure", "Service Bus subscription") in updates
+
+
+def test_turning_dead_letters_off_deletes_the_dlq(tmp_path):
+    doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {dead_letter: false}"))
+    got = destructive(doc)
+    assert ("aws", "delete", "SQS dead-letter queue", "shop-orders-dlq") in got
+    assert ("gcp", "delete", "Pub/Sub dead-letter subscription", "shop-orders-dlq") in got
+    assert not [g for g in got if g[0] == "azure"]  # the sub-queue stays; only dead-lettering on expiry stops
+
+
+def test_removing_a_topic_consumer_deletes_its_queue(tmp_path):
+    doc, _ = diff(tmp_path, BASE.replace("  ledger:\n    consumes:\n      payments: {filter: {currency: [EUR]}}\n", ""))
+    got = destructive(doc)
+    assert ("aws", "delete", "SQS queue", "shop-payments-ledger") in got
+    assert ("azure", "delete", "Service Bus subscription", "shop-payments/ledger") in got
+
+
+def test_renaming_the_topology_replaces_everything(tmp_path):
+    doc, _ = diff(tmp_path, BASE.replace("name: shop", "name: store"))
+    assert len([a for a in doc["destructive"] if a["cloud"] == "aws"]) == 6  # 3 queues and their DLQs
+
+
+def test_a_plain_rename_is_destructive_and_renamed_from_is_not(tmp_path):
+    plain = BASE.replace("  orders: {}", "  purchase-orders: {}").replace("[orders,", "[purchase-orders,") \
+        .replace("consumes: [orders,", "consumes: [purchase-orders,")
+    doc, _ = diff(tmp_path, plain)
+    assert ("aws", "delete", "SQS queue", "shop-orders") in destructive(doc)
+    safe = plain.replace("  purchase-orders: {}", "  purchase-orders: {renamed_from: orders}")
+    doc, _ = diff(tmp_path, safe)
+    assert doc["destructive"] == [] and doc["actions"] == []
+    assert {"op": "renamed", "subject": "queue 'purchase-orders'",
+            "detail": "from 'orders' (renamed_from keeps the deployed resources)"} in doc["changes"]
+
+
+def test_renamed_service_keeps_its_resources(tmp_path):
+    head = BASE.replace("  ledger:\n", "  bookkeeping:\n    renamed_from: ledger\n")
+    doc, _ = diff(tmp_path, head)
+    assert doc["destructive"] == [] and doc["actions"] == []
+
+
+@pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])
+def test_after_a_rename_the_program_registers_the_same_physical_resources(tmp_path, cloud):
+    (tmp_path / "base.yaml").write_text(BASE)
+    renamed = BASE.replace("  orders: {}", "  purchase-orders: {renamed_from: orders}") \
+        .replace("[orders,", "[purchase-orders,").replace("consumes: [orders,", "consumes: [purchase-orders,") \
+        .replace("  payments: {}", "  payment-events: {renamed_from: payments}") \
+        .replace("[purchase-orders, payments,", "[purchase-orders, payment-events,") \
+        .replace("      payments: {filter", "      payment-events: {filter") \
+        .replace("  ledger:\n", "  bookkeeping:\n    renamed_from: ledger\n")
+    (tmp_path / "head.yaml").write_text(renamed)
+    before = engine.run(str(tmp_path / "base.yaml"), cloud)
+    after = engine.run(str(tmp_path / "head.yaml"), cloud)
+
+    def physical(plan):
+        out = {}
+        for r in plan.resources:
+            if r.custom:
+                ins = {k: v for k, v in r.inputs.items() if k not in ("description", "displayName")}  # text, updated in place
+                out[(r.type, json.dumps(ins, sort_keys=True))] = r
+        return out
+
+    assert set(physical(before)) == set(physical(after))
+    # Pulumi logical names follow the YAML; aliases map the components, and the engine gives their children
+    # the same aliases with the parent's name prefix replaced. Every new URN must map onto an old one.
+    def name_aliases(r):
+        return [a for a in r.aliases if not a.startswith(" (type")]  # azure-native adds type aliases of its own
+
+    old_urns = {r.urn for r in before.resources}
+    aliased = {r.name: name_aliases(r) for r in after.resources if name_aliases(r)}
+    assert aliased["purchase-orders"] == ["orders"] and aliased["bookkeeping"] == ["ledger"]
+    assert aliased["payment-events-bookkeeping"] == ["payment-events-ledger", "payments-bookkeeping",
+                                                     "payments-ledger"]
+    by_urn = {r.urn: r for r in after.resources}
+    for r in after.resources:
+        if r.urn in old_urns:
+            continue
+        owner = r if name_aliases(r) else by_urn[r.parent]
+        candidates = [old + r.name[len(owner.name):] for old in name_aliases(owner)]
+        assert any(u.endswith(f"{r.type}::{c}") for u in old_urns for c in candidates), r.urn
+
+
+def test_sources_from_git_refs(tmp_path):
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    run = lambda *a: subprocess.run(a, cwd=tmp_path, env=env, check=True, capture_output=True)  # noqa: E731
+    run("git", "init", "-q", "-b", "main")
+    (tmp_path / "topology.yaml").write_text(BASE)
+    run("git", "add", ".")
+    run("git", "commit", "-qm", "base")
+    (tmp_path / "topology.yaml").write_text(BASE.replace("  orders: {}\n", "  orders: {}\n  refunds: {}\n"))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code, out, _ = run_cli("diff", "--base", "main", "--format", "json")
+        assert code == 0 and {"op": "added", "subject": "queue 'refunds'", "detail": ""} in json.loads(out)["changes"]
+        code, out, _ = run_cli("diff", "main:topology.yaml", "topology.yaml")
+        assert code == 0 and "+ queue 'refunds'" in out
+        code, _, err = run_cli("diff", "--base", "no-such-ref")
+        assert code == 1 and "cannot read no-such-ref:topology.yaml from git" in err
+        code, out, _ = run_cli("diff", "--base", "main", "new.yaml") if (tmp_path / "new.yaml").write_text(BASE) else (0, "", "")
+        assert code == 0 and "+ queue 'orders'" in out          # a file new in this change: everything is added
+    finally:
+        os.chdir(cwd)
+
+
+def test_fail_on_destructive_and_usage(tmp_path):
+    _, code = diff(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"), BASE,
+                   "--fail-on-destructive")
+    assert code == 1
+    _, code = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 2d}"), BASE, "--fail-on-destructive")
+    assert code == 0
+    assert run_cli("diff", "only-one.yaml")[0] == 2
+
+
+def test_invalid_side_reports_validate_messages(tmp_path):
+    (tmp_path / "base.yaml").write_text(BASE)
+    (tmp_path / "head.yaml").write_text(BASE.replace("  orders: {}", "  orders: {retention: soon}"))
+    code, out, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml")
+    assert code == 1 and "head.yaml:4:23: error TOP010" in err
+
+
+def test_text_lists_destructive_first_and_markdown_is_a_pr_comment(tmp_path):
+    head = BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}").replace("  orders: {}", "  orders: {retention: 2d}")
+    (tmp_path / "base.yaml").write_text(BASE)
+    (tmp_path / "head.yaml").write_text(head)
+    _, out, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml")
+    lines = out.splitlines()
+    assert lines[2].startswith("DESTRUCTIVE: 4 change(s) may lose messages")
+    assert out.index("DESTRUCTIVE") < out.index("Changes:")
+    _, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
+    assert md.startswith("### topogen diff:") and "> [!CAUTION]" in md
+    assert "| AWS | 0 | 1 | 2 | 0 | **2** |" in md
+    assert "class q_audit_trail,q_orders changed" in md and "```mermaid" in md
