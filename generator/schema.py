@@ -179,6 +179,11 @@ def _explain(error, fallback: str = "") -> list[Finding]:
             seen.add(key)
         return [Finding(CODE, ERROR, f"{_field(path)} lists {', '.join(map(str, dups)) or 'an entry'} more than once",
                         path, "remove the repeated entry")]
+    if v in ("minLength", "minItems") and error.validator_value == 1:
+        return [Finding(CODE, ERROR, f"{_field(path)} must not be empty", path, _hint(error, fallback))]
     if v in ("minItems", "maxItems", "minLength", "maxLength"):
-        return [Finding(CODE, ERROR, f"{_field(path)}: {error.message}", path, _hint(error, fallback))]
+        what = "items" if "Items" in v else "characters"
+        word = "at least" if v.startswith("min") else "at most"
+        return [Finding(CODE, ERROR, f"{_field(path)} must have {word} {error.validator_value} {what}", path,
+                        _hint(error, fallback))]
     return [Finding(CODE, ERROR, f"{_field(path)}: {error.message}", path, _hint(error, fallback))]
