@@ -1,0 +1,136 @@
+"""Properties every plan must have, whatever the topology: consistency, security, no message lost.
+
+Used by test_properties.py (generated topologies) and test_guarantees.py (the repository's files).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from generator.clouds import aws_spec, azure_spec, gcp_spec
+from generator.clouds.gcp_mock import PROJECT_NUMBER
+
+AWS_ACTIONS = {"sqs:SendMessage", "sns:Publish", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+               "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "kms:Decrypt", "kms:GenerateDataKey"}
+AZURE_ROLES = {azure_spec.SENDER_ROLE, azure_spec.RECEIVER_ROLE}
+GCP_ROLES = {gcp_spec.PUBLISHER, gcp_spec.SUBSCRIBER}
+AGENT = f"serviceAccount:service-{PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"
+SECRETS = re.compile(r"AccountKey=|SharedAccessKey|-----BEGIN|aws_secret_access_key|AKIA[0-9A-Z]{16}|"
+                     r"\"privateKey\"|password", re.I)
+
+
+def consistent(plan, topo) -> None:
+    """Every consumer has its queue or subscription; every enabled DLQ exists and keeps messages;
+    names are unique and within the cloud's limits."""
+    {"aws": _aws, "azure": _azure, "gcp": _gcp}[plan.cloud](plan, topo)
+    key = {"aws:sqs/queue:Queue": "name", "aws:sns/topic:Topic": "name", "azure-native:servicebus:Queue": "queueName",
+           "azure-native:servicebus:Topic": "topicName", "gcp:pubsub/topic:Topic": "name",
+           "gcp:pubsub/subscription:Subscription": "name"}
+    names = [(r.type, r.inputs[key[r.type]]) for r in plan.resources if r.type in key]
+    names += [(r.type, r.inputs["topicName"], r.inputs["subscriptionName"])
+              for r in plan.by_type("azure-native:servicebus:Subscription")]
+    assert len(names) == len(set(names)), "duplicate physical names"
+
+
+def _aws(plan, topo):
+    queues = {r.inputs["name"]: r.inputs for r in plan.by_type("aws:sqs/queue:Queue")}
+    subs = {r.inputs["endpoint"] for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
+    arn = {r.inputs["name"]: r.outputs["arn"] for r in plan.by_type("aws:sqs/queue:Queue")}
+    stores = [(aws_spec.queue_name(topo, q), q.settings) for q in topo.queues.values()]
+    for c in topo.all_consumers():
+        if c.kind == "topic":
+            name = aws_spec.subscription_queue_name(topo, topo.topics[c.channel], c.service)
+            stores.append((name, c.settings))
+            assert arn[name] in subs, f"no SNS subscription feeds {name}"
+    for name, s in stores:
+        assert name in queues and len(name) <= 80
+        if s.dead_letter.enabled:
+            dlq = queues[aws_spec.dlq_name(name)]
+            assert dlq["messageRetentionSeconds"] >= queues[name]["messageRetentionSeconds"]
+            assert json.loads(queues[name]["redrivePolicy"])["deadLetterTargetArn"] == arn[aws_spec.dlq_name(name)]
+
+
+def _azure(plan, topo):
+    queues = {r.inputs["queueName"] for r in plan.by_type("azure-native:servicebus:Queue")}
+    subs = {(r.inputs["topicName"], r.inputs["subscriptionName"]) for r in plan.by_type("azure-native:servicebus:Subscription")}
+    for q in topo.queues.values():
+        assert azure_spec.entity_name(topo, q) in queues
+    for c in topo.all_consumers():
+        if c.kind == "topic":
+            key = (azure_spec.entity_name(topo, topo.topics[c.channel]), azure_spec.subscription_name(topo, c.service))
+            assert key in subs and len(key[1]) <= 50
+
+
+def _gcp(plan, topo):
+    subs = {r.inputs["name"]: r.inputs for r in plan.by_type("gcp:pubsub/subscription:Subscription")}
+    topics = {r.inputs["name"] for r in plan.by_type("gcp:pubsub/topic:Topic")}
+    grants = {(r.inputs.get("topic") or r.inputs.get("subscription"), r.inputs["role"], r.inputs["member"])
+              for t in ("gcp:pubsub/topicIAMMember:TopicIAMMember", "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")
+              for r in plan.by_type(t)}
+    stores = [(gcp_spec.queue_subscription_id(topo, q), q.settings) for q in topo.queues.values()]
+    stores += [(gcp_spec.topic_subscription_id(topo, topo.topics[c.channel], c.service), c.settings)
+               for c in topo.all_consumers() if c.kind == "topic"]
+    for sub, s in stores:
+        assert sub in subs and 3 <= len(sub) <= 255
+        if s.dead_letter.enabled:
+            dlq = gcp_spec.dead_letter_id(sub)
+            assert dlq in topics and dlq in subs, f"{dlq} has no subscription: Pub/Sub would drop its messages"
+            assert _seconds(subs[dlq]["messageRetentionDuration"]) >= _seconds(subs[sub]["messageRetentionDuration"])
+            assert (dlq, gcp_spec.PUBLISHER, AGENT) in grants and (sub, gcp_spec.SUBSCRIBER, AGENT) in grants
+
+
+def _seconds(text: str) -> int:
+    return int(text.rstrip("s"))
+
+
+def secure(plan, topo) -> None:
+    """Least privilege, TLS only, encrypted by default, no secret exported."""
+    if plan.cloud == "aws":
+        for r in plan.by_type("aws:iam/policy:Policy"):
+            for st in json.loads(r.inputs["policy"])["Statement"]:
+                assert st["Effect"] == "Allow"
+                assert set(st["Action"]) <= AWS_ACTIONS
+                assert not [x for x in st["Action"] + st["Resource"] if "*" in x], st
+        for r in plan.by_type("aws:sqs/queuePolicy:QueuePolicy"):
+            statements = json.loads(r.inputs["policy"])["Statement"]
+            assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                       for s in statements)
+            for s in statements:
+                if s["Effect"] == "Allow":
+                    assert s["Principal"] == {"Service": "sns.amazonaws.com"} and "aws:SourceArn" in str(s["Condition"])
+        for r in plan.by_type("aws:sqs/queue:Queue"):
+            assert r.inputs.get("sqsManagedSseEnabled") or r.inputs.get("kmsMasterKeyId") or _opted_out(topo)
+        for r in plan.by_type("aws:sns/topic:Topic"):
+            assert r.inputs.get("kmsMasterKeyId") or _opted_out(topo)
+    elif plan.cloud == "azure":
+        [ns] = plan.by_type("azure-native:servicebus:Namespace")
+        assert ns.inputs["minimumTlsVersion"] == "1.2" and ns.inputs["disableLocalAuth"] is True
+        assert not [r for r in plan.resources if "AuthorizationRule" in r.type]
+        for r in plan.by_type("azure-native:authorization:RoleAssignment"):
+            assert r.inputs["roleDefinitionId"].rsplit("/", 1)[1] in AZURE_ROLES
+            scope = r.inputs["scope"]  # an entity, never the namespace or anything wider
+            assert "/providers/Microsoft.ServiceBus/namespaces/" in scope and ("/queues/" in scope or "/topics/" in scope)
+    else:
+        for t in ("gcp:pubsub/topicIAMMember:TopicIAMMember", "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember"):
+            for r in plan.by_type(t):
+                assert r.inputs["role"] in GCP_ROLES
+        assert not [r for r in plan.resources if "projectIam" in r.type or "ProjectIam" in r.type]
+    assert not SECRETS.search(json.dumps(plan.outputs)), "a secret in the stack outputs"
+
+
+def _opted_out(topo) -> bool:
+    return any(q.settings.encryption.mode == "none" for q in topo.queues.values()) or any(
+        c.settings.encryption.mode == "none" for c in topo.all_consumers() if c.settings) or any(
+        t.encryption.mode == "none" for t in topo.topics.values())
+
+
+def protected_by_default(plan, topo) -> None:
+    """Whatever holds messages is protected unless the YAML says protect: false."""
+    holding = {"aws:sqs/queue:Queue", "azure-native:servicebus:Queue", "azure-native:servicebus:Subscription",
+               "gcp:pubsub/subscription:Subscription"}
+    unprotected_allowed = any(not q.settings.protect for q in topo.queues.values()) or any(
+        not c.settings.protect for c in topo.all_consumers() if c.settings)
+    for r in plan.resources:
+        if r.type in holding and not unprotected_allowed:
+            assert r.protect, f"{r.type} {r.name} is not protected"
