@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
+.PHONY: demo test bench setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
 
 help:
 	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
 	@echo "make test   set up everything the tests need and run the whole suite"
 	@echo "make docs   regenerate docs/architecture.md and docs/rules.md"
+	@echo "make bench  benchmarks (a few minutes); writes bench/RESULTS.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +66,10 @@ demo: $(VENV)/.demo
 
 test: setup-dev
 	$(BIN)/python -m pytest
+
+# Benchmarks against check-jsonschema, a bare YAML parse and the Pulumi SDK's floor; writes bench/RESULTS.md.
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
 
 docs: setup
 	$(BIN)/topogen docs topology.yaml -o docs/architecture.md

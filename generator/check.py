@@ -27,28 +27,29 @@ class Result:
         return not has_errors(self.diagnostics)
 
 
-def check_document(doc: Document, clouds=None) -> Result:
+def check_document(doc: Document, clouds=None, warnings: bool = True) -> Result:
+    """Schema, model and rules; ``warnings=False`` skips the rules that can only warn (for docs)."""
     locator = doc.locator()
     findings = schema.check(doc.data)
     if findings:
         return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in findings))
     topo = model.build(doc)
     wanted = tuple(c for c in topo.targets if clouds is None or c in clouds)
-    found = rules.run(rules.Context(topo, doc.data, wanted))
+    found = rules.run(rules.Context(topo, doc.data, wanted), warnings=warnings)
     return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo)
 
 
-def check_file(path, clouds=None) -> Result:
+def check_file(path, clouds=None, warnings: bool = True) -> Result:
     try:
         doc = load_file(path)
     except InputError as exc:
         return Result(str(path), sort_diagnostics(exc.diagnostics))
-    return check_document(doc, clouds)
+    return check_document(doc, clouds, warnings)
 
 
-def load_topology(path, clouds=None) -> tuple[model.Topology, list[Diagnostic]]:
+def load_topology(path, clouds=None, warnings: bool = True) -> tuple[model.Topology, list[Diagnostic]]:
     """The Topology of a valid file, with its warnings; raises InputError otherwise."""
-    result = check_file(path, clouds)
+    result = check_file(path, clouds, warnings)
     if not result.ok:
         errors = [d for d in result.diagnostics if d.level == "error"]
         raise InputError(f"{path}: {len(errors)} error(s)", tuple(result.diagnostics))

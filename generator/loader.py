@@ -63,6 +63,10 @@ _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
 # What YAML 1.1 loaders (PyYAML, yaml-language-server in 1.1 mode...) read as
 # something else than YAML 1.2 does.
 _YAML11_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$")
+_SPECIAL_WORDS = frozenset(
+    ["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"]
+    + [w for b in ("yes", "no", "on", "off") for w in (b, b.capitalize(), b.upper())]
+)
 _YAML11_NUM = re.compile(r"^[-+]?(?:0[0-9_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+|[0-9]+(?:_[0-9]+)+)$")
 
 
@@ -382,6 +386,10 @@ class _Composer:
                     "remove the tag: topology files use plain YAML")
 
     def _plain(self, value, ev):
+        # Fast path: most scalars are names and text. A plain scalar that starts with a letter is a
+        # string unless it is one of a few words (null, true, yes, on, ...).
+        if value[:1].isalpha() and value not in _SPECIAL_WORDS:
+            return value
         if _NULL.match(value):
             return None
         if value in _BOOL:

@@ -263,7 +263,8 @@ def build(doc: Document) -> Topology:
     topic_defs = data.get("topics") or {}
 
     # consumer options per channel, in service order
-    consumer_raw: dict = {}
+    consumer_raw: dict = {}  # channel -> [(service, options, path)]
+    by_service: dict = {}  # service -> [(channel, options, path)]
     for sname in sorted(raw_services):
         consumes = (raw_services[sname] or {}).get("consumes") or []
         if isinstance(consumes, list):
@@ -272,6 +273,7 @@ def build(doc: Document) -> Topology:
             items = [(c, o or {}, ("services", sname, "consumes", c)) for c, o in consumes.items()]
         for cname, opts, cpath in items:
             consumer_raw.setdefault(cname, []).append((sname, opts, cpath))
+            by_service.setdefault(sname, []).append((cname, opts, cpath))
 
     queues = {}
     for qname, q in queue_defs.items():
@@ -298,7 +300,7 @@ def build(doc: Document) -> Topology:
         pubs = tuple(sorted((Ref(sname, c, spath + ("publishes", i)) for i, c in enumerate(s.get("publishes") or [])),
                             key=lambda r: r.channel))
         consumers = []
-        for cname, opts, cpath in [(c, o, p) for c, lst in consumer_raw.items() for (sn, o, p) in lst if sn == sname]:
+        for cname, opts, cpath in by_service.get(sname, ()):
             kind = "queue" if cname in queues else "topic" if cname in topic_defs else None
             if kind == "queue":
                 settings = queues[cname].settings

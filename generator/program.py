@@ -25,6 +25,14 @@ from .reporters import text
 IMPLEMENTED = ("aws", "azure", "gcp")
 
 
+class InvalidTopology(pulumi.RunError):
+    """Stops the program (Pulumi prints RunError without a stack trace) and keeps the diagnostics."""
+
+    def __init__(self, message: str, diagnostics=()):
+        super().__init__(message)
+        self.diagnostics = tuple(diagnostics)
+
+
 def load(path: str, cloud: str):
     """The validated topology for ``cloud``, or a RunError with `topogen validate`'s report."""
     try:
@@ -33,7 +41,8 @@ def load(path: str, cloud: str):
         from .check import Result
 
         report = text([Result(path, list(exc.diagnostics))])
-        raise pulumi.RunError(f"{path} is not a valid topology; nothing was deployed.\n{report}") from None
+        raise InvalidTopology(f"{path} is not a valid topology; nothing was deployed.\n{report}", exc.diagnostics) \
+            from None
     if cloud not in topo.targets:
         raise pulumi.RunError(f"{path} lists targets {list(topo.targets)}, which do not include '{cloud}': add it to "
                               "'targets' or deploy this stack to another cloud")

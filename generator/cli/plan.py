@@ -6,7 +6,6 @@ import json
 import sys
 from collections import Counter
 
-from ..check import load_topology
 from ..errors import EXIT_OK
 from ..model import CLOUDS
 
@@ -59,7 +58,7 @@ def tree(plan) -> str:
 def run(args) -> int:
     from ..plan.engine import run as run_plan
 
-    load_topology(args.file, clouds=(args.cloud,))  # validate first: the same messages as `topogen validate`
+    # The program validates first; an invalid file raises InputError with `topogen validate`'s diagnostics.
     plan = run_plan(args.file, args.cloud, region=args.region)
     if args.format == "json":
         sys.stdout.write(json.dumps(plan.as_dict(), indent=2, sort_keys=True) + "\n")

@@ -94,7 +94,7 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
     try:
         _sync_await(run_pulumi_func(program.main))
     except pulumi.RunError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(str(exc), getattr(exc, "diagnostics", ())) from None
     stack = pulumi_settings.get_root_resource()
     outputs = _sync_await(pulumi.Output.from_input(dict(stack.outputs)).future()) if stack else {}
     resources = sorted(monitor.records.values(), key=lambda r: r.urn)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -12,6 +12,15 @@ class Context:
     topology: Any
     data: dict  # the raw document, for the few rules that compare what was written
     clouds: tuple  # clouds whose limits are checked: targets, narrowed by --cloud
+    cache: dict = field(default_factory=dict, compare=False)  # work several rules share
+
+    def derived_names(self, cloud: str) -> list:
+        """The cloud's derived names of this topology, computed once for all rules."""
+        if ("names", cloud) not in self.cache:
+            from ..clouds import spec
+
+            self.cache[("names", cloud)] = spec(cloud).derived_names(self.topology)
+        return self.cache[("names", cloud)]
 
     def raw(self, path):
         node = self.data

@@ -35,7 +35,7 @@ def check(ctx):
         mod = spec(cloud)
         seen = {}
         reported = set()
-        for dn in mod.derived_names(ctx.topology):
+        for dn in ctx.derived_names(cloud):
             key = (dn.namespace, dn.name)
             if key in seen and seen[key].path != dn.path:
                 other = seen[key]

@@ -32,7 +32,7 @@ def check(ctx):
     for cloud in ctx.clouds:
         mod = spec(cloud)
         seen = set()
-        for dn in mod.derived_names(ctx.topology):
+        for dn in ctx.derived_names(cloud):
             if (dn.kind, dn.name) in seen:
                 continue
             seen.add((dn.kind, dn.name))

@@ -1,0 +1,43 @@
+"""Deterministic synthetic topologies for the benchmarks: N services, about N channels.
+
+A third of the channels are topics; every service publishes to one or two
+channels and consumes one or two; every fourth topic consumer filters.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def topology(services: int) -> str:
+    channels = max(3, services)
+    kinds = ["topic" if i % 3 == 0 else "queue" for i in range(channels)]
+    names = [f"{'t' if k == 'topic' else 'q'}-{i:05d}" for i, k in enumerate(kinds)]
+    out = ["version: 1", "name: bench", f"description: synthetic topology with {services} services",
+           "targets: [aws, azure, gcp]", "tags: {cost-center: bench}",
+           "defaults: {visibility_timeout: 1m, retention: 4d, max_receive_count: 5}", "queues:"]
+    for i, k in enumerate(kinds):
+        if k == "queue":
+            out.append(f"  {names[i]}: {{description: queue {i}{', fifo: true' if i % 7 == 1 else ''}}}")
+    out.append("topics:")
+    for i, k in enumerate(kinds):
+        if k == "topic":
+            out.append(f"  {names[i]}: {{description: topic {i}}}")
+    out.append("services:")
+    consumed_queues = set()
+    for s in range(services):
+        pubs = sorted({names[(s * 2) % channels], names[(s * 5 + 1) % channels]})
+        out += [f"  svc-{s:05d}:", f"    description: service {s}", f"    publishes: [{', '.join(pubs)}]", "    consumes:"]
+        for c in sorted({names[(s * 3 + 1) % channels], names[(s * 7 + 2) % channels]}):
+            if c.startswith("q-"):
+                out.append(f"      {c}: {{processing_time: 20s}}" if c not in consumed_queues else f"      {c}:")
+                consumed_queues.add(c)
+            elif s % 4 == 0:
+                out.append(f"      {c}: {{filter: {{status: [ok, failed], region: [eu]}}}}")
+            else:
+                out.append(f"      {c}:")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(topology(int(sys.argv[1])))
