@@ -38,6 +38,16 @@ def _compare(subject, old: dict, new: dict) -> list:
     return out
 
 
+def _pairs(old_by_key: dict, new_by_key: dict, subject, out: list):
+    """Report what only one side has as removed/added; yield (old, new, subject) for what both have."""
+    for key in sorted(set(old_by_key) | set(new_by_key)):
+        old, new = old_by_key.get(key), new_by_key.get(key)
+        if new is None or old is None:
+            out.append(Change("removed" if new is None else "added", subject(old or new)))
+            continue
+        yield old, new, subject(new)
+
+
 def compare(base, head) -> list:
     """Changes from ``base`` to ``head`` (either may be None: a file that does not exist)."""
     out: list = []
@@ -60,16 +70,7 @@ def compare(base, head) -> list:
         out += _compare("clouds", base.clouds.__dict__, head.clouds.__dict__)
 
     channels = lambda t: {(ch.kind, ch.deployed_name): ch for ch in t.channels()}  # noqa: E731
-    bc, hc = channels(base), channels(head)
-    for key in sorted(set(bc) | set(hc)):
-        old, new = bc.get(key), hc.get(key)
-        if new is None:
-            out.append(Change("removed", f"{old.kind} '{old.name}'"))
-            continue
-        if old is None:
-            out.append(Change("added", f"{new.kind} '{new.name}'"))
-            continue
-        subject = f"{new.kind} '{new.name}'"
+    for old, new, subject in _pairs(channels(base), channels(head), lambda ch: f"{ch.kind} '{ch.name}'", out):
         if old.name != new.name:
             out.append(Change("renamed", subject, f"from '{old.name}' (renamed_from keeps the deployed resources)"))
         if old.fifo != new.fifo:
@@ -83,17 +84,8 @@ def compare(base, head) -> list:
 
     consumers = lambda t: {(t.channel(c.channel).deployed_name, t.deployed(c.service)): c  # noqa: E731
                            for c in t.all_consumers() if c.kind}
-    bk, hk = consumers(base), consumers(head)
-    for key in sorted(set(bk) | set(hk)):
-        old, new = bk.get(key), hk.get(key)
-        c = new or old
-        subject = f"consumer '{c.service}' of {c.kind} '{c.channel}'"
-        if new is None:
-            out.append(Change("removed", subject))
-            continue
-        if old is None:
-            out.append(Change("added", subject))
-            continue
+    for old, new, subject in _pairs(consumers(base), consumers(head),
+                                    lambda c: f"consumer '{c.service}' of {c.kind} '{c.channel}'", out):
         if old.filter != new.filter:
             out.append(Change("changed", subject, f"filter: {_show('filter', old.filter)} -> {_show('filter', new.filter)}"))
         if new.kind == "topic" and old.kind == "topic":
@@ -103,16 +95,7 @@ def compare(base, head) -> list:
                                                   f"{_show('delay', new.processing_time)}"))
 
     services = lambda t: {s.deployed_name: s for s in t.services.values()}  # noqa: E731
-    bs, hs = services(base), services(head)
-    for key in sorted(set(bs) | set(hs)):
-        old, new = bs.get(key), hs.get(key)
-        if new is None:
-            out.append(Change("removed", f"service '{old.name}'"))
-            continue
-        if old is None:
-            out.append(Change("added", f"service '{new.name}'"))
-            continue
-        subject = f"service '{new.name}'"
+    for old, new, subject in _pairs(services(base), services(head), lambda sv: f"service '{sv.name}'", out):
         if old.name != new.name:
             out.append(Change("renamed", subject, f"from '{old.name}' (renamed_from keeps the deployed resources)"))
         op = {base.channel(r.channel).deployed_name for r in old.publishes}

@@ -1,0 +1,20 @@
+"""`make bench` still runs: the smallest size, one run. (Speed itself is measured in bench/, not here.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_runs_on_the_smallest_size(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "10", "--plan-sizes", "10",
+                           "--runs", "1", "--out", str(out), "--work", str(tmp_path / "work")],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    for needle in ("## Cold start", "## 10 services", "check-jsonschema", "bare PyYAML C-loader parse",
+                   "`topogen plan --cloud gcp`", "the SDK floor", "## Goals"):
+        assert needle in text
