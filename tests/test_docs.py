@@ -125,3 +125,19 @@ def test_the_renderer_does_reject_a_broken_diagram(tmp_path):
     proc = subprocess.run([str(MMDC), "-p", str(PUPPETEER_CONFIG), "-i", str(md), "-o", str(tmp_path / "o.md")],
                           capture_output=True, text=True, timeout=180)
     assert proc.returncode != 0
+
+
+def test_the_diff_comment_diagram_renders_too(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("    fifo: true\n    visibility_timeout: 2m\n", "    visibility_timeout: 2m\n") \
+        .replace("  batch-scoring:\n", "  batch-scoring:\n    retention: 2d\n").replace(
+        "  moderation:\n", "  reviewer:\n    consumes: [audit-events]\n  moderation:\n")
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    code, md, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
+    assert code == 0 and "class svc_reviewer added" in md, err
+    (tmp_path / "diff.md").write_text(md)
+    proc = subprocess.run([str(MMDC), "-p", str(PUPPETEER_CONFIG), "-i", str(tmp_path / "diff.md"), "-o",
+                           str(tmp_path / "out.md")], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "reviewer" in (tmp_path / "out-1.svg").read_text()
