@@ -1,7 +1,7 @@
 """The SDK's floor for `topogen plan`: a minimal Pulumi program that registers the same resources.
 
 It reads the resources of a `topogen plan --format json` run and registers each one, with the same type,
-name, parent and inputs, under the same mocks: no topology, no validation, no outputs awaited between
+name, parent, aliases and inputs, under the same mocks: no topology, no validation, no outputs awaited between
 resources. What `topogen plan` costs beyond this is topogen's own work.
 
     python bench/floor.py plan.json
@@ -44,7 +44,10 @@ def main(path: str) -> None:
     def program():
         made = {}
         for r in resources:
-            opts = pulumi.ResourceOptions(parent=made.get(r["parent"]), protect=r["protect"])
+            # The same aliases: provider SDKs give their resources type aliases (azure-native has many).
+            aliases = [pulumi.Alias(type_=a.split("(type ", 1)[1].rstrip(")")) if a.startswith(" (type ")
+                       else pulumi.Alias(name=a) for a in r.get("aliases", [])]
+            opts = pulumi.ResourceOptions(parent=made.get(r["parent"]), protect=r["protect"], aliases=aliases or None)
             if r["type"].startswith("pulumi:providers:"):
                 made[r["urn"]] = pulumi.ProviderResource(r["type"].rsplit(":", 1)[1], r["name"], r["inputs"], opts)
             elif r["custom"]:
