@@ -141,7 +141,7 @@ def main(argv=None) -> int:
         slopes = [(validate_rss[n] - base) / (n - ns[0]) for n in ns[1:]]
         linear = max(slopes) <= 2 * min(s for s in slopes if s > 0) if any(s > 0 for s in slopes) else True
         lines += ["## Memory", "", "Peak memory of `topogen validate` above the smallest size, per service:", "",
-                  "| services | peak MiB | MiB per extra service |", "| --- | --- | --- |"]
+                  "| services | peak MiB | per extra service |", "| --- | --- | --- |"]
         lines += [f"| {n} | {validate_rss[n]:.0f} | {'' if n == ns[0] else f'{slopes[i - 1] * 1024:.1f} KiB'} |"
                   for i, n in enumerate(ns)]
         lines.append("")
