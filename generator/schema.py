@@ -85,10 +85,6 @@ def _dotted(parts) -> str:
     return out
 
 
-def _field(path) -> str:
-    return where(path)
-
-
 def _describe(value) -> str:
     if value is None:
         return "nothing (null)"
@@ -156,7 +152,7 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         deeper = [e for e in error.context or [] if e.relative_schema_path[0] not in mismatched]
         if deeper:
             return [f for e in deeper for f in _explain(e, _hint(error, fallback))]
-        return [Finding(CODE, ERROR, f"{_field(path)}: {_describe(inst)} is not valid", path,
+        return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not valid", path,
                         _hint(error, fallback) or "see docs/format.md")]
     if v == "type":
         want = error.validator_value
@@ -169,21 +165,21 @@ def _explain(error, fallback: str = "") -> list[Finding]:
             hint = hint or "write true or false, without quotes"
         if isinstance(inst, str) and "integer" in want:
             hint = hint or "write a whole number, without quotes"
-        return [Finding(CODE, ERROR, f"{_field(path)} must be {expected}, found {_describe(inst)}", path, hint)]
+        return [Finding(CODE, ERROR, f"{where(path)} must be {expected}, found {_describe(inst)}", path, hint)]
     if v == "const":
-        return [Finding(CODE, ERROR, f"{_field(path)} must be {error.validator_value!r}, found {_describe(inst)}",
+        return [Finding(CODE, ERROR, f"{where(path)} must be {error.validator_value!r}, found {_describe(inst)}",
                         path, _hint(error, fallback))]
     if v == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
         close = difflib.get_close_matches(str(inst), [str(o) for o in error.validator_value], n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of: {options}"
-        return [Finding(CODE, ERROR, f"{_field(path)} must be one of {options}; found {_describe(inst)}", path, hint)]
+        return [Finding(CODE, ERROR, f"{where(path)} must be one of {options}; found {_describe(inst)}", path, hint)]
     if v == "pattern":
-        return [Finding(CODE, ERROR, f"{_field(path)}: {_describe(inst)} is not in the expected form", path,
+        return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not in the expected form", path,
                         _hint(error, fallback) or f"it must match {error.validator_value}")]
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = "at least" if "inimum" in v else "at most"
-        return [Finding(CODE, ERROR, f"{_field(path)} must be {word} {error.validator_value}, found {inst}", path,
+        return [Finding(CODE, ERROR, f"{where(path)} must be {word} {error.validator_value}, found {inst}", path,
                         _hint(error, fallback))]
     if v == "uniqueItems":
         seen, dups = set(), []
@@ -192,13 +188,13 @@ def _explain(error, fallback: str = "") -> list[Finding]:
             if key in seen:
                 dups.append(item)
             seen.add(key)
-        return [Finding(CODE, ERROR, f"{_field(path)} lists {', '.join(map(str, dups)) or 'an entry'} more than once",
+        return [Finding(CODE, ERROR, f"{where(path)} lists {', '.join(map(str, dups)) or 'an entry'} more than once",
                         path, "remove the repeated entry")]
     if v in ("minLength", "minItems") and error.validator_value == 1:
-        return [Finding(CODE, ERROR, f"{_field(path)} must not be empty", path, _hint(error, fallback))]
+        return [Finding(CODE, ERROR, f"{where(path)} must not be empty", path, _hint(error, fallback))]
     if v in ("minItems", "maxItems", "minLength", "maxLength"):
         what = "items" if "Items" in v else "characters"
         word = "at least" if v.startswith("min") else "at most"
-        return [Finding(CODE, ERROR, f"{_field(path)} must have {word} {error.validator_value} {what}", path,
+        return [Finding(CODE, ERROR, f"{where(path)} must have {word} {error.validator_value} {what}", path,
                         _hint(error, fallback))]
-    return [Finding(CODE, ERROR, f"{_field(path)}: {error.message}", path, _hint(error, fallback))]
+    return [Finding(CODE, ERROR, f"{where(path)}: {error.message}", path, _hint(error, fallback))]

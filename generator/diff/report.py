@@ -86,22 +86,21 @@ def markdown(diff) -> str:
 
 
 def _subject_nodes(diff) -> dict:
-    """Mermaid node id -> added/changed/removed, from the semantic changes."""
+    """Mermaid node id -> added/changed/removed, from the semantic changes.
+
+    A consumer's change marks its service; a detail on an existing element (a setting, a rename) marks it
+    changed; a bare added/removed marks the element itself.
+    """
     marks: dict = {}
-    head, base = diff.head_topology, diff.base_topology
     for c in diff.changes:
         kind, _, rest = c.subject.partition(" '")
-        name = rest.split("'", 1)[0]
-        prefix = {"queue": "q", "topic": "t", "service": "svc"}.get(kind)
-        if kind == "consumer":
-            prefix, name = "svc", name
+        prefix = {"queue": "q", "topic": "t", "service": "svc", "consumer": "svc"}.get(kind)
         if prefix is None:
             continue
-        op = "changed" if c.op in ("changed", "renamed") or (kind == "consumer" or c.detail) else c.op
-        nid = node_id(prefix, name)
+        op = "changed" if kind == "consumer" or c.detail or c.op == "renamed" else c.op
+        nid = node_id(prefix, rest.split("'", 1)[0])
         if marks.get(nid) not in ("added", "removed"):
             marks[nid] = op
-    del head, base
     return marks
 
 

@@ -8,8 +8,6 @@ same text.
 
 from __future__ import annotations
 
-from ..units import duration_text
-
 
 def node_id(prefix: str, *names: str) -> str:
     return prefix + "_" + "__".join(n.replace("-", "_") for n in names)
@@ -100,5 +98,3 @@ def flowchart(topo) -> str:
             out.append(f"  class {','.join(ids)} {cls}")
     return "\n".join(out) + "\n"
 
-
-__all__ = ["flowchart", "node_id", "label", "filter_text", "duration_text"]
