@@ -59,7 +59,8 @@ demo: $(VENV)/.demo
 	$(BIN)/topogen docs topology.yaml -o build/demo/architecture.md
 	$(BIN)/topogen docs topology.yaml --check -o docs/architecture.md
 	@echo "== topogen plan on aws, azure and gcp (the Pulumi program under Pulumi's mock engine: no account needed)"
-	@for cloud in aws azure gcp; do $(BIN)/topogen plan topology.yaml --cloud $$cloud | sed -n '/resources to create/,$$p'; done
+	@set -o pipefail; for cloud in aws azure gcp; do echo "-- $$cloud:"; $(BIN)/topogen plan topology.yaml --cloud $$cloud 2>/dev/null \
+	  | sed -n '/resources to create/,$$p' || exit 1; done
 	@echo "== topogen local smoke (embedded AWS emulator: deploy, then real messages through every route)"
 	$(BIN)/topogen local smoke topology.yaml
 	@echo "== open build/demo/architecture.md, or docs/architecture.md on GitHub, to see the diagram"
