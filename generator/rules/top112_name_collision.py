@@ -24,6 +24,7 @@ Failing:
 
 from ..clouds import spec
 from ..diagnostics import ERROR, Finding
+from ..schema import where
 
 CODE = "TOP112"
 NAME = "name-collision"
@@ -46,13 +47,8 @@ def check(ctx):
                 reported.add(pair)
                 yield Finding(CODE, LEVEL,
                               f"{mod.TITLE} {dn.kind} '{dn.name}' is also the name derived from "
-                              f"{_describe(other.path)} ({other.kind})",
+                              f"{where(other.path)} ({other.kind})",
                               dn.path, "rename one of the channels or services so that the derived names differ",
                               key=True)
             seen.setdefault(key, dn)
 
-
-def _describe(path):
-    from ..schema import where
-
-    return where(path)
