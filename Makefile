@@ -1,4 +1,4 @@
-# topogen: the two commands of the README's quick start are `make demo` and `make test`.
+# topowire: the two commands of the README's quick start are `make demo` and `make test`.
 # Both create .venv and install what they need, on a brand-new machine too.
 
 SHELL := /bin/bash
@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test bench setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
+.PHONY: demo test bench prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
 
 help:
 	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
@@ -36,7 +36,16 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.core $(VENV)/.demo
 
 setup: $(VENV)/.core
-setup-dev: $(VENV)/.dev system-deps node-deps
+# Fail in seconds, before any slow install, when a prerequisite is missing.
+prereqs:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "topowire needs Python 3.10 or newer; this is " + sys.version.split()[0])'
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv/ensurepip is missing: apt-get install python3-venv"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is missing (the tests run mermaid-cli from npm): install Node.js 18+ with npm"; exit 1; }
+	@[ -x $(CHROMIUM) ] || command -v apt-get >/dev/null || { echo "$(CHROMIUM) is missing and there is no apt-get to install it: install Chromium and run make CHROMIUM=/path/to/chromium"; exit 1; }
+	@[ -x $(CHROMIUM) ] || [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null || { echo "installing Chromium needs root or sudo"; exit 1; }
+
+setup-dev: prereqs
+	@$(MAKE) --no-print-directory $(VENV)/.dev system-deps node-deps
 
 # Debian's chromium drives the real Mermaid renderer (puppeteer's own browser download is skipped).
 system-deps:
@@ -53,16 +62,16 @@ node_modules/.installed: package.json package-lock.json
 node-deps: node_modules/.installed
 
 demo: $(VENV)/.demo
-	@echo "== topogen validate topology.yaml"
-	$(BIN)/topogen validate topology.yaml
-	@echo "== topogen docs topology.yaml (architecture docs, Markdown + Mermaid)"
-	$(BIN)/topogen docs topology.yaml -o build/demo/architecture.md
-	$(BIN)/topogen docs topology.yaml --check -o docs/architecture.md
-	@echo "== topogen plan on aws, azure and gcp (the Pulumi program under Pulumi's mock engine: no account needed)"
-	@set -o pipefail; for cloud in aws azure gcp; do echo "-- $$cloud:"; $(BIN)/topogen plan topology.yaml --cloud $$cloud 2>/dev/null \
+	@echo "== topowire validate topology.yaml"
+	$(BIN)/topowire validate topology.yaml
+	@echo "== topowire docs topology.yaml (architecture docs, Markdown + Mermaid)"
+	$(BIN)/topowire docs topology.yaml -o build/demo/architecture.md
+	$(BIN)/topowire docs topology.yaml --check -o docs/architecture.md
+	@echo "== topowire plan on aws, azure and gcp (the Pulumi program under Pulumi's mock engine: no account needed)"
+	@set -o pipefail; for cloud in aws azure gcp; do echo "-- $$cloud:"; $(BIN)/topowire plan topology.yaml --cloud $$cloud 2>/dev/null \
 	  | sed -n '/resources to create/,$$p' || exit 1; done
-	@echo "== topogen local smoke (embedded AWS emulator: deploy, then real messages through every route)"
-	$(BIN)/topogen local smoke topology.yaml
+	@echo "== topowire local smoke (embedded AWS emulator: deploy, then real messages through every route)"
+	$(BIN)/topowire local smoke topology.yaml
 	@echo "== open build/demo/architecture.md, or docs/architecture.md on GitHub, to see the diagram"
 
 test: setup-dev
@@ -73,7 +82,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
 
 docs: setup
-	$(BIN)/topogen docs topology.yaml -o docs/architecture.md
+	$(BIN)/topowire docs topology.yaml -o docs/architecture.md
 	$(BIN)/python -m generator.docs.rules_page > docs/rules.md
 
 schema-sync:

@@ -1,4 +1,4 @@
-"""The Pulumi program of topogen: `pulumi up` builds topology.yaml on the cloud in stack config."""
+"""The Pulumi program of topowire: `pulumi up` builds topology.yaml on the cloud in stack config."""
 
 from generator.program import main
 

@@ -1,8 +1,8 @@
-"""The SDK's floor for `topogen plan`: a minimal Pulumi program that registers the same resources.
+"""The SDK's floor for `topowire plan`: a minimal Pulumi program that registers the same resources.
 
-It reads the resources of a `topogen plan --format json` run and registers each one, with the same type,
+It reads the resources of a `topowire plan --format json` run and registers each one, with the same type,
 name, parent, aliases and inputs, under the same mocks: no topology, no validation, no outputs awaited between
-resources. What `topogen plan` costs beyond this is topogen's own work.
+resources. What `topowire plan` costs beyond this is topowire's own work.
 
     python bench/floor.py plan.json
 """
@@ -37,7 +37,7 @@ def main(path: str) -> None:
         def call(self, args):
             return mock.call(args.token, args.args, region)
 
-    pulumi_mocks.set_mocks(Mocks(), project="topogen", stack="plan", preview=False)
+    pulumi_mocks.set_mocks(Mocks(), project="topowire", stack="plan", preview=False)
     resources = [r for r in plan["resources"] if r["type"] != "pulumi:pulumi:Stack"]
     resources.sort(key=lambda r: r["urn"].split("::")[2].count("$"))  # parents before children
 

@@ -1,4 +1,4 @@
-"""Benchmarks: topogen against what users would use instead, side by side in one run.
+"""Benchmarks: topowire against what users would use instead, side by side in one run.
 
     python bench/run.py                      # all sizes, 3 runs each; writes bench/RESULTS.md
     python bench/run.py --sizes 10 --runs 1 --out build/bench.md   # the smoke run of the tests
@@ -52,7 +52,7 @@ def versions() -> list:
     import yaml
 
     out = [f"Python {platform.python_version()}", f"PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__})"]
-    for dist in ("topogen", "jsonschema", "check-jsonschema", "pulumi", "pulumi-aws", "pulumi-azure-native",
+    for dist in ("topowire", "jsonschema", "check-jsonschema", "pulumi", "pulumi-aws", "pulumi-azure-native",
                  "pulumi-gcp"):
         try:
             out.append(f"{dist} {metadata.version(dist)}")
@@ -94,7 +94,7 @@ def main(argv=None) -> int:
     cold = measure([PY, "-m", "generator", "validate", "-q", "topology.yaml"], args.runs)
     imports = measure([PY, "-c", "import yaml, jsonschema"], args.runs)
     lines += ["## Cold start", "", "| command | median | min | max | peak MiB | ratio |", "| --- | --- | --- | --- | --- | --- |",
-              row("`topogen validate topology.yaml`", cold, f"{cold['median'] / imports['median']:.2f}× the imports"),
+              row("`topowire validate topology.yaml`", cold, f"{cold['median'] / imports['median']:.2f}× the imports"),
               row('`python -c "import yaml, jsonschema"`', imports), ""]
 
     for n in sizes:
@@ -111,11 +111,11 @@ def main(argv=None) -> int:
                                   docs["median"] / validate["median"])
         lines += [f"## {n} services ({path.stat().st_size / 1024:.0f} KiB)", "",
                   "| command | median | min | max | peak MiB | ratio |", "| --- | --- | --- | --- | --- | --- |",
-                  row("`topogen validate` (schema and every rule)", validate,
+                  row("`topowire validate` (schema and every rule)", validate,
                       f"{r_cjs:.2f}× check-jsonschema, {r_parse:.2f}× bare parse"),
                   row("`check-jsonschema` (schema only)", cjs),
                   row("bare PyYAML C-loader parse (the floor)", parse),
-                  row("`topogen docs`", docs, f"{r_docs:.2f}× validate")]
+                  row("`topowire docs`", docs, f"{r_docs:.2f}× validate")]
         if n in plan_sizes:
             for cloud in CLOUDS:
                 plan_json = work / f"plan-{n}-{cloud}.json"
@@ -125,7 +125,7 @@ def main(argv=None) -> int:
                 plan = measure([PY, "-m", "generator", "plan", str(path), "--cloud", cloud, "--format", "json"], args.runs)
                 floor = measure([PY, str(ROOT / "bench" / "floor.py"), str(plan_json)], args.runs)
                 ratio = plan["median"] / floor["median"]
-                lines += [row(f"`topogen plan --cloud {cloud}`", plan, f"{ratio:.2f}× the SDK floor"),
+                lines += [row(f"`topowire plan --cloud {cloud}`", plan, f"{ratio:.2f}× the SDK floor"),
                           row(f"minimal Pulumi program, same {cloud} resources (the floor)", floor)]
                 if n == max(plan_sizes):
                     goals.append((f"plan --cloud {cloud} at {n} services ≤ 1.3× the floor", ratio <= 1.3, f"{ratio:.2f}×"))
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
         base = validate_rss[ns[0]]
         slopes = [(validate_rss[n] - base) / (n - ns[0]) for n in ns[1:]]
         linear = max(slopes) <= 2 * min(s for s in slopes if s > 0) if any(s > 0 for s in slopes) else True
-        lines += ["## Memory", "", "Peak memory of `topogen validate` above the smallest size, per service:", "",
+        lines += ["## Memory", "", "Peak memory of `topowire validate` above the smallest size, per service:", "",
                   "| services | peak MiB | per extra service |", "| --- | --- | --- |"]
         lines += [f"| {n} | {validate_rss[n]:.0f} | {'' if n == ns[0] else f'{slopes[i - 1] * 1024:.1f} KiB'} |"
                   for i, n in enumerate(ns)]

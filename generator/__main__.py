@@ -1,4 +1,4 @@
-"""`python -m generator` is `topogen`."""
+"""`python -m generator` is `topowire`."""
 
 import sys
 

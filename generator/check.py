@@ -2,7 +2,7 @@
 
 The core collects diagnostics and never prints. ``docs``, ``plan`` and the
 Pulumi program all go through ``load_topology`` so that an invalid file stops
-each of them with the same messages as ``topogen validate``.
+each of them with the same messages as ``topowire validate``.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def load_file(path: str | FsPath) -> Document:
                          "pass the path of a topology.yaml")
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise _error(str(path), "TOP008", f"file is {size / 1048576:.1f} MiB; topogen reads at most "
+            raise _error(str(path), "TOP008", f"file is {size / 1048576:.1f} MiB; topowire reads at most "
                          f"{MAX_BYTES // 1048576} MiB", "split the topology or check that this is the right file")
         data = p.read_bytes()
     except FileNotFoundError:

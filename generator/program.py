@@ -1,9 +1,9 @@
 """The Pulumi program: stack config in, validated topology, one cloud's resources out.
 
-``__main__.py`` at the repository root calls ``main()``; ``topogen plan`` runs
+``__main__.py`` at the repository root calls ``main()``; ``topowire plan`` runs
 the very same function under Pulumi's mock engine.
 
-Stack config (project namespace ``topogen``):
+Stack config (project namespace ``topowire``):
   cloud      aws | azure | gcp (required)
   topology   the topology file, default topology.yaml (relative to the project)
   endpoint   AWS only: an emulator endpoint (LocalStack, moto) for sqs, sns, iam,
@@ -34,7 +34,7 @@ class InvalidTopology(pulumi.RunError):
 
 
 def load(path: str, cloud: str):
-    """The validated topology for ``cloud``, or a RunError with `topogen validate`'s report."""
+    """The validated topology for ``cloud``, or a RunError with `topowire validate`'s report."""
     try:
         topo, warnings = load_topology(path, clouds=(cloud,))
     except InputError as exc:
@@ -60,7 +60,7 @@ def main() -> None:
     path = config.get("topology") or "topology.yaml"
     topo = load(path, cloud)
     if cloud not in IMPLEMENTED:
-        raise pulumi.RunError(f"the {cloud} back-end is not part of this version of topogen yet; "
+        raise pulumi.RunError(f"the {cloud} back-end is not part of this version of topowire yet; "
                               f"implemented: {', '.join(IMPLEMENTED)}")
     if cloud == "aws":
         from .clouds import aws

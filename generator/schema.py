@@ -1,7 +1,7 @@
 """The JSON Schema of topology.yaml and the check of a document against it.
 
 The schema is package data (``generator/data/topology.schema.json``) so that an
-installed topogen (pre-commit installs it as a package) has it; the copy in
+installed topowire (pre-commit installs it as a package) has it; the copy in
 ``schema/`` at the repository root is what editors point at. A test proves the
 two are byte-identical.
 

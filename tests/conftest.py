@@ -11,14 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-EXAMPLES = sorted((SHARED / "examples").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 CASES = ROOT / "tests" / "cases"
 HEADER = "version: 1\nname: demo\n"
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    """Run `topogen ARGS` in-process; returns (exit code, stdout, stderr)."""
+    """Run `topowire ARGS` in-process; returns (exit code, stdout, stderr)."""
     from generator.cli import main
 
     out, err = io.StringIO(), io.StringIO()
@@ -49,4 +48,4 @@ def write(tmp_path):
 
 def pytest_configure(config):
     if not EXAMPLES:
-        raise pytest.UsageError(f"no examples under {SHARED / 'examples'}: ../shared must sit beside the repository")
+        raise pytest.UsageError(f"no examples under {ROOT / 'examples'}")

@@ -16,5 +16,5 @@ def test_bench_runs_on_the_smallest_size(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
     for needle in ("## Cold start", "## 10 services", "check-jsonschema", "bare PyYAML C-loader parse",
-                   "`topogen plan --cloud gcp`", "the SDK floor", "## Goals"):
+                   "`topowire plan --cloud gcp`", "the SDK floor", "## Goals"):
         assert needle in text

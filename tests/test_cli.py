@@ -1,4 +1,4 @@
-"""`topogen validate`: exit codes, formats, flags; and the CLI's promises (no traceback, -m works)."""
+"""`topowire validate`: exit codes, formats, flags; and the CLI's promises (no traceback, -m works)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_python_dash_m_and_garbage_never_show_a_traceback(tmp_path):
     proc = run_module("validate", garbage)
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
     assert f"{garbage}:1:1: error TOP006" in proc.stdout
-    assert run_module("--version").stdout.startswith("topogen ")
+    assert run_module("--version").stdout.startswith("topowire ")
 
 
 def test_a_bug_exits_3_with_a_short_message(monkeypatch, write):

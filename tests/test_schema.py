@@ -47,7 +47,7 @@ def test_examples_pass_the_plain_schema(example):
     assert errors == []
 
 
-def test_topogen_schema_prints_the_schema():
+def test_topowire_schema_prints_the_schema():
     code, out, _ = run_cli("schema")
     assert code == 0 and out == SCHEMA_FILE.read_text("utf-8")
 

@@ -26,7 +26,7 @@ def test_workflow_triggers_and_permissions():
     assert "topology.yaml" in on["pull_request"]["paths"]
     assert doc["permissions"] == {"contents": "read", "pull-requests": "write"}
     names = [s.get("name") for s in steps() if "run" in s]
-    assert names == ["Install topogen", "Validate", "Docs are fresh", "Diff against the base branch",
+    assert names == ["Install topowire", "Validate", "Docs are fresh", "Diff against the base branch",
                      "Post the diff", "Fail on destructive changes"]
 
 
@@ -56,7 +56,7 @@ def test_every_step_runs_locally_on_a_pull_request(tmp_path):
         proc = subprocess.run(["bash", "-e", "-c", script], cwd=repo, capture_output=True, text=True, timeout=600,
                               env={**env, "PATH": path, "VIRTUAL_ENV": str(tools)})
         results[step["name"]] = proc
-    for name in ("Install topogen", "Validate", "Docs are fresh", "Diff against the base branch"):
+    for name in ("Install topowire", "Validate", "Docs are fresh", "Diff against the base branch"):
         assert results[name].returncode == 0, f"{name}: {results[name].stdout}{results[name].stderr}"
     assert "::warning file=topology.yaml,line=" in results["Validate"].stdout
     diff = (repo / "topology-diff.md").read_text()

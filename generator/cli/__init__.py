@@ -1,4 +1,4 @@
-"""The `topogen` command line: argument parsing here, the work in one module per subcommand.
+"""The `topowire` command line: argument parsing here, the work in one module per subcommand.
 
 Every subcommand is ``run(args) -> int``. Exceptions map to exit codes in one
 place (``main``): 1 the input is wrong, 2 usage, 3 a bug.
@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 
-from ..errors import EXIT_BUG, EXIT_USAGE, TopogenError
+from ..errors import EXIT_BUG, EXIT_USAGE, TopowireError
 from . import diff, docs, local, plan, schema, validate
 
 SUBCOMMANDS = (validate, docs, plan, diff, local, schema)
@@ -28,10 +28,10 @@ class _UsageExit(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="topogen", description="Validate, document and deploy a topology.yaml of queues and topics.")
+    p = _Parser(prog="topowire", description="Validate, document and deploy a topology.yaml of queues and topics.")
     from .. import __version__
 
-    p.add_argument("--version", action="version", version=f"topogen {__version__}")
+    p.add_argument("--version", action="version", version=f"topowire {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for mod in SUBCOMMANDS:
@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     except _UsageExit as exc:
         print(exc, file=sys.stderr)
         return EXIT_USAGE
-    except TopogenError as exc:
+    except TopowireError as exc:
         from ..reporters import text
 
         diags = getattr(exc, "diagnostics", ())
@@ -55,19 +55,19 @@ def main(argv=None) -> int:
 
             sys.stderr.write(text([Result(diags[0].file, list(diags))]))
         else:
-            print(f"topogen: {exc}", file=sys.stderr)
+            print(f"topowire: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("topogen: interrupted", file=sys.stderr)
+        print("topowire: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         sys.stderr.close()
         return 0
     except Exception as exc:  # a bug: say so, briefly, and how to see more
-        print(f"topogen: internal error ({type(exc).__name__}: {exc}). This is a bug in topogen; please report it "
+        print(f"topowire: internal error ({type(exc).__name__}: {exc}). This is a bug in topowire; please report it "
               "with the input that caused it.", file=sys.stderr)
-        if os.environ.get("TOPOGEN_DEBUG"):
+        if os.environ.get("TOPOWIRE_DEBUG"):
             traceback.print_exc()
         else:
-            print("Set TOPOGEN_DEBUG=1 to see the traceback.", file=sys.stderr)
+            print("Set TOPOWIRE_DEBUG=1 to see the traceback.", file=sys.stderr)
         return EXIT_BUG

@@ -1,4 +1,4 @@
-"""`topogen diff BASE HEAD` or `topogen diff --base REF [HEAD]`: what a change does, destructive changes first."""
+"""`topowire diff BASE HEAD` or `topowire diff --base REF [HEAD]`: what a change does, destructive changes first."""
 
 from __future__ import annotations
 
@@ -44,6 +44,6 @@ def run(args) -> int:
     result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head)
     sys.stdout.write(FORMATS[args.format](result))
     if args.fail_on_destructive and result.destructive:
-        print(f"topogen diff: {len(result.destructive)} destructive change(s)", file=sys.stderr)
+        print(f"topowire diff: {len(result.destructive)} destructive change(s)", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""`topogen docs [FILE] [-o docs/architecture.md] [--check]`: Markdown + Mermaid architecture docs."""
+"""`topowire docs [FILE] [-o docs/architecture.md] [--check]`: Markdown + Mermaid architecture docs."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def run(args) -> int:
     content = render_for(args.file, args.output)
     if args.output == "-":
         if args.check:
-            print("topogen docs: --check needs a file to compare (-o PATH)", file=sys.stderr)
+            print("topowire docs: --check needs a file to compare (-o PATH)", file=sys.stderr)
             return 2
         sys.stdout.write(content)
         return EXIT_OK
@@ -54,7 +54,7 @@ def run(args) -> int:
             print(f"{out} is up to date")
             return EXIT_OK
         why = "does not exist" if current is None else "is stale"
-        print(f"{out} {why}: run 'topogen docs {args.file} -o {out}' and commit the result", file=sys.stderr)
+        print(f"{out} {why}: run 'topowire docs {args.file} -o {out}' and commit the result", file=sys.stderr)
         return EXIT_INVALID
     if current == content:
         print(f"{out} is up to date")

@@ -1,4 +1,4 @@
-"""`topogen local up|smoke`: the topology on a local AWS emulator, messages flowing."""
+"""`topowire local up|smoke`: the topology on a local AWS emulator, messages flowing."""
 
 from __future__ import annotations
 

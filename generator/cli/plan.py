@@ -1,4 +1,4 @@
-"""`topogen plan [FILE] --cloud aws|azure|gcp [--format text|json]`: what `pulumi up` would create, offline."""
+"""`topowire plan [FILE] --cloud aws|azure|gcp [--format text|json]`: what `pulumi up` would create, offline."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def tree(plan) -> str:
 def run(args) -> int:
     from ..plan.engine import run as run_plan
 
-    # The program validates first; an invalid file raises InputError with `topogen validate`'s diagnostics.
+    # The program validates first; an invalid file raises InputError with `topowire validate`'s diagnostics.
     plan = run_plan(args.file, args.cloud, region=args.region)
     if args.format == "json":
         sys.stdout.write(json.dumps(plan.as_dict(), indent=2, sort_keys=True) + "\n")

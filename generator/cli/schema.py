@@ -1,4 +1,4 @@
-"""`topogen schema`: print the JSON Schema of topology.yaml (for editors and check-jsonschema)."""
+"""`topowire schema`: print the JSON Schema of topology.yaml (for editors and check-jsonschema)."""
 
 from __future__ import annotations
 

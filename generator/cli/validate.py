@@ -1,4 +1,4 @@
-"""`topogen validate [FILE...]`: schema and semantic rules, with file:line:col diagnostics."""
+"""`topowire validate [FILE...]`: schema and semantic rules, with file:line:col diagnostics."""
 
 from __future__ import annotations
 

@@ -1,16 +1,16 @@
 """The topology on AWS: SQS, SNS, IAM and CloudWatch, as Pulumi ComponentResources.
 
-One component per logical unit, each with a ``topogen:aws:<Type>`` token and
+One component per logical unit, each with a ``topowire:aws:<Type>`` token and
 children named ``f"{name}-<role>"`` parented to it:
 
-- ``topogen:aws:Topology``: everything below, with the stack's outputs.
-- ``topogen:aws:Queue``: an SQS queue, its dead-letter queue with a redrive
+- ``topowire:aws:Topology``: everything below, with the stack's outputs.
+- ``topowire:aws:Queue``: an SQS queue, its dead-letter queue with a redrive
   policy and a redrive-allow policy, TLS-only queue policies, and an alarm.
-- ``topogen:aws:Topic``: an SNS topic.
-- ``topogen:aws:Subscription``: one topic consumer: its own SQS queue (and
+- ``topowire:aws:Topic``: an SNS topic.
+- ``topowire:aws:Subscription``: one topic consumer: its own SQS queue (and
   DLQ), the SNS subscription with raw delivery and a filter policy, and a
   queue policy that lets exactly that topic send.
-- ``topogen:aws:ServiceAccess``: one service's least-privilege IAM policy,
+- ``topowire:aws:ServiceAccess``: one service's least-privilege IAM policy,
   attached to ``identity.aws_role`` when given.
 
 Physical names come from ``aws_spec`` (never Pulumi auto-names). Only this
@@ -164,7 +164,7 @@ class Queue(pulumi.ComponentResource):
     """An SQS queue with its dead-letter queue, policies and alarm."""
 
     def __init__(self, name: str, topo, queue, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("topogen:aws:Queue", name, None, opts)
+        super().__init__("topowire:aws:Queue", name, None, opts)
         self.out = _queue_resources(self, name, spec.queue_name(topo, queue), queue.fifo, queue.settings,
                                     dict(topo.tags), topo.clouds.aws_alarm_topic)
         self.register_outputs({"url": self.out.url, "arn": self.out.arn, "dlq_url": self.out.dlq_url,
@@ -175,7 +175,7 @@ class Topic(pulumi.ComponentResource):
     """An SNS topic (FIFO where asked), encrypted."""
 
     def __init__(self, name: str, topo, topic, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("topogen:aws:Topic", name, None, opts)
+        super().__init__("topowire:aws:Topic", name, None, opts)
         enc = topic.encryption
         key = enc.kms_key if enc.mode == "kms" else SNS_MANAGED_KEY if enc.mode == "managed" else None
         self.kms_key = enc.kms_key if enc.mode == "kms" else None
@@ -198,7 +198,7 @@ class Subscription(pulumi.ComponentResource):
 
     def __init__(self, name: str, topo, topic_component: Topic, topic, consumer,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("topogen:aws:Subscription", name, None, opts)
+        super().__init__("topowire:aws:Subscription", name, None, opts)
         physical = spec.subscription_queue_name(topo, topic, consumer.service)
         self.out = _queue_resources(self, name, physical, topic.fifo, consumer.settings, dict(topo.tags),
                                     topo.clouds.aws_alarm_topic, topic_arn=topic_component.arn)
@@ -221,7 +221,7 @@ class ServiceAccess(pulumi.ComponentResource):
 
     def __init__(self, name: str, topo, service, sends: list, publishes: list, receives: list, kms_arns,
                  opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("topogen:aws:ServiceAccess", name, None, opts)
+        super().__init__("topowire:aws:ServiceAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         self.policy = None
         statements = access_statements(sends, publishes, receives, kms_arns)
@@ -229,7 +229,7 @@ class ServiceAccess(pulumi.ComponentResource):
             self.policy = aws.iam.Policy(
                 f"{name}-policy",
                 name=spec.policy_name(topo, service.name),
-                description=f"topogen: what service '{service.name}' of '{topo.name}' may send and receive",
+                description=f"topowire: what service '{service.name}' of '{topo.name}' may send and receive",
                 policy=statements.apply(policy_document),
                 tags=dict(topo.tags),
                 opts=child,
@@ -289,7 +289,7 @@ class AwsTopology(pulumi.ComponentResource):
     """The whole topology on AWS."""
 
     def __init__(self, topo, options: Options, opts: Optional[pulumi.ResourceOptions] = None):
-        super().__init__("topogen:aws:Topology", topo.name, None, opts)
+        super().__init__("topowire:aws:Topology", topo.name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         invoke = pulumi.InvokeOptions(parent=self, provider=options.provider) if options.provider else \
             pulumi.InvokeOptions(parent=self)

@@ -1,4 +1,4 @@
-"""What AWS would answer: realistic ids and outputs for Pulumi's mock engine (``topogen plan``, tests).
+"""What AWS would answer: realistic ids and outputs for Pulumi's mock engine (``topowire plan``, tests).
 
 ARNs, queue URLs and ids have the real formats, derived deterministically from
 the resource's name so that two plans of one topology are identical.
@@ -14,7 +14,7 @@ PARTITION = "aws"
 
 
 def _uuid(*parts: str) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "topogen:" + ":".join(parts)))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "topowire:" + ":".join(parts)))
 
 
 def _suffix(*parts: str, n: int = 17) -> str:

@@ -80,7 +80,7 @@ def derived_names(topo):
 
 
 def filter_policy(flt) -> dict:
-    """The SNS filter policy (MessageAttributes scope) of a topogen filter."""
+    """The SNS filter policy (MessageAttributes scope) of a topowire filter."""
     return {attr: list(values) for attr, values in flt}
 
 

@@ -1,4 +1,4 @@
-"""The topology on Azure Service Bus, as Pulumi ComponentResources (``topogen:azure:<Type>``).
+"""The topology on Azure Service Bus, as Pulumi ComponentResources (``topowire:azure:<Type>``).
 
 - ``Topology``: the resource group (or the existing one named in stack config),
   one Service Bus namespace (tier from ``clouds.azure.sku``, TLS 1.2, local SAS
@@ -59,7 +59,7 @@ def _entity_settings(settings, fifo: bool, sku: str) -> dict:
 
 class Queue(pulumi.ComponentResource):
     def __init__(self, name, topo, queue, ns, opts=None):
-        super().__init__("topogen:azure:Queue", name, None, opts)
+        super().__init__("topowire:azure:Queue", name, None, opts)
         s = queue.settings
         self.entity_name = spec.entity_name(topo, queue)
         args = _entity_settings(s, queue.fifo, ns.sku)
@@ -75,7 +75,7 @@ class Queue(pulumi.ComponentResource):
 
 class Topic(pulumi.ComponentResource):
     def __init__(self, name, topo, topic, ns, opts=None):
-        super().__init__("topogen:azure:Topic", name, None, opts)
+        super().__init__("topowire:azure:Topic", name, None, opts)
         self.entity_name = spec.entity_name(topo, topic)
         self.topic = servicebus.Topic(
             f"{name}-topic", topic_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
@@ -90,7 +90,7 @@ class Topic(pulumi.ComponentResource):
 
 class Subscription(pulumi.ComponentResource):
     def __init__(self, name, topo, topic_component, topic, consumer, ns, opts=None):
-        super().__init__("topogen:azure:Subscription", name, None, opts)
+        super().__init__("topowire:azure:Subscription", name, None, opts)
         s = consumer.settings
         self.subscription_name = spec.subscription_name(topo, consumer.service)
         args = _entity_settings(s, topic.fifo, ns.sku)
@@ -141,7 +141,7 @@ class ServiceAccess(pulumi.ComponentResource):
     """Built-in Data Sender / Data Receiver roles, scoped to exactly the entities the service uses."""
 
     def __init__(self, name, topo, service, sends: list, receives: list, subscription_id, opts=None):
-        super().__init__("topogen:azure:ServiceAccess", name, None, opts)
+        super().__init__("topowire:azure:ServiceAccess", name, None, opts)
         principal = service.identity.azure_principal_id
         self.assignments = []
         if principal:
@@ -149,7 +149,7 @@ class ServiceAccess(pulumi.ComponentResource):
                 for label, scope in targets:
                     # deployed names: a rename in the YAML keeps the same assignment
                     assignment_name = str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                                     f"topogen:{topo.name}:{label}:{principal}:{role}"))
+                                                     f"topowire:{topo.name}:{label}:{principal}:{role}"))
                     self.assignments.append(authorization.RoleAssignment(
                         f"{name}-{role_name}-{label}",
                         role_assignment_name=assignment_name,
@@ -159,14 +159,14 @@ class ServiceAccess(pulumi.ComponentResource):
                             lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
                                                 f"roleDefinitions/{r}"),
                         scope=scope,
-                        description=f"topogen: {service.name} may {role_name} on {label}",
+                        description=f"topowire: {service.name} may {role_name} on {label}",
                         opts=pulumi.ResourceOptions(parent=self)))
         self.register_outputs({"role_assignments": len(self.assignments)})
 
 
 class AzureTopology(pulumi.ComponentResource):
     def __init__(self, topo, options: Options, opts=None):
-        super().__init__("topogen:azure:Topology", topo.name, None, opts)
+        super().__init__("topowire:azure:Topology", topo.name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(topo.tags)
         self.options = options

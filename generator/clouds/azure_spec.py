@@ -58,7 +58,7 @@ def derived_names(topo):
 
 
 def sql_filter(flt) -> str:
-    """The Service Bus SQL filter of a topogen filter: ``status IN ('a', 'b') AND ...``."""
+    """The Service Bus SQL filter of a topowire filter: ``status IN ('a', 'b') AND ...``."""
 
     def quote(v: str) -> str:
         return "'" + v.replace("'", "''") + "'"
@@ -100,7 +100,7 @@ def namespace_name(topo, stack: str, override: str | None = None) -> str:
     for bad in ("-sb", "-mgmt"):  # reserved endings
         if name.endswith(bad):
             name += "-ns"
-    return name if len(name) >= 6 else (name + "-topogen")[:50]
+    return name if len(name) >= 6 else (name + "-topowire")[:50]
 
 
 def namespace_problem(name: str) -> str | None:

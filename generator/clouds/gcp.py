@@ -1,4 +1,4 @@
-"""The topology on Google Pub/Sub, as Pulumi ComponentResources (``topogen:gcp:<Type>``).
+"""The topology on Google Pub/Sub, as Pulumi ComponentResources (``topowire:gcp:<Type>``).
 
 - ``Topology``: everything below, the project number lookup, and the outputs.
 - ``Queue``: a topic ``<name>-<queue>`` with exactly one pull subscription.
@@ -90,7 +90,7 @@ class _Store:
 
 class Queue(pulumi.ComponentResource):
     def __init__(self, name, topo, queue, agent, opts=None):
-        super().__init__("topogen:gcp:Queue", name, None, opts)
+        super().__init__("topowire:gcp:Queue", name, None, opts)
         labels = spec.labels(topo.tags)
         self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, queue), labels=labels,
                                       opts=pulumi.ResourceOptions(parent=self))
@@ -101,7 +101,7 @@ class Queue(pulumi.ComponentResource):
 
 class Topic(pulumi.ComponentResource):
     def __init__(self, name, topo, topic, opts=None):
-        super().__init__("topogen:gcp:Topic", name, None, opts)
+        super().__init__("topowire:gcp:Topic", name, None, opts)
         self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, topic), labels=spec.labels(topo.tags),
                                       opts=pulumi.ResourceOptions(parent=self))
         self.register_outputs({"topic": self.topic.id})
@@ -109,7 +109,7 @@ class Topic(pulumi.ComponentResource):
 
 class Subscription(pulumi.ComponentResource):
     def __init__(self, name, topo, topic_component, topic, consumer, agent, opts=None):
-        super().__init__("topogen:gcp:Subscription", name, None, opts)
+        super().__init__("topowire:gcp:Subscription", name, None, opts)
         self.store = _Store(self, name, spec.topic_subscription_id(topo, topic, consumer.service), topic_component.topic,
                             consumer.settings, topic.fifo, consumer.filter, spec.labels(topo.tags), agent)
         self.register_outputs({"subscription": self.store.subscription.id})
@@ -117,7 +117,7 @@ class Subscription(pulumi.ComponentResource):
 
 class ServiceAccess(pulumi.ComponentResource):
     def __init__(self, name, topo, service, topics: list, subscriptions: list, opts=None):
-        super().__init__("topogen:gcp:ServiceAccess", name, None, opts)
+        super().__init__("topowire:gcp:ServiceAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         if service.identity.gcp_service_account:
             self.email = pulumi.Output.from_input(service.identity.gcp_service_account)
@@ -125,7 +125,7 @@ class ServiceAccess(pulumi.ComponentResource):
             account = gcp.serviceaccount.Account(
                 f"{name}-account", account_id=spec.service_account_id(topo, service.name),
                 display_name=f"{topo.name} {service.name}"[:100],
-                description=f"topogen: runs service '{service.name}' of '{topo.name}'", opts=child)
+                description=f"topowire: runs service '{service.name}' of '{topo.name}'", opts=child)
             self.email = account.email
         member = self.email.apply(lambda e: f"serviceAccount:{e}")
         for label, topic in topics:
@@ -139,7 +139,7 @@ class ServiceAccess(pulumi.ComponentResource):
 
 class GcpTopology(pulumi.ComponentResource):
     def __init__(self, topo, options: Options, opts=None):
-        super().__init__("topogen:gcp:Topology", topo.name, None, opts)
+        super().__init__("topowire:gcp:Topology", topo.name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         project = gcp.organizations.get_project_output(project_id=options.project,
                                                        opts=pulumi.InvokeOutputOptions(parent=self))

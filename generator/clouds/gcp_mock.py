@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-PROJECT = "topogen-plan"
+PROJECT = "topowire-plan"
 PROJECT_NUMBER = "482905166730"
 
 

@@ -89,7 +89,7 @@ def derived_names(topo):
 
 
 def filter_expression(flt) -> str:
-    """The Pub/Sub filter of a topogen filter, on message attributes."""
+    """The Pub/Sub filter of a topowire filter, on message attributes."""
 
     def quote(v: str) -> str:
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'

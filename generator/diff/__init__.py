@@ -1,4 +1,4 @@
-"""`topogen diff`: what a change to topology.yaml does, above all whether it can lose messages.
+"""`topowire diff`: what a change to topology.yaml does, above all whether it can lose messages.
 
 - ``sources``: read each side from a file or ``<git-ref>:<path>``;
 - ``semantic``: the change list a reviewer reads (channels, consumers,

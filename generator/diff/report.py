@@ -28,7 +28,7 @@ def as_json(diff) -> str:
 
 
 def text(diff) -> str:
-    lines = [f"topogen diff {diff.base} -> {diff.head}", ""]
+    lines = [f"topowire diff {diff.base} -> {diff.head}", ""]
     if diff.destructive:
         lines.append(f"DESTRUCTIVE: {len(diff.destructive)} change(s) may lose messages")
         for a in diff.destructive:
@@ -51,7 +51,7 @@ def text(diff) -> str:
 
 
 def markdown(diff) -> str:
-    out = [f"### topogen diff: `{diff.base}` → `{diff.head}`", ""]
+    out = [f"### topowire diff: `{diff.base}` → `{diff.head}`", ""]
     if diff.destructive:
         out += ["> [!CAUTION]", f"> **{len(diff.destructive)} destructive change(s)**: these delete or replace "
                 "resources that may hold messages. Drain them first, or use `renamed_from` for a rename.", ">"]

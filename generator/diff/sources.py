@@ -18,7 +18,7 @@ def is_git_spec(spec: str) -> bool:
 def read(spec: str):
     """The validated Topology of ``spec``, or None when it does not exist at that git ref (a new file).
 
-    Raises InputError, with `topogen validate`'s diagnostics, when it is not valid.
+    Raises InputError, with `topowire validate`'s diagnostics, when it is not valid.
     """
     if is_git_spec(spec):
         ref, path = spec.split(":", 1)

@@ -17,7 +17,7 @@ def embedded():
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
-        raise InputError("the embedded emulator needs moto's server: pip install 'topogen[local]'") from None
+        raise InputError("the embedded emulator needs moto's server: pip install 'topowire[local]'") from None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

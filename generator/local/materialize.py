@@ -153,7 +153,7 @@ def _attachment(c, r, i, d):
         trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                          "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}
         iam.create_role(RoleName=i["role"], AssumeRolePolicyDocument=json.dumps(trust),
-                        Description="stand-in created by topogen local up")
+                        Description="stand-in created by topowire local up")
     iam.attach_role_policy(RoleName=i["role"], PolicyArn=i["policyArn"])
     return {"id": f"{i['role']}/{i['policyArn']}"}
 

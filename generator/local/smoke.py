@@ -12,7 +12,7 @@ Checks, each a route with a result:
 - FIFO order holds within a message group.
 
 Bodies are the channel's ``example`` message when it has one. Every message
-carries a ``topogen_smoke_id`` attribute, so checks never confuse messages.
+carries a ``topowire_smoke_id`` attribute, so checks never confuse messages.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import json
 import time
 from dataclasses import dataclass
 
-NO_MATCH = "topogen-smoke-no-match"
-ID = "topogen_smoke_id"
+NO_MATCH = "topowire-smoke-no-match"
+ID = "topowire_smoke_id"
 
 
 @dataclass
@@ -212,7 +212,7 @@ class Smoke:
 
 
 def accepts(flt, attrs: dict) -> bool:
-    """Whether a topogen filter accepts a message with these attributes (AND of attributes, OR of values)."""
+    """Whether a topowire filter accepts a message with these attributes (AND of attributes, OR of values)."""
     if not flt:
         return True
     return all(attrs.get(attr) in values for attr, values in flt)

@@ -1,4 +1,4 @@
-"""`topogen plan`: the Pulumi program run under Pulumi's mock engine.
+"""`topowire plan`: the Pulumi program run under Pulumi's mock engine.
 
 No CLI, no credentials, no cloud calls: ``pulumi.runtime.set_mocks`` with
 mocks that answer like the real cloud (``clouds/<cloud>_mock.py``) and a mock

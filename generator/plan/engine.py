@@ -32,7 +32,7 @@ def _alias(alias) -> str:
 
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
         config: dict | None = None) -> Plan:
-    """Plan ``path`` for ``cloud``; ``config`` adds stack config (``resourceGroup`` means ``topogen:resourceGroup``)."""
+    """Plan ``path`` for ``cloud``; ``config`` adds stack config (``resourceGroup`` means ``topowire:resourceGroup``)."""
     try:
         import pulumi
         from pulumi.runtime import mocks as pulumi_mocks
@@ -40,8 +40,8 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
         from pulumi.runtime.stack import run_pulumi_func
         from pulumi.runtime.sync_await import _sync_await
     except ImportError:
-        raise InputError(f"topogen plan needs the Pulumi SDK and the {cloud} provider: "
-                         f"pip install 'topogen[{cloud}]'") from None
+        raise InputError(f"topowire plan needs the Pulumi SDK and the {cloud} provider: "
+                         f"pip install 'topowire[{cloud}]'") from None
     from .. import program
     from ..clouds import aws_mock, azure_mock, gcp_mock
 
@@ -78,15 +78,15 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
     mocks = Mocks()
     monitor = Monitor(mocks)
     pulumi_settings.ROOT.set(None)
-    pulumi_mocks.set_mocks(mocks, project="topogen", stack="plan", preview=False, monitor=monitor)
-    settings = {"topogen:cloud": cloud, "topogen:topology": str(path)}
+    pulumi_mocks.set_mocks(mocks, project="topowire", stack="plan", preview=False, monitor=monitor)
+    settings = {"topowire:cloud": cloud, "topowire:topology": str(path)}
     if region:
         settings[REGION_KEY[cloud]] = region
     if cloud == "gcp":
         settings["gcp:project"] = gcp_mock.PROJECT
     if endpoint:
-        settings["topogen:endpoint"] = endpoint
-    settings.update({k if ":" in k else f"topogen:{k}": str(v) for k, v in (config or {}).items()})
+        settings["topowire:endpoint"] = endpoint
+    settings.update({k if ":" in k else f"topowire:{k}": str(v) for k, v in (config or {}).items()})
     pulumi.runtime.set_all_config(settings)
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()

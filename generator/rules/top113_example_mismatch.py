@@ -1,6 +1,6 @@
 """A message's ``example`` does not match its ``schema``.
 
-Examples are shown in the docs and sent by ``topogen local smoke``; one that
+Examples are shown in the docs and sent by ``topowire local smoke``; one that
 breaks its own contract misleads every reader.
 
 Passing:

@@ -1,6 +1,6 @@
 """A ``renamed_from`` is ambiguous: it names a current entry, or two entries claim it.
 
-``renamed_from`` tells topogen (and Pulumi, through aliases) that an entry is
+``renamed_from`` tells topowire (and Pulumi, through aliases) that an entry is
 the one deployed under its old name. That old name must not also be a current
 queue, topic or service, and only one entry may claim it.
 

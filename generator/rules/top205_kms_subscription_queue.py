@@ -2,7 +2,7 @@
 
 SNS delivers to an encrypted subscription queue only if the key policy lets
 ``sns.amazonaws.com`` use the key (``kms:GenerateDataKey*`` and
-``kms:Decrypt``). Without that statement deliveries fail silently. topogen
+``kms:Decrypt``). Without that statement deliveries fail silently. topowire
 cannot edit a key it does not own: see docs/aws.md for the statement to add.
 
 Passing:

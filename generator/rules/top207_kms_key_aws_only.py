@@ -1,7 +1,7 @@
 """A customer-managed key is set and a target cloud other than AWS cannot use it (warning).
 
 ``encryption: {kms_key: …}`` names an AWS KMS key. Service Bus and Pub/Sub
-always encrypt at rest with their own managed keys; topogen uses those there
+always encrypt at rest with their own managed keys; topowire uses those there
 and says so. (Service Bus customer keys are namespace-wide and need Premium;
 Pub/Sub's take a Cloud KMS key: both are stack-level choices, not per channel.)
 

@@ -230,14 +230,14 @@ def test_components_and_child_names(path):
     for r in plan.resources:
         if r.custom:
             parent = by_urn[r.parent]
-            assert parent.type.startswith("topogen:aws:") and not parent.custom
+            assert parent.type.startswith("topowire:aws:") and not parent.custom
             assert r.name.startswith(parent.name + "-"), r.name
-        elif r.type == "topogen:aws:Topology":
+        elif r.type == "topowire:aws:Topology":
             assert by_urn[r.parent].type == "pulumi:pulumi:Stack"
         elif r.type != "pulumi:pulumi:Stack":
-            assert r.type in ("topogen:aws:Queue", "topogen:aws:Topic", "topogen:aws:Subscription",
-                              "topogen:aws:ServiceAccess")
-            assert by_urn[r.parent].type == "topogen:aws:Topology"
+            assert r.type in ("topowire:aws:Queue", "topowire:aws:Topic", "topowire:aws:Subscription",
+                              "topowire:aws:ServiceAccess")
+            assert by_urn[r.parent].type == "topowire:aws:Topology"
 
 
 def test_stack_outputs_give_each_service_its_environment():
@@ -296,7 +296,7 @@ def test_a_cloud_outside_targets_is_refused(write):
 def test_plan_cli_text_and_json(tmp_path):
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws")
     assert code == 0
-    assert "+ topogen:aws:Topology  ai-platform" in out
+    assert "+ topowire:aws:Topology  ai-platform" in out
     assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-embedding-jobs.fifo  [protected]" in out
     assert "56 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--format", "json")
@@ -313,4 +313,4 @@ def test_the_pulumi_entry_point_runs_the_same_program():
 
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
-    assert project["name"] == "topogen" and "cloud" in project["config"]
+    assert project["name"] == "topowire" and "cloud" in project["config"]

@@ -1,4 +1,4 @@
-"""`topogen diff`: each destructive case per cloud, harmless changes, renames, sources and formats."""
+"""`topowire diff`: each destructive case per cloud, harmless changes, renames, sources and formats."""
 
 from __future__ import annotations
 
@@ -218,6 +218,6 @@ def test_text_lists_destructive_first_and_markdown_is_a_pr_comment(tmp_path):
     assert lines[2].startswith("DESTRUCTIVE: 4 change(s) may lose messages")
     assert out.index("DESTRUCTIVE") < out.index("Changes:")
     _, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
-    assert md.startswith("### topogen diff:") and "> [!CAUTION]" in md
+    assert md.startswith("### topowire diff:") and "> [!CAUTION]" in md
     assert "| AWS | 0 | 1 | 2 | 0 | **2** |" in md
     assert "class q_audit_trail,q_orders changed" in md and "```mermaid" in md
