@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis: in CI every run draws the same examples (derandomize), so a red run is reproducible
+# by running it again; on a developer's machine runs explore new examples and remember failures.
+# HYPOTHESIS_PROFILE=ci|dev chooses explicitly; a set CI variable (GitHub, .ci/run) means ci.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -161,9 +161,12 @@ def test_materialize_orders_by_the_references_in_inputs():
 
 
 def test_up_without_endpoint_serves_until_interrupted(tmp_path):
+    # A pytest started with SIGINT ignored (nohup, a script's background job) passes that on to its
+    # children, and Python then installs no KeyboardInterrupt handler: restore the default first.
     proc = subprocess.Popen([sys.executable, "-m", "generator", "local", "up", "topology.yaml"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         lines = []
         deadline = time.monotonic() + 120
