@@ -81,15 +81,17 @@ def test_python_dash_m_and_garbage_never_show_a_traceback(tmp_path):
 
 
 def test_a_bug_exits_3_with_a_short_message(monkeypatch, write):
-    from generator import check
-
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
     monkeypatch.setattr("generator.cli.validate.check_file", boom)
     code, out, err = run_cli("validate", write(VALID))
-    assert code == 3 and "internal error" in err and "Traceback" not in err
-    assert check  # the real module is untouched
+    assert code == 3 and "Traceback" not in err
+    assert "internal error (RuntimeError: kaboom). This is a bug in topowire" in err
+    assert "Set TOPOWIRE_DEBUG=1 to see the traceback." in err
+    monkeypatch.setenv("TOPOWIRE_DEBUG", "1")
+    code, out, err = run_cli("validate", write(VALID))
+    assert code == 3 and "Traceback (most recent call last)" in err and "RuntimeError: kaboom" in err
 
 
 def test_validate_imports_no_pulumi():

@@ -61,11 +61,29 @@ def test_docs_content_of_the_ai_platform():
 def test_markdown_tables_escape_pipes_and_newlines():
     text = docs_of(CASES / "docs" / "tricky.yaml")
     assert "| Owner | team \\| ops |" in text
-    for line in text.splitlines():
-        if line.startswith("| **"):
-            cells = re.split(r"(?<!\\)\|", line)
-            header = next(h for h in text.splitlines() if h.startswith("| ") and h.count("|") == len(cells) - 1)
-            assert header  # every row has as many cells as some header
+    tables = tables_of(text)
+    assert len(tables) >= 4 and sum(len(rows) for _, rows in tables) >= 10
+    for header, rows in tables:
+        for row in rows:  # every row has exactly as many cells as its own table's header
+            assert len(cells(row)) == len(cells(header)), (header, row)
+
+
+def cells(row: str) -> list[str]:
+    return re.split(r"(?<!\\)\|", row.strip())[1:-1]
+
+
+def tables_of(text: str) -> list[tuple[str, list[str]]]:
+    """GFM tables: a header line, a delimiter line (| --- |), then rows up to the first non-table line."""
+    lines, found = text.splitlines(), []
+    for i in range(len(lines) - 1):
+        if lines[i].startswith("|") and re.fullmatch(r"\|( *:?-+:? *\|)+", lines[i + 1].strip()):
+            rows = []
+            for line in lines[i + 2:]:
+                if not line.startswith("|"):
+                    break
+                rows.append(line)
+            found.append((lines[i], rows))
+    return found
 
 
 def test_check_flag_and_writing(tmp_path):

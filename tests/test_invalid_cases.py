@@ -1,7 +1,8 @@
 """The corpus of invalid files: each exits 1 with file:line:col and names what is wrong.
 
 Each file's first line says what to expect: ``# expect: CODE LINE:COL TEXT``,
-where TEXT must appear in an error message.
+where TEXT (a phrase, not a token: at least 12 characters) must appear in the message of
+the error reported at that very position.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def test_invalid_file(path):
     assert "Traceback" not in out + err
     diags = json.loads(out)["files"][0]["diagnostics"]
     errors = [d for d in diags if d["level"] == "error"]
-    assert any((d["code"], d["line"], d["col"]) == (code, line, col) for d in errors), errors
-    assert any(text in d["message"] for d in errors), errors
+    assert len(text) >= 12, f"{path.name}: expect a phrase of the message, not {text!r}"
+    at = [d for d in errors if (d["code"], d["line"], d["col"]) == (code, line, col)]
+    assert any(text in d["message"] for d in at), (text, errors)
     rc, out, _ = run_cli("validate", path)
     assert f"{path}:{line}:{col}: error {code} " in out
