@@ -22,7 +22,7 @@ def add_parser(sub):
 
 
 def sides(args) -> tuple:
-    if args.base:
+    if args.base is not None:
         if len(args.sides) > 1:
             raise UsageError("with --base, give at most one file (HEAD)")
         head = args.sides[0] if args.sides else "topology.yaml"

@@ -132,3 +132,9 @@ def inventory(topo) -> list:
         out.append(Item(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name), (),
                         (("grants", grants), ("role", s.identity.aws_role)), False, f"service '{s.name}'"))
     return out
+
+
+# What lowering a store's retention does to the messages it already holds (topowire diff flags it):
+# "Changes made to the MessageRetentionPeriod attribute ... will impact existing messages in the queue
+# potentially causing them to be expired and deleted" (SQS API reference, SetQueueAttributes).
+RETENTION_LOWERED = "SQS deletes the messages already older than the new retention, within 15 minutes"

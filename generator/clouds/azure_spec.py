@@ -142,3 +142,9 @@ def inventory(topo, stack: str = "<stack>") -> list:
                             settings_view(c.settings) + (("filter", c.filter),), True,
                             f"subscription of '{c.service}' to topic '{t.name}'"))
     return out
+
+
+# What lowering a store's retention (defaultMessageTimeToLive) does: messages expire that much sooner after
+# they are sent; expired messages are dead-lettered when dead_letter is on, dropped when it is off
+# (Service Bus "Message expiration"; CreateQueueOptions.DefaultMessageTimeToLive).
+RETENTION_LOWERED = "Service Bus expires messages sooner (to the dead-letter sub-queue if dead_letter is on, dropped if off)"

@@ -179,3 +179,8 @@ def inventory(topo) -> list:
                   topic_subscription_id(topo, t, c.service), tid, c.settings, t.fifo, c.filter,
                   f"subscription of '{c.service}' to topic '{t.name}'")
     return out
+
+
+# What lowering a subscription's messageRetentionDuration does: "After the message retention duration passes,
+# Pub/Sub might discard the message independent of the acknowledgment state" (Pub/Sub subscription properties).
+RETENTION_LOWERED = "Pub/Sub discards the unacknowledged messages already older than the new retention"

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from ..clouds import spec
+from ..units import duration_text
 from . import Action
+
+# Settings that lose messages already stored when lowered in place (docs/review.md, "What loses messages").
+LOWERED_LOSES = ("retention",)
 
 
 def _fields(pairs) -> dict:
     return dict(pairs)
+
+
+def _losses(mod, old: dict, new: dict) -> list:
+    """Why an in-place update loses messages the resource already holds; empty when it does not."""
+    out = []
+    for field in LOWERED_LOSES:
+        o, n = old.get(field), new.get(field)
+        if o is not None and n is not None and n < o:
+            out.append(f"{field} lowered {duration_text(o)} -> {duration_text(n)}: {mod.RETENTION_LOWERED}")
+    return out
 
 
 def actions(base, head, cloud: str) -> list:
@@ -37,7 +51,9 @@ def actions(base, head, cloud: str) -> list:
             ou, nu = _fields(o.update), _fields(n.update)
             changed = [k for k in sorted(set(ou) | set(nu)) if ou.get(k) != nu.get(k)]
             if changed:
-                out.append(Action(cloud, "update", n.kind, n.name, n.subject, "in place: " + ", ".join(changed), False))
+                losses = _losses(mod, ou, nu) if o.holds else []
+                why = "in place: " + ", ".join(changed) + "".join(f"; {loss}" for loss in losses)
+                out.append(Action(cloud, "update", n.kind, n.name, n.subject, why, bool(losses)))
     return out
 
 

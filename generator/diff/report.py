@@ -54,7 +54,8 @@ def markdown(diff) -> str:
     out = [f"### topowire diff: `{diff.base}` → `{diff.head}`", ""]
     if diff.destructive:
         out += ["> [!CAUTION]", f"> **{len(diff.destructive)} destructive change(s)**: these delete or replace "
-                "resources that may hold messages. Drain them first, or use `renamed_from` for a rename.", ">"]
+                "resources that may hold messages, or cut how long they keep them. Drain them first, or use "
+                "`renamed_from` for a rename.", ">"]
         out += [f"> - **{TITLES[a.cloud]}** {a.action} {a.kind} `{a.name}` ({a.subject}): {a.reason}"
                 for a in diff.destructive]
         out.append("")
@@ -62,7 +63,7 @@ def markdown(diff) -> str:
         out += ["No changes to the topology.", ""]
         return "\n".join(out)
     else:
-        out += ["No destructive change: nothing that may hold messages is deleted or replaced.", ""]
+        out += ["No destructive change: nothing that may hold messages is deleted, replaced or kept shorter.", ""]
     out += ["| Cloud | Create | Update | Replace | Delete | Destructive |", "| --- | --- | --- | --- | --- | --- |"]
     for cloud, c in _counts(diff).items():
         out.append(f"| {TITLES[cloud]} | {c['create']} | {c['update']} | {c['replace']} | {c['delete']} | "

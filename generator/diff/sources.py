@@ -1,18 +1,101 @@
-"""Each side of a diff: a file, or ``<git-ref>:<path>`` read with ``git show``."""
+"""Each side of a diff: a file, or ``<git-ref>:<path>`` read from git.
+
+The ref and the path come from the command line, and in CI from values a pull request controls (its base
+branch name), so neither ever reaches git as an option: the ref is refused when it starts with ``-`` or is
+not a plain revision, then resolved to a commit id with ``git rev-parse --verify --end-of-options``; the
+blob is read as ``<commit-id>:./<path>``, an argument that starts with 40 hex digits. The blob is read with
+``git cat-file`` (no textconv, no filters) and its size is checked before it is read.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 from ..check import check_document
 from ..errors import InputError
-from ..loader import load_bytes, load_file
+from ..loader import MAX_BYTES, load_bytes, load_file
+
+GIT_TIMEOUT = 60
+# A revision as people type it: a branch, tag, remote branch, commit id, HEAD~2, main^, v1.0@{1}...
+# Not accepted: a leading '-' (an option), '..' (a range), whitespace and control characters, ':' (a path).
+REF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./~^@{}+-]*\Z")
+UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_git_spec(spec: str) -> bool:
     return ":" in spec and not os.path.exists(spec)
+
+
+def _git(*args: str, what: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        return subprocess.run(["git", *args], capture_output=True, timeout=GIT_TIMEOUT, env=env, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise InputError(f"cannot read {what} from git: git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise InputError(f"cannot read {what} from git: git did not answer within {GIT_TIMEOUT} s") from None
+
+
+def _last_line(proc: subprocess.CompletedProcess) -> str:
+    err = proc.stderr.decode("utf-8", "replace").strip()
+    return err.splitlines()[-1] if err else "git failed"
+
+
+def check_ref(ref: str, spec: str) -> None:
+    if not ref:
+        raise InputError(f"{spec!r}: the git ref before ':' is empty; write <git-ref>:<path>, e.g. origin/main:topology.yaml")
+    if ref.startswith("-"):
+        raise InputError(f"{spec!r}: a git ref cannot start with '-' (it would be read as an option); "
+                         "give a branch, tag or commit id")
+    if ".." in ref:
+        raise InputError(f"{spec!r}: {ref!r} is a range; give one branch, tag or commit id")
+    if not REF.match(ref):
+        raise InputError(f"{spec!r}: {ref!r} is not a git ref (allowed: letters, digits and _ . / ~ ^ @ {{ }} + -, "
+                         "not starting with '-'); give a branch, tag or commit id")
+
+
+def check_path(path: str, spec: str) -> str:
+    if not path or UNSAFE_PATH.search(path):
+        raise InputError(f"{spec!r}: the path after ':' is empty or holds control characters")
+    if path.startswith("/"):
+        raise InputError(f"{spec!r}: the path after ':' must be relative to the current directory, inside the repository")
+    return path[2:] if path.startswith("./") else path
+
+
+def resolve_commit(ref: str, spec: str) -> str:
+    proc = _git("rev-parse", "--quiet", "--verify", "--end-of-options", f"{ref}^{{commit}}", what=spec)
+    sha = proc.stdout.decode("ascii", "replace").strip()
+    if proc.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}([0-9a-f]{24})?", sha):
+        raise InputError(f"cannot read {spec} from git: {ref!r} is not a commit here "
+                         "(in CI, fetch it first: actions/checkout with fetch-depth: 0)")
+    return sha
+
+
+def read_git(spec: str) -> bytes | None:
+    """The bytes of ``<ref>:<path>``; None when the path does not exist at that commit."""
+    ref, path = spec.split(":", 1)
+    check_ref(ref, spec)
+    rel = check_path(path, spec)
+    obj = f"{resolve_commit(ref, spec)}:./{rel}"
+    kind = _git("cat-file", "-t", obj, what=spec)
+    if kind.returncode != 0:
+        err = _last_line(kind)
+        if "does not exist in" in err or "exists on disk, but not in" in err:
+            return None
+        raise InputError(f"cannot read {spec} from git: {err}")
+    if kind.stdout.strip() != b"blob":
+        raise InputError(f"cannot read {spec} from git: it is a {kind.stdout.decode('ascii', 'replace').strip()}, "
+                         "not a file")
+    size = _git("cat-file", "-s", obj, what=spec)
+    if size.returncode != 0 or int(size.stdout.strip() or 0) > MAX_BYTES:
+        raise InputError(f"cannot read {spec} from git: larger than {MAX_BYTES // 1048576} MiB")
+    blob = _git("cat-file", "blob", obj, what=spec)
+    if blob.returncode != 0:
+        raise InputError(f"cannot read {spec} from git: {_last_line(blob)}")
+    return blob.stdout
 
 
 def read(spec: str):
@@ -21,15 +104,10 @@ def read(spec: str):
     Raises InputError, with `topowire validate`'s diagnostics, when it is not valid.
     """
     if is_git_spec(spec):
-        ref, path = spec.split(":", 1)
-        rel = path if path.startswith(("./", "../", "/")) else f"./{path}"
-        proc = subprocess.run(["git", "show", f"{ref}:{rel}"], capture_output=True, timeout=60)
-        if proc.returncode != 0:
-            err = proc.stderr.decode("utf-8", "replace").strip()
-            if "does not exist in" in err or "exists on disk, but not in" in err:
-                return None
-            raise InputError(f"cannot read {spec} from git: {err.splitlines()[-1] if err else 'git show failed'}")
-        doc = load_bytes(proc.stdout, spec, Path(path))
+        data = read_git(spec)
+        if data is None:
+            return None
+        doc = load_bytes(data, spec, Path(spec.split(":", 1)[1]))
     else:
         doc = load_file(spec)
     result = check_document(doc)

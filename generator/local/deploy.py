@@ -20,8 +20,11 @@ class Local:
 
 
 def up(path: str, endpoint: str, progress=None) -> Local:
+    emulator.check_endpoint(endpoint)
     topo, _ = load_topology(path, clouds=("aws",))
-    plan = engine.run(path, "aws", region=emulator.REGION, endpoint=endpoint)
     clients = emulator.clients(endpoint)
-    deployed = materialize(plan, clients, progress)
+    emulator.probe(endpoint, clients)
+    plan = engine.run(path, "aws", region=emulator.REGION, endpoint=endpoint)
+    with emulator.answers(endpoint):
+        deployed = materialize(plan, clients, progress)
     return Local(topo, endpoint, deployed.translate(plan.outputs), deployed, clients)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
+import urllib.parse
 
 from ..errors import InputError
 
@@ -30,14 +32,85 @@ def embedded():
         server.stop()
 
 
-def clients(endpoint: str, region: str = REGION) -> dict:
-    """boto3 clients for the emulator, with the fake credentials emulators accept."""
-    import boto3
+# Emulators accept any key; these are the only ones topowire ever signs with. The caller's own AWS
+# credentials, profile, config files and endpoint overrides are never read: an --endpoint is any URL the
+# user (or a script) gave, and a request signed with real keys would hand them a valid signature.
+DUMMY_KEY, DUMMY_SECRET = "test", "test"
+SCHEMES = ("http", "https")
+CONNECT_TIMEOUT, READ_TIMEOUT, ATTEMPTS = 5, 30, 2
+_ENV_LOCK = threading.Lock()
 
-    session = boto3.session.Session(aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
-                                    aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
-                                    region_name=region)
-    return {name: session.client(name, endpoint_url=endpoint) for name in ("sqs", "sns", "iam", "cloudwatch")}
+
+def check_endpoint(endpoint: str) -> str:
+    """The endpoint, when it is an http(s) URL with a host and nothing else; InputError otherwise."""
+    try:
+        url = urllib.parse.urlsplit(endpoint)
+        url.port  # noqa: B018 -- raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        raise InputError(f"--endpoint {endpoint!r} is not a URL ({exc}); give e.g. http://localhost:4566") from None
+    if url.scheme.lower() not in SCHEMES:
+        raise InputError(f"--endpoint {endpoint!r}: only http:// and https:// emulator URLs are accepted "
+                         f"(not {url.scheme + '://' if url.scheme else 'a bare host'}); give e.g. http://localhost:4566")
+    if not url.hostname or url.username is not None or url.password is not None or url.query or url.fragment \
+            or any(ord(ch) < 33 or ord(ch) == 127 for ch in endpoint):
+        raise InputError(f"--endpoint {endpoint!r}: give scheme://host[:port][/path] with no user, password, query, "
+                         "fragment or whitespace, e.g. http://localhost:4566")
+    return endpoint
+
+
+@contextlib.contextmanager
+def _no_aws_environment():
+    """botocore reads AWS_* variables and ~/.aws/ while a client is built: hide them for that moment."""
+    with _ENV_LOCK:
+        saved = {k: v for k, v in os.environ.items() if k.startswith(("AWS_", "BOTO_"))}
+        for k in saved:
+            del os.environ[k]
+        os.environ["AWS_CONFIG_FILE"] = os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+        try:
+            yield
+        finally:
+            for k in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+                os.environ.pop(k, None)
+            os.environ.update(saved)
+
+
+def clients(endpoint: str, region: str = REGION) -> dict:
+    """boto3 clients for the emulator, signing with the fixed dummy credentials, never the caller's."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
+                    retries={"max_attempts": ATTEMPTS, "mode": "standard"})
+    with _no_aws_environment():
+        session = boto3.session.Session(aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_SECRET,
+                                        aws_session_token=None, region_name=region)
+        return {name: session.client(name, endpoint_url=endpoint, config=config)
+                for name in ("sqs", "sns", "iam", "cloudwatch")}
+
+
+def probe(endpoint: str, clients: dict) -> None:
+    """One cheap call, so that a wrong endpoint fails at once with a message rather than mid-deployment."""
+    with answers(endpoint):
+        clients["sqs"].list_queues()
+
+
+@contextlib.contextmanager
+def answers(endpoint: str):
+    """Turn what an emulator (or whatever answers at the endpoint) does wrong into exit 1 with a message."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", "?")
+        code = str(exc.response.get("Error", {}).get("Code", ""))
+        code = f" ({code})" if code and code != str(status) else ""
+        raise InputError(f"the emulator at {endpoint} answered HTTP {status}{code} to "
+                         f"{exc.operation_name}: check that it is an AWS emulator (LocalStack, moto server) "
+                         "and that it is healthy") from None
+    except BotoCoreError as exc:
+        raise InputError(f"the emulator at {endpoint} cannot be used: {exc}. Start it (e.g. `moto_server -p 4566` "
+                         "or LocalStack) or drop --endpoint to use the embedded one") from None
 
 
 def reset(endpoint: str) -> None:

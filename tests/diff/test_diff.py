@@ -57,10 +57,10 @@ def test_adding_a_consumer_or_a_channel_is_harmless(tmp_path):
 
 
 def test_a_setting_is_an_update_in_place(tmp_path):
-    doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 2d}"))
+    doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 7d}"))
     assert doc["destructive"] == []
     assert {a["action"] for a in doc["actions"]} == {"update"}
-    assert {"op": "changed", "subject": "queue 'orders'", "detail": "retention: 4d -> 2d"} in doc["changes"]
+    assert {"op": "changed", "subject": "queue 'orders'", "detail": "retention: 4d -> 7d"} in doc["changes"]
 
 
 def test_removing_a_queue_deletes_it_everywhere(tmp_path):
@@ -197,7 +197,7 @@ def test_fail_on_destructive_and_usage(tmp_path):
     _, code = diff(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"), BASE,
                    "--fail-on-destructive")
     assert code == 1
-    _, code = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 2d}"), BASE, "--fail-on-destructive")
+    _, code = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 7d}"), BASE, "--fail-on-destructive")
     assert code == 0
     assert run_cli("diff", "only-one.yaml")[0] == 2
 
@@ -210,7 +210,7 @@ def test_invalid_side_reports_validate_messages(tmp_path):
 
 
 def test_text_lists_destructive_first_and_markdown_is_a_pr_comment(tmp_path):
-    head = BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}").replace("  orders: {}", "  orders: {retention: 2d}")
+    head = BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}").replace("  orders: {}", "  orders: {retention: 7d}")
     (tmp_path / "base.yaml").write_text(BASE)
     (tmp_path / "head.yaml").write_text(head)
     _, out, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml")
