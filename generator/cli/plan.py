@@ -23,7 +23,7 @@ def add_parser(sub):
     return p
 
 
-PHYSICAL_NAME_KEYS = ("name", "queueName", "topicName", "subscriptionName", "namespaceName", "resourceGroupName",
+PHYSICAL_NAME_KEYS = ("name", "queueName", "subscriptionName", "topicName", "namespaceName", "resourceGroupName",
                       "ruleName", "accountId", "displayName")
 
 

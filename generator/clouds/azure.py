@@ -7,7 +7,7 @@
   ``$DeadLetterQueue`` sub-queue; an alert on dead-lettered messages.
 - ``Topic``: a Service Bus topic; an alert on dead-lettered messages.
 - ``Subscription``: one consuming service's subscription to a topic, and its
-  SQL filter, which replaces the ``$Default`` accept-all rule.
+  ``$Default`` rule: the consumer's SQL filter, or accept-all (``1=1``).
 - ``ServiceAccess``: role assignments of the built-in Data Sender / Data
   Receiver roles to the service's principal, scoped to exact entities.
 """
@@ -96,18 +96,21 @@ class Subscription(pulumi.ComponentResource):
         args = _entity_settings(s, topic.fifo, ns.sku)
         args.pop("max_message_size_in_kilobytes", None)
         self.subscription = servicebus.Subscription(
-            f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.entity_name,
+            f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.topic.name,
             namespace_name=ns.name, resource_group_name=ns.rg_name,
             dead_lettering_on_filter_evaluation_exceptions=True,
             opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic]), **args)
         self.id = self.subscription.id
-        if consumer.filter:
-            # Rule "$Default" replaces the accept-all rule every new subscription starts with.
-            servicebus.Rule(
-                f"{name}-filter", rule_name="$Default", subscription_name=self.subscription_name,
-                topic_name=topic_component.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
-                filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription]))
+        # Azure creates the "$Default" rule (accept-all) with every subscription. DefaultRule adopts it (a PUT, no
+        # existence check) and is always managed, so adding or removing a filter is an update of that one rule,
+        # never its deletion (which would stop all delivery). It replaces the servicebus.Rule of earlier versions
+        # (same logical name, aliased type), and deletes before replacing, so that the rule's last write is a PUT.
+        self.rule = servicebus.DefaultRule(
+            f"{name}-filter", subscription_name=self.subscription.name, topic_name=topic_component.topic.name,
+            namespace_name=ns.name, resource_group_name=ns.rg_name,
+            filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription], delete_before_replace=True,
+                                        aliases=[pulumi.Alias(type_=spec.OLD_RULE_TYPE)]))
         self.register_outputs({"name": self.subscription_name, "id": self.id})
 
 

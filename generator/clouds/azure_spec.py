@@ -57,8 +57,14 @@ def derived_names(topo):
     return out
 
 
+ACCEPT_ALL = "1=1"  # the SQL form of the TrueFilter Azure gives every new subscription's $Default rule
+OLD_RULE_TYPE = "azure-native:servicebus:Rule"  # how topowire managed $Default before servicebus.DefaultRule
+
+
 def sql_filter(flt) -> str:
-    """The Service Bus SQL filter of a topowire filter: ``status IN ('a', 'b') AND ...``."""
+    """The Service Bus SQL filter of a topowire filter: ``status IN ('a', 'b') AND ...``; accept-all without one."""
+    if not flt:
+        return ACCEPT_ALL
 
     def quote(v: str) -> str:
         return "'" + v.replace("'", "''") + "'"

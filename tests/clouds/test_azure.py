@@ -77,24 +77,39 @@ def test_lock_duration_is_clamped_to_five_minutes():
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_one_subscription_per_consuming_service_with_its_filter(path):
+def test_one_subscription_per_consuming_service_with_its_default_rule(path):
     plan, topo = plan_of(path), topo_of(path)
     subs = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "Subscription")}
-    rules = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r.inputs for r in plan.by_type(SB + "Rule")}
+    rules = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "DefaultRule")}
     expected = {(azure_spec.entity_name(topo, topo.topics[c.channel]), c.service): c
                 for c in topo.all_consumers() if c.kind == "topic"}
-    assert set(subs) == set(expected)
+    assert set(subs) == set(expected) == set(rules)   # every subscription's $Default rule is managed
+    assert plan.by_type(SB + "Rule") == []            # Rule("$Default") fails on create: Azure made it already
     for key, c in expected.items():
         i = subs[key].inputs
         assert len(key[1]) <= 50
         assert i["maxDeliveryCount"] == c.settings.dead_letter.max_receive_count
         assert i["deadLetteringOnFilterEvaluationExceptions"] is True
-        if c.filter:
-            rule = rules[key]
-            assert rule["ruleName"] == "$Default"      # replaces the accept-all rule, never sits beside it
-            assert rule["filterType"] == "SqlFilter" and rule["sqlFilter"]["sqlExpression"] == azure_spec.sql_filter(c.filter)
-        else:
-            assert key not in rules
+        rule = rules[key]
+        assert "ruleName" not in rule.inputs and rule.outputs["name"] == "$Default"
+        assert rule.inputs["filterType"] == "SqlFilter"
+        assert rule.inputs["sqlFilter"]["sqlExpression"] == (azure_spec.sql_filter(c.filter) if c.filter else "1=1")
+        assert rule.parent == subs[key].parent
+        assert subs[key].urn in rule.depends_on
+        assert rule.delete_before_replace is True and rule.replace_on_changes == []
+        assert " (type azure-native:servicebus:Rule)" in rule.aliases   # the Rule of earlier versions is this one
+
+
+def test_the_default_rule_is_one_resource_with_or_without_a_filter(write):
+    """Adding or removing a filter updates $Default in place: same URN, same type, only the expression differs."""
+    body = "targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n    consumes:\n"
+    filtered = plan_of(write(body + "      events: {filter: {kind: [created, deleted]}}\n", "a.yaml"))
+    unfiltered = plan_of(write(body + "      events: {}\n", "b.yaml"))
+    [a], [b] = filtered.by_type(SB + "DefaultRule"), unfiltered.by_type(SB + "DefaultRule")
+    assert a.urn == b.urn and a.urn.endswith("::events-worker-filter")
+    assert a.inputs["sqlFilter"]["sqlExpression"] == "kind IN ('created', 'deleted')"
+    assert b.inputs["sqlFilter"]["sqlExpression"] == "1=1"
+    assert {k: v for k, v in a.inputs.items() if k != "sqlFilter"} == {k: v for k, v in b.inputs.items() if k != "sqlFilter"}
 
 
 def test_sql_filters_quote_values():
