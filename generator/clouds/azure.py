@@ -67,7 +67,7 @@ class Queue(pulumi.ComponentResource):
             f"{name}-queue", queue_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
             requires_duplicate_detection=True if queue.fifo else None,
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if queue.fifo else None,
-            opts=pulumi.ResourceOptions(parent=self, protect=s.protect), **args)
+            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, **spec.replacement("queue")), **args)
         self.id = self.queue.id
         _alert(self, name, topo, ns, self.entity_name)
         self.register_outputs({"name": self.entity_name, "id": self.id})
@@ -82,7 +82,7 @@ class Topic(pulumi.ComponentResource):
             support_ordering=True if topic.fifo else None,
             requires_duplicate_detection=True if topic.fifo else None,
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if topic.fifo else None,
-            opts=pulumi.ResourceOptions(parent=self))
+            opts=pulumi.ResourceOptions(parent=self, **spec.replacement("topic")))
         self.id = self.topic.id
         _alert(self, name, topo, ns, self.entity_name)
         self.register_outputs({"name": self.entity_name, "id": self.id})
@@ -99,7 +99,8 @@ class Subscription(pulumi.ComponentResource):
             f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.topic.name,
             namespace_name=ns.name, resource_group_name=ns.rg_name,
             dead_lettering_on_filter_evaluation_exceptions=True,
-            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic]), **args)
+            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic],
+                                        **spec.replacement("subscription")), **args)
         self.id = self.subscription.id
         # Azure creates the "$Default" rule (accept-all) with every subscription. DefaultRule adopts it (a PUT, no
         # existence check) and is always managed, so adding or removing a filter is an update of that one rule,

@@ -76,6 +76,20 @@ def filter_problems(flt) -> list:
     return []
 
 
+# Set only when an entity is created: changing them replaces it. Names are fixed, so the old one goes first
+# (a create with the name still taken fails); `protect` makes Pulumi refuse that deletion.
+REPLACE_ON = {
+    "queue": ("requiresSession", "requiresDuplicateDetection"),
+    "topic": ("requiresDuplicateDetection",),
+    "subscription": ("requiresSession",),
+}
+
+
+def replacement(kind: str) -> dict:
+    """Pulumi resource options for a ``kind`` of entity: what replaces it, and delete before replace."""
+    return {"replace_on_changes": list(REPLACE_ON[kind]), "delete_before_replace": True}
+
+
 SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
 RECEIVER_ROLE = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"  # Azure Service Bus Data Receiver
 _NAMESPACE = r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$"
@@ -123,9 +137,10 @@ def inventory(topo, stack: str = "<stack>") -> list:
 
     Service Bus cannot switch sessions (``requiresSession``) or duplicate
     detection on an existing entity, nor move a namespace to or from Premium:
-    those replace. Lock duration, delivery count, TTL, dead-lettering and the
-    subscription's filter rule change in place. Deleting a topic deletes its
-    subscriptions.
+    those replace (``REPLACE_ON``; the program sets the same ``replace_on_changes``).
+    Lock duration, delivery count, TTL, dead-lettering, the maximum message size
+    and the subscription's ``$Default`` rule change in place. Deleting a topic
+    deletes its subscriptions.
     """
     from . import Item, settings_view
 
@@ -135,7 +150,7 @@ def inventory(topo, stack: str = "<stack>") -> list:
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
                         (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
-                        settings_view(q.settings), True, f"queue '{q.name}'"))
+                        settings_view(q.settings), True, f"queue '{q.name}'", q.settings.protect))
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
@@ -146,5 +161,5 @@ def inventory(topo, stack: str = "<stack>") -> list:
                             f"{tname}/{subscription_name(topo, c.service)}",
                             (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
                             settings_view(c.settings) + (("filter", c.filter),), True,
-                            f"subscription of '{c.service}' to topic '{t.name}'"))
+                            f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
     return out

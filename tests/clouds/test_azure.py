@@ -188,3 +188,51 @@ def test_premium_message_size_and_basic_refusal(write):
     with pytest.raises(InputError) as exc:
         engine.run(str(basic), "azure")
     assert "TOP204" in str(exc.value)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_sessions_and_duplicate_detection_replace_the_entity(path):
+    """Set only at creation: a change replaces the entity, the old one first (fixed name), and protect blocks it."""
+    plan, topo = plan_of(path), topo_of(path)
+    protect = {azure_spec.entity_name(topo, q): q.settings.protect for q in topo.queues.values()}
+    for q in plan.by_type(SB + "Queue"):
+        assert q.replace_on_changes == ["requiresDuplicateDetection", "requiresSession"]
+        assert q.delete_before_replace is True and q.protect is protect[q.inputs["queueName"]]
+    topics = {t.inputs["topicName"]: t for t in plan.by_type(SB + "Topic")}
+    for t in topics.values():
+        assert t.replace_on_changes == ["requiresDuplicateDetection"] and t.delete_before_replace is True
+    for s in plan.by_type(SB + "Subscription"):
+        assert s.replace_on_changes == ["requiresSession"] and s.delete_before_replace is True
+        assert topics[s.inputs["topicName"]].urn in s.depends_on   # a replaced topic replaces its subscriptions
+
+
+def test_diff_and_the_program_agree_on_what_replaces():
+    topo = topo_of(CASES / "azure" / "full.yaml")
+    replace_on = {}
+    for item in azure_spec.inventory(topo):
+        replace_on.setdefault(item.kind, set()).update(k for k, _ in item.replace_on)
+    assert replace_on["Service Bus queue"] == {"requiresSession", "requiresDuplicateDetection"}
+    assert replace_on["Service Bus topic"] == {"requiresDuplicateDetection"}
+    assert {"requiresSession", "topic requiresDuplicateDetection"} <= replace_on["Service Bus subscription"]
+    assert set(azure_spec.REPLACE_ON["queue"]) == replace_on["Service Bus queue"]
+    assert set(azure_spec.REPLACE_ON["topic"]) == replace_on["Service Bus topic"]
+    assert set(azure_spec.REPLACE_ON["subscription"]) <= replace_on["Service Bus subscription"]
+
+
+def test_plan_cli_says_what_replaces(tmp_path):
+    from conftest import run_cli
+
+    code, out, _ = run_cli("plan", CASES / "azure" / "full.yaml", "--cloud", "azure")
+    assert code == 0
+    assert ("      + azure-native:servicebus:Queue  invoices-queue  billing-invoices  [protected]"
+            "  [replaced if requiresDuplicateDetection, requiresSession change]") in out
+    assert ("      + azure-native:servicebus:Subscription  payments-ledger-subscription  ledger  [protected]"
+            "  [replaced if requiresSession change]") in out
+    assert "      + azure-native:servicebus:DefaultRule  payments-ledger-filter  ledger\n" in out
+    code, out, _ = run_cli("plan", CASES / "azure" / "full.yaml", "--cloud", "azure", "--format", "json")
+    import json
+
+    [rule] = [r for r in json.loads(out)["resources"] if r["name"] == "payments-ledger-filter"]
+    assert rule["deleteBeforeReplace"] is True and rule["replaceOnChanges"] == []
+    assert rule["dependsOn"] == sorted(rule["dependsOn"]) and any(u.endswith("::payments-ledger-subscription")
+                                                                  for u in rule["dependsOn"])
