@@ -51,7 +51,7 @@ def _entity_settings(settings, fifo: bool, sku: str) -> dict:
         requires_session=fifo or None,
     )
     if sku == "Premium" and settings.max_message_size:
-        out["max_message_size_in_kilobytes"] = max(1024, settings.max_message_size // 1024)
+        out["max_message_size_in_kilobytes"] = spec.message_size_kb(settings.max_message_size)
     return out
 
 
@@ -77,11 +77,14 @@ class Topic(pulumi.ComponentResource):
     def __init__(self, name, topo, topic, ns, opts=None):
         super().__init__("topowire:azure:Topic", name, None, opts)
         self.entity_name = spec.entity_name(topo, topic)
+        size = spec.topic_message_size(topo, topic)
         self.topic = servicebus.Topic(
             f"{name}-topic", topic_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
             support_ordering=True if topic.fifo else None,
             requires_duplicate_detection=True if topic.fifo else None,
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if topic.fifo else None,
+            # Premium only (Standard is fixed at 256 KB); publishers send to the topic, so it is the topic's limit
+            max_message_size_in_kilobytes=spec.message_size_kb(size) if ns.sku == "Premium" and size else None,
             opts=pulumi.ResourceOptions(parent=self, **spec.replacement("topic")))
         self.id = self.topic.id
         _alert(self, name, topo, ns, self.entity_name)

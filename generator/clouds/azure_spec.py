@@ -36,6 +36,18 @@ def adjustments(topo):
     ]
 
 
+def message_size_kb(size: int) -> int:
+    """``maxMessageSizeInKilobytes`` for a size in bytes: Premium takes 1024 KB (its default) up to 100 MB."""
+    return max(1024, size // 1024)
+
+
+def topic_message_size(topo, topic):
+    """The largest message a topic must accept, in bytes: the largest ``max_message_size`` of its subscriptions
+    (each already includes the topic's own and the defaults), or None (the cloud's default)."""
+    sizes = [c.settings.max_message_size for c in topo.consumers.get(topic.name, ()) if c.settings.max_message_size]
+    return max(sizes) if sizes else None
+
+
 def entity_name(topo, channel) -> str:
     return f"{topo.name}-{channel.deployed_name}"
 
@@ -154,7 +166,8 @@ def inventory(topo, stack: str = "<stack>") -> list:
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
-                        (("requiresDuplicateDetection", t.fifo),), (("supportOrdering", t.fifo),), False,
+                        (("requiresDuplicateDetection", t.fifo),),
+                        (("supportOrdering", t.fifo), ("max_message_size", topic_message_size(topo, t))), False,
                         f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),

@@ -236,3 +236,37 @@ def test_plan_cli_says_what_replaces(tmp_path):
     assert rule["deleteBeforeReplace"] is True and rule["replaceOnChanges"] == []
     assert rule["dependsOn"] == sorted(rule["dependsOn"]) and any(u.endswith("::payments-ledger-subscription")
                                                                   for u in rule["dependsOn"])
+
+
+def test_premium_topics_take_max_message_size(write):
+    body = """targets: [azure]
+clouds: {azure: {sku: %s}}
+defaults: {max_message_size: 3MiB}
+topics:
+  scans: {max_message_size: 10MiB}
+  events: {}
+  idle: {max_message_size: 4MiB}
+services:
+  api: {publishes: [scans, events, idle]}
+  ocr: {consumes: [scans]}
+  archive: {consumes: [scans, events]}
+"""
+    topics = {r.inputs["topicName"]: r.inputs for r in plan_of(write(body % "Premium", "p.yaml")).by_type(SB + "Topic")}
+    assert topics["demo-scans"]["maxMessageSizeInKilobytes"] == 10240   # the topic's own
+    assert topics["demo-events"]["maxMessageSizeInKilobytes"] == 3072   # the defaults'
+    assert "maxMessageSizeInKilobytes" not in topics["demo-idle"]       # no subscription: nothing is delivered
+    standard = write(body.replace("MiB", "KiB") % "Standard", "s.yaml")
+    assert not [t for t in plan_of(standard).by_type(SB + "Topic") if "maxMessageSizeInKilobytes" in t.inputs]
+
+
+def test_a_topic_message_size_change_is_an_update(tmp_path):
+    from conftest import run_cli
+    import json
+
+    base = "version: 1\nname: shop\ntargets: [azure]\nclouds: {azure: {sku: Premium}}\ntopics: {scans: {}}\n" \
+           "services:\n  api: {publishes: [scans]}\n  ocr: {consumes: [scans]}\n"
+    (tmp_path / "a.yaml").write_text(base)
+    (tmp_path / "b.yaml").write_text(base.replace("scans: {}", "scans: {max_message_size: 2MiB}"))
+    code, out, _ = run_cli("diff", tmp_path / "a.yaml", tmp_path / "b.yaml", "--format", "json")
+    topic = [a for a in json.loads(out)["actions"] if a["kind"] == "Service Bus topic"]
+    assert [(a["action"], a["reason"]) for a in topic] == [("update", "in place: max_message_size")]
