@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Optional
 
@@ -154,9 +153,10 @@ class ServiceAccess(pulumi.ComponentResource):
         if principal:
             for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
                 for label, scope in targets:
-                    # deployed names: a rename in the YAML keeps the same assignment
-                    assignment_name = str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                                     f"topowire:{topo.name}:{label}:{principal}:{role}"))
+                    # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
+                    # a rename with renamed_from (the scope is the deployed entity's id)
+                    assignment_name = pulumi.Output.from_input(scope).apply(
+                        lambda sc, r=role: spec.role_assignment_name(sc, principal, r))
                     self.assignments.append(authorization.RoleAssignment(
                         f"{name}-{role_name}-{label}",
                         role_assignment_name=assignment_name,
@@ -167,7 +167,8 @@ class ServiceAccess(pulumi.ComponentResource):
                                                 f"roleDefinitions/{r}"),
                         scope=scope,
                         description=f"topowire: {service.name} may {role_name} on {label}",
-                        opts=pulumi.ResourceOptions(parent=self)))
+                        # Azure refuses a second assignment of the same triple: a renamed one goes first
+                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
         self.register_outputs({"role_assignments": len(self.assignments)})
 
 

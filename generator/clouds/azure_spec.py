@@ -102,6 +102,17 @@ def replacement(kind: str) -> dict:
     return {"replace_on_changes": list(REPLACE_ON[kind]), "delete_before_replace": True}
 
 
+def role_assignment_name(scope: str, principal: str, role: str) -> str:
+    """The deterministic GUID of (scope, principal, role), the triple Microsoft recommends naming an assignment by.
+
+    ARM ids are case-insensitive: the parts are lowercased, so that a change of casing in a returned id does not
+    rename (replace) the assignment.
+    """
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"topowire:role-assignment:{scope.lower()}|{principal.lower()}|{role.lower()}"))
+
+
 SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
 RECEIVER_ROLE = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"  # Azure Service Bus Data Receiver
 _NAMESPACE = r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$"

@@ -140,7 +140,26 @@ def test_role_assignments_are_scoped_to_exact_entities(path):
     for r in plan.by_type("azure-native:authorization:RoleAssignment"):
         assert r.inputs["principalType"] == "ServicePrincipal"
         assert r.inputs["roleDefinitionId"].startswith("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/")
-        uuid.UUID(r.inputs["roleAssignmentName"])
+        role = r.inputs["roleDefinitionId"].rsplit("/", 1)[1]
+        # the GUID of (scope, principal, role), as Microsoft recommends naming assignments
+        assert r.inputs["roleAssignmentName"] == str(uuid.uuid5(
+            uuid.NAMESPACE_URL,
+            f"topowire:role-assignment:{r.inputs['scope'].lower()}|{r.inputs['principalId'].lower()}|{role}"))
+        assert r.delete_before_replace is True   # Azure refuses two assignments of one triple
+
+
+def test_role_assignment_names_never_collide_across_stacks_or_entities():
+    def names(**config):
+        return {r.name: r.inputs["roleAssignmentName"]
+                for r in plan_of(CASES / "azure" / "full.yaml", **config).by_type("azure-native:authorization:RoleAssignment")}
+
+    here = names()
+    assert here["issuer-send-queue-invoices"] == "52974f3e-5d6c-59d0-ad0a-9c79665fe1d8"
+    assert len(set(here.values())) == len(here) == 5
+    # printer and issuer on the same queue, different roles and principals: different names
+    assert here["printer-receive-queue-invoices"] != here["issuer-send-queue-invoices"]
+    for other in (names(namespace="billing-other"), names(resourceGroup="shared-rg")):
+        assert set(other) == set(here) and not set(other.values()) & set(here.values())
 
 
 def test_no_keys_or_connection_strings_anywhere():
@@ -270,3 +289,13 @@ def test_a_topic_message_size_change_is_an_update(tmp_path):
     code, out, _ = run_cli("diff", tmp_path / "a.yaml", tmp_path / "b.yaml", "--format", "json")
     topic = [a for a in json.loads(out)["actions"] if a["kind"] == "Service Bus topic"]
     assert [(a["action"], a["reason"]) for a in topic] == [("update", "in place: max_message_size")]
+
+
+def test_a_rename_with_renamed_from_keeps_the_role_assignment_names(write):
+    body = ("targets: [azure]\nqueues:\n  {q}\nservices:\n  api:\n    publishes: [{name}]\n"
+            "    identity: {{azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000009}}\n")
+    before = plan_of(write(body.format(q="jobs: {}", name="jobs"), "a.yaml"))
+    after = plan_of(write(body.format(q="work: {renamed_from: jobs}", name="work"), "b.yaml"))
+    [a] = before.by_type("azure-native:authorization:RoleAssignment")
+    [b] = after.by_type("azure-native:authorization:RoleAssignment")
+    assert a.inputs["scope"] == b.inputs["scope"] and a.inputs["roleAssignmentName"] == b.inputs["roleAssignmentName"]
