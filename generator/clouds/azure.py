@@ -122,7 +122,7 @@ def _alert(owner, name, topo, ns, entity: str) -> None:
         return
     monitor.MetricAlert(
         f"{name}-dead-letter-alert",
-        rule_name=f"{entity}-dead-letters",
+        rule_name=spec.alert_name(ns.namespace_name, entity),
         resource_group_name=ns.rg_name,
         location="global",
         description=f"Messages in the dead-letter sub-queue of {entity}: inspect them, then resubmit or delete them.",

@@ -102,6 +102,21 @@ def replacement(kind: str) -> dict:
     return {"replace_on_changes": list(REPLACE_ON[kind]), "delete_before_replace": True}
 
 
+ALERT_MAX = 260  # Microsoft.Insights/metricAlerts names: 1..260 characters
+
+
+def alert_name(namespace: str, entity: str) -> str:
+    """The dead-letter alert of an entity, ``<namespace>-<entity>-dead-letters``: alerts live in the resource group,
+    which stacks may share, and namespace names are globally unique. Over 260 characters: cut, plus a hash."""
+    import hashlib
+
+    name = f"{namespace}-{entity}-dead-letters"
+    if len(name) <= ALERT_MAX:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:ALERT_MAX - 9].rstrip('.-_')}-{digest}"
+
+
 def role_assignment_name(scope: str, principal: str, role: str) -> str:
     """The deterministic GUID of (scope, principal, role), the triple Microsoft recommends naming an assignment by.
 

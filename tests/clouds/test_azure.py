@@ -299,3 +299,25 @@ def test_a_rename_with_renamed_from_keeps_the_role_assignment_names(write):
     [a] = before.by_type("azure-native:authorization:RoleAssignment")
     [b] = after.by_type("azure-native:authorization:RoleAssignment")
     assert a.inputs["scope"] == b.inputs["scope"] and a.inputs["roleAssignmentName"] == b.inputs["roleAssignmentName"]
+
+
+def test_alert_names_are_unique_per_namespace():
+    def names(**config):
+        return sorted(r.inputs["ruleName"] for r in
+                      plan_of(CASES / "azure" / "full.yaml", **config).by_type("azure-native:monitor:MetricAlert"))
+
+    assert names() == ["billing-plan-billing-invoices-dead-letters", "billing-plan-billing-payments-dead-letters",
+                       "billing-plan-billing-scratch-dead-letters"]
+    # another stack in the same resource group: its own namespace, its own alert names
+    assert names(namespace="billing-staging", resourceGroup="shared-rg") == [
+        "billing-staging-billing-invoices-dead-letters", "billing-staging-billing-payments-dead-letters",
+        "billing-staging-billing-scratch-dead-letters"]
+
+
+def test_long_alert_names_are_cut_with_a_hash():
+    entity = "e" * 250 + ".queue-x"
+    a, b = azure_spec.alert_name("ns-one", entity), azure_spec.alert_name("ns-two", entity)
+    assert len(a) <= 260 and len(b) <= 260 and a != b
+    assert a == azure_spec.alert_name("ns-one", entity) and a.startswith("ns-one-eeee")
+    assert a[-9] == "-" and all(ch in "0123456789abcdef" for ch in a[-8:])
+    assert azure_spec.alert_name("ns", "orders") == "ns-orders-dead-letters"
