@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import Adjust, DerivedName, Range
 
 CLOUD = "azure"
@@ -73,6 +75,24 @@ ACCEPT_ALL = "1=1"  # the SQL form of the TrueFilter Azure gives every new subsc
 OLD_RULE_TYPE = "azure-native:servicebus:Rule"  # how topowire managed $Default before servicebus.DefaultRule
 
 
+# Words of the Service Bus SQL filter and action grammar (operators, constants, functions, scopes, actions), and
+# SQL-92 words its parser may reserve: an attribute named like one of them is written delimited, ``[name]``.
+SQL_KEYWORDS = frozenset("""
+AND OR NOT IS NULL IN LIKE ESCAPE EXISTS TRUE FALSE NEWID PROPERTY P SYS USER SET REMOVE
+ALL ANY BETWEEN BY CASE CAST DELETE DISTINCT ELSE END FROM GROUP HAVING INSERT INTO JOIN ON ORDER SELECT SOME
+THEN UNION UNKNOWN UPDATE VALUES WHEN WHERE
+""".split())
+_REGULAR_IDENTIFIER = re.compile(r"[^\W\d_]\w*")  # a letter, then letters, digits and '_'
+
+
+def sql_identifier(name: str) -> str:
+    """An attribute name as a Service Bus SQL property: as is when it is a regular identifier, not a keyword;
+    otherwise delimited, ``[HR-EmployeeID]``, with ``]`` doubled (the grammar's escape)."""
+    if _REGULAR_IDENTIFIER.fullmatch(name) and name.upper() not in SQL_KEYWORDS:
+        return name
+    return "[" + name.replace("]", "]]") + "]"
+
+
 def sql_filter(flt) -> str:
     """The Service Bus SQL filter of a topowire filter: ``status IN ('a', 'b') AND ...``; accept-all without one."""
     if not flt:
@@ -81,7 +101,7 @@ def sql_filter(flt) -> str:
     def quote(v: str) -> str:
         return "'" + v.replace("'", "''") + "'"
 
-    return " AND ".join(f"{attr} IN ({', '.join(quote(v) for v in values)})" for attr, values in flt)
+    return " AND ".join(f"{sql_identifier(attr)} IN ({', '.join(quote(v) for v in values)})" for attr, values in flt)
 
 
 def filter_problems(flt) -> list:

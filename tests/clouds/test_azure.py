@@ -115,6 +115,40 @@ def test_the_default_rule_is_one_resource_with_or_without_a_filter(write):
 def test_sql_filters_quote_values():
     flt = (("currency", ("EUR", "O'Neil")), ("kind", ("capture",)))
     assert azure_spec.sql_filter(flt) == "currency IN ('EUR', 'O''Neil') AND kind IN ('capture')"
+    assert azure_spec.sql_filter(None) == azure_spec.sql_filter(()) == "1=1"
+
+
+@pytest.mark.parametrize("name, written", [
+    ("status", "status"), ("Straße", "Straße"), ("a1", "a1"),
+    ("AND", "[AND]"), ("not", "[not]"), ("Exists", "[Exists]"), ("null", "[null]"), ("like", "[like]"),
+    ("sys", "[sys]"), ("user", "[user]"), ("p", "[p]"), ("newid", "[newid]"), ("select", "[select]"),
+    ("_trace", "[_trace]"), ("1a", "[1a]"),                      # a regular identifier starts with a letter
+    ("HR-EmployeeID", "[HR-EmployeeID]"), ("a.b", "[a.b]"), ("x y", "[x y]"),
+    ("we]ird", "[we]]ird]"), ("[x]", "[[x]]]"), ("]", "[]]]"),   # ']' doubled, as the grammar escapes it
+    ("x') OR 1=1 --", "[x') OR 1=1 --]"),
+])
+def test_sql_identifiers_are_delimited_when_they_must_be(name, written):
+    """https://learn.microsoft.com/azure/service-bus-messaging/service-bus-messaging-sql-filter: property_name."""
+    assert azure_spec.sql_identifier(name) == written
+    assert azure_spec.sql_filter(((name, ("v",)),)) == f"{written} IN ('v')"
+
+
+def test_keyword_and_underscore_attributes_in_a_plan(write):
+    path = write("targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n"
+                 "    consumes:\n      events: {filter: {AND: [x], _trace: ['on'], exists: [y], region: [eu]}}\n")
+    [rule] = plan_of(path).by_type(SB + "DefaultRule")
+    assert rule.inputs["sqlFilter"]["sqlExpression"] == \
+        "[AND] IN ('x') AND [_trace] IN ('on') AND [exists] IN ('y') AND region IN ('eu')"
+
+
+def test_a_bracket_in_an_attribute_name_is_refused_by_validation(write):
+    from conftest import run_cli
+
+    path = write("targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n"
+                 "    consumes:\n      events: {filter: {'we]ird': [x]}}\n")
+    code, out, err = run_cli("validate", path)
+    assert code == 1 and "Traceback" not in out + err
+    assert "topology.yaml:9:25: error TOP010" in out and "filter attributes are identifiers" in out
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
