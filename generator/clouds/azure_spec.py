@@ -104,7 +104,13 @@ def sql_filter(flt) -> str:
     return " AND ".join(f"{sql_identifier(attr)} IN ({', '.join(quote(v) for v in values)})" for attr, values in flt)
 
 
+SQL_FILTER_MAX = 1024  # Service Bus quotas: maximum length of a filter condition string
+
+
 def filter_problems(flt) -> list:
+    size = len(sql_filter(flt))
+    if size > SQL_FILTER_MAX:
+        return [f"the Service Bus SQL filter is {size} characters, the limit is {SQL_FILTER_MAX}"]
     return []
 
 

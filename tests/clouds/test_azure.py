@@ -355,3 +355,17 @@ def test_long_alert_names_are_cut_with_a_hash():
     assert a == azure_spec.alert_name("ns-one", entity) and a.startswith("ns-one-eeee")
     assert a[-9] == "-" and all(ch in "0123456789abcdef" for ch in a[-8:])
     assert azure_spec.alert_name("ns", "orders") == "ns-orders-dead-letters"
+
+
+def test_a_sql_filter_over_1024_characters_is_refused(write):
+    from conftest import run_cli
+
+    values = ", ".join("v%03d%s" % (i, "x" * 60) for i in range(15))   # kind IN ( + 15 x (64+2) + 14 x 2 + ) = 1028
+    path = write("targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n"
+                 f"    consumes:\n      events: {{filter: {{kind: [{values}]}}}}\n")
+    code, out, _ = run_cli("validate", path)
+    assert code == 1
+    assert "error TOP206 the filter of 'worker' on topic 'events': the Service Bus SQL filter is 1028 characters, " \
+           "the limit is 1024" in out
+    assert azure_spec.filter_problems((("kind", ("a" * 1012,)),)) == []          # kind IN ('…'): 12 + 1012 = 1024
+    assert len(azure_spec.filter_problems((("kind", ("a" * 1013,)),))) == 1      # 1025
