@@ -113,6 +113,7 @@ class Subscription(pulumi.ComponentResource):
             namespace_name=ns.name, resource_group_name=ns.rg_name,
             filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription], delete_before_replace=True,
+                                        protect=s.protect,  # a rule-less subscription receives nothing
                                         aliases=[pulumi.Alias(type_=spec.OLD_RULE_TYPE)]))
         self.register_outputs({"name": self.subscription_name, "id": self.id})
 

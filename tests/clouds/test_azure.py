@@ -97,6 +97,7 @@ def test_one_subscription_per_consuming_service_with_its_default_rule(path):
         assert rule.parent == subs[key].parent
         assert subs[key].urn in rule.depends_on
         assert rule.delete_before_replace is True and rule.replace_on_changes == []
+        assert rule.protect is subs[key].protect is c.settings.protect
         assert " (type azure-native:servicebus:Rule)" in rule.aliases   # the Rule of earlier versions is this one
 
 
@@ -281,7 +282,7 @@ def test_plan_cli_says_what_replaces(tmp_path):
             "  [replaced if requiresDuplicateDetection, requiresSession change]") in out
     assert ("      + azure-native:servicebus:Subscription  payments-ledger-subscription  ledger  [protected]"
             "  [replaced if requiresSession change]") in out
-    assert "      + azure-native:servicebus:DefaultRule  payments-ledger-filter  ledger\n" in out
+    assert "      + azure-native:servicebus:DefaultRule  payments-ledger-filter  ledger  [protected]\n" in out
     code, out, _ = run_cli("plan", CASES / "azure" / "full.yaml", "--cloud", "azure", "--format", "json")
     import json
 
