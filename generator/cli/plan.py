@@ -23,7 +23,7 @@ def add_parser(sub):
     return p
 
 
-PHYSICAL_NAME_KEYS = ("name", "queueName", "topicName", "subscriptionName", "namespaceName", "resourceGroupName",
+PHYSICAL_NAME_KEYS = ("name", "queueName", "subscriptionName", "topicName", "namespaceName", "resourceGroupName",
                       "ruleName", "accountId", "displayName")
 
 
@@ -38,6 +38,8 @@ def tree(plan) -> str:
             physical = next((r.inputs[k] for k in PHYSICAL_NAME_KEYS if isinstance(r.inputs.get(k), str)), None)
             extra = f"  {physical}" if physical and physical != r.name and r.custom else ""
             flag = "  [protected]" if r.protect else ""
+            if r.replace_on_changes:
+                flag += f"  [replaced if {', '.join(r.replace_on_changes)} change]"
             lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{extra}{flag}")
             walk(r.urn, depth + 1)
 

@@ -80,7 +80,8 @@ class Item:
 
     ``replace_on``: settings the provider cannot change in place (a change
     replaces the resource); ``update``: settings it changes in place;
-    ``holds``: whether it may hold messages (deleting or replacing it loses them).
+    ``holds``: whether it may hold messages (deleting or replacing it loses them);
+    ``protected``: Pulumi's ``protect`` is set on it, so the engine refuses to delete or replace it.
     """
 
     cloud: str
@@ -91,6 +92,7 @@ class Item:
     update: tuple = ()
     holds: bool = False
     subject: str = ""  # the YAML element it comes from, for people
+    protected: bool = False
 
 
 def settings_view(s) -> tuple:

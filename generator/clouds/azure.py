@@ -7,14 +7,13 @@
   ``$DeadLetterQueue`` sub-queue; an alert on dead-lettered messages.
 - ``Topic``: a Service Bus topic; an alert on dead-lettered messages.
 - ``Subscription``: one consuming service's subscription to a topic, and its
-  SQL filter, which replaces the ``$Default`` accept-all rule.
+  ``$Default`` rule: the consumer's SQL filter, or accept-all (``1=1``).
 - ``ServiceAccess``: role assignments of the built-in Data Sender / Data
   Receiver roles to the service's principal, scoped to exact entities.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Optional
 
@@ -51,7 +50,7 @@ def _entity_settings(settings, fifo: bool, sku: str) -> dict:
         requires_session=fifo or None,
     )
     if sku == "Premium" and settings.max_message_size:
-        out["max_message_size_in_kilobytes"] = max(1024, settings.max_message_size // 1024)
+        out["max_message_size_in_kilobytes"] = spec.message_size_kb(settings.max_message_size)
     return out
 
 
@@ -67,7 +66,7 @@ class Queue(pulumi.ComponentResource):
             f"{name}-queue", queue_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
             requires_duplicate_detection=True if queue.fifo else None,
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if queue.fifo else None,
-            opts=pulumi.ResourceOptions(parent=self, protect=s.protect), **args)
+            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, **spec.replacement("queue")), **args)
         self.id = self.queue.id
         _alert(self, name, topo, ns, self.entity_name)
         self.register_outputs({"name": self.entity_name, "id": self.id})
@@ -77,12 +76,15 @@ class Topic(pulumi.ComponentResource):
     def __init__(self, name, topo, topic, ns, opts=None):
         super().__init__("topowire:azure:Topic", name, None, opts)
         self.entity_name = spec.entity_name(topo, topic)
+        size = spec.topic_message_size(topo, topic)
         self.topic = servicebus.Topic(
             f"{name}-topic", topic_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
             support_ordering=True if topic.fifo else None,
             requires_duplicate_detection=True if topic.fifo else None,
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if topic.fifo else None,
-            opts=pulumi.ResourceOptions(parent=self))
+            # Premium only (Standard is fixed at 256 KB); publishers send to the topic, so it is the topic's limit
+            max_message_size_in_kilobytes=spec.message_size_kb(size) if ns.sku == "Premium" and size else None,
+            opts=pulumi.ResourceOptions(parent=self, **spec.replacement("topic")))
         self.id = self.topic.id
         _alert(self, name, topo, ns, self.entity_name)
         self.register_outputs({"name": self.entity_name, "id": self.id})
@@ -96,18 +98,23 @@ class Subscription(pulumi.ComponentResource):
         args = _entity_settings(s, topic.fifo, ns.sku)
         args.pop("max_message_size_in_kilobytes", None)
         self.subscription = servicebus.Subscription(
-            f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.entity_name,
+            f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.topic.name,
             namespace_name=ns.name, resource_group_name=ns.rg_name,
             dead_lettering_on_filter_evaluation_exceptions=True,
-            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic]), **args)
+            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic],
+                                        **spec.replacement("subscription")), **args)
         self.id = self.subscription.id
-        if consumer.filter:
-            # Rule "$Default" replaces the accept-all rule every new subscription starts with.
-            servicebus.Rule(
-                f"{name}-filter", rule_name="$Default", subscription_name=self.subscription_name,
-                topic_name=topic_component.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
-                filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription]))
+        # Azure creates the "$Default" rule (accept-all) with every subscription. DefaultRule adopts it (a PUT, no
+        # existence check) and is always managed, so adding or removing a filter is an update of that one rule,
+        # never its deletion (which would stop all delivery). It replaces the servicebus.Rule of earlier versions
+        # (same logical name, aliased type), and deletes before replacing, so that the rule's last write is a PUT.
+        self.rule = servicebus.DefaultRule(
+            f"{name}-filter", subscription_name=self.subscription.name, topic_name=topic_component.topic.name,
+            namespace_name=ns.name, resource_group_name=ns.rg_name,
+            filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription], delete_before_replace=True,
+                                        protect=s.protect,  # a rule-less subscription receives nothing
+                                        aliases=[pulumi.Alias(type_=spec.OLD_RULE_TYPE)]))
         self.register_outputs({"name": self.subscription_name, "id": self.id})
 
 
@@ -116,7 +123,7 @@ def _alert(owner, name, topo, ns, entity: str) -> None:
         return
     monitor.MetricAlert(
         f"{name}-dead-letter-alert",
-        rule_name=f"{entity}-dead-letters",
+        rule_name=spec.alert_name(ns.namespace_name, entity),
         resource_group_name=ns.rg_name,
         location="global",
         description=f"Messages in the dead-letter sub-queue of {entity}: inspect them, then resubmit or delete them.",
@@ -147,9 +154,10 @@ class ServiceAccess(pulumi.ComponentResource):
         if principal:
             for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
                 for label, scope in targets:
-                    # deployed names: a rename in the YAML keeps the same assignment
-                    assignment_name = str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                                     f"topowire:{topo.name}:{label}:{principal}:{role}"))
+                    # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
+                    # a rename with renamed_from (the scope is the deployed entity's id)
+                    assignment_name = pulumi.Output.from_input(scope).apply(
+                        lambda sc, r=role: spec.role_assignment_name(sc, principal, r))
                     self.assignments.append(authorization.RoleAssignment(
                         f"{name}-{role_name}-{label}",
                         role_assignment_name=assignment_name,
@@ -160,7 +168,8 @@ class ServiceAccess(pulumi.ComponentResource):
                                                 f"roleDefinitions/{r}"),
                         scope=scope,
                         description=f"topowire: {service.name} may {role_name} on {label}",
-                        opts=pulumi.ResourceOptions(parent=self)))
+                        # Azure refuses a second assignment of the same triple: a renamed one goes first
+                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
         self.register_outputs({"role_assignments": len(self.assignments)})
 
 

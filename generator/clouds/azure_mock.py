@@ -45,10 +45,10 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         state.update(id=rid, name=inputs["subscriptionName"], status="Active",
                      type="Microsoft.ServiceBus/Namespaces/Topics/Subscriptions")
         return rid, state
-    if typ == "azure-native:servicebus:Rule":
+    if typ == "azure-native:servicebus:DefaultRule":
         rid = (f"{_ns(inputs)}/topics/{inputs['topicName']}/subscriptions/{inputs['subscriptionName']}"
-               f"/rules/{inputs['ruleName']}")
-        state.update(id=rid, name=inputs["ruleName"], type="Microsoft.ServiceBus/Namespaces/Topics/Subscriptions/Rules")
+               "/rules/$Default")
+        state.update(id=rid, name="$Default", type="Microsoft.ServiceBus/Namespaces/Topics/Subscriptions/Rules")
         return rid, state
     if typ == "azure-native:authorization:RoleAssignment":
         rid = f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import Adjust, DerivedName, Range
 
 CLOUD = "azure"
@@ -36,6 +38,18 @@ def adjustments(topo):
     ]
 
 
+def message_size_kb(size: int) -> int:
+    """``maxMessageSizeInKilobytes`` for a size in bytes: Premium takes 1024 KB (its default) up to 100 MB."""
+    return max(1024, size // 1024)
+
+
+def topic_message_size(topo, topic):
+    """The largest message a topic must accept, in bytes: the largest ``max_message_size`` of its subscriptions
+    (each already includes the topic's own and the defaults), or None (the cloud's default)."""
+    sizes = [c.settings.max_message_size for c in topo.consumers.get(topic.name, ()) if c.settings.max_message_size]
+    return max(sizes) if sizes else None
+
+
 def entity_name(topo, channel) -> str:
     return f"{topo.name}-{channel.deployed_name}"
 
@@ -57,17 +71,87 @@ def derived_names(topo):
     return out
 
 
+ACCEPT_ALL = "1=1"  # the SQL form of the TrueFilter Azure gives every new subscription's $Default rule
+OLD_RULE_TYPE = "azure-native:servicebus:Rule"  # how topowire managed $Default before servicebus.DefaultRule
+
+
+# Words of the Service Bus SQL filter and action grammar (operators, constants, functions, scopes, actions), and
+# SQL-92 words its parser may reserve: an attribute named like one of them is written delimited, ``[name]``.
+SQL_KEYWORDS = frozenset("""
+AND OR NOT IS NULL IN LIKE ESCAPE EXISTS TRUE FALSE NEWID PROPERTY P SYS USER SET REMOVE
+ALL ANY BETWEEN BY CASE CAST DELETE DISTINCT ELSE END FROM GROUP HAVING INSERT INTO JOIN ON ORDER SELECT SOME
+THEN UNION UNKNOWN UPDATE VALUES WHEN WHERE
+""".split())
+_REGULAR_IDENTIFIER = re.compile(r"[^\W\d_]\w*")  # a letter, then letters, digits and '_'
+
+
+def sql_identifier(name: str) -> str:
+    """An attribute name as a Service Bus SQL property: as is when it is a regular identifier, not a keyword;
+    otherwise delimited, ``[HR-EmployeeID]``, with ``]`` doubled (the grammar's escape)."""
+    if _REGULAR_IDENTIFIER.fullmatch(name) and name.upper() not in SQL_KEYWORDS:
+        return name
+    return "[" + name.replace("]", "]]") + "]"
+
+
 def sql_filter(flt) -> str:
-    """The Service Bus SQL filter of a topowire filter: ``status IN ('a', 'b') AND ...``."""
+    """The Service Bus SQL filter of a topowire filter: ``status IN ('a', 'b') AND ...``; accept-all without one."""
+    if not flt:
+        return ACCEPT_ALL
 
     def quote(v: str) -> str:
         return "'" + v.replace("'", "''") + "'"
 
-    return " AND ".join(f"{attr} IN ({', '.join(quote(v) for v in values)})" for attr, values in flt)
+    return " AND ".join(f"{sql_identifier(attr)} IN ({', '.join(quote(v) for v in values)})" for attr, values in flt)
+
+
+SQL_FILTER_MAX = 1024  # Service Bus quotas: maximum length of a filter condition string
 
 
 def filter_problems(flt) -> list:
+    size = len(sql_filter(flt))
+    if size > SQL_FILTER_MAX:
+        return [f"the Service Bus SQL filter is {size} characters, the limit is {SQL_FILTER_MAX}"]
     return []
+
+
+# Set only when an entity is created: changing them replaces it. Names are fixed, so the old one goes first
+# (a create with the name still taken fails); `protect` makes Pulumi refuse that deletion.
+REPLACE_ON = {
+    "queue": ("requiresSession", "requiresDuplicateDetection"),
+    "topic": ("requiresDuplicateDetection",),
+    "subscription": ("requiresSession",),
+}
+
+
+def replacement(kind: str) -> dict:
+    """Pulumi resource options for a ``kind`` of entity: what replaces it, and delete before replace."""
+    return {"replace_on_changes": list(REPLACE_ON[kind]), "delete_before_replace": True}
+
+
+ALERT_MAX = 260  # Microsoft.Insights/metricAlerts names: 1..260 characters
+
+
+def alert_name(namespace: str, entity: str) -> str:
+    """The dead-letter alert of an entity, ``<namespace>-<entity>-dead-letters``: alerts live in the resource group,
+    which stacks may share, and namespace names are globally unique. Over 260 characters: cut, plus a hash."""
+    import hashlib
+
+    name = f"{namespace}-{entity}-dead-letters"
+    if len(name) <= ALERT_MAX:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[:ALERT_MAX - 9].rstrip('.-_')}-{digest}"
+
+
+def role_assignment_name(scope: str, principal: str, role: str) -> str:
+    """The deterministic GUID of (scope, principal, role), the triple Microsoft recommends naming an assignment by.
+
+    ARM ids are case-insensitive: the parts are lowercased, so that a change of casing in a returned id does not
+    rename (replace) the assignment.
+    """
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"topowire:role-assignment:{scope.lower()}|{principal.lower()}|{role.lower()}"))
 
 
 SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
@@ -117,9 +201,10 @@ def inventory(topo, stack: str = "<stack>") -> list:
 
     Service Bus cannot switch sessions (``requiresSession``) or duplicate
     detection on an existing entity, nor move a namespace to or from Premium:
-    those replace. Lock duration, delivery count, TTL, dead-lettering and the
-    subscription's filter rule change in place. Deleting a topic deletes its
-    subscriptions.
+    those replace (``REPLACE_ON``; the program sets the same ``replace_on_changes``).
+    Lock duration, delivery count, TTL, dead-lettering, the maximum message size
+    and the subscription's ``$Default`` rule change in place. Deleting a topic
+    deletes its subscriptions.
     """
     from . import Item, settings_view
 
@@ -129,18 +214,19 @@ def inventory(topo, stack: str = "<stack>") -> list:
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
                         (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
-                        settings_view(q.settings), True, f"queue '{q.name}'"))
+                        settings_view(q.settings), True, f"queue '{q.name}'", q.settings.protect))
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
-                        (("requiresDuplicateDetection", t.fifo),), (("supportOrdering", t.fifo),), False,
+                        (("requiresDuplicateDetection", t.fifo),),
+                        (("supportOrdering", t.fifo), ("max_message_size", topic_message_size(topo, t))), False,
                         f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
                             f"{tname}/{subscription_name(topo, c.service)}",
                             (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
                             settings_view(c.settings) + (("filter", c.filter),), True,
-                            f"subscription of '{c.service}' to topic '{t.name}'"))
+                            f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
     return out
 
 

@@ -46,6 +46,8 @@ def actions(base, head, cloud: str) -> list:
                 why = "; ".join(reasons) + " cannot change in place"
                 if o.holds:
                     why += ": the old one and its messages are deleted"
+                if o.protected:
+                    why += "; Pulumi refuses while it is protected: deploy 'protect: false' first, then replace"
                 out.append(Action(cloud, "replace", n.kind, n.name, n.subject, why, o.holds))
                 continue
             ou, nu = _fields(o.update), _fields(n.update)

@@ -3,7 +3,9 @@
 No CLI, no credentials, no cloud calls: ``pulumi.runtime.set_mocks`` with
 mocks that answer like the real cloud (``clouds/<cloud>_mock.py``) and a mock
 monitor that records what the engine receives for each resource: its type,
-name, parent, protection, and inputs (camelCase, references resolved).
+name, parent, protection, inputs (camelCase, references resolved),
+dependencies and replacement options (``replaceOnChanges``,
+``deleteBeforeReplace``).
 """
 
 from __future__ import annotations
@@ -27,11 +29,15 @@ class PlannedResource:
     inputs: dict
     outputs: dict
     aliases: list = field(default_factory=list)
+    depends_on: list = field(default_factory=list)  # URNs the engine creates first: depends_on and input references
+    replace_on_changes: list = field(default_factory=list)  # inputs whose change replaces the resource
+    delete_before_replace: bool = False  # a replacement deletes the old one first (same physical name)
 
     def as_dict(self) -> dict:
         return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "custom": self.custom,
                 "protect": self.protect, "id": self.id, "inputs": self.inputs, "outputs": self.outputs,
-                "aliases": self.aliases}
+                "aliases": self.aliases, "dependsOn": self.depends_on, "replaceOnChanges": self.replace_on_changes,
+                "deleteBeforeReplace": self.delete_before_replace}
 
 
 @dataclass

@@ -72,7 +72,9 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent or None,
                 custom=bool(request.custom), protect=bool(request.protect), id=response.id or None,
                 inputs=_plain(inputs), outputs=_plain(registration.state if registration else {}),
-                aliases=sorted(_alias(a) for a in request.aliases))
+                aliases=sorted(_alias(a) for a in request.aliases), depends_on=sorted(set(request.dependencies)),
+                replace_on_changes=sorted(request.replaceOnChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace))
             return response
 
     mocks = Mocks()

@@ -2,6 +2,7 @@
 
 - AWS SNS filter policies: at most 5 attributes, and at most 150 combinations
   of values (the product of the list lengths).
+- Azure Service Bus SQL filters: the condition is at most 1024 characters.
 - GCP Pub/Sub filters: the expression is at most 256 bytes.
 
 Passing:

@@ -303,7 +303,8 @@ def test_plan_cli_text_and_json(tmp_path):
     doc_ = json.loads(out)
     assert code == 0 and doc_["cloud"] == "aws" and set(doc_) == {"cloud", "file", "resources", "outputs"}
     r = doc_["resources"][0]
-    assert set(r) == {"urn", "type", "name", "parent", "custom", "protect", "id", "inputs", "outputs", "aliases"}
+    assert set(r) == {"urn", "type", "name", "parent", "custom", "protect", "id", "inputs", "outputs", "aliases",
+                      "dependsOn", "replaceOnChanges", "deleteBeforeReplace"}
 
 
 def test_the_pulumi_entry_point_runs_the_same_program():

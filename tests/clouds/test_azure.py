@@ -77,29 +77,79 @@ def test_lock_duration_is_clamped_to_five_minutes():
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_one_subscription_per_consuming_service_with_its_filter(path):
+def test_one_subscription_per_consuming_service_with_its_default_rule(path):
     plan, topo = plan_of(path), topo_of(path)
     subs = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "Subscription")}
-    rules = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r.inputs for r in plan.by_type(SB + "Rule")}
+    rules = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "DefaultRule")}
     expected = {(azure_spec.entity_name(topo, topo.topics[c.channel]), c.service): c
                 for c in topo.all_consumers() if c.kind == "topic"}
-    assert set(subs) == set(expected)
+    assert set(subs) == set(expected) == set(rules)   # every subscription's $Default rule is managed
+    assert plan.by_type(SB + "Rule") == []            # Rule("$Default") fails on create: Azure made it already
     for key, c in expected.items():
         i = subs[key].inputs
         assert len(key[1]) <= 50
         assert i["maxDeliveryCount"] == c.settings.dead_letter.max_receive_count
         assert i["deadLetteringOnFilterEvaluationExceptions"] is True
-        if c.filter:
-            rule = rules[key]
-            assert rule["ruleName"] == "$Default"      # replaces the accept-all rule, never sits beside it
-            assert rule["filterType"] == "SqlFilter" and rule["sqlFilter"]["sqlExpression"] == azure_spec.sql_filter(c.filter)
-        else:
-            assert key not in rules
+        rule = rules[key]
+        assert "ruleName" not in rule.inputs and rule.outputs["name"] == "$Default"
+        assert rule.inputs["filterType"] == "SqlFilter"
+        assert rule.inputs["sqlFilter"]["sqlExpression"] == (azure_spec.sql_filter(c.filter) if c.filter else "1=1")
+        assert rule.parent == subs[key].parent
+        assert subs[key].urn in rule.depends_on
+        assert rule.delete_before_replace is True and rule.replace_on_changes == []
+        assert rule.protect is subs[key].protect is c.settings.protect
+        assert " (type azure-native:servicebus:Rule)" in rule.aliases   # the Rule of earlier versions is this one
+
+
+def test_the_default_rule_is_one_resource_with_or_without_a_filter(write):
+    """Adding or removing a filter updates $Default in place: same URN, same type, only the expression differs."""
+    body = "targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n    consumes:\n"
+    filtered = plan_of(write(body + "      events: {filter: {kind: [created, deleted]}}\n", "a.yaml"))
+    unfiltered = plan_of(write(body + "      events: {}\n", "b.yaml"))
+    [a], [b] = filtered.by_type(SB + "DefaultRule"), unfiltered.by_type(SB + "DefaultRule")
+    assert a.urn == b.urn and a.urn.endswith("::events-worker-filter")
+    assert a.inputs["sqlFilter"]["sqlExpression"] == "kind IN ('created', 'deleted')"
+    assert b.inputs["sqlFilter"]["sqlExpression"] == "1=1"
+    assert {k: v for k, v in a.inputs.items() if k != "sqlFilter"} == {k: v for k, v in b.inputs.items() if k != "sqlFilter"}
 
 
 def test_sql_filters_quote_values():
     flt = (("currency", ("EUR", "O'Neil")), ("kind", ("capture",)))
     assert azure_spec.sql_filter(flt) == "currency IN ('EUR', 'O''Neil') AND kind IN ('capture')"
+    assert azure_spec.sql_filter(None) == azure_spec.sql_filter(()) == "1=1"
+
+
+@pytest.mark.parametrize("name, written", [
+    ("status", "status"), ("Straße", "Straße"), ("a1", "a1"),
+    ("AND", "[AND]"), ("not", "[not]"), ("Exists", "[Exists]"), ("null", "[null]"), ("like", "[like]"),
+    ("sys", "[sys]"), ("user", "[user]"), ("p", "[p]"), ("newid", "[newid]"), ("select", "[select]"),
+    ("_trace", "[_trace]"), ("1a", "[1a]"),                      # a regular identifier starts with a letter
+    ("HR-EmployeeID", "[HR-EmployeeID]"), ("a.b", "[a.b]"), ("x y", "[x y]"),
+    ("we]ird", "[we]]ird]"), ("[x]", "[[x]]]"), ("]", "[]]]"),   # ']' doubled, as the grammar escapes it
+    ("x') OR 1=1 --", "[x') OR 1=1 --]"),
+])
+def test_sql_identifiers_are_delimited_when_they_must_be(name, written):
+    """https://learn.microsoft.com/azure/service-bus-messaging/service-bus-messaging-sql-filter: property_name."""
+    assert azure_spec.sql_identifier(name) == written
+    assert azure_spec.sql_filter(((name, ("v",)),)) == f"{written} IN ('v')"
+
+
+def test_keyword_and_underscore_attributes_in_a_plan(write):
+    path = write("targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n"
+                 "    consumes:\n      events: {filter: {AND: [x], _trace: ['on'], exists: [y], region: [eu]}}\n")
+    [rule] = plan_of(path).by_type(SB + "DefaultRule")
+    assert rule.inputs["sqlFilter"]["sqlExpression"] == \
+        "[AND] IN ('x') AND [_trace] IN ('on') AND [exists] IN ('y') AND region IN ('eu')"
+
+
+def test_a_bracket_in_an_attribute_name_is_refused_by_validation(write):
+    from conftest import run_cli
+
+    path = write("targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n"
+                 "    consumes:\n      events: {filter: {'we]ird': [x]}}\n")
+    code, out, err = run_cli("validate", path)
+    assert code == 1 and "Traceback" not in out + err
+    assert "topology.yaml:9:25: error TOP010" in out and "filter attributes are identifiers" in out
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -125,7 +175,26 @@ def test_role_assignments_are_scoped_to_exact_entities(path):
     for r in plan.by_type("azure-native:authorization:RoleAssignment"):
         assert r.inputs["principalType"] == "ServicePrincipal"
         assert r.inputs["roleDefinitionId"].startswith("/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/providers/")
-        uuid.UUID(r.inputs["roleAssignmentName"])
+        role = r.inputs["roleDefinitionId"].rsplit("/", 1)[1]
+        # the GUID of (scope, principal, role), as Microsoft recommends naming assignments
+        assert r.inputs["roleAssignmentName"] == str(uuid.uuid5(
+            uuid.NAMESPACE_URL,
+            f"topowire:role-assignment:{r.inputs['scope'].lower()}|{r.inputs['principalId'].lower()}|{role}"))
+        assert r.delete_before_replace is True   # Azure refuses two assignments of one triple
+
+
+def test_role_assignment_names_never_collide_across_stacks_or_entities():
+    def names(**config):
+        return {r.name: r.inputs["roleAssignmentName"]
+                for r in plan_of(CASES / "azure" / "full.yaml", **config).by_type("azure-native:authorization:RoleAssignment")}
+
+    here = names()
+    assert here["issuer-send-queue-invoices"] == "52974f3e-5d6c-59d0-ad0a-9c79665fe1d8"
+    assert len(set(here.values())) == len(here) == 5
+    # printer and issuer on the same queue, different roles and principals: different names
+    assert here["printer-receive-queue-invoices"] != here["issuer-send-queue-invoices"]
+    for other in (names(namespace="billing-other"), names(resourceGroup="shared-rg")):
+        assert set(other) == set(here) and not set(other.values()) & set(here.values())
 
 
 def test_no_keys_or_connection_strings_anywhere():
@@ -173,3 +242,131 @@ def test_premium_message_size_and_basic_refusal(write):
     with pytest.raises(InputError) as exc:
         engine.run(str(basic), "azure")
     assert "TOP204" in str(exc.value)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_sessions_and_duplicate_detection_replace_the_entity(path):
+    """Set only at creation: a change replaces the entity, the old one first (fixed name), and protect blocks it."""
+    plan, topo = plan_of(path), topo_of(path)
+    protect = {azure_spec.entity_name(topo, q): q.settings.protect for q in topo.queues.values()}
+    for q in plan.by_type(SB + "Queue"):
+        assert q.replace_on_changes == ["requiresDuplicateDetection", "requiresSession"]
+        assert q.delete_before_replace is True and q.protect is protect[q.inputs["queueName"]]
+    topics = {t.inputs["topicName"]: t for t in plan.by_type(SB + "Topic")}
+    for t in topics.values():
+        assert t.replace_on_changes == ["requiresDuplicateDetection"] and t.delete_before_replace is True
+    for s in plan.by_type(SB + "Subscription"):
+        assert s.replace_on_changes == ["requiresSession"] and s.delete_before_replace is True
+        assert topics[s.inputs["topicName"]].urn in s.depends_on   # a replaced topic replaces its subscriptions
+
+
+def test_diff_and_the_program_agree_on_what_replaces():
+    topo = topo_of(CASES / "azure" / "full.yaml")
+    replace_on = {}
+    for item in azure_spec.inventory(topo):
+        replace_on.setdefault(item.kind, set()).update(k for k, _ in item.replace_on)
+    assert replace_on["Service Bus queue"] == {"requiresSession", "requiresDuplicateDetection"}
+    assert replace_on["Service Bus topic"] == {"requiresDuplicateDetection"}
+    assert {"requiresSession", "topic requiresDuplicateDetection"} <= replace_on["Service Bus subscription"]
+    assert set(azure_spec.REPLACE_ON["queue"]) == replace_on["Service Bus queue"]
+    assert set(azure_spec.REPLACE_ON["topic"]) == replace_on["Service Bus topic"]
+    assert set(azure_spec.REPLACE_ON["subscription"]) <= replace_on["Service Bus subscription"]
+
+
+def test_plan_cli_says_what_replaces(tmp_path):
+    from conftest import run_cli
+
+    code, out, _ = run_cli("plan", CASES / "azure" / "full.yaml", "--cloud", "azure")
+    assert code == 0
+    assert ("      + azure-native:servicebus:Queue  invoices-queue  billing-invoices  [protected]"
+            "  [replaced if requiresDuplicateDetection, requiresSession change]") in out
+    assert ("      + azure-native:servicebus:Subscription  payments-ledger-subscription  ledger  [protected]"
+            "  [replaced if requiresSession change]") in out
+    assert "      + azure-native:servicebus:DefaultRule  payments-ledger-filter  ledger  [protected]\n" in out
+    code, out, _ = run_cli("plan", CASES / "azure" / "full.yaml", "--cloud", "azure", "--format", "json")
+    import json
+
+    [rule] = [r for r in json.loads(out)["resources"] if r["name"] == "payments-ledger-filter"]
+    assert rule["deleteBeforeReplace"] is True and rule["replaceOnChanges"] == []
+    assert rule["dependsOn"] == sorted(rule["dependsOn"]) and any(u.endswith("::payments-ledger-subscription")
+                                                                  for u in rule["dependsOn"])
+
+
+def test_premium_topics_take_max_message_size(write):
+    body = """targets: [azure]
+clouds: {azure: {sku: %s}}
+defaults: {max_message_size: 3MiB}
+topics:
+  scans: {max_message_size: 10MiB}
+  events: {}
+  idle: {max_message_size: 4MiB}
+services:
+  api: {publishes: [scans, events, idle]}
+  ocr: {consumes: [scans]}
+  archive: {consumes: [scans, events]}
+"""
+    topics = {r.inputs["topicName"]: r.inputs for r in plan_of(write(body % "Premium", "p.yaml")).by_type(SB + "Topic")}
+    assert topics["demo-scans"]["maxMessageSizeInKilobytes"] == 10240   # the topic's own
+    assert topics["demo-events"]["maxMessageSizeInKilobytes"] == 3072   # the defaults'
+    assert "maxMessageSizeInKilobytes" not in topics["demo-idle"]       # no subscription: nothing is delivered
+    standard = write(body.replace("MiB", "KiB") % "Standard", "s.yaml")
+    assert not [t for t in plan_of(standard).by_type(SB + "Topic") if "maxMessageSizeInKilobytes" in t.inputs]
+
+
+def test_a_topic_message_size_change_is_an_update(tmp_path):
+    from conftest import run_cli
+    import json
+
+    base = "version: 1\nname: shop\ntargets: [azure]\nclouds: {azure: {sku: Premium}}\ntopics: {scans: {}}\n" \
+           "services:\n  api: {publishes: [scans]}\n  ocr: {consumes: [scans]}\n"
+    (tmp_path / "a.yaml").write_text(base)
+    (tmp_path / "b.yaml").write_text(base.replace("scans: {}", "scans: {max_message_size: 2MiB}"))
+    code, out, _ = run_cli("diff", tmp_path / "a.yaml", tmp_path / "b.yaml", "--format", "json")
+    topic = [a for a in json.loads(out)["actions"] if a["kind"] == "Service Bus topic"]
+    assert [(a["action"], a["reason"]) for a in topic] == [("update", "in place: max_message_size")]
+
+
+def test_a_rename_with_renamed_from_keeps_the_role_assignment_names(write):
+    body = ("targets: [azure]\nqueues:\n  {q}\nservices:\n  api:\n    publishes: [{name}]\n"
+            "    identity: {{azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000009}}\n")
+    before = plan_of(write(body.format(q="jobs: {}", name="jobs"), "a.yaml"))
+    after = plan_of(write(body.format(q="work: {renamed_from: jobs}", name="work"), "b.yaml"))
+    [a] = before.by_type("azure-native:authorization:RoleAssignment")
+    [b] = after.by_type("azure-native:authorization:RoleAssignment")
+    assert a.inputs["scope"] == b.inputs["scope"] and a.inputs["roleAssignmentName"] == b.inputs["roleAssignmentName"]
+
+
+def test_alert_names_are_unique_per_namespace():
+    def names(**config):
+        return sorted(r.inputs["ruleName"] for r in
+                      plan_of(CASES / "azure" / "full.yaml", **config).by_type("azure-native:monitor:MetricAlert"))
+
+    assert names() == ["billing-plan-billing-invoices-dead-letters", "billing-plan-billing-payments-dead-letters",
+                       "billing-plan-billing-scratch-dead-letters"]
+    # another stack in the same resource group: its own namespace, its own alert names
+    assert names(namespace="billing-staging", resourceGroup="shared-rg") == [
+        "billing-staging-billing-invoices-dead-letters", "billing-staging-billing-payments-dead-letters",
+        "billing-staging-billing-scratch-dead-letters"]
+
+
+def test_long_alert_names_are_cut_with_a_hash():
+    entity = "e" * 250 + ".queue-x"
+    a, b = azure_spec.alert_name("ns-one", entity), azure_spec.alert_name("ns-two", entity)
+    assert len(a) <= 260 and len(b) <= 260 and a != b
+    assert a == azure_spec.alert_name("ns-one", entity) and a.startswith("ns-one-eeee")
+    assert a[-9] == "-" and all(ch in "0123456789abcdef" for ch in a[-8:])
+    assert azure_spec.alert_name("ns", "orders") == "ns-orders-dead-letters"
+
+
+def test_a_sql_filter_over_1024_characters_is_refused(write):
+    from conftest import run_cli
+
+    values = ", ".join("v%03d%s" % (i, "x" * 60) for i in range(15))   # kind IN ( + 15 x (64+2) + 14 x 2 + ) = 1028
+    path = write("targets: [azure]\ntopics: {events: {}}\nservices:\n  api: {publishes: [events]}\n  worker:\n"
+                 f"    consumes:\n      events: {{filter: {{kind: [{values}]}}}}\n")
+    code, out, _ = run_cli("validate", path)
+    assert code == 1
+    assert "error TOP206 the filter of 'worker' on topic 'events': the Service Bus SQL filter is 1028 characters, " \
+           "the limit is 1024" in out
+    assert azure_spec.filter_problems((("kind", ("a" * 1012,)),)) == []          # kind IN ('…'): 12 + 1012 = 1024
+    assert len(azure_spec.filter_problems((("kind", ("a" * 1013,)),))) == 1      # 1025

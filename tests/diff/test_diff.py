@@ -90,6 +90,33 @@ def test_filter_change_replaces_only_on_gcp(tmp_path):
     assert ("aws", "SNS subscription") in updates and ("azure", "Service Bus subscription") in updates
 
 
+def test_azure_fifo_change_replaces_and_names_the_protection(tmp_path):
+    base = BASE.replace("  payments: {}", "  payments: {fifo: true}")
+    doc, _ = diff(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"), base)
+    azure = {(a["action"], a["kind"], a["name"]): a for a in doc["actions"] if a["cloud"] == "azure"}
+    queue = azure[("replace", "Service Bus queue", "shop-audit-trail")]
+    assert queue["destructive"] and queue["reason"] == (
+        "requiresDuplicateDetection True -> False; requiresSession True -> False cannot change in place: "
+        "the old one and its messages are deleted; Pulumi refuses while it is protected: "
+        "deploy 'protect: false' first, then replace")
+    sub = azure[("replace", "Service Bus subscription", "shop-payments/ledger")]
+    assert sub["reason"].startswith("requiresSession True -> False; topic requiresDuplicateDetection True -> False")
+    assert azure[("replace", "Service Bus topic", "shop-payments")]["reason"] == \
+        "requiresDuplicateDetection True -> False cannot change in place"
+    unprotected = BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {fifo: true, protect: false}")
+    doc, _ = diff(tmp_path, unprotected.replace("{fifo: true, protect: false}", "{protect: false}"), unprotected)
+    [queue] = [a for a in doc["actions"] if a["cloud"] == "azure" and a["kind"] == "Service Bus queue"]
+    assert queue["action"] == "replace" and "protected" not in queue["reason"]
+
+
+def test_adding_or_removing_a_filter_updates_the_azure_subscription_in_place(tmp_path):
+    for head in (BASE.replace("      payments: {filter: {currency: [EUR]}}", "      payments: {}"),
+                 BASE.replace("{filter: {currency: [EUR]}}", "{filter: {currency: [EUR], kind: [refund]}}")):
+        doc, _ = diff(tmp_path, head)
+        azure = [(a["action"], a["kind"], a["reason"]) for a in doc["actions"] if a["cloud"] == "azure"]
+        assert azure == [("update", "Service Bus subscription", "in place: filter")]
+
+
 def test_turning_dead_letters_off_deletes_the_dlq(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {dead_letter: false}"))
     got = destructive(doc)
