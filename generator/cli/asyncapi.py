@@ -63,7 +63,8 @@ def rendered(file: str, stack: str, output: str, only: str | None = None) -> dic
         source = Path(os.path.relpath(Path(file).resolve(), Path(output).resolve())).as_posix()
     out = {}
     for name in names:
-        head = f"{HEADER} from {source} (service {name}, stack {stack}). Do not edit by hand.\n"
+        head = f"{HEADER} from {asyncapi.one_line(source)} (service {name}, stack {asyncapi.one_line(stack)}). " \
+               "Do not edit by hand.\n"
         out[f"{name}.yaml"] = head + asyncapi.dump(asyncapi.document(topo, name, source, stack))
     if only is None:
         out[INDEX] = asyncapi.index(topo, {n: f"{n}.yaml" for n in names}, source, stack)
