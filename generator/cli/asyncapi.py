@@ -30,6 +30,11 @@ def add_parser(sub):
                    help="write nothing; exit 1 when DIR differs from what would be written")
     p.add_argument("--fail-on-change", action="store_true",
                    help="write the documents, but exit 1 when that changed DIR (for pre-commit and CI)")
+    p.add_argument("--changes-since", metavar="REF",
+                   help="write nothing; print a Markdown list of the services whose document differs from the one "
+                        "of FILE at git REF (for a pull request's report)")
+    p.add_argument("--link", metavar="URL",
+                   help="with --changes-since: where the documents are, for links (default: DIR)")
     p.set_defaults(run=run)
     return p
 
@@ -83,7 +88,39 @@ def _generated(path: Path) -> bool:
         return False
 
 
+def changed_contracts(file: str, stack: str, ref: str, link: str) -> str:
+    """Markdown: which services' AsyncAPI documents differ between ``ref:file`` and ``file``, with links."""
+    from .. import asyncapi
+    from ..diff import sources
+
+    topo, stack = _topology(file, stack)
+    head = asyncapi.documents(topo, "", stack)
+    base_topo = sources.read(f"{ref}:{file}")
+    base = asyncapi.documents(base_topo, "", stack) if base_topo is not None else {}
+    href = link.rstrip("/")
+    href = "".join(c if (c.isascii() and (c.isalnum() or c in "-._~:/?#@!$&*+,;=%")) else
+                   "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in href)
+    lines = ["### AsyncAPI contracts", ""]
+    for name in sorted(set(head) | set(base)):
+        md = asyncapi.md(name)
+        if name not in base:
+            lines.append(f"- [{md}]({href}/{name}.yaml): new")
+        elif name not in head:
+            lines.append(f"- {md}: removed")
+        elif head[name] != base[name]:
+            lines.append(f"- [{md}]({href}/{name}.yaml): changed")
+    if len(lines) == 2:
+        lines.append(f"No service's AsyncAPI document changes (stack `{asyncapi.one_line(stack)}`).")
+    else:
+        lines.insert(2, f"Documents that this change alters (stack `{asyncapi.one_line(stack)}`):")
+        lines.insert(3, "")
+    return "\n".join(lines) + "\n"
+
+
 def run(args) -> int:
+    if args.changes_since:
+        sys.stdout.write(changed_contracts(args.file, args.stack, args.changes_since, args.link or args.output))
+        return EXIT_OK
     if args.output == "-" and not args.service:
         print("topowire asyncapi: '-o -' prints one document: add --service NAME", file=sys.stderr)
         return EXIT_USAGE

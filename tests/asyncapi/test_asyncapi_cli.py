@@ -110,3 +110,42 @@ def test_output_is_identical_across_interpreters(tmp_path):
     a = run_module("asyncapi", "topology.yaml", "-o", "-", "--service", "api-gateway")
     b = run_module("asyncapi", "topology.yaml", "-o", "-", "--service", "api-gateway")
     assert a.returncode == 0 and a.stdout == b.stdout
+
+
+def git(*args, cwd):
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_changes_since_lists_changed_new_and_removed_contracts_with_links(tmp_path, monkeypatch):
+    src = copy(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("commit", "-qm", "base", cwd=tmp_path)
+    assert run_cli("asyncapi", "topology.yaml", "--changes-since", "HEAD") == (
+        0, "### AsyncAPI contracts\n\nNo service's AsyncAPI document changes (stack `dev`).\n", "")
+    text = src.read_text().replace("Tells users that their job is done.", "Tells users by e-mail.")
+    text = text.replace("  moderation:\n    description: Reviews rejected outputs.\n",
+                        "  reviewer:\n    description: Reviews rejected outputs.\n")
+    src.write_text(text)
+    code, out, _ = run_cli("asyncapi", "topology.yaml", "--changes-since", "HEAD",
+                           "--link", "https://github.com/o/r/blob/0123abc/asyncapi (x)")
+    assert code == 0
+    assert out == ("### AsyncAPI contracts\n\nDocuments that this change alters (stack `dev`):\n\n"
+                   "- moderation: removed\n"
+                   "- [notifier](https://github.com/o/r/blob/0123abc/asyncapi%20%28x%29/notifier.yaml): changed\n"
+                   "- [reviewer](https://github.com/o/r/blob/0123abc/asyncapi%20%28x%29/reviewer.yaml): new\n")
+
+
+def test_changes_since_a_ref_without_the_file_lists_every_contract_as_new(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "README").write_text("x")
+    git("add", ".", cwd=tmp_path)
+    git("commit", "-qm", "base", cwd=tmp_path)
+    copy(tmp_path)
+    code, out, _ = run_cli("asyncapi", "topology.yaml", "--changes-since", "HEAD")
+    assert code == 0 and out.count(": new\n") == 7 and "- [analytics](asyncapi/analytics.yaml): new\n" in out
