@@ -7,13 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
+ASYNCAPI := node_modules/.bin/asyncapi
 
 .PHONY: demo test bench prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
 
 help:
 	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
 	@echo "make test   set up everything the tests need and run the whole suite"
-	@echo "make docs   regenerate docs/architecture.md and docs/rules.md"
+	@echo "make docs   regenerate docs/architecture.md, docs/rules.md and asyncapi/"
 	@echo "make bench  benchmarks (a few minutes); writes bench/RESULTS.md"
 
 $(BIN)/python:
@@ -67,6 +68,15 @@ demo: $(VENV)/.demo
 	@echo "== topowire docs topology.yaml (architecture docs, Markdown + Mermaid)"
 	$(BIN)/topowire docs topology.yaml -o build/demo/architecture.md
 	$(BIN)/topowire docs topology.yaml --check -o docs/architecture.md
+	@echo "== topowire asyncapi topology.yaml (one AsyncAPI 3.0 document per service)"
+	$(BIN)/topowire asyncapi topology.yaml -o build/demo/asyncapi
+	$(BIN)/topowire asyncapi topology.yaml --check -o asyncapi
+	@if [ -x $(ASYNCAPI) ]; then \
+	  echo "-- checked by the official AsyncAPI CLI (analytics off: no network):"; \
+	  printf '{"analyticsEnabled":"false","infoMessageShown":"true","userID":"topowire-demo"}' > build/demo/asyncapi-analytics.json; \
+	  set -o pipefail; ASYNCAPI_METRICS_CONFIG_PATH=build/demo/asyncapi-analytics.json SUPPRESS_NO_CONFIG_WARNING=1 \
+	    $(ASYNCAPI) validate build/demo/asyncapi/notifier.yaml 2>/dev/null | grep -v '^$$' || exit 1; \
+	else echo "-- (npm ci installs @asyncapi/cli; then this step also validates build/demo/asyncapi/notifier.yaml)"; fi
 	@echo "== topowire plan on aws, azure and gcp (the Pulumi program under Pulumi's mock engine: no account needed)"
 	@set -o pipefail; for cloud in aws azure gcp; do echo "-- $$cloud:"; $(BIN)/topowire plan topology.yaml --cloud $$cloud 2>/dev/null \
 	  | sed -n '/resources to create/,$$p' || exit 1; done
@@ -84,6 +94,7 @@ bench: $(VENV)/.dev
 docs: setup
 	$(BIN)/topowire docs topology.yaml -o docs/architecture.md
 	$(BIN)/python -m generator.docs.rules_page > docs/rules.md
+	$(BIN)/topowire asyncapi topology.yaml -o asyncapi
 
 schema-sync:
 	cp schema/topology.schema.json generator/data/topology.schema.json

@@ -1,0 +1,232 @@
+"""The AsyncAPI mapping of topology.yaml and the fixtures, value by value (expected values written out)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import CASES, ROOT
+from generator import asyncapi
+from generator.check import load_topology
+
+
+def doc_of(path, service, stack="dev"):
+    topo, _ = load_topology(path)
+    return asyncapi.document(topo, service, "topology.yaml", stack)
+
+
+AI = ROOT / "topology.yaml"
+
+
+def test_one_document_per_service_with_servers_for_every_target_cloud():
+    topo, _ = load_topology(AI)
+    docs = asyncapi.documents(topo, "topology.yaml", "dev")
+    assert list(docs) == ["analytics", "api-gateway", "batch-scorer", "embedder", "gpu-worker", "moderation",
+                          "notifier"]
+    d = docs["api-gateway"]
+    assert d["asyncapi"] == "3.0.0"
+    assert d["id"] == "urn:topowire:ai-platform:api-gateway"
+    assert list(d["servers"]) == ["aws-sqs", "aws-sns", "azure-servicebus", "gcp-pubsub"]
+    assert d["servers"]["aws-sqs"]["protocol"] == "sqs" and d["servers"]["aws-sqs"]["host"] == "sqs.{region}.amazonaws.com"
+    assert d["servers"]["aws-sns"]["protocol"] == "sns"
+    assert d["servers"]["gcp-pubsub"]["protocol"] == "googlepubsub"
+    sb = d["servers"]["azure-servicebus"]
+    assert (sb["protocol"], sb["protocolVersion"], sb["host"]) == ("amqp", "1.0", "ai-platform-dev.servicebus.windows.net")
+    assert sb["x-servicebus"] == {"namespace": "ai-platform-dev", "tier": "Standard"}
+    # a service that touches no topic has no SNS server
+    assert list(docs["embedder"]["servers"]) == ["aws-sqs", "azure-servicebus", "gcp-pubsub"]
+
+
+def test_info_carries_owner_tags_and_description():
+    info = doc_of(AI, "api-gateway")["info"]
+    assert info["title"] == "ai-platform / api-gateway"
+    assert info["version"] == "1.0.0"
+    assert info["contact"] == {"name": "web-team"}
+    assert [t["name"] for t in info["tags"]] == ["topology:ai-platform", "owner:web-team", "cost-center:ai",
+                                                 "env:shared"]
+    assert info["description"].startswith("Public REST API; accepts prompts and documents.\n\nService `api-gateway`")
+    assert doc_of(AI, "notifier")["info"]["contact"] == {"name": "ml-platform"}  # the topology's owner
+
+
+def test_publisher_channels_and_send_operations():
+    d = doc_of(AI, "api-gateway")
+    assert list(d["channels"]) == [
+        "audit-events.aws", "audit-events.azure", "audit-events.gcp",
+        "embedding-jobs.aws", "embedding-jobs.azure", "embedding-jobs.gcp",
+        "inference-requests.aws", "inference-requests.azure", "inference-requests.gcp"]
+    assert list(d["operations"]) == [f"send.{c}" for c in d["channels"]]
+    op = d["operations"]["send.inference-requests.aws"]
+    assert op["action"] == "send" and op["channel"] == {"$ref": "#/channels/inference-requests.aws"}
+    assert op["messages"] == [{"$ref": "#/channels/inference-requests.aws/messages/InferenceRequest"}]
+    assert "messages" not in d["operations"]["send.audit-events.aws"]       # audit-events has no contract
+
+
+def test_sqs_channel_binding_from_effective_settings():
+    ch = doc_of(AI, "api-gateway")["channels"]
+    assert ch["inference-requests.aws"]["address"] == "ai-platform-inference-requests"
+    assert ch["inference-requests.aws"]["servers"] == [{"$ref": "#/servers/aws-sqs"}]
+    assert ch["inference-requests.aws"]["bindings"] == {"sqs": {
+        "queue": {"name": "ai-platform-inference-requests", "fifoQueue": False, "deliveryDelay": 0,
+                  "visibilityTimeout": 600, "messageRetentionPeriod": 86400,
+                  "redrivePolicy": {"deadLetterQueue": {"name": "ai-platform-inference-requests-dlq"},
+                                    "maxReceiveCount": 3}},
+        "deadLetterQueue": {"name": "ai-platform-inference-requests-dlq", "fifoQueue": False,
+                            "visibilityTimeout": 600, "messageRetentionPeriod": 1209600},
+        "bindingVersion": "0.2.0"}}
+    fifo = ch["embedding-jobs.aws"]
+    assert fifo["address"] == "ai-platform-embedding-jobs.fifo"
+    assert fifo["bindings"]["sqs"]["queue"]["fifoQueue"] is True
+    assert fifo["bindings"]["sqs"]["queue"]["redrivePolicy"] == {
+        "deadLetterQueue": {"name": "ai-platform-embedding-jobs-dlq.fifo"}, "maxReceiveCount": 5}
+    assert ch["audit-events.aws"]["bindings"] == {"sns": {"name": "ai-platform-audit-events", "bindingVersion": "0.1.0"}}
+    delay = doc_of(AI, "batch-scorer")["channels"]["batch-scoring.aws"]["bindings"]["sqs"]["queue"]
+    assert (delay["deliveryDelay"], delay["visibilityTimeout"]) == (900, 7200)   # 15m delay; 2h set by the consumer
+
+
+def test_service_bus_and_pubsub_settings_are_the_programs_values():
+    ch = doc_of(AI, "batch-scorer")["channels"]
+    assert ch["batch-scoring.azure"]["x-servicebus"] == {
+        "entity": "queue", "name": "ai-platform-batch-scoring", "lockDuration": "PT5M",   # 2h clamped to 5 min
+        "maxDeliveryCount": 5, "defaultMessageTimeToLive": "P4D", "deadLetteringOnMessageExpiration": True,
+        "requiresSession": False, "requiresDuplicateDetection": False,
+        "deadLetterQueue": "ai-platform-batch-scoring/$DeadLetterQueue"}
+    assert ch["batch-scoring.gcp"]["x-googlepubsub"] == {
+        "topic": "ai-platform-batch-scoring",
+        "subscription": {"name": "ai-platform-batch-scoring", "ackDeadlineSeconds": 600,   # clamped to 600 s
+                         "messageRetentionDuration": "345600s", "enableMessageOrdering": False,
+                         "retryPolicy": {"minimumBackoff": "10s", "maximumBackoff": "600s"},
+                         "deadLetterPolicy": {"deadLetterTopic": "ai-platform-batch-scoring-dlq",
+                                              "maxDeliveryAttempts": 5}}}
+    emb = doc_of(AI, "embedder")["channels"]
+    assert emb["embedding-jobs.azure"]["x-servicebus"]["requiresSession"] is True
+    assert emb["embedding-jobs.gcp"]["x-googlepubsub"]["subscription"]["enableMessageOrdering"] is True
+
+
+def test_topic_consumer_operation_shows_subscription_filter_and_dead_letters():
+    d = doc_of(AI, "notifier")
+    assert list(d["channels"]) == ["inference-results.aws", "inference-results.dlq.aws", "inference-results.azure",
+                                   "inference-results.dlq.azure", "inference-results.gcp",
+                                   "inference-results.dlq.gcp"]
+    aws = d["operations"]["receive.inference-results.aws"]
+    assert aws["action"] == "receive"
+    assert aws["bindings"]["sns"] == {"consumers": [{
+        "protocol": "sqs", "endpoint": {"name": "ai-platform-inference-results-notifier"}, "rawMessageDelivery": True,
+        "filterPolicy": {"status": ["succeeded", "failed"]}, "filterPolicyScope": "MessageAttributes"}],
+        "bindingVersion": "0.1.0"}
+    assert aws["bindings"]["sqs"]["queues"][0]["redrivePolicy"] == {
+        "deadLetterQueue": {"name": "ai-platform-inference-results-notifier-dlq"}, "maxReceiveCount": 10}
+    assert aws["bindings"]["sqs"]["queues"][1]["name"] == "ai-platform-inference-results-notifier-dlq"
+    assert aws["x-filter"] == {"status": ["succeeded", "failed"]}
+    azure = d["operations"]["receive.inference-results.azure"]["x-servicebus"]
+    assert azure["subscription"] == "notifier" and azure["maxDeliveryCount"] == 10
+    assert azure["sqlFilter"] == "status IN ('succeeded', 'failed')"
+    gcp = d["operations"]["receive.inference-results.gcp"]["x-googlepubsub"]["subscription"]
+    assert gcp["name"] == "ai-platform-inference-results-notifier"
+    assert gcp["filter"] == '(attributes.status = "succeeded" OR attributes.status = "failed")'
+    assert gcp["deadLetterPolicy"] == {"deadLetterTopic": "ai-platform-inference-results-notifier-dlq",
+                                       "maxDeliveryAttempts": 10}
+    assert d["channels"]["inference-results.aws"]["x-deadLetterChannel"] == "inference-results.dlq.aws"
+    assert d["channels"]["inference-results.dlq.aws"]["address"] == "ai-platform-inference-results-notifier-dlq"
+    assert d["channels"]["inference-results.dlq.azure"]["address"] == \
+        "ai-platform-inference-results/Subscriptions/notifier/$DeadLetterQueue"
+    assert d["channels"]["inference-results.dlq.gcp"]["address"] == "ai-platform-inference-results-notifier-dlq"
+
+
+def test_queue_consumer_and_processing_time():
+    op = doc_of(AI, "gpu-worker")["operations"]["receive.inference-requests.aws"]
+    assert "bindings" not in op                      # the queue's binding is on its channel
+    assert op["x-processingTime"] == 480
+
+
+def test_fixture_without_dead_letters_and_with_clamps():
+    d = doc_of(CASES / "gcp" / "full.yaml", "thumbnailer")
+    assert list(d["servers"]) == ["gcp-pubsub"]
+    assert "thumbnails.dlq.gcp" not in d["channels"]                               # dead_letter: false
+    sub = d["channels"]["thumbnails.gcp"]["x-googlepubsub"]["subscription"]
+    assert sub["ackDeadlineSeconds"] == 10 and "deadLetterPolicy" not in sub      # 5 s raised to 10 s
+    assert d["operations"]["receive.uploads.gcp"]["x-googlepubsub"]["subscription"]["enableMessageOrdering"] is True
+    idx = doc_of(CASES / "gcp" / "full.yaml", "indexer")["operations"]["receive.uploads.gcp"]
+    assert idx["x-filter"] == {"kind": ["video", 'say "hi"'], "region": ["eu"]}
+
+
+def test_messages_are_the_contracts_with_examples():
+    msgs = doc_of(AI, "api-gateway")["components"]["messages"]
+    assert list(msgs) == ["EmbeddingJob", "InferenceRequest"]
+    req = msgs["InferenceRequest"]
+    assert req["contentType"] == "application/json"
+    assert req["payload"] == {"type": "object", "required": ["request_id", "model", "prompt"], "properties": {
+        "request_id": {"type": "string"}, "model": {"type": "string"}, "prompt": {"type": "string"},
+        "max_tokens": {"type": "integer", "minimum": 1}}}
+    assert req["examples"][0]["payload"] == {"request_id": "r-1", "model": "llama-3-8b",
+                                             "prompt": "Summarise this ticket", "max_tokens": 256}
+    assert "payload" not in msgs["EmbeddingJob"]          # no schema given: no payload claimed
+    assert "components" not in doc_of(AI, "analytics") or \
+        list(doc_of(AI, "analytics")["components"]["messages"]) == ["InferenceResult"]
+
+
+def test_schema_from_a_file_is_the_loaded_file(write, tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "job.json").write_text('{"type": "object", "required": ["id"]}')
+    path = write("messages:\n  Job: {schema: schemas/job.json}\nqueues:\n  jobs: {message: Job}\n"
+                 "services:\n  sa: {publishes: [jobs]}\n  sb: {consumes: [jobs]}\n")
+    d = doc_of(path, "sa")
+    assert d["components"]["messages"]["Job"]["payload"] == {"type": "object", "required": ["id"]}
+
+
+def test_stack_changes_the_namespace_host():
+    d = doc_of(AI, "notifier", stack="prod")
+    assert d["servers"]["azure-servicebus"]["host"] == "ai-platform-prod.servicebus.windows.net"
+
+
+def test_yaml_is_deterministic_and_has_no_anchors():
+    topo, _ = load_topology(AI)
+    first = asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml", "dev"))
+    assert first == asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml", "dev"))
+    assert not re.search(r"[&*]id\d+", first)
+    assert yaml.safe_load(first) == asyncapi.document(topo, "api-gateway", "topology.yaml", "dev")
+
+
+HOSTILE = """version: 1
+name: evil
+description: "x\\n</script><script>alert(1)</script> & [link](javascript:alert(1))"
+owner: "a | b\\n# heading"
+targets: [aws]
+messages:
+  M:
+    description: "line one\\nasyncapi: 9.9.9\\n<img src=x onerror=alert(1)>"
+    example: {text: "--> ]] \\n key: value"}
+queues:
+  qq:
+    description: "'quoted' \\"double\\" \\u2028 sep"
+    message: M
+services:
+  s-one:
+    description: "| pipe | and `code` and *stars* and $math$"
+    publishes: [qq]
+  s-two:
+    consumes: [qq]
+"""
+
+
+def test_hostile_strings_stay_data_in_yaml_and_text_in_markdown(write):
+    topo, _ = load_topology(write(HOSTILE, header=False))
+    for name in topo.services:
+        d = asyncapi.document(topo, name, "topology.yaml", "dev")
+        assert yaml.safe_load(asyncapi.dump(d)) == d                   # round-trips: nothing injected
+        assert d["asyncapi"] == "3.0.0"
+    d = asyncapi.document(topo, "s-one", "topology.yaml", "dev")
+    assert "<script>" not in d["info"]["tags"][0]["description"]
+    assert d["info"]["tags"][0]["description"].startswith("x\n&lt;/script>&lt;script>alert(1)&lt;/script> &amp; ")
+    assert d["components"]["messages"]["M"]["description"] == "line one\nasyncapi: 9.9.9\n&lt;img src=x onerror=alert(1)>"
+    assert d["components"]["messages"]["M"]["examples"][0]["payload"] == {"text": "--> ]] \n key: value"}
+    page = asyncapi.index(topo, {"s-one": "s-one.yaml", "s-two": "s-two.yaml"}, "a\n-->\n<b>.yaml", "dev")
+    lines = page.splitlines()
+    assert lines[0] == "<!-- Generated by `topowire asyncapi` from a?-&#45;>?<b>.yaml. Do not edit by hand. -->"
+    rows = [ln for ln in lines if ln.startswith("| s-")]
+    assert rows[0] == ("| s-one | [s-one.yaml](s-one.yaml) | a \\| b # heading | qq | — | \\| pipe \\| and \\`code\\` "
+                       "and \\*stars\\* and \\$math\\$ |")
+    header = next(ln for ln in lines if ln.startswith("| service"))
+    for row in rows:
+        assert len(re.split(r"(?<!\\)\|", row)) == len(re.split(r"(?<!\\)\|", header))
+    assert "<" not in "".join(lines[1:]).replace("\\<", "")
