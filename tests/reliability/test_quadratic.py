@@ -12,6 +12,9 @@ import difflib
 import sys
 from itertools import product
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import ROOT, run_cli
 from generator.rules import common
 from generator.rules.common import Names, did_you_mean
@@ -75,3 +78,41 @@ def test_a_file_with_thousands_of_unknown_references_gets_every_error_and_a_hint
     assert "service 'svc-00000' publishes to 't-0003x', which is neither a queue nor a topic" in errors[0]
     hints = [line for line in out.splitlines() if line.startswith("  hint: did you mean")]
     assert len(hints) == 3000, out[-2000:]
+
+
+def test_unique_items_is_linear_and_keeps_its_messages(monkeypatch, tmp_path):
+    import jsonschema._keywords
+
+    def quadratic(_container):
+        raise AssertionError("jsonschema's pairwise uniqueItems ran")
+
+    monkeypatch.setattr(jsonschema._keywords, "uniq", quadratic)
+    items = "".join(f"      - {{a: {i}}}\n" for i in range(8000))  # unsortable items: 50 s before
+    path = tmp_path / "topology.yaml"
+    path.write_text("version: 1\nname: demo\nqueues: {jobs: {}}\nservices:\n  api:\n    publishes:\n" + items)
+    code, out, _ = run_cli("validate", "-q", path)
+    assert code == 1
+    assert out.count("error TOP010") == 8000
+    assert f"{path}:7:9: error TOP010 publishes[0] of service 'api' must be a string, found a mapping" in out
+    path.write_text("version: 1\nname: demo\nqueues: {jobs: {}}\nservices:\n  api: {publishes: [jobs, jobs]}\n")
+    code, out, _ = run_cli("validate", "-q", path)
+    assert code == 1 and "publishes of service 'api' lists jobs more than once" in out
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-2, 2) | st.sampled_from([1.0, 0.0, 2.5]) | st.text("ab", max_size=2),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text("ab", max_size=2), inner, max_size=3),
+                    max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(JSON, max_size=6))
+def test_unique_items_agrees_with_jsonschema(items):
+    from jsonschema._utils import uniq
+    from generator.schema import _unique_items
+
+    class V:
+        @staticmethod
+        def is_type(instance, kind):
+            return isinstance(instance, list)
+
+    assert (not list(_unique_items(V, True, items, {}))) == uniq(items)
