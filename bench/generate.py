@@ -9,7 +9,10 @@ from __future__ import annotations
 import sys
 
 
-def topology(services: int) -> str:
+def topology(services: int, broken: str = "") -> str:
+    """``broken``: "" (valid), "reference" (every service also publishes to a misspelt channel, a
+    different one each: thousands of "did you mean" look-ups) or "schema" (every service has a
+    misspelt key, which the JSON Schema rejects)."""
     channels = max(3, services)
     kinds = ["topic" if i % 3 == 0 else "queue" for i in range(channels)]
     names = [f"{'t' if k == 'topic' else 'q'}-{i:05d}" for i, k in enumerate(kinds)]
@@ -27,7 +30,11 @@ def topology(services: int) -> str:
     consumed_queues = set()
     for s in range(services):
         pubs = sorted({names[(s * 2) % channels], names[(s * 5 + 1) % channels]})
-        out += [f"  svc-{s:05d}:", f"    description: service {s}", f"    publishes: [{', '.join(pubs)}]", "    consumes:"]
+        if broken == "reference":
+            typo = names[(s * 11 + 3) % channels]
+            pubs.append(typo[:2] + typo[3:] + "x")  # one character dropped, one added: q-00042 -> q-0042x
+        key = "descripton" if broken == "schema" else "description"
+        out += [f"  svc-{s:05d}:", f"    {key}: service {s}", f"    publishes: [{', '.join(pubs)}]", "    consumes:"]
         for c in sorted({names[(s * 3 + 1) % channels], names[(s * 7 + 2) % channels]}):
             if c.startswith("q-"):
                 out.append(f"      {c}: {{processing_time: 20s}}" if c not in consumed_queues else f"      {c}:")
@@ -40,4 +47,4 @@ def topology(services: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(topology(int(sys.argv[1])))
+    sys.stdout.write(topology(int(sys.argv[1]), *sys.argv[2:3]))

@@ -18,8 +18,6 @@ from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Mapping, Optional
 
-import jsonschema
-
 from . import units
 from .errors import InputError
 from .loader import Document, load_file
@@ -373,6 +371,8 @@ def _message(name: str, m: dict, base: FsPath) -> Message:
                 error = f"schema file '{schema}' cannot be read{at}: {exc}"
             schema = None
     if schema is not None and error is None:
+        import jsonschema  # here, not at the top: a file without message schemas never needs it
+
         try:
             jsonschema.validators.validator_for(schema if isinstance(schema, dict) else {}).check_schema(schema)
         except jsonschema.SchemaError as exc:

@@ -18,8 +18,6 @@ Failing:
         example: {name: j-1}
 """
 
-import jsonschema
-
 from ..diagnostics import ERROR, Finding
 
 CODE = "TOP113"
@@ -31,6 +29,8 @@ def check(ctx):
     for m in ctx.topology.messages.values():
         if not m.has_example or m.schema is None or m.schema_error:
             continue
+        import jsonschema  # only for messages with a schema and an example
+
         cls = jsonschema.validators.validator_for(m.schema if isinstance(m.schema, dict) else {})
         error = jsonschema.exceptions.best_match(cls(m.schema).iter_errors(m.example))
         if error is not None:
