@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from . import model, rules, schema
-from .diagnostics import Diagnostic, has_errors, sort_diagnostics
+from .diagnostics import ERROR, Diagnostic, Finding, has_errors, sort_diagnostics
 from .errors import InputError
 from .loader import Document, load_file
 
@@ -29,25 +29,45 @@ class Result:
         return not has_errors(self.diagnostics)
 
 
-def check_document(doc: Document, clouds=None, warnings: bool = True) -> Result:
-    """Schema, model and rules; ``warnings=False`` skips the rules that can only warn (for docs)."""
+def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:
+    """Schema, model and rules; ``warnings=False`` skips the rules that can only warn (for docs).
+
+    The file as written is checked (as stack ``dev`` when ``environments``
+    does not list it), then every environment it declares, each with its own
+    settings and name prefix; a finding that only an environment has names
+    it. The Topology returned is ``stack``'s.
+    """
     locator = doc.locator()
     findings = schema.check(doc.data)
     if findings:
         return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in findings))
-    topo = model.build(doc)
-    wanted = tuple(c for c in topo.targets if clouds is None or c in clouds)
-    found = rules.run(rules.Context(topo, doc.data, wanted), warnings=warnings)
+    base = model.build(doc, model.DEFAULT_STACK, base=True)
+    stacks = {name: model.build(doc, name) for name in base.environments}
+    wanted = tuple(c for c in base.targets if clouds is None or c in clouds)
+    found = rules.run(rules.Context(base, doc.data, wanted, stacks=stacks), warnings=warnings)
+    seen = set(found)
+    for name, topo in stacks.items():
+        for f in rules.run(rules.Context(topo, doc.data, wanted, environment=name, stacks=stacks), warnings=warnings):
+            if f in seen:
+                continue  # the file as written has it too: reported once, without an environment
+            seen.add(f)
+            found.append(replace(f, message=f"in environment '{name}': {f.message}"))
+    problem = model.stack_problem(doc.data, stack)
+    if problem:
+        found.append(Finding("TOP116", ERROR, problem, ("name",),
+                             f"name the stack with lowercase letters, digits and '-', or give it a prefix: "
+                             f"environments: {{{stack}: {{prefix: <name>}}}}"))
+    topo = stacks.get(stack) or (base if stack == model.DEFAULT_STACK else model.build(doc, stack))
     return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo)
 
 
-def check_file(path, clouds=None, warnings: bool = True) -> Result:
+def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:
     with fewer_collections():
         try:
             doc = load_file(path)
         except InputError as exc:
             return Result(str(path), sort_diagnostics(exc.diagnostics))
-        return check_document(doc, clouds, warnings)
+        return check_document(doc, clouds, warnings, stack)
 
 
 # Loading and checking allocate hundreds of thousands of small objects that stay alive, almost none of
@@ -67,9 +87,10 @@ def fewer_collections():
         gc.set_threshold(*old)
 
 
-def load_topology(path, clouds=None, warnings: bool = True) -> tuple[model.Topology, list[Diagnostic]]:
-    """The Topology of a valid file, with its warnings; raises InputError otherwise."""
-    result = check_file(path, clouds, warnings)
+def load_topology(path, clouds=None, warnings: bool = True,
+                  stack: str = model.DEFAULT_STACK) -> tuple[model.Topology, list[Diagnostic]]:
+    """The Topology of ``stack`` from a valid file, with its warnings; raises InputError otherwise."""
+    result = check_file(path, clouds, warnings, stack)
     if not result.ok:
         errors = [d for d in result.diagnostics if d.level == "error"]
         raise InputError(f"{path}: {len(errors)} error(s)", tuple(result.diagnostics))

@@ -6,9 +6,14 @@ bytes. Every effective setting remembers the JSON path it came from
 node that set it. The model knows nothing of clouds.
 
 Precedence of a setting, lowest first: built-in default, ``defaults``, the
-channel, the consumer. On a queue, consumer options set the queue's own
+stack's environment's ``defaults``, the channel, the environment's entry for
+the channel, the consumer. On a queue, consumer options set the queue's own
 settings (all consumers share it); on a topic they set that consumer's
 subscription.
+
+A stack's environment is resolved here, once: ``build(doc, stack)`` returns
+the Topology of that stack, with its settings, tags, cloud choices and
+physical-name ``prefix``; no backend reads ``environments`` itself.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Mapping, Optional
+
+import re
 
 from . import units
 from .errors import InputError
@@ -39,6 +46,9 @@ BUILTIN = {
     "processing_time": None,
 }
 DURATIONS = ("visibility_timeout", "retention", "delay", "processing_time")
+DEFAULT_STACK = "dev"
+PREFIX_PATTERN = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+PREFIX_MAX = 63
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,11 @@ class Topology:
     publishers: Mapping[str, tuple]  # channel -> Refs, sorted by service
     file: str
     targets_explicit: bool = False
+    stack: str = DEFAULT_STACK  # the Pulumi stack this Topology is for
+    prefix: str = ""  # every physical name starts with it: "<name>-<stack>" unless the environment sets one
+    environment: Optional[str] = None  # the stack, when ``environments`` lists it (its settings are applied)
+    environments: tuple = ()  # every stack that ``environments`` lists, sorted
+    prefix_explicit: bool = False
 
     def channel(self, name: str):
         return self.queues.get(name) or self.topics.get(name)
@@ -247,11 +262,46 @@ def _settings(layers: list, fallback_path: tuple) -> Settings:
 CONSUMER_QUEUE_OPTIONS = ("visibility_timeout", "max_receive_count", "dead_letter")
 
 
-def build(doc: Document) -> Topology:
-    """The Topology of a document that passed the schema check."""
+def environments(data: dict) -> tuple:
+    """The stacks that ``environments`` lists, sorted."""
+    return tuple(sorted((data.get("environments") or {})))
+
+
+def default_prefix(name: str, stack: str) -> str:
+    return f"{name}-{stack}"
+
+
+def stack_problem(data: dict, stack: str) -> Optional[str]:
+    """Why ``stack`` cannot be deployed from this document (its prefix is not a valid name), or None."""
+    env = (data.get("environments") or {}).get(stack) or {}
+    if env.get("prefix"):
+        return None
+    prefix = default_prefix(data["name"], stack)
+    if PREFIX_PATTERN.match(prefix) and len(prefix) <= PREFIX_MAX:
+        return None
+    return (f"stack '{stack}' gives the physical-name prefix '{prefix}', which is not a valid name (lowercase "
+            f"letters, digits and '-', at most {PREFIX_MAX} characters)")
+
+
+def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topology:
+    """The Topology of ``stack`` from a document that passed the schema check.
+
+    The stack's entry in ``environments`` (if any) is applied; ``base=True``
+    ignores it (the file as written, as for a stack it does not list).
+    """
     data = doc.data
+    envs = data.get("environments") or {}
+    declared = stack in envs and not base
+    env = (envs.get(stack) or {}) if declared else {}
+    epath = ("environments", stack)
+    env_queues = env.get("queues") or {}
+    env_topics = env.get("topics") or {}
     defaults = data.get("defaults") or {}
     dpath = ("defaults",)
+    env_defaults = env.get("defaults") or {}
+    edpath = epath + ("defaults",)
+    # lowest first: the top-level defaults, then the environment's
+    default_layers = [(defaults, dpath), (env_defaults, edpath)]
     base = doc.source.parent if doc.source else FsPath.cwd()
 
     messages = {n: _message(n, m or {}, base) for n, m in (data.get("messages") or {}).items()}
@@ -277,7 +327,7 @@ def build(doc: Document) -> Topology:
     for qname, q in queue_defs.items():
         q = q or {}
         qpath = ("queues", qname)
-        layers = [(defaults, dpath), (q, qpath)]
+        layers = [*default_layers, (q, qpath), (env_queues.get(qname) or {}, epath + ("queues", qname))]
         for _s, opts, cpath in consumer_raw.get(qname, []):
             layers.append(({k: v for k, v in opts.items() if k in CONSUMER_QUEUE_OPTIONS}, cpath))
         queues[qname] = Queue(qname, q.get("renamed_from", qname), q.get("description", ""), q.get("message"),
@@ -287,7 +337,8 @@ def build(doc: Document) -> Topology:
     for tname, t in topic_defs.items():
         t = t or {}
         tpath = ("topics", tname)
-        enc = t.get("encryption", defaults.get("encryption", BUILTIN["encryption"]))
+        enc, _ = _pick("encryption", [*default_layers, (t, tpath),
+                                      (env_topics.get(tname) or {}, epath + ("topics", tname))])
         topics[tname] = Topic(tname, t.get("renamed_from", tname), t.get("description", ""), t.get("message"),
                               bool(t.get("fifo", False)), _encryption(enc), tpath)
 
@@ -304,14 +355,15 @@ def build(doc: Document) -> Topology:
                 settings = queues[cname].settings
             elif kind == "topic":
                 tpath = ("topics", cname)
-                settings = _settings([(defaults, dpath), (topic_defs[cname] or {}, tpath), (opts, cpath)], cpath)
+                settings = _settings([*default_layers, (topic_defs[cname] or {}, tpath),
+                                      (env_topics.get(cname) or {}, epath + ("topics", cname)), (opts, cpath)], cpath)
             else:
                 settings = None
             flt = opts.get("filter")
-            ptime = opts.get("processing_time", defaults.get("processing_time"))
+            ptime, ppath = _pick("processing_time", [*default_layers, (opts, cpath)])
             options = {k: cpath + (k,) for k in opts}
-            if "processing_time" not in opts and "processing_time" in defaults:
-                options["processing_time"] = dpath + ("processing_time",)
+            if "processing_time" not in opts and ppath is not None:
+                options["processing_time"] = ppath
             consumers.append(Consumer(
                 service=sname, channel=cname, kind=kind,
                 filter=None if flt is None else tuple(sorted((k, tuple(v)) for k, v in flt.items())),
@@ -331,13 +383,15 @@ def build(doc: Document) -> Topology:
         for r in svc.publishes:
             publishers_by.setdefault(r.channel, []).append(r)
 
-    clouds = data.get("clouds") or {}
-    azure = clouds.get("azure") or {}
+    base_clouds, env_clouds = data.get("clouds") or {}, env.get("clouds") or {}
+    clouds = {c: {**(base_clouds.get(c) or {}), **(env_clouds.get(c) or {})} for c in CLOUDS}
+    azure = clouds["azure"]
+    prefix = env.get("prefix") or default_prefix(data["name"], stack)
     return Topology(
         name=data["name"],
         description=data.get("description", ""),
         owner=data.get("owner", ""),
-        tags=_frozen(data.get("tags") or {}),
+        tags=_frozen({**(data.get("tags") or {}), **(env.get("tags") or {})}),
         targets=tuple(c for c in CLOUDS if c in data.get("targets", CLOUDS)),
         targets_explicit="targets" in data,
         messages=_frozen(messages),
@@ -348,7 +402,21 @@ def build(doc: Document) -> Topology:
         consumers=_frozen({k: tuple(sorted(v, key=lambda c: c.service)) for k, v in consumers_by.items()}),
         publishers=_frozen({k: tuple(sorted(v, key=lambda r: r.service)) for k, v in publishers_by.items()}),
         file=doc.file,
+        stack=stack,
+        prefix=prefix,
+        environment=stack if declared else None,
+        environments=environments(data),
+        prefix_explicit=bool(env.get("prefix")),
     )
+
+
+def _pick(field: str, layers: list):
+    """The value of ``field`` from ``layers`` [(mapping, path), ...] (lowest first) and its path; built-in else."""
+    value, path = BUILTIN.get(field), None
+    for mapping, mpath in layers:
+        if field in mapping:
+            value, path = mapping[field], mpath + (field,)
+    return value, path
 
 
 def _message(name: str, m: dict, base: FsPath) -> Message:

@@ -11,6 +11,10 @@ Stack config (project namespace ``topowire``):
   resourceGroup, namespace, localAuth, actionGroup   Azure, see docs/azure.md
   notificationChannels   GCP: comma-separated monitoring channels for the dead-letter alert
   alerts     false to create no dead-letter alerts (Azure, GCP)
+
+The stack (``pulumi.get_stack()``) selects the environment: its entry in
+``environments`` (settings, tags, cloud choices, name prefix) is applied
+once, in the model; every physical name starts with the stack's prefix.
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ class InvalidTopology(pulumi.RunError):
         self.diagnostics = tuple(diagnostics)
 
 
-def load(path: str, cloud: str):
-    """The validated topology for ``cloud``, or a RunError with `topowire validate`'s report."""
+def load(path: str, cloud: str, stack: str = "dev"):
+    """The validated topology of ``stack`` for ``cloud``, or a RunError with `topowire validate`'s report."""
     try:
-        topo, warnings = load_topology(path, clouds=(cloud,))
+        topo, warnings = load_topology(path, clouds=(cloud,), stack=stack)
     except InputError as exc:
         from .check import Result
 
@@ -58,7 +62,7 @@ def main() -> None:
         raise pulumi.RunError(f"config 'cloud' is '{cloud}'; use one of {', '.join(CLOUDS)}: "
                               "pulumi config set cloud aws")
     path = config.get("topology") or "topology.yaml"
-    topo = load(path, cloud)
+    topo = load(path, cloud, pulumi.get_stack())
     if cloud not in IMPLEMENTED:
         raise pulumi.RunError(f"the {cloud} back-end is not part of this version of topowire yet; "
                               f"implemented: {', '.join(IMPLEMENTED)}")
@@ -71,7 +75,7 @@ def main() -> None:
         from .clouds import azure
 
         outputs = azure.deploy(topo, azure.Options(
-            stack=pulumi.get_stack(), resource_group=config.get("resourceGroup"), namespace=config.get("namespace"),
+            resource_group=config.get("resourceGroup"), namespace=config.get("namespace"),
             location=pulumi.Config("azure-native").get("location"), local_auth=config.get_bool("localAuth") or False,
             action_group=config.get("actionGroup"), alerts=config.get_bool("alerts") is not False))
     elif cloud == "gcp":
@@ -81,5 +85,6 @@ def main() -> None:
         outputs = gcp.deploy(topo, gcp.Options(
             project=pulumi.Config("gcp").get("project"), alerts=config.get_bool("alerts") is not False,
             notification_channels=tuple(c.strip() for c in channels.split(",") if c.strip()) if channels else ()))
+    outputs = {**outputs, "stack": topo.stack, "prefix": topo.prefix}
     for key, value in outputs.items():
         pulumi.export(key, value)

@@ -31,7 +31,7 @@ def fifo(name: str, is_fifo: bool) -> str:
 
 
 def queue_name(topo, queue) -> str:
-    return fifo(f"{topo.name}-{queue.deployed_name}", queue.fifo)
+    return fifo(f"{topo.prefix}-{queue.deployed_name}", queue.fifo)
 
 
 def dlq_name(base: str) -> str:
@@ -42,15 +42,15 @@ def dlq_name(base: str) -> str:
 
 
 def topic_name(topo, topic) -> str:
-    return fifo(f"{topo.name}-{topic.deployed_name}", topic.fifo)
+    return fifo(f"{topo.prefix}-{topic.deployed_name}", topic.fifo)
 
 
 def subscription_queue_name(topo, topic, service: str) -> str:
-    return fifo(f"{topo.name}-{topic.deployed_name}-{topo.deployed(service)}", topic.fifo)
+    return fifo(f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}", topic.fifo)
 
 
 def policy_name(topo, service: str) -> str:
-    return f"{topo.name}-{topo.deployed(service)}"
+    return f"{topo.prefix}-{topo.deployed(service)}"
 
 
 def derived_names(topo):

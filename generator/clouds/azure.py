@@ -29,7 +29,6 @@ DUPLICATE_WINDOW = "PT10M"
 
 @dataclass
 class Options:
-    stack: str
     resource_group: Optional[str] = None
     namespace: Optional[str] = None
     location: Optional[str] = None
@@ -185,10 +184,10 @@ class AzureTopology(pulumi.ComponentResource):
             location = resources.get_resource_group_output(resource_group_name=options.resource_group,
                                                            opts=pulumi.InvokeOutputOptions(parent=self)).location
         else:
-            rg = resources.ResourceGroup(f"{topo.name}-resource-group", resource_group_name=f"{topo.name}-{options.stack}",
+            rg = resources.ResourceGroup(f"{topo.name}-resource-group", resource_group_name=spec.resource_group_name(topo),
                                          location=options.location, tags=tags, opts=child)
             self.rg_name, location = rg.name, rg.location
-        self.namespace_name = spec.namespace_name(topo, options.stack, options.namespace)
+        self.namespace_name = spec.namespace_name(topo, options.namespace)
         problem = spec.namespace_problem(self.namespace_name)
         if problem:
             raise pulumi.RunError(problem + ": set another with 'pulumi config set namespace <name>'")

@@ -51,11 +51,15 @@ def topic_message_size(topo, topic):
 
 
 def entity_name(topo, channel) -> str:
-    return f"{topo.name}-{channel.deployed_name}"
+    return f"{topo.prefix}-{channel.deployed_name}"
 
 
 def subscription_name(topo, service: str) -> str:
     return topo.deployed(service)
+
+
+# Names only unique within the stack's own namespace; the namespace is the stack's.
+STACK_SCOPED = ("servicebus-entity", "servicebus-subscription")
 
 
 def derived_names(topo):
@@ -64,6 +68,9 @@ def derived_names(topo):
         kind = "Service Bus queue" if ch.kind == "queue" else "Service Bus topic"
         out.append(DerivedName(CLOUD, kind, "servicebus-entity", entity_name(topo, ch), ch.path, 1, 260,
                                _ENTITY, _ENTITY_RULE))
+    out.append(DerivedName(CLOUD, "Service Bus namespace", "servicebus-namespace", namespace_name(topo), ("name",),
+                           6, 50, _NAMESPACE, "letters, digits and '-', starting with a letter and ending with a "
+                           "letter or digit"))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             out.append(DerivedName(CLOUD, "Service Bus subscription", f"servicebus-subscription:{t.name}",
@@ -174,13 +181,30 @@ def lock_duration(visibility_timeout: int) -> str:
     return iso_duration(min(max(visibility_timeout, 5), LOCK_MAX))
 
 
-def namespace_name(topo, stack: str, override: str | None = None) -> str:
-    """Namespaces are global DNS names: ``<name>-<stack>`` unless stack config names one, 6..50 characters."""
+def container_name(topo) -> str:
+    """The stack's resource group and namespace name: its prefix.
+
+    The compatibility prefix (an environment whose ``prefix`` is the
+    topology's bare name, which keeps the entity names of stacks deployed
+    before environments) keeps their containers too: those were always
+    ``<name>-<stack>``.
+    """
+    if topo.prefix == topo.name:
+        return f"{topo.name}-{topo.stack}"
+    return topo.prefix
+
+
+def resource_group_name(topo) -> str:
+    return container_name(topo)
+
+
+def namespace_name(topo, override: str | None = None) -> str:
+    """Namespaces are global DNS names: the stack's prefix unless stack config names one, 6..50 characters."""
     import re
 
     if override:
         return override
-    name = re.sub(r"[^A-Za-z0-9-]", "-", f"{topo.name}-{stack}")[:50].rstrip("-")
+    name = re.sub(r"[^A-Za-z0-9-]", "-", container_name(topo))[:50].rstrip("-")
     for bad in ("-sb", "-mgmt"):  # reserved endings
         if name.endswith(bad):
             name += "-ns"
@@ -196,7 +220,7 @@ def namespace_problem(name: str) -> str | None:
     return None
 
 
-def inventory(topo, stack: str = "<stack>") -> list:
+def inventory(topo) -> list:
     """What diff compares on Azure: the namespace, queues, topics and subscriptions.
 
     Service Bus cannot switch sessions (``requiresSession``) or duplicate
@@ -209,7 +233,7 @@ def inventory(topo, stack: str = "<stack>") -> list:
     from . import Item, settings_view
 
     sku = topo.clouds.azure_sku
-    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo, stack),
+    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo),
                 (("premium", sku == "Premium"),), (("sku", sku),), True, "the topology")]
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),

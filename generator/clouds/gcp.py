@@ -124,7 +124,7 @@ class ServiceAccess(pulumi.ComponentResource):
         else:
             account = gcp.serviceaccount.Account(
                 f"{name}-account", account_id=spec.service_account_id(topo, service.name),
-                display_name=f"{topo.name} {service.name}"[:100],
+                display_name=f"{topo.prefix} {service.name}"[:100],
                 description=f"topowire: runs service '{service.name}' of '{topo.name}'", opts=child)
             self.email = account.email
         member = self.email.apply(lambda e: f"serviceAccount:{e}")
@@ -197,7 +197,7 @@ class GcpTopology(pulumi.ComponentResource):
             lambda ns: ", ".join(f'"{n}"' for n in sorted(ns)))
         gcp.monitoring.AlertPolicy(
             f"{topo.name}-dead-letter-alert",
-            display_name=f"{topo.name}: messages in dead-letter subscriptions",
+            display_name=f"{topo.prefix}: messages in dead-letter subscriptions",
             combiner="OR",
             conditions=[gcp.monitoring.AlertPolicyConditionArgs(
                 display_name="undelivered messages in a dead-letter subscription",

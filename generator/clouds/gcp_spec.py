@@ -41,23 +41,55 @@ def adjustments(topo):
 
 
 def topic_id(topo, channel) -> str:
-    return f"{topo.name}-{channel.deployed_name}"
+    return f"{topo.prefix}-{channel.deployed_name}"
 
 
 def queue_subscription_id(topo, queue) -> str:
-    return f"{topo.name}-{queue.deployed_name}"
+    return f"{topo.prefix}-{queue.deployed_name}"
 
 
 def topic_subscription_id(topo, topic, service: str) -> str:
-    return f"{topo.name}-{topic.deployed_name}-{topo.deployed(service)}"
+    return f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}"
 
 
 def dead_letter_id(base: str) -> str:
     return f"{base}-dlq"
 
 
+SA_MIN, SA_MAX = 6, 30
+SA_HASH = 6  # hex digits of sha256: 16.7 million values, so two ids of one project practically never meet
+
+
+def fit_account_id(full: str) -> str:
+    """A service account id of 6..30 characters for ``full`` (``<prefix>-<service>``), deterministically.
+
+    Ids that fit are kept. Longer ones are cut and end in ``-`` plus the first
+    6 hex digits of the sha256 of the full name; shorter ones get the same
+    suffix. The same name gives the same id on every run and machine; two
+    names that share their first 23 characters still differ in the hash.
+    """
+    import hashlib
+
+    if SA_MIN <= len(full) <= SA_MAX:
+        return full
+    digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:SA_HASH]
+    head = full[: SA_MAX - SA_HASH - 1].rstrip("-")
+    return f"{head}-{digest}"
+
+
 def service_account_id(topo, service: str) -> str:
-    return f"{topo.name}-{topo.deployed(service)}"
+    """``<prefix>-<service>``, made to fit GCP's 6..30 characters (``fit_account_id``)."""
+    return fit_account_id(f"{topo.prefix}-{topo.deployed(service)}")
+
+
+def shortened_accounts(topo) -> list:
+    """(service, full name, account id) of every created account whose id had to be shortened."""
+    out = []
+    for s in topo.services.values():
+        full = f"{topo.prefix}-{s.deployed_name}"
+        if not s.identity.gcp_service_account and fit_account_id(full) != full:
+            out.append((s.name, full, fit_account_id(full)))
+    return out
 
 
 def derived_names(topo):

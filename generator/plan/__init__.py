@@ -47,6 +47,7 @@ class Plan:
     resources: list = field(default_factory=list)  # sorted by URN
     outputs: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
+    stack: str = "dev"
 
     def by_type(self, typ: str) -> list:
         return [r for r in self.resources if r.type == typ]
@@ -59,5 +60,6 @@ class Plan:
         return [r for r in self.resources if r.parent == urn]
 
     def as_dict(self) -> dict:
-        return {"cloud": self.cloud, "file": self.file, "resources": [r.as_dict() for r in self.resources],
+        return {"cloud": self.cloud, "file": self.file, "stack": self.stack,
+                "resources": [r.as_dict() for r in self.resources],
                 "outputs": self.outputs}

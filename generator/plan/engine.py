@@ -31,8 +31,9 @@ def _alias(alias) -> str:
 
 
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
-        config: dict | None = None) -> Plan:
-    """Plan ``path`` for ``cloud``; ``config`` adds stack config (``resourceGroup`` means ``topowire:resourceGroup``)."""
+        config: dict | None = None, stack: str = "dev") -> Plan:
+    """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
+    config (``resourceGroup`` means ``topowire:resourceGroup``)."""
     try:
         import pulumi
         from pulumi.runtime import mocks as pulumi_mocks
@@ -80,7 +81,7 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
     mocks = Mocks()
     monitor = Monitor(mocks)
     pulumi_settings.ROOT.set(None)
-    pulumi_mocks.set_mocks(mocks, project="topowire", stack="plan", preview=False, monitor=monitor)
+    pulumi_mocks.set_mocks(mocks, project="topowire", stack=stack, preview=False, monitor=monitor)
     settings = {"topowire:cloud": cloud, "topowire:topology": str(path)}
     if region:
         settings[REGION_KEY[cloud]] = region
@@ -97,7 +98,7 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
         _sync_await(run_pulumi_func(program.main))
     except pulumi.RunError as exc:
         raise InputError(str(exc), getattr(exc, "diagnostics", ())) from None
-    stack = pulumi_settings.get_root_resource()
-    outputs = _sync_await(pulumi.Output.from_input(dict(stack.outputs)).future()) if stack else {}
+    root = pulumi_settings.get_root_resource()
+    outputs = _sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) if root else {}
     resources = sorted(monitor.records.values(), key=lambda r: r.urn)
-    return Plan(cloud, str(path), resources, _plain(outputs or {}))
+    return Plan(cloud, str(path), resources, _plain(outputs or {}), stack=stack)

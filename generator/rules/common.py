@@ -12,6 +12,8 @@ class Context:
     topology: Any
     data: dict  # the raw document, for the few rules that compare what was written
     clouds: tuple  # clouds whose limits are checked: targets, narrowed by --cloud
+    environment: Any = None  # the environment this pass checks; None: the file as written
+    stacks: dict = field(default_factory=dict, compare=False)  # every declared environment's Topology
     cache: dict = field(default_factory=dict, compare=False)  # work several rules share
 
     def derived_names(self, cloud: str) -> list:
