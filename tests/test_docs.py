@@ -55,7 +55,7 @@ def test_docs_content_of_the_ai_platform():
            "kept 14d |" in text
     assert '"prompt": "Summarise this ticket"' in text                                  # examples shown
     assert "| AWS | SQS queue | `ai-platform-embedding-jobs.fifo` |" in text            # cloud names
-    assert "| GCP | service account id | `ai-platform-embedder` |" in text
+    assert "| GCP | service account id | `ai-platform-dev-embedder` |" in text
 
 
 def test_markdown_tables_escape_pipes_and_newlines():

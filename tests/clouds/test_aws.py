@@ -183,21 +183,21 @@ def test_kms_rights_match_each_key_and_direction():
            for n, st in policies.items()}
     alias_arn = "arn:aws:kms:us-east-1:123456789012:key/"
     payments_key = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-2222-3333-4444-555566667777"
-    [(actions, resources)] = kms["shop-checkout"].values()
+    [(actions, resources)] = kms["shop-dev-checkout"].values()
     assert actions == ["kms:Decrypt", "kms:GenerateDataKey"]
     assert payments_key in resources and len(resources) == 2
     assert all(r.startswith(alias_arn) for r in resources)          # the alias was resolved to a key ARN
-    assert kms["shop-fulfilment"] == {"DecryptWithKeys": (["kms:Decrypt"], [r for r in resources if r != payments_key])}
-    assert kms["shop-ledger"] == {"DecryptWithKeys": (["kms:Decrypt"], [payments_key])}
-    assert kms["shop-janitor"] == {}
+    assert kms["shop-dev-fulfilment"] == {"DecryptWithKeys": (["kms:Decrypt"], [r for r in resources if r != payments_key])}
+    assert kms["shop-dev-ledger"] == {"DecryptWithKeys": (["kms:Decrypt"], [payments_key])}
+    assert kms["shop-dev-janitor"] == {}
 
 
 def test_policies_attach_to_the_given_roles_only():
     plan = plan_of(CASES / "aws" / "full.yaml")
     attachments = {r.inputs["role"]: r.inputs["policyArn"] for r in
                    plan.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
-    assert attachments == {"checkout-task": "arn:aws:iam::123456789012:policy/shop-checkout",
-                           "fulfilment-task": "arn:aws:iam::123456789012:policy/shop-fulfilment"}
+    assert attachments == {"checkout-task": "arn:aws:iam::123456789012:policy/shop-dev-checkout",
+                           "fulfilment-task": "arn:aws:iam::123456789012:policy/shop-dev-fulfilment"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -244,19 +244,19 @@ def test_stack_outputs_give_each_service_its_environment():
     plan = plan_of(ROOT / "topology.yaml")
     out = plan.outputs
     assert out["cloud"] == "aws"
-    assert out["queues"]["embedding-jobs"]["url"].endswith("/123456789012/ai-platform-embedding-jobs.fifo")
-    assert out["topics"]["inference-results"]["arn"] == "arn:aws:sns:us-east-1:123456789012:ai-platform-inference-results"
+    assert out["queues"]["embedding-jobs"]["url"].endswith("/123456789012/ai-platform-dev-embedding-jobs.fifo")
+    assert out["topics"]["inference-results"]["arn"] == "arn:aws:sns:us-east-1:123456789012:ai-platform-dev-inference-results"
     assert out["services"]["api-gateway"]["env"] == {
-        "AUDIT_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ai-platform-audit-events",
+        "AUDIT_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ai-platform-dev-audit-events",
         "AWS_REGION": "us-east-1",
-        "EMBEDDING_JOBS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-embedding-jobs.fifo",
-        "INFERENCE_REQUESTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-inference-requests",
+        "EMBEDDING_JOBS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-embedding-jobs.fifo",
+        "INFERENCE_REQUESTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-inference-requests",
     }
     notifier = out["services"]["notifier"]["env"]
-    assert notifier["INFERENCE_RESULTS_QUEUE_URL"].endswith("/ai-platform-inference-results-notifier")
-    assert notifier["INFERENCE_RESULTS_DLQ_URL"].endswith("/ai-platform-inference-results-notifier-dlq")
+    assert notifier["INFERENCE_RESULTS_QUEUE_URL"].endswith("/ai-platform-dev-inference-results-notifier")
+    assert notifier["INFERENCE_RESULTS_DLQ_URL"].endswith("/ai-platform-dev-inference-results-notifier-dlq")
     assert out["subscriptions"]["inference-results/notifier"]["subscription_arn"].startswith(
-        "arn:aws:sns:us-east-1:123456789012:ai-platform-inference-results:")
+        "arn:aws:sns:us-east-1:123456789012:ai-platform-dev-inference-results:")
 
 
 def test_endpoint_config_uses_an_explicit_emulator_provider():
@@ -297,11 +297,11 @@ def test_plan_cli_text_and_json(tmp_path):
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws")
     assert code == 0
     assert "+ topowire:aws:Topology  ai-platform" in out
-    assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-embedding-jobs.fifo  [protected]" in out
+    assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-dev-embedding-jobs.fifo  [protected]" in out
     assert "56 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--format", "json")
     doc_ = json.loads(out)
-    assert code == 0 and doc_["cloud"] == "aws" and set(doc_) == {"cloud", "file", "resources", "outputs"}
+    assert code == 0 and doc_["cloud"] == "aws" and set(doc_) == {"cloud", "file", "stack", "resources", "outputs"}
     r = doc_["resources"][0]
     assert set(r) == {"urn", "type", "name", "parent", "custom", "protect", "id", "inputs", "outputs", "aliases",
                       "dependsOn", "replaceOnChanges", "deleteBeforeReplace"}

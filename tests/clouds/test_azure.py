@@ -72,8 +72,8 @@ def test_iso_durations():
 def test_lock_duration_is_clamped_to_five_minutes():
     plan = plan_of(ROOT / "topology.yaml")
     queues = {r.inputs["queueName"]: r.inputs for r in plan.by_type(SB + "Queue")}
-    assert queues["ai-platform-batch-scoring"]["lockDuration"] == "PT5M"      # 2h in the YAML
-    assert queues["ai-platform-inference-requests"]["lockDuration"] == "PT5M"  # 10m
+    assert queues["ai-platform-dev-batch-scoring"]["lockDuration"] == "PT5M"      # 2h in the YAML
+    assert queues["ai-platform-dev-inference-requests"]["lockDuration"] == "PT5M"  # 10m
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -227,17 +227,17 @@ def test_alerts_go_to_the_action_group_and_can_be_turned_off():
 
 def test_outputs_and_environment():
     out = plan_of(CASES / "azure" / "full.yaml").outputs
-    assert out["namespace"]["fully_qualified_name"] == "billing-plan.servicebus.windows.net"
+    assert out["namespace"]["fully_qualified_name"] == "billing-dev.servicebus.windows.net"
     assert out["services"]["ledger"]["env"] == {
-        "PAYMENTS_SUBSCRIPTION_NAME": "ledger", "PAYMENTS_TOPIC_NAME": "billing-payments",
-        "SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": "billing-plan.servicebus.windows.net"}
-    assert out["services"]["issuer"]["env"]["INVOICES_QUEUE_NAME"] == "billing-invoices"
+        "PAYMENTS_SUBSCRIPTION_NAME": "ledger", "PAYMENTS_TOPIC_NAME": "billing-dev-payments",
+        "SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": "billing-dev.servicebus.windows.net"}
+    assert out["services"]["issuer"]["env"]["INVOICES_QUEUE_NAME"] == "billing-dev-invoices"
 
 
 def test_premium_message_size_and_basic_refusal(write):
     plan = plan_of(CASES / "azure" / "full.yaml")
     queues = {r.inputs["queueName"]: r.inputs for r in plan.by_type(SB + "Queue")}
-    assert queues["billing-invoices"]["maxMessageSizeInKilobytes"] == 2048
+    assert queues["billing-dev-invoices"]["maxMessageSizeInKilobytes"] == 2048
     basic = write("targets: [azure]\nclouds: {azure: {sku: Basic}}\ntopics: {events: {}}\n")
     with pytest.raises(InputError) as exc:
         engine.run(str(basic), "azure")

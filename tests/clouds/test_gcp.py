@@ -115,7 +115,7 @@ def test_filters_and_ordering_replace_the_subscription_explicitly():
     from generator.clouds import gcp
 
     assert gcp.IMMUTABLE == ["filter", "enableMessageOrdering"]
-    [indexer] = [r for r in plan.by_type(SUB) if r.inputs["name"] == "media-uploads-indexer"]
+    [indexer] = [r for r in plan.by_type(SUB) if r.inputs["name"] == "media-dev-uploads-indexer"]
     assert indexer.inputs["filter"] == ('(attributes.kind = "video" OR attributes.kind = "say \\"hi\\"") AND '
                                         'attributes.region = "eu"')
     assert indexer.inputs["enableMessageOrdering"] is True
@@ -131,7 +131,7 @@ def test_dead_letter_alert_policy():
     plan = plan_of(ROOT / "topology.yaml")
     [alert] = plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy")
     flt = alert.inputs["conditions"][0]["conditionThreshold"]["filter"]
-    assert "num_undelivered_messages" in flt and '"ai-platform-inference-requests-dlq"' in flt
+    assert "num_undelivered_messages" in flt and '"ai-platform-dev-inference-requests-dlq"' in flt
     assert alert.inputs["conditions"][0]["conditionThreshold"]["comparison"] == "COMPARISON_GT"
 
 
@@ -139,11 +139,11 @@ def test_outputs_and_environment():
     out = plan_of(ROOT / "topology.yaml").outputs
     env = out["services"]["gpu-worker"]["env"]
     assert env == {
-        "AUDIT_EVENTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-audit-events",
+        "AUDIT_EVENTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-dev-audit-events",
         "GOOGLE_CLOUD_PROJECT": PROJECT,
-        "INFERENCE_REQUESTS_DLQ_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-inference-requests-dlq",
-        "INFERENCE_REQUESTS_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-inference-requests",
-        "INFERENCE_RESULTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-inference-results",
+        "INFERENCE_REQUESTS_DLQ_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-dev-inference-requests-dlq",
+        "INFERENCE_REQUESTS_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-dev-inference-requests",
+        "INFERENCE_RESULTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-dev-inference-results",
     }
     assert out["services"]["gpu-worker"]["service_account"] == "gpu-worker@ai-platform-prod.iam.gserviceaccount.com"
-    assert out["services"]["embedder"]["service_account"] == f"ai-platform-embedder@{PROJECT}.iam.gserviceaccount.com"
+    assert out["services"]["embedder"]["service_account"] == f"ai-platform-dev-embedder@{PROJECT}.iam.gserviceaccount.com"

@@ -68,24 +68,24 @@ def test_removing_a_queue_deletes_it_everywhere(tmp_path):
         .replace("consumes: [orders, audit-trail]", "consumes: [audit-trail]")
     doc, _ = diff(tmp_path, head)
     got = destructive(doc)
-    assert ("aws", "delete", "SQS queue", "shop-orders") in got
-    assert ("aws", "delete", "SQS dead-letter queue", "shop-orders-dlq") in got
-    assert ("azure", "delete", "Service Bus queue", "shop-orders") in got
-    assert ("gcp", "delete", "Pub/Sub subscription", "shop-orders") in got
-    assert ("gcp", "delete", "Pub/Sub dead-letter subscription", "shop-orders-dlq") in got
+    assert ("aws", "delete", "SQS queue", "shop-dev-orders") in got
+    assert ("aws", "delete", "SQS dead-letter queue", "shop-dev-orders-dlq") in got
+    assert ("azure", "delete", "Service Bus queue", "shop-dev-orders") in got
+    assert ("gcp", "delete", "Pub/Sub subscription", "shop-dev-orders") in got
+    assert ("gcp", "delete", "Pub/Sub dead-letter subscription", "shop-dev-orders-dlq") in got
 
 
 def test_fifo_change_replaces_queues_on_every_cloud(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"))
     got = destructive(doc)
-    assert ("aws", "replace", "SQS queue", "shop-audit-trail") in got          # the name loses '.fifo'
-    assert ("azure", "replace", "Service Bus queue", "shop-audit-trail") in got   # requiresSession
-    assert ("gcp", "replace", "Pub/Sub subscription", "shop-audit-trail") in got  # message ordering
+    assert ("aws", "replace", "SQS queue", "shop-dev-audit-trail") in got          # the name loses '.fifo'
+    assert ("azure", "replace", "Service Bus queue", "shop-dev-audit-trail") in got   # requiresSession
+    assert ("gcp", "replace", "Pub/Sub subscription", "shop-dev-audit-trail") in got  # message ordering
 
 
 def test_filter_change_replaces_only_on_gcp(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("currency: [EUR]", "currency: [EUR, USD]"))
-    assert destructive(doc) == [("gcp", "replace", "Pub/Sub subscription", "shop-payments-ledger")]
+    assert destructive(doc) == [("gcp", "replace", "Pub/Sub subscription", "shop-dev-payments-ledger")]
     updates = {(a["cloud"], a["kind"]) for a in doc["actions"] if a["action"] == "update"}
     assert ("aws", "SNS subscription") in updates and ("azure", "Service Bus subscription") in updates
 
@@ -120,16 +120,16 @@ def test_adding_or_removing_a_filter_updates_the_azure_subscription_in_place(tmp
 def test_turning_dead_letters_off_deletes_the_dlq(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {dead_letter: false}"))
     got = destructive(doc)
-    assert ("aws", "delete", "SQS dead-letter queue", "shop-orders-dlq") in got
-    assert ("gcp", "delete", "Pub/Sub dead-letter subscription", "shop-orders-dlq") in got
+    assert ("aws", "delete", "SQS dead-letter queue", "shop-dev-orders-dlq") in got
+    assert ("gcp", "delete", "Pub/Sub dead-letter subscription", "shop-dev-orders-dlq") in got
     assert not [g for g in got if g[0] == "azure"]  # the sub-queue stays; only dead-lettering on expiry stops
 
 
 def test_removing_a_topic_consumer_deletes_its_queue(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("  ledger:\n    consumes:\n      payments: {filter: {currency: [EUR]}}\n", ""))
     got = destructive(doc)
-    assert ("aws", "delete", "SQS queue", "shop-payments-ledger") in got
-    assert ("azure", "delete", "Service Bus subscription", "shop-payments/ledger") in got
+    assert ("aws", "delete", "SQS queue", "shop-dev-payments-ledger") in got
+    assert ("azure", "delete", "Service Bus subscription", "shop-dev-payments/ledger") in got
 
 
 def test_renaming_the_topology_replaces_everything(tmp_path):
@@ -141,7 +141,7 @@ def test_a_plain_rename_is_destructive_and_renamed_from_is_not(tmp_path):
     plain = BASE.replace("  orders: {}", "  purchase-orders: {}").replace("[orders,", "[purchase-orders,") \
         .replace("consumes: [orders,", "consumes: [purchase-orders,")
     doc, _ = diff(tmp_path, plain)
-    assert ("aws", "delete", "SQS queue", "shop-orders") in destructive(doc)
+    assert ("aws", "delete", "SQS queue", "shop-dev-orders") in destructive(doc)
     safe = plain.replace("  purchase-orders: {}", "  purchase-orders: {renamed_from: orders}")
     doc, _ = diff(tmp_path, safe)
     assert doc["destructive"] == [] and doc["actions"] == []

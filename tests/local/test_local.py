@@ -138,12 +138,12 @@ def test_routing_filtering_dead_lettering_and_order_with_plain_boto3(moto_endpoi
 def test_deployed_attributes_are_the_programs_inputs(moto_endpoint):
     up(ROOT / "topology.yaml", moto_endpoint)
     sqs = client("sqs", moto_endpoint)
-    url = sqs.get_queue_url(QueueName="ai-platform-inference-requests")["QueueUrl"]
+    url = sqs.get_queue_url(QueueName="ai-platform-dev-inference-requests")["QueueUrl"]
     a = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
     assert (a["VisibilityTimeout"], a["MessageRetentionPeriod"], a["ReceiveMessageWaitTimeSeconds"]) == \
            ("600", "86400", "20")
     redrive = json.loads(a["RedrivePolicy"])
-    assert redrive["maxReceiveCount"] == 3 and redrive["deadLetterTargetArn"].endswith(":ai-platform-inference-requests-dlq")
+    assert redrive["maxReceiveCount"] == 3 and redrive["deadLetterTargetArn"].endswith(":ai-platform-dev-inference-requests-dlq")
     policy = json.loads(a["Policy"])
     assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     # moto does not keep RedriveAllowPolicy (the plan tests check that input); LocalStack and AWS do.

@@ -58,19 +58,15 @@ def test_TOP202_sqs_fifo_suffix_counts():
     topic = "t" * 35
     text = ("targets: [aws]\ntopics:\n  %s: {fifo: true, dead_letter: false}\nservices:\n  pub: {publishes: [%s]}\n"
             "  %s: {consumes: [%s]}\n")
-    fits = "s" * (80 - len(f"demo-{topic}-") - len(".fifo"))
+    fits = "s" * (80 - len(f"demo-dev-{topic}-") - len(".fifo"))
     assert found(text % (topic, topic, fits, topic), "TOP202") == []
     [d] = found(text % (topic, topic, fits + "x", topic), "TOP202")
     assert "81 characters" in d.message and d.message.endswith("at most 80")
 
 
-def test_TOP202_gcp_service_account_unless_an_identity_is_given():
-    long = "worker-with-a-long-name-xy"
-    text = f"targets: [gcp]\nservices:\n  {long}: {{}}\n"
-    [d] = found(text, "TOP202")
-    assert "demo-worker-with-a-long-name-xy" in d.message and "at most 30" in d.message
-    assert "identity.gcp_service_account" in d.hint
-    text = f"targets: [gcp]\nservices:\n  {long}:\n    identity: {{gcp_service_account: w@p.iam.gserviceaccount.com}}\n"
+def test_TOP202_gcp_service_account_ids_are_shortened_not_refused():
+    # demo-dev-worker-with-a-long-name-xy has 35 characters: the id is cut and hashed instead (gcp_spec.fit_account_id)
+    text = "targets: [gcp]\nservices:\n  worker-with-a-long-name-xy: {}\n  io: {}\n"
     assert found(text, "TOP202") == []
 
 
