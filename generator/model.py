@@ -280,7 +280,7 @@ def stack_problem(data: dict, stack: str) -> Optional[str]:
     if PREFIX_PATTERN.match(prefix) and len(prefix) <= PREFIX_MAX:
         return None
     return (f"stack '{stack}' gives the physical-name prefix '{prefix}', which is not a valid name (lowercase "
-            f"letters, digits and '-', at most {PREFIX_MAX} characters)")
+            "letters, digits and '-')")
 
 
 def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topology:

@@ -8,6 +8,7 @@ import threading
 from collections import Counter
 
 from ..errors import EXIT_INVALID, EXIT_OK
+from .stack import add_stack_argument
 
 
 def add_parser(sub):
@@ -24,6 +25,7 @@ def add_parser(sub):
     up.add_argument("--endpoint", help="an emulator already running (moto server, LocalStack), e.g. "
                                        "http://localhost:4566")
     up.add_argument("--format", choices=("text", "json"), default="text")
+    add_stack_argument(up)
     up.set_defaults(run=run_up)
 
     smoke = verbs.add_parser("smoke", help="start an emulator, deploy, and drive messages through every route",
@@ -32,6 +34,7 @@ def add_parser(sub):
                                          "and FIFO order. Exit 1 on any failure.")
     smoke.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE")
     smoke.add_argument("--format", choices=("text", "json"), default="text")
+    add_stack_argument(smoke)
     smoke.set_defaults(run=run_smoke)
     return p
 
@@ -42,7 +45,7 @@ def _summary(local) -> str:
              "aws:cloudwatch/metricAlarm:MetricAlarm": "alarms"}
     counts = Counter(t for t, _ in local.deployed.created)
     parts = [f"{counts[t]} {label}" for t, label in names.items() if counts[t]]
-    return f"Deployed {local.topology.name} into {local.endpoint}: {', '.join(parts)}"
+    return f"Deployed {local.topology.name} (stack {local.topology.stack}, prefix {local.topology.prefix}) into {local.endpoint}: {', '.join(parts)}"
 
 
 def _print_env(local, fmt: str) -> None:
@@ -63,11 +66,11 @@ def run_up(args) -> int:
     from ..local import deploy, emulator
 
     if args.endpoint:
-        local = deploy.up(args.file, args.endpoint)
+        local = deploy.up(args.file, args.endpoint, stack=args.stack)
         _print_env(local, args.format)
         return EXIT_OK
     with emulator.embedded() as endpoint:
-        local = deploy.up(args.file, endpoint)
+        local = deploy.up(args.file, endpoint, stack=args.stack)
         _print_env(local, args.format)
         if args.format == "text":
             print(f"\nServing on {endpoint}; Ctrl-C to stop (everything above is lost with it).", flush=True)
@@ -91,7 +94,7 @@ def run_smoke(args) -> int:
     with emulator.embedded() as endpoint:
         if text:
             print(f"emulator on {endpoint}; deploying {args.file}", flush=True)
-        local = deploy.up(args.file, endpoint)
+        local = deploy.up(args.file, endpoint, stack=args.stack)
         if text:
             print(_summary(local), flush=True)
             print("driving messages through every route:", flush=True)

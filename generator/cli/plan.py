@@ -8,6 +8,7 @@ from collections import Counter
 
 from ..errors import EXIT_OK
 from ..model import CLOUDS
+from .stack import add_stack_argument
 
 
 def add_parser(sub):
@@ -19,6 +20,7 @@ def add_parser(sub):
     p.add_argument("--cloud", required=True, choices=CLOUDS, help="the cloud to plan for")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--region", help="region to show in ARNs and URLs (default: us-east-1 on AWS)")
+    add_stack_argument(p)
     p.set_defaults(run=run)
     return p
 
@@ -31,7 +33,8 @@ def tree(plan) -> str:
     by_parent: dict = {}
     for r in plan.resources:
         by_parent.setdefault(r.parent, []).append(r)
-    lines = [f"Plan of {plan.file} on {plan.cloud} (Pulumi mock engine: no cloud calls, no credentials)", ""]
+    lines = [f"Plan of {plan.file} on {plan.cloud}, stack {plan.stack} (Pulumi mock engine: no cloud calls, "
+             "no credentials)", ""]
 
     def walk(parent, depth):
         for r in by_parent.get(parent, []):
@@ -61,7 +64,7 @@ def run(args) -> int:
     from ..plan.engine import run as run_plan
 
     # The program validates first; an invalid file raises InputError with `topowire validate`'s diagnostics.
-    plan = run_plan(args.file, args.cloud, region=args.region)
+    plan = run_plan(args.file, args.cloud, region=args.region, stack=args.stack)
     if args.format == "json":
         sys.stdout.write(json.dumps(plan.as_dict(), indent=2, sort_keys=True) + "\n")
     else:

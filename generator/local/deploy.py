@@ -19,12 +19,12 @@ class Local:
     clients: dict
 
 
-def up(path: str, endpoint: str, progress=None) -> Local:
+def up(path: str, endpoint: str, progress=None, stack: str = "dev") -> Local:
     emulator.check_endpoint(endpoint)
-    topo, _ = load_topology(path, clouds=("aws",))
+    topo, _ = load_topology(path, clouds=("aws",), stack=stack)
     clients = emulator.clients(endpoint)
     emulator.probe(endpoint, clients)
-    plan = engine.run(path, "aws", region=emulator.REGION, endpoint=endpoint)
+    plan = engine.run(path, "aws", region=emulator.REGION, endpoint=endpoint, stack=stack)
     with emulator.answers(endpoint):
         deployed = materialize(plan, clients, progress)
     return Local(topo, endpoint, deployed.translate(plan.outputs), deployed, clients)

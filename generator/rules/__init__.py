@@ -28,6 +28,9 @@ from . import (
     top112_name_collision,
     top113_example_mismatch,
     top114_rename_conflict,
+    top115_environment_unknown_channel,
+    top116_environment_prefix,
+    top117_environment_structure,
     top201_limit_out_of_range,
     top202_name_limits,
     top203_setting_adjusted,
@@ -35,6 +38,7 @@ from . import (
     top205_kms_subscription_queue,
     top206_filter_limits,
     top207_kms_key_aws_only,
+    top208_stack_name_collision,
 )
 
 RULES = (
@@ -52,6 +56,9 @@ RULES = (
     top112_name_collision,
     top113_example_mismatch,
     top114_rename_conflict,
+    top115_environment_unknown_channel,
+    top116_environment_prefix,
+    top117_environment_structure,
     top201_limit_out_of_range,
     top202_name_limits,
     top203_setting_adjusted,
@@ -59,6 +66,7 @@ RULES = (
     top205_kms_subscription_queue,
     top206_filter_limits,
     top207_kms_key_aws_only,
+    top208_stack_name_collision,
 )
 
 
