@@ -23,6 +23,8 @@ class Result:
     file: str
     diagnostics: list = field(default_factory=list)
     topology: Optional[model.Topology] = None
+    stacks: dict = field(default_factory=dict)  # every declared environment's Topology, by stack
+    base: Optional[model.Topology] = None  # the file as written (stack dev, no environment applied)
 
     @property
     def ok(self) -> bool:
@@ -58,7 +60,7 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
                              f"name the stack with lowercase letters, digits and '-', or give it a prefix: "
                              f"environments: {{{stack}: {{prefix: <name>}}}}"))
     topo = stacks.get(stack) or (base if stack == model.DEFAULT_STACK else model.build(doc, stack))
-    return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo)
+    return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo, stacks, base)
 
 
 def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:
@@ -90,8 +92,14 @@ def fewer_collections():
 def load_topology(path, clouds=None, warnings: bool = True,
                   stack: str = model.DEFAULT_STACK) -> tuple[model.Topology, list[Diagnostic]]:
     """The Topology of ``stack`` from a valid file, with its warnings; raises InputError otherwise."""
+    result = load_result(path, clouds, warnings, stack)
+    return result.topology, result.diagnostics
+
+
+def load_result(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:
+    """The Result of a valid file (``stack``'s Topology and every environment's); raises InputError otherwise."""
     result = check_file(path, clouds, warnings, stack)
     if not result.ok:
         errors = [d for d in result.diagnostics if d.level == "error"]
         raise InputError(f"{path}: {len(errors)} error(s)", tuple(result.diagnostics))
-    return result.topology, result.diagnostics
+    return result

@@ -6,8 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..check import load_topology
+from ..check import load_result
 from ..errors import EXIT_INVALID, EXIT_OK
+from .stack import add_stack_argument
 
 
 def add_parser(sub):
@@ -21,26 +22,28 @@ def add_parser(sub):
                    help="write nothing; exit 1 when the file on disk differs from what would be written")
     p.add_argument("--fail-on-change", action="store_true",
                    help="write the docs, but exit 1 when that changed the file (for pre-commit and CI)")
+    add_stack_argument(p)
     p.set_defaults(run=run)
     return p
 
 
-def render_for(file: str, output: str) -> str:
-    """The docs of ``file`` as they would be written to ``output``."""
+def render_for(file: str, output: str, stack: str = "dev") -> str:
+    """The docs of ``file``'s stack ``stack`` as they would be written to ``output``."""
     from ..docs import render
 
-    topo, _ = load_topology(file, warnings=False)  # errors stop the docs; warnings are `validate`'s business
+    result = load_result(file, warnings=False, stack=stack)  # errors stop the docs; warnings are `validate`'s
+    topo, extra = result.topology, {"stacks": result.stacks, "base": result.base}
     src = Path(file)
     if output == "-":
-        return render(topo, src.as_posix())
+        return render(topo, src.as_posix(), **extra)
     out_dir = Path(output).resolve().parent
     rel = lambda p: Path(os.path.relpath(p.resolve(), out_dir)).as_posix()  # noqa: E731
     links = {m.name: rel(src.parent / m.schema_file) for m in topo.messages.values() if m.schema_file}
-    return render(topo, rel(src), links)
+    return render(topo, rel(src), links, **extra)
 
 
 def run(args) -> int:
-    content = render_for(args.file, args.output)
+    content = render_for(args.file, args.output, args.stack)
     if args.output == "-":
         if args.check:
             print("topowire docs: --check needs a file to compare (-o PATH)", file=sys.stderr)

@@ -68,6 +68,8 @@ def derived_names(topo):
         kind = "Service Bus queue" if ch.kind == "queue" else "Service Bus topic"
         out.append(DerivedName(CLOUD, kind, "servicebus-entity", entity_name(topo, ch), ch.path, 1, 260,
                                _ENTITY, _ENTITY_RULE))
+    out.append(DerivedName(CLOUD, "resource group", "resource-group", resource_group_name(topo), ("name",), 1, 90,
+                           r"^[-\w._()]*[-\w_()]$", "letters, digits and -._(), not ending with '.'"))
     out.append(DerivedName(CLOUD, "Service Bus namespace", "servicebus-namespace", namespace_name(topo), ("name",),
                            6, 50, _NAMESPACE, "letters, digits and '-', starting with a letter and ending with a "
                            "letter or digit"))

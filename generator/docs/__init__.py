@@ -10,7 +10,7 @@ import json
 
 import jinja2
 
-from ..clouds import spec
+from ..clouds import gcp_spec, spec
 from ..units import duration_text, size_text
 from .mermaid import filter_text, flowchart
 
@@ -67,11 +67,86 @@ def cloud_names(topo) -> list[dict]:
     return rows
 
 
-def render(topo, source: str, links: dict | None = None) -> str:
-    """The architecture Markdown of ``topo``.
+def _setting_text(field: str, value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "on" if field == "dead_letter" else "yes" if value else "no"
+    if field in ("visibility_timeout", "retention", "delay", "dead_letter_retention"):
+        return duration_text(int(value))
+    if field == "max_message_size":
+        return size_text(int(value))
+    return str(value)
+
+
+def _flat_settings(topo) -> dict:
+    """Every setting an environment can change, as (subject, setting) -> text, in a stable order."""
+    from ..clouds import settings_view
+
+    out = {("stack", "prefix"): topo.prefix}
+    out.update({("tags", k): v for k, v in topo.tags.items()})
+    out[("clouds", "azure sku")] = topo.clouds.azure_sku
+    out[("clouds", "aws alarm_topic")] = topo.clouds.aws_alarm_topic or "—"
+
+    def store(subject, st):
+        for field, value in settings_view(st) + (("dead_letter_retention", st.dead_letter.retention),
+                                                 ("protect", st.protect)):
+            out[(subject, field)] = _setting_text(field, value)
+
+    for q in topo.queues.values():
+        store(f"queue {q.name}", q.settings)
+    for t in topo.topics.values():
+        out[(f"topic {t.name}", "encryption")] = t.encryption.kms_key or t.encryption.mode
+        for c in topo.consumers.get(t.name, ()):
+            store(f"subscription {t.name}/{c.service}", c.settings)
+    return out
+
+
+def environments(topo, stacks: dict, base) -> dict | None:
+    """The Environments section: settings that differ between stacks, and every stack's physical names.
+
+    ``stacks`` are the declared environments' Topologies, ``base`` the file as
+    written (what unlisted stacks deploy). None when there are no environments.
+    """
+    if not stacks:
+        return None
+    names = sorted(stacks)
+    setting_cols = [("unlisted stacks", base)] + [(n, stacks[n]) for n in names]
+    flats = [_flat_settings(t) for _, t in setting_cols]
+    flats[0][("stack", "prefix")] = f"{base.name}-<stack>"
+    keys = list(dict.fromkeys(k for f in flats for k in f))
+    differ = [{"subject": k[0], "setting": k[1], "values": [f.get(k, "—") for f in flats]}
+              for k in keys if len({f.get(k, "—") for f in flats}) > 1]
+    name_cols = [(n, stacks[n]) for n in names]
+    if base.stack not in stacks:
+        name_cols.insert(0, (f"{base.stack} (unlisted)", base))
+    rows = []
+    for cloud in base.targets:
+        mod = spec(cloud)
+        per_stack = [mod.derived_names(t) for _, t in name_cols]
+        seen = set()
+        for i, dn in enumerate(per_stack[0]):
+            values = tuple(p[i].name if i < len(p) else "—" for p in per_stack)
+            if (dn.kind, values) in seen:
+                continue
+            seen.add((dn.kind, values))
+            rows.append({"cloud": mod.TITLE, "kind": dn.kind, "names": values})
+    shortened = []
+    if "gcp" in base.targets:
+        for label, t in name_cols:
+            shortened += [{"stack": label, "service": s, "full": full, "id": short}
+                          for s, full, short in gcp_spec.shortened_accounts(t)]
+    return {"setting_columns": [c for c, _ in setting_cols], "settings": differ,
+            "name_columns": [c for c, _ in name_cols], "names": rows, "shortened": shortened}
+
+
+def render(topo, source: str, links: dict | None = None, stacks: dict | None = None, base=None) -> str:
+    """The architecture Markdown of ``topo`` (one stack's Topology).
 
     ``source`` is how the page names the YAML file; ``links`` maps a message
-    name to the href of its schema file as seen from the page.
+    name to the href of its schema file as seen from the page. ``stacks``
+    (every declared environment's Topology) and ``base`` (the file as
+    written) add the Environments section.
     """
     template = _environment().get_template("architecture.md.j2")
     subscriptions = [c for c in topo.all_consumers() if c.kind == "topic"]
@@ -79,5 +154,7 @@ def render(topo, source: str, links: dict | None = None) -> str:
     consumers = sorted(topo.all_consumers(), key=lambda c: (c.service, c.channel))
     text = template.render(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
                            consumers=consumers,
-                           cloud_names=cloud_names(topo), links=links or {})
+                           cloud_names=cloud_names(topo), links=links or {},
+                           envs=environments(topo, stacks or {}, base or topo),
+                           shortened=gcp_spec.shortened_accounts(topo) if "gcp" in topo.targets else [])
     return text.rstrip("\n") + "\n"
