@@ -25,6 +25,15 @@ class Result:
     topology: Optional[model.Topology] = None
     stacks: dict = field(default_factory=dict)  # every declared environment's Topology, by stack
     base: Optional[model.Topology] = None  # the file as written (stack dev, no environment applied)
+    document: Optional[Document] = None
+
+    def stack(self, name: str) -> model.Topology:
+        """The Topology of stack ``name``: its environment's, or the file as written for a stack not listed."""
+        if name in self.stacks:
+            return self.stacks[name]
+        if self.base is not None and self.base.stack == name:
+            return self.base
+        return model.build(self.document, name)
 
     @property
     def ok(self) -> bool:
@@ -60,7 +69,7 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
                              f"name the stack with lowercase letters, digits and '-', or give it a prefix: "
                              f"environments: {{{stack}: {{prefix: <name>}}}}"))
     topo = stacks.get(stack) or (base if stack == model.DEFAULT_STACK else model.build(doc, stack))
-    return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo, stacks, base)
+    return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo, stacks, base, doc)
 
 
 def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:

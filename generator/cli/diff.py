@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
+from .stack import add_stack_argument
 
 
 def add_parser(sub):
@@ -16,7 +17,9 @@ def add_parser(sub):
                    help="the two versions; with --base, just HEAD (default topology.yaml)")
     p.add_argument("--base", metavar="REF", help="compare HEAD against HEAD's path at this git ref (e.g. origin/main)")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
-    p.add_argument("--fail-on-destructive", action="store_true", help="exit 1 when anything destructive is found")
+    p.add_argument("--fail-on-destructive", action="store_true",
+                   help="exit 1 when anything destructive is found, in any environment")
+    add_stack_argument(p)
     p.set_defaults(run=run)
     return p
 
@@ -33,17 +36,19 @@ def sides(args) -> tuple:
 
 
 def run(args) -> int:
-    from ..diff import Diff, impact, semantic, sources
+    from ..diff import Diff, environments, impact, semantic, sources
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
-    base, head = sources.read(base_spec), sources.read(head_spec)
-    if head is None:
+    base_r, head_r = sources.read_result(base_spec, args.stack), sources.read_result(head_spec, args.stack)
+    if head_r is None:
         raise UsageError(f"{head_spec} does not exist")
+    base, head = (base_r.topology if base_r is not None else None), head_r.topology
     clouds, actions = impact.all_actions(base, head)
-    result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head)
+    result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head, args.stack,
+                  environments.compare(base_r, head_r))
     sys.stdout.write(FORMATS[args.format](result))
-    if args.fail_on_destructive and result.destructive:
-        print(f"topowire diff: {len(result.destructive)} destructive change(s)", file=sys.stderr)
+    if args.fail_on_destructive and result.destructive_anywhere:
+        print(f"topowire diff: {len(result.destructive_anywhere)} destructive change(s)", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK

@@ -54,7 +54,17 @@ class Diff:
     clouds: tuple = ()
     base_topology: object = None
     head_topology: object = None
+    stack: str = "dev"
+    environments: list = field(default_factory=list)  # StackImpact per stack, when either side has environments
 
     @property
     def destructive(self) -> list:
         return [a for a in self.actions if a.destructive]
+
+    @property
+    def destructive_anywhere(self) -> list:
+        """Destructive actions of ``stack`` and of every environment (each stack's own resources)."""
+        out = list(self.destructive)
+        for env in self.environments:
+            out += [a for a in env.destructive if env.stack != self.stack]
+        return out

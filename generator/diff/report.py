@@ -21,20 +21,45 @@ def _counts(diff) -> dict:
     return out
 
 
+def _env_counts(env) -> dict:
+    c = Counter(a.action for a in env.actions)
+    return {**{a: c.get(a, 0) for a in ACTIONS}, "destructive": len(env.destructive)}
+
+
 def as_json(diff) -> str:
-    return json.dumps({"base": diff.base, "head": diff.head, "destructive": [a.as_dict() for a in diff.destructive],
-                       "changes": [c.as_dict() for c in diff.changes], "summary": _counts(diff),
-                       "actions": [a.as_dict() for a in diff.actions]}, indent=2, sort_keys=True) + "\n"
+    out = {"base": diff.base, "head": diff.head, "stack": diff.stack,
+           "destructive": [a.as_dict() for a in diff.destructive],
+           "changes": [c.as_dict() for c in diff.changes], "summary": _counts(diff),
+           "actions": [a.as_dict() for a in diff.actions]}
+    if diff.environments:
+        out["environments"] = [{**e.as_dict(), "summary": _env_counts(e)} for e in diff.environments]
+    return json.dumps(out, indent=2, sort_keys=True) + "\n"
+
+
+def _env_text(diff) -> list:
+    if not diff.environments:
+        return []
+    lines = ["", "Per environment (each stack with its own settings and names):"]
+    for e in diff.environments:
+        c = _env_counts(e)
+        if not e.changes and not e.actions:
+            lines.append(f"  {e.label}: no changes")
+            continue
+        lines.append(f"  {e.label}: {len(e.changes)} change(s); " + ", ".join(f"{c[a]} to {a}" for a in ACTIONS) +
+                     (f" ({c['destructive']} destructive)" if c["destructive"] else ""))
+        lines += [f"    {SYMBOL[ch.op]} {ch.subject}" + (f": {ch.detail}" if ch.detail else "") for ch in e.changes]
+        lines += [f"    !! {TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name}: {a.reason}" for a in e.destructive]
+    return lines
 
 
 def text(diff) -> str:
-    lines = [f"topowire diff {diff.base} -> {diff.head}", ""]
+    lines = [f"topowire diff {diff.base} -> {diff.head}" + (f" (stack {diff.stack})" if diff.environments else ""), ""]
     if diff.destructive:
         lines.append(f"DESTRUCTIVE: {len(diff.destructive)} change(s) may lose messages")
         for a in diff.destructive:
             lines.append(f"  !! {TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name} ({a.subject}): {a.reason}")
         lines.append("")
-    if not diff.changes and not diff.actions:
+    if not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
     lines.append("Changes:")
@@ -47,6 +72,7 @@ def text(diff) -> str:
             if a.cloud == cloud:
                 mark = "!!" if a.destructive else "  "
                 lines.append(f"  {mark} {a.action:<7} {a.kind}  {a.name}  ({a.reason})")
+    lines += _env_text(diff)
     return "\n".join(lines) + "\n"
 
 
@@ -83,7 +109,36 @@ def markdown(diff) -> str:
         out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {a.kind} | `{a.name}` | "
                 f"{a.reason.replace('|', chr(92) + '|')} |" for a in acts]
         out += ["", "</details>"]
+    out += _env_markdown(diff)
     return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _env_markdown(diff) -> list:
+    if not diff.environments:
+        return []
+    out = ["", "#### Per environment", "", "Each stack with its own settings and physical names.", "",
+           "| Stack | Changes | Create | Update | Replace | Delete | Destructive |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    for e in diff.environments:
+        c = _env_counts(e)
+        out.append(f"| {_cell(e.label)} | {len(e.changes)} | {c['create']} | {c['update']} | {c['replace']} | "
+                   f"{c['delete']} | {'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
+    for e in diff.environments:
+        if not e.changes and not e.actions:
+            continue
+        out += ["", f"<details><summary>{_cell(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
+                f"change(s)</summary>", ""]
+        out += [f"- **{ch.op}** {_cell(ch.subject)}" + (f": {_cell(ch.detail)}" if ch.detail else "")
+                for ch in e.changes]
+        out += ["", "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
+        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} {a.kind} | "
+                f"`{a.name}` | {_cell(a.reason)} |" for a in e.actions]
+        out += ["", "</details>"]
+    return out
 
 
 def _subject_nodes(diff) -> dict:

@@ -98,11 +98,17 @@ def read_git(spec: str) -> bytes | None:
     return blob.stdout
 
 
-def read(spec: str):
-    """The validated Topology of ``spec``, or None when it does not exist at that git ref (a new file).
+def read(spec: str, stack: str = "dev"):
+    """The validated Topology of ``spec``'s stack ``stack``, or None when it does not exist at that git ref.
 
     Raises InputError, with `topowire validate`'s diagnostics, when it is not valid.
     """
+    result = read_result(spec, stack)
+    return result.topology if result is not None else None
+
+
+def read_result(spec: str, stack: str = "dev"):
+    """The check Result of ``spec`` (every environment's Topology), or None when it does not exist at that git ref."""
     if is_git_spec(spec):
         data = read_git(spec)
         if data is None:
@@ -110,7 +116,7 @@ def read(spec: str):
         doc = load_bytes(data, spec, Path(spec.split(":", 1)[1]))
     else:
         doc = load_file(spec)
-    result = check_document(doc)
+    result = check_document(doc, stack=stack)
     if not result.ok:
         raise InputError(f"{spec} is not a valid topology", tuple(result.diagnostics))
-    return result.topology
+    return result
