@@ -19,9 +19,11 @@ PUPPETEER_CONFIG = ROOT / "puppeteer.config.json"
 SOURCES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "docs" / "tricky.yaml"]
 
 
-def docs_of(path) -> str:
-    topo, _ = load_topology(path)
-    return render(topo, path.name)
+def docs_of(path, stack="dev") -> str:
+    from generator.check import load_result
+
+    r = load_result(path, stack=stack)
+    return render(r.topology, path.name, stacks=r.stacks, base=r.base)
 
 
 def test_committed_architecture_docs_are_fresh():
@@ -49,13 +51,23 @@ def test_docs_content_of_the_ai_platform():
     assert 't_inference_results -- "status = succeeded or failed" --> svc_notifier' in text
     assert "| **inference-requests** | `InferenceRequest` | no | 10m | 1d | 0s | cloud default | after 3 receives, " \
            "kept 14d |" in text
-    assert "| **notifier** | inference-results | topic | status = succeeded or failed | 30s | — | 4d | after 10 " \
+    # stack dev: its environment's defaults (retention 1d) under the notifier's own max_receive_count
+    assert "| **notifier** | inference-results | topic | status = succeeded or failed | 30s | — | 1d | after 10 " \
            "receives, kept 14d |" in text
     assert "| **gpu-worker** | inference-requests | queue | all messages | 10m | 8m | 1d | after 3 receives, " \
            "kept 14d |" in text
     assert '"prompt": "Summarise this ticket"' in text                                  # examples shown
-    assert "| AWS | SQS queue | `ai-platform-embedding-jobs.fifo` |" in text            # cloud names
-    assert "| GCP | service account id | `ai-platform-dev-embedder` |" in text
+    # cloud names per stack: dev (default prefix), prod (prefix: ai-platform keeps the names of before)
+    assert "| AWS | SQS queue | `ai-platform-dev-embedding-jobs.fifo` | `ai-platform-embedding-jobs.fifo` |" in text
+    assert "| GCP | service account id | `ai-platform-dev-embedder` | `ai-platform-embedder` |" in text
+    assert "| Azure | Service Bus namespace | `ai-platform-dev` | `ai-platform-prod` |" in text
+    # settings that differ between environments, one column per stack
+    assert "| Subject | Setting | unlisted stacks | dev | prod |" in text
+    assert "| queue inference-requests | retention | 1d | 1d | 4d |" in text
+    assert "| subscription inference-results/notifier | retention | 4d | 1d | 14d |" in text
+    assert text.count("```mermaid") == 1
+    prod = docs_of(ROOT / "topology.yaml", "prod")
+    assert "This page shows stack **prod**" in prod and "| Tags | `cost-center=ai`, `env=prod` |" in prod
 
 
 def test_markdown_tables_escape_pipes_and_newlines():

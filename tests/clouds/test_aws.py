@@ -297,7 +297,11 @@ def test_plan_cli_text_and_json(tmp_path):
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws")
     assert code == 0
     assert "+ topowire:aws:Topology  ai-platform" in out
-    assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-dev-embedding-jobs.fifo  [protected]" in out
+    # stack dev: protect false in its environment
+    assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-dev-embedding-jobs.fifo\n" in out
+    code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--stack", "prod")
+    assert "Plan of" in out and "stack prod" in out
+    assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-embedding-jobs.fifo  [protected]" in out
     assert "56 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--format", "json")
     doc_ = json.loads(out)

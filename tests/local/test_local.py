@@ -176,7 +176,7 @@ def test_up_without_endpoint_serves_until_interrupted(tmp_path):
             if line.startswith("Serving on "):
                 break
         text = "".join(lines)
-        assert "Deployed ai-platform into http://127.0.0.1:" in text and "gpu-worker:" in text
+        assert "Deployed ai-platform (stack dev, prefix ai-platform-dev) into http://127.0.0.1:" in text and "gpu-worker:" in text
         endpoint = text.split("Serving on ", 1)[1].split(";", 1)[0]
         assert len(client("sqs", endpoint).list_queues()["QueueUrls"]) == 14
         proc.send_signal(signal.SIGINT)
