@@ -156,5 +156,7 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
                            consumers=consumers,
                            cloud_names=cloud_names(topo), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),
-                           shortened=gcp_spec.shortened_accounts(topo) if "gcp" in topo.targets else [])
+                           shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
+                                      for s, full, short in gcp_spec.shortened_accounts(topo)]
+                           if "gcp" in topo.targets else [])
     return text.rstrip("\n") + "\n"
