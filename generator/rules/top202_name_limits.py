@@ -1,9 +1,11 @@
 """A derived cloud name breaks the target cloud's naming rules.
 
-Names are derived, never typed: ``<name>-<channel>``, a DLQ adds ``-dlq``, an
-AWS FIFO queue ends in ``.fifo``, a subscription adds ``-<service>``. Each must
-fit its cloud: SQS 80 characters, Service Bus entities 260 and subscriptions
-50, Pub/Sub 3..255 starting with a letter, GCP service account ids 6..30.
+Names are derived, never typed: ``<prefix>-<channel>`` (the stack's prefix,
+``<name>-<stack>`` by default), a DLQ adds ``-dlq``, an AWS FIFO queue ends in
+``.fifo``, a subscription adds ``-<service>``. Each must fit its cloud: SQS 80
+characters, Service Bus entities 260 and subscriptions 50, Pub/Sub 3..255
+starting with a letter; checked with every environment's prefix. GCP service
+account ids are shortened to fit instead (docs/gcp.md).
 
 Passing:
 
