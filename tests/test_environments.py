@@ -263,3 +263,17 @@ def test_diff_reports_per_environment(tmp_path):
     envs = {e["stack"]: e for e in json.loads(out)["environments"]}
     assert ("aws", "ai-platform-dev-inference-requests") in {(x["cloud"], x["name"]) for x in envs["dev"]["actions"]}
     assert envs["prod"]["actions"] == []      # prod sets retention: 4d for that queue itself
+
+
+def test_a_prefix_change_is_destructive_in_that_stack_only_and_fails_the_check(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(base)
+    b.write_text(base.replace("    prefix: ai-platform  ", "    prefix: ai-platform-prod  "))
+    code, out, err = run_cli("diff", a, b, "--fail-on-destructive")
+    assert code == 1 and "destructive change(s)" in err
+    assert "  !! [prod] AWS   replace SQS queue ai-platform-prod-inference-requests (queue 'inference-requests'): " \
+           "name ai-platform-inference-requests -> ai-platform-prod-inference-requests cannot change in place" in out
+    assert "[dev]" not in out and "  dev: no changes" in out
+    code, out, _ = run_cli("diff", a, b, "--format", "markdown")
+    assert "> - stack prod, **AWS** replace SQS queue `ai-platform-prod-inference-requests`" in out

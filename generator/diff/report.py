@@ -36,6 +36,15 @@ def as_json(diff) -> str:
     return json.dumps(out, indent=2, sort_keys=True) + "\n"
 
 
+def _destructive(diff) -> list:
+    """(stack or None, Action) for every destructive action: ``--stack``'s, then every other environment's."""
+    if not diff.environments:
+        return [(None, a) for a in diff.destructive]
+    rows = [(diff.stack, a) for a in diff.destructive]
+    rows += [(e.label, a) for e in diff.environments if e.stack != diff.stack for a in e.destructive]
+    return rows
+
+
 def _env_text(diff) -> list:
     if not diff.environments:
         return []
@@ -54,10 +63,12 @@ def _env_text(diff) -> list:
 
 def text(diff) -> str:
     lines = [f"topowire diff {diff.base} -> {diff.head}" + (f" (stack {diff.stack})" if diff.environments else ""), ""]
-    if diff.destructive:
-        lines.append(f"DESTRUCTIVE: {len(diff.destructive)} change(s) may lose messages")
-        for a in diff.destructive:
-            lines.append(f"  !! {TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name} ({a.subject}): {a.reason}")
+    rows = _destructive(diff)
+    if rows:
+        lines.append(f"DESTRUCTIVE: {len(rows)} change(s) may lose messages")
+        for stack, a in rows:
+            where = f"[{stack}] " if stack else ""
+            lines.append(f"  !! {where}{TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name} ({a.subject}): {a.reason}")
         lines.append("")
     if not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         lines.append("No changes.")
@@ -78,14 +89,15 @@ def text(diff) -> str:
 
 def markdown(diff) -> str:
     out = [f"### topowire diff: `{diff.base}` → `{diff.head}`", ""]
-    if diff.destructive:
-        out += ["> [!CAUTION]", f"> **{len(diff.destructive)} destructive change(s)**: these delete or replace "
+    rows = _destructive(diff)
+    if rows:
+        out += ["> [!CAUTION]", f"> **{len(rows)} destructive change(s)**: these delete or replace "
                 "resources that may hold messages, or cut how long they keep them. Drain them first, or use "
                 "`renamed_from` for a rename.", ">"]
-        out += [f"> - **{TITLES[a.cloud]}** {a.action} {a.kind} `{a.name}` ({a.subject}): {a.reason}"
-                for a in diff.destructive]
+        out += [f"> - {'stack ' + _cell(stack) + ', ' if stack else ''}**{TITLES[a.cloud]}** {a.action} {a.kind} "
+                f"`{a.name}` ({a.subject}): {a.reason}" for stack, a in rows]
         out.append("")
-    elif not diff.changes and not diff.actions:
+    elif not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         out += ["No changes to the topology.", ""]
         return "\n".join(out)
     else:
