@@ -280,6 +280,10 @@ def _explain(error, fallback: str = "") -> list[Finding]:
                         path, "remove the repeated entry")]
     if v in ("minLength", "minItems") and error.validator_value == 1:
         return [Finding(CODE, ERROR, f"{where(path)} must not be empty", path, _hint(error, fallback))]
+    if v in ("minProperties", "maxProperties"):
+        word = "at least" if v.startswith("min") else "at most"
+        return [Finding(CODE, ERROR, f"{where(path)} has {len(inst)} entries; it may have {word} "
+                        f"{error.validator_value}", path, _hint(error, fallback))]
     if v in ("minItems", "maxItems", "minLength", "maxLength"):
         what = "items" if "Items" in v else "characters"
         word = "at least" if v.startswith("min") else "at most"

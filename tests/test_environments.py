@@ -277,3 +277,13 @@ def test_a_prefix_change_is_destructive_in_that_stack_only_and_fails_the_check(t
     assert "[dev]" not in out and "  dev: no changes" in out
     code, out, _ = run_cli("diff", a, b, "--format", "markdown")
     assert "> - stack prod, **AWS** replace SQS queue `ai-platform-prod-inference-requests`" in out
+
+
+def test_the_number_of_environments_is_bounded():
+    """Each environment is a full validation pass: a hostile file cannot ask for thousands."""
+    text = HEADER + "queues: {jobs: {}}\nenvironments:\n" + "".join(f"  s{i}: {{}}\n" for i in range(5000))
+    [d] = diags(text)
+    assert (d.code, d.line) == ("TOP010", 5)
+    assert d.message == "environments has 5000 entries; it may have at most 50" and "at most 50 environments" in d.hint
+    assert [d.code for d in diags(HEADER + "queues: {jobs: {}}\nenvironments:\n" +
+                                  "".join(f"  s{i}: {{}}\n" for i in range(50)))] == ["TOP109", "TOP109"]

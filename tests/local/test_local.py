@@ -184,3 +184,24 @@ def test_up_without_endpoint_serves_until_interrupted(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_two_stacks_side_by_side_in_one_emulator(moto_endpoint):
+    """local up --stack: dev and prod of one file in one account share nothing."""
+    path = ROOT / "topology.yaml"
+    for stack in ("dev", "prod"):
+        code, out, err = run_cli("local", "up", path, "--endpoint", moto_endpoint, "--format", "json",
+                                 "--stack", stack)
+        assert code == 0, err
+        assert json.loads(out)["outputs"]["stack"] == stack
+    inv = inventory(moto_endpoint)
+    names = [u.rsplit("/", 1)[1] for u in inv["queues"]]
+    dev = [n for n in names if n.startswith("ai-platform-dev-")]
+    prod = [n for n in names if not n.startswith("ai-platform-dev-")]
+    assert len(dev) == len(prod) == 14 and "ai-platform-inference-requests" in prod
+    assert "ai-platform-dev-inference-requests" in dev
+    assert {"ai-platform-dev-gpu-worker", "ai-platform-gpu-worker"} <= set(inv["policies"])
+    sqs = client("sqs", moto_endpoint)
+    url = sqs.get_queue_url(QueueName="ai-platform-inference-requests")["QueueUrl"]
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["MessageRetentionPeriod"])["Attributes"]
+    assert attrs["MessageRetentionPeriod"] == str(4 * 86400)      # prod's own retention for this queue
