@@ -61,7 +61,7 @@ class Aws:
     title = aws_spec.TITLE
 
     @staticmethod
-    def servers(topo, stack: str, topics: bool) -> dict:
+    def servers(topo, topics: bool) -> dict:
         region = {"region": {"description": "the AWS region of the stack (Pulumi config aws:region)",
                              "examples": ["eu-west-1"]}}
         out = {"aws-sqs": {"host": "sqs.{region}.amazonaws.com", "protocol": "sqs", "title": "Amazon SQS",
@@ -136,12 +136,12 @@ class Azure:
     title = azure_spec.TITLE
 
     @staticmethod
-    def servers(topo, stack: str, topics: bool) -> dict:
-        ns = azure_spec.namespace_name(topo, stack)
+    def servers(topo, topics: bool) -> dict:
+        ns = azure_spec.namespace_name(topo)
         return {"azure-servicebus": {
             "host": f"{ns}.servicebus.windows.net", "protocol": "amqp", "protocolVersion": "1.0",
             "title": "Azure Service Bus",
-            "description": f"Service Bus namespace '{ns}' (the default name for stack '{stack}'; stack config "
+            "description": f"Service Bus namespace '{ns}' (the default name for stack '{topo.stack}'; stack config "
                            "topowire:namespace overrides it), reached over AMQP 1.0",
             "x-servicebus": {"namespace": ns, "tier": topo.clouds.azure_sku}}}
 
@@ -203,7 +203,7 @@ class Gcp:
     title = gcp_spec.TITLE
 
     @staticmethod
-    def servers(topo, stack: str, topics: bool) -> dict:
+    def servers(topo, topics: bool) -> dict:
         return {"gcp-pubsub": {
             "host": "pubsub.googleapis.com", "pathname": "/v1/projects/{project}", "protocol": "googlepubsub",
             "title": "Google Cloud Pub/Sub",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import inspect
 import os
 import sys
 from pathlib import Path
@@ -40,23 +39,16 @@ def add_parser(sub):
 
 
 def _topology(file: str, stack: str):
-    """The Topology of ``file`` for ``stack``, and the stack it was resolved for.
-
-    STACK WIRING: the one place where the stack reaches the model. When
-    ``load_topology`` accepts ``stack`` (environments), it is passed through and
-    the Topology carries that stack's prefix and settings; until then the file
-    is used as written.
-    """
-    kwargs = {"stack": stack} if "stack" in inspect.signature(load_topology).parameters else {}
-    topo, _ = load_topology(file, warnings=False, **kwargs)  # errors stop us; warnings are `validate`'s business
-    return topo, getattr(topo, "stack", None) or stack
+    """The Topology of ``file`` for ``stack``: that stack's names and settings (environments resolved)."""
+    topo, _ = load_topology(file, warnings=False, stack=stack)  # errors stop us; warnings are `validate`'s business
+    return topo
 
 
 def rendered(file: str, stack: str, output: str, only: str | None = None) -> dict:
     """file name -> text, as ``topowire asyncapi`` would write them into ``output``."""
     from .. import asyncapi
 
-    topo, stack = _topology(file, stack)
+    topo = _topology(file, stack)
     if only is not None and only not in topo.services:
         close = difflib.get_close_matches(only, sorted(topo.services), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else f"; services: {', '.join(sorted(topo.services))}"
@@ -70,9 +62,9 @@ def rendered(file: str, stack: str, output: str, only: str | None = None) -> dic
     for name in names:
         head = f"{HEADER} from {asyncapi.one_line(source)} (service {name}, stack {asyncapi.one_line(stack)}). " \
                "Do not edit by hand.\n"
-        out[f"{name}.yaml"] = head + asyncapi.dump(asyncapi.document(topo, name, source, stack))
+        out[f"{name}.yaml"] = head + asyncapi.dump(asyncapi.document(topo, name, source))
     if only is None:
-        out[INDEX] = asyncapi.index(topo, {n: f"{n}.yaml" for n in names}, source, stack)
+        out[INDEX] = asyncapi.index(topo, {n: f"{n}.yaml" for n in names}, source)
     return out
 
 
@@ -93,10 +85,10 @@ def changed_contracts(file: str, stack: str, ref: str, link: str) -> str:
     from .. import asyncapi
     from ..diff import sources
 
-    topo, stack = _topology(file, stack)
-    head = asyncapi.documents(topo, "", stack)
-    base_topo = sources.read(f"{ref}:{file}")
-    base = asyncapi.documents(base_topo, "", stack) if base_topo is not None else {}
+    topo = _topology(file, stack)
+    head = asyncapi.documents(topo, "")
+    base_topo = sources.read(f"{ref}:{file}", stack)
+    base = asyncapi.documents(base_topo, "") if base_topo is not None else {}
     href = link.rstrip("/")
     href = "".join(c if (c.isascii() and (c.isalnum() or c in "-._~:/?#@!$&*+,;=%")) else
                    "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in href)

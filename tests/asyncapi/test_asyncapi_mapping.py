@@ -12,8 +12,8 @@ from generator.check import load_topology
 
 
 def doc_of(path, service, stack="dev"):
-    topo, _ = load_topology(path)
-    return asyncapi.document(topo, service, "topology.yaml", stack)
+    topo, _ = load_topology(path, stack=stack)
+    return asyncapi.document(topo, service, "topology.yaml")
 
 
 AI = ROOT / "topology.yaml"
@@ -21,7 +21,7 @@ AI = ROOT / "topology.yaml"
 
 def test_one_document_per_service_with_servers_for_every_target_cloud():
     topo, _ = load_topology(AI)
-    docs = asyncapi.documents(topo, "topology.yaml", "dev")
+    docs = asyncapi.documents(topo, "topology.yaml")
     assert list(docs) == ["analytics", "api-gateway", "batch-scorer", "embedder", "gpu-worker", "moderation",
                           "notifier"]
     d = docs["api-gateway"]
@@ -44,7 +44,7 @@ def test_info_carries_owner_tags_and_description():
     assert info["version"] == "1.0.0"
     assert info["contact"] == {"name": "web-team"}
     assert [t["name"] for t in info["tags"]] == ["topology:ai-platform", "owner:web-team", "cost-center:ai",
-                                                 "env:shared"]
+                                                 "env:dev"]
     assert info["description"].startswith("Public REST API; accepts prompts and documents.\n\nService `api-gateway`")
     assert doc_of(AI, "notifier")["info"]["contact"] == {"name": "ml-platform"}  # the topology's owner
 
@@ -64,22 +64,22 @@ def test_publisher_channels_and_send_operations():
 
 def test_sqs_channel_binding_from_effective_settings():
     ch = doc_of(AI, "api-gateway")["channels"]
-    assert ch["inference-requests.aws"]["address"] == "ai-platform-inference-requests"
+    assert ch["inference-requests.aws"]["address"] == "ai-platform-dev-inference-requests"
     assert ch["inference-requests.aws"]["servers"] == [{"$ref": "#/servers/aws-sqs"}]
     assert ch["inference-requests.aws"]["bindings"] == {"sqs": {
-        "queue": {"name": "ai-platform-inference-requests", "fifoQueue": False, "deliveryDelay": 0,
+        "queue": {"name": "ai-platform-dev-inference-requests", "fifoQueue": False, "deliveryDelay": 0,
                   "visibilityTimeout": 600, "messageRetentionPeriod": 86400,
-                  "redrivePolicy": {"deadLetterQueue": {"name": "ai-platform-inference-requests-dlq"},
+                  "redrivePolicy": {"deadLetterQueue": {"name": "ai-platform-dev-inference-requests-dlq"},
                                     "maxReceiveCount": 3}},
-        "deadLetterQueue": {"name": "ai-platform-inference-requests-dlq", "fifoQueue": False,
+        "deadLetterQueue": {"name": "ai-platform-dev-inference-requests-dlq", "fifoQueue": False,
                             "visibilityTimeout": 600, "messageRetentionPeriod": 1209600},
         "bindingVersion": "0.2.0"}}
     fifo = ch["embedding-jobs.aws"]
-    assert fifo["address"] == "ai-platform-embedding-jobs.fifo"
+    assert fifo["address"] == "ai-platform-dev-embedding-jobs.fifo"
     assert fifo["bindings"]["sqs"]["queue"]["fifoQueue"] is True
     assert fifo["bindings"]["sqs"]["queue"]["redrivePolicy"] == {
-        "deadLetterQueue": {"name": "ai-platform-embedding-jobs-dlq.fifo"}, "maxReceiveCount": 5}
-    assert ch["audit-events.aws"]["bindings"] == {"sns": {"name": "ai-platform-audit-events", "bindingVersion": "0.1.0"}}
+        "deadLetterQueue": {"name": "ai-platform-dev-embedding-jobs-dlq.fifo"}, "maxReceiveCount": 5}
+    assert ch["audit-events.aws"]["bindings"] == {"sns": {"name": "ai-platform-dev-audit-events", "bindingVersion": "0.1.0"}}
     delay = doc_of(AI, "batch-scorer")["channels"]["batch-scoring.aws"]["bindings"]["sqs"]["queue"]
     assert (delay["deliveryDelay"], delay["visibilityTimeout"]) == (900, 7200)   # 15m delay; 2h set by the consumer
 
@@ -87,16 +87,16 @@ def test_sqs_channel_binding_from_effective_settings():
 def test_service_bus_and_pubsub_settings_are_the_programs_values():
     ch = doc_of(AI, "batch-scorer")["channels"]
     assert ch["batch-scoring.azure"]["x-servicebus"] == {
-        "entity": "queue", "name": "ai-platform-batch-scoring", "lockDuration": "PT5M",   # 2h clamped to 5 min
-        "maxDeliveryCount": 5, "defaultMessageTimeToLive": "P4D", "deadLetteringOnMessageExpiration": True,
+        "entity": "queue", "name": "ai-platform-dev-batch-scoring", "lockDuration": "PT5M",   # 2h clamped to 5 min
+        "maxDeliveryCount": 5, "defaultMessageTimeToLive": "P1D", "deadLetteringOnMessageExpiration": True,
         "requiresSession": False, "requiresDuplicateDetection": False,
-        "deadLetterQueue": "ai-platform-batch-scoring/$DeadLetterQueue"}
+        "deadLetterQueue": "ai-platform-dev-batch-scoring/$DeadLetterQueue"}
     assert ch["batch-scoring.gcp"]["x-googlepubsub"] == {
-        "topic": "ai-platform-batch-scoring",
-        "subscription": {"name": "ai-platform-batch-scoring", "ackDeadlineSeconds": 600,   # clamped to 600 s
-                         "messageRetentionDuration": "345600s", "enableMessageOrdering": False,
+        "topic": "ai-platform-dev-batch-scoring",
+        "subscription": {"name": "ai-platform-dev-batch-scoring", "ackDeadlineSeconds": 600,   # clamped to 600 s
+                         "messageRetentionDuration": "86400s", "enableMessageOrdering": False,
                          "retryPolicy": {"minimumBackoff": "10s", "maximumBackoff": "600s"},
-                         "deadLetterPolicy": {"deadLetterTopic": "ai-platform-batch-scoring-dlq",
+                         "deadLetterPolicy": {"deadLetterTopic": "ai-platform-dev-batch-scoring-dlq",
                                               "maxDeliveryAttempts": 5}}}
     emb = doc_of(AI, "embedder")["channels"]
     assert emb["embedding-jobs.azure"]["x-servicebus"]["requiresSession"] is True
@@ -111,26 +111,26 @@ def test_topic_consumer_operation_shows_subscription_filter_and_dead_letters():
     aws = d["operations"]["receive.inference-results.aws"]
     assert aws["action"] == "receive"
     assert aws["bindings"]["sns"] == {"consumers": [{
-        "protocol": "sqs", "endpoint": {"name": "ai-platform-inference-results-notifier"}, "rawMessageDelivery": True,
+        "protocol": "sqs", "endpoint": {"name": "ai-platform-dev-inference-results-notifier"}, "rawMessageDelivery": True,
         "filterPolicy": {"status": ["succeeded", "failed"]}, "filterPolicyScope": "MessageAttributes"}],
         "bindingVersion": "0.1.0"}
     assert aws["bindings"]["sqs"]["queues"][0]["redrivePolicy"] == {
-        "deadLetterQueue": {"name": "ai-platform-inference-results-notifier-dlq"}, "maxReceiveCount": 10}
-    assert aws["bindings"]["sqs"]["queues"][1]["name"] == "ai-platform-inference-results-notifier-dlq"
+        "deadLetterQueue": {"name": "ai-platform-dev-inference-results-notifier-dlq"}, "maxReceiveCount": 10}
+    assert aws["bindings"]["sqs"]["queues"][1]["name"] == "ai-platform-dev-inference-results-notifier-dlq"
     assert aws["x-filter"] == {"status": ["succeeded", "failed"]}
     azure = d["operations"]["receive.inference-results.azure"]["x-servicebus"]
     assert azure["subscription"] == "notifier" and azure["maxDeliveryCount"] == 10
     assert azure["sqlFilter"] == "status IN ('succeeded', 'failed')"
     gcp = d["operations"]["receive.inference-results.gcp"]["x-googlepubsub"]["subscription"]
-    assert gcp["name"] == "ai-platform-inference-results-notifier"
+    assert gcp["name"] == "ai-platform-dev-inference-results-notifier"
     assert gcp["filter"] == '(attributes.status = "succeeded" OR attributes.status = "failed")'
-    assert gcp["deadLetterPolicy"] == {"deadLetterTopic": "ai-platform-inference-results-notifier-dlq",
+    assert gcp["deadLetterPolicy"] == {"deadLetterTopic": "ai-platform-dev-inference-results-notifier-dlq",
                                        "maxDeliveryAttempts": 10}
     assert d["channels"]["inference-results.aws"]["x-deadLetterChannel"] == "inference-results.dlq.aws"
-    assert d["channels"]["inference-results.dlq.aws"]["address"] == "ai-platform-inference-results-notifier-dlq"
+    assert d["channels"]["inference-results.dlq.aws"]["address"] == "ai-platform-dev-inference-results-notifier-dlq"
     assert d["channels"]["inference-results.dlq.azure"]["address"] == \
-        "ai-platform-inference-results/Subscriptions/notifier/$DeadLetterQueue"
-    assert d["channels"]["inference-results.dlq.gcp"]["address"] == "ai-platform-inference-results-notifier-dlq"
+        "ai-platform-dev-inference-results/Subscriptions/notifier/$DeadLetterQueue"
+    assert d["channels"]["inference-results.dlq.gcp"]["address"] == "ai-platform-dev-inference-results-notifier-dlq"
 
 
 def test_queue_consumer_and_processing_time():
@@ -181,10 +181,10 @@ def test_stack_changes_the_namespace_host():
 
 def test_yaml_is_deterministic_and_has_no_anchors():
     topo, _ = load_topology(AI)
-    first = asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml", "dev"))
-    assert first == asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml", "dev"))
+    first = asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml"))
+    assert first == asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml"))
     assert not re.search(r"[&*]id\d+", first)
-    assert yaml.safe_load(first) == asyncapi.document(topo, "api-gateway", "topology.yaml", "dev")
+    assert yaml.safe_load(first) == asyncapi.document(topo, "api-gateway", "topology.yaml")
 
 
 HOSTILE = """version: 1
@@ -212,15 +212,15 @@ services:
 def test_hostile_strings_stay_data_in_yaml_and_text_in_markdown(write):
     topo, _ = load_topology(write(HOSTILE, header=False))
     for name in topo.services:
-        d = asyncapi.document(topo, name, "topology.yaml", "dev")
+        d = asyncapi.document(topo, name, "topology.yaml")
         assert yaml.safe_load(asyncapi.dump(d)) == d                   # round-trips: nothing injected
         assert d["asyncapi"] == "3.0.0"
-    d = asyncapi.document(topo, "s-one", "topology.yaml", "dev")
+    d = asyncapi.document(topo, "s-one", "topology.yaml")
     assert "<script>" not in d["info"]["tags"][0]["description"]
     assert d["info"]["tags"][0]["description"].startswith("x\n&lt;/script>&lt;script>alert(1)&lt;/script> &amp; ")
     assert d["components"]["messages"]["M"]["description"] == "line one\nasyncapi: 9.9.9\n&lt;img src=x onerror=alert(1)>"
     assert d["components"]["messages"]["M"]["examples"][0]["payload"] == {"text": "--> ]] \n key: value"}
-    page = asyncapi.index(topo, {"s-one": "s-one.yaml", "s-two": "s-two.yaml"}, "a\n-->\n<b>.yaml", "dev")
+    page = asyncapi.index(topo, {"s-one": "s-one.yaml", "s-two": "s-two.yaml"}, "a\n-->\n<b>.yaml")
     lines = page.splitlines()
     assert lines[0] == "<!-- Generated by `topowire asyncapi` from a?-&#45;>?<b>.yaml. Do not edit by hand. -->"
     rows = [ln for ln in lines if ln.startswith("| s-")]

@@ -189,7 +189,7 @@ def test_role_assignment_names_never_collide_across_stacks_or_entities():
                 for r in plan_of(CASES / "azure" / "full.yaml", **config).by_type("azure-native:authorization:RoleAssignment")}
 
     here = names()
-    assert here["issuer-send-queue-invoices"] == "52974f3e-5d6c-59d0-ad0a-9c79665fe1d8"
+    assert here["issuer-send-queue-invoices"] == "1e23ba43-8b7f-519e-bded-9d3516ca6fc3"
     assert len(set(here.values())) == len(here) == 5
     # printer and issuer on the same queue, different roles and principals: different names
     assert here["printer-receive-queue-invoices"] != here["issuer-send-queue-invoices"]

@@ -41,9 +41,9 @@ def test_lowering_a_queues_retention_loses_messages_on_every_cloud(tmp_path):
     doc, code = run(tmp_path, BASE.replace("orders: {retention: 10d,", "orders: {retention: 2d,"), "--fail-on-destructive")
     assert code == 1
     assert destructive(doc) == [
-        ("aws", "update", "SQS queue", "shop-orders"),
-        ("azure", "update", "Service Bus queue", "shop-orders"),
-        ("gcp", "update", "Pub/Sub subscription", "shop-orders"),
+        ("aws", "update", "SQS queue", "shop-dev-orders"),
+        ("azure", "update", "Service Bus queue", "shop-dev-orders"),
+        ("gcp", "update", "Pub/Sub subscription", "shop-dev-orders"),
     ]
     reasons = {a["cloud"]: a["reason"] for a in doc["destructive"]}
     assert reasons["aws"] == ("in place: retention; retention lowered 10d -> 2d: SQS deletes the messages already "
@@ -55,9 +55,9 @@ def test_lowering_a_queues_retention_loses_messages_on_every_cloud(tmp_path):
 def test_lowering_a_subscriptions_retention_loses_messages_on_every_cloud(tmp_path):
     doc, _ = run(tmp_path, BASE.replace("defaults:\n  retention: 10d", "defaults:\n  retention: 1d"))
     assert destructive(doc) == [
-        ("aws", "update", "SQS queue", "shop-payments-ledger"),
-        ("azure", "update", "Service Bus subscription", "shop-payments/ledger"),
-        ("gcp", "update", "Pub/Sub subscription", "shop-payments-ledger"),
+        ("aws", "update", "SQS queue", "shop-dev-payments-ledger"),
+        ("azure", "update", "Service Bus subscription", "shop-dev-payments/ledger"),
+        ("gcp", "update", "Pub/Sub subscription", "shop-dev-payments-ledger"),
     ]
 
 
@@ -65,8 +65,8 @@ def test_lowering_the_dead_letter_retention_loses_dead_letters(tmp_path):
     doc, _ = run(tmp_path, BASE.replace("dead_letter: {retention: 14d}", "dead_letter: {retention: 11d}"))
     # Azure's dead-letter sub-queue has no retention of its own: nothing to lower there.
     assert destructive(doc) == [
-        ("aws", "update", "SQS dead-letter queue", "shop-orders-dlq"),
-        ("gcp", "update", "Pub/Sub dead-letter subscription", "shop-orders-dlq"),
+        ("aws", "update", "SQS dead-letter queue", "shop-dev-orders-dlq"),
+        ("gcp", "update", "Pub/Sub dead-letter subscription", "shop-dev-orders-dlq"),
     ]
 
 
@@ -95,6 +95,6 @@ def test_the_text_and_markdown_reports_say_it(tmp_path):
     (tmp_path / "head.yaml").write_text(BASE.replace("orders: {retention: 10d,", "orders: {retention: 2d,"))
     _, out, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml")
     assert "DESTRUCTIVE: 3 change(s) may lose messages" in out
-    assert "!! AWS   update SQS queue shop-orders (queue 'orders'): in place: retention; retention lowered 10d -> 2d" in out
+    assert "!! AWS   update SQS queue shop-dev-orders (queue 'orders'): in place: retention; retention lowered 10d -> 2d" in out
     _, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
     assert "**3 destructive change(s)**" in md and "No destructive change" not in md
