@@ -43,7 +43,8 @@ def run(args) -> int:
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
-    base_r, head_r = sources.read_result(base_spec, args.stack, args.root), sources.read_result(head_spec, args.stack, args.root)
+    base_r = sources.read_result(base_spec, args.stack, args.root)
+    head_r = sources.read_result(head_spec, args.stack, args.root)
     if head_r is None:
         raise UsageError(f"{head_spec} does not exist")
     base, head = (base_r.topology if base_r is not None else None), head_r.topology

@@ -29,17 +29,12 @@ def add_parser(sub):
     return p
 
 
-def render_for(file: str, output: str, stack: str = "dev") -> str:
+def render_for(file: str, output: str, stack: str = "dev", root=None) -> str:
     """The docs of ``file``'s stack ``stack`` as they would be written to ``output``."""
     from ..docs import render
 
-    result = load_result(file, warnings=False, stack=stack)  # errors stop the docs; warnings are `validate`'s
+    result = load_result(file, warnings=False, stack=stack, root=root)  # errors stop the docs; warnings: `validate`
     topo, extra = result.topology, {"stacks": result.stacks, "base": result.base}
-def render_for(file: str, output: str, root=None) -> str:
-    """The docs of ``file`` as they would be written to ``output``."""
-    from ..docs import render
-
-    topo, _ = load_topology(file, warnings=False, root=root)  # errors stop the docs; warnings are `validate`'s business
     src = Path(file)
     if output == "-":
         return render(topo, src.as_posix(), **extra)
