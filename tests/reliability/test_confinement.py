@@ -194,7 +194,8 @@ def test_no_error_about_a_schema_file_quotes_it(repo, content):
 
 def test_every_command_refuses_the_same_way(repo):
     path = topology(repo, "../outside/secret.json")
-    for args in (["docs", path, "-o", "-"], ["plan", path, "--cloud", "aws"], ["diff", path, path]):
+    for args in (["docs", path, "-o", "-"], ["plan", path, "--cloud", "aws"], ["diff", path, path],
+                 ["asyncapi", path, "-o", repo / "asyncapi"]):
         rc, out, err = run_cli(*args)
         assert rc == 1, (args, out + err)
         assert CANARY not in out + err

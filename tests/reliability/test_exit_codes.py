@@ -31,6 +31,7 @@ def commands(path: Path, valid: Path, tmp: Path) -> list:
         ["plan", path, "--cloud", "aws"], ["plan", path, "--cloud", "azure"], ["plan", path, "--cloud", "gcp"],
         ["plan", path, "--cloud", "aws", "--format", "json"],
         ["diff", valid, path], ["diff", path, valid], ["diff", valid, path, "--format", "markdown"],
+        ["asyncapi", path, "-o", tmp / "asyncapi"],
         ["local", "up", path, "--endpoint", "http://127.0.0.1:9"],
     ]
 
