@@ -72,10 +72,11 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
     return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo, stacks, base, doc)
 
 
-def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:
+def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK, root=None) -> Result:
+    """``root``: the directory every file the topology names must stay in (default: the topology's own)."""
     with fewer_collections():
         try:
-            doc = load_file(path)
+            doc = load_file(path, root)
         except InputError as exc:
             return Result(str(path), sort_diagnostics(exc.diagnostics))
         return check_document(doc, clouds, warnings, stack)
@@ -99,15 +100,15 @@ def fewer_collections():
 
 
 def load_topology(path, clouds=None, warnings: bool = True,
-                  stack: str = model.DEFAULT_STACK) -> tuple[model.Topology, list[Diagnostic]]:
+                  stack: str = model.DEFAULT_STACK, root=None) -> tuple[model.Topology, list[Diagnostic]]:
     """The Topology of ``stack`` from a valid file, with its warnings; raises InputError otherwise."""
-    result = load_result(path, clouds, warnings, stack)
+    result = load_result(path, clouds, warnings, stack, root)
     return result.topology, result.diagnostics
 
 
-def load_result(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK) -> Result:
+def load_result(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK, root=None) -> Result:
     """The Result of a valid file (``stack``'s Topology and every environment's); raises InputError otherwise."""
-    result = check_file(path, clouds, warnings, stack)
+    result = check_file(path, clouds, warnings, stack, root)
     if not result.ok:
         errors = [d for d in result.diagnostics if d.level == "error"]
         raise InputError(f"{path}: {len(errors)} error(s)", tuple(result.diagnostics))

@@ -78,6 +78,7 @@ class Finding:
     path: Path
     hint: str = ""
     key: bool = False
+    at: tuple | None = None  # (file, line, col) in another file (a message's schema file), instead of ``path``
 
 
 class Locator:
@@ -103,6 +104,8 @@ class Locator:
         return self._values.get((), Mark(1, 1))
 
     def diagnostic(self, f: Finding) -> Diagnostic:
+        if f.at is not None:
+            return Diagnostic(f.at[0], f.at[1], f.at[2], f.level, f.code, f.message, f.hint, tuple(f.path))
         m = self.mark(f.path, f.key)
         return Diagnostic(self.file, m.line, m.col, f.level, f.code, f.message, f.hint, tuple(f.path))
 

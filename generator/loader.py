@@ -5,8 +5,10 @@ small iterative composer of our own instead of PyYAML's recursive one, so that:
 
 * every value and every mapping key keeps its 1-based line and column;
 * duplicate keys are errors (plain loaders silently keep the last one);
-* anchors and aliases are allowed but their expansion is counted, so an alias
-  bomb ("billion laughs") or a recursive alias stops at once;
+* anchors and aliases are allowed but their expansion is counted -- in nodes
+  and in characters of scalars and keys -- so an alias bomb ("billion
+  laughs", nested, through merge keys ``<<``, or of long strings) or a
+  recursive alias stops at once;
 * nesting depth is bounded, so 10,000-deep input is an error, not a crash;
 * scalars follow YAML 1.2's core schema, and plain scalars that YAML 1.1 tools
   (PyYAML, many CI systems) would read differently -- ``yes``, ``on``, ``010``,
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 
 import yaml
@@ -37,12 +39,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000
+# The expanded document (aliases replaced by what they name) holds at most this many characters of scalars
+# and keys: a 2.5 KB file of aliases to long strings otherwise expands to gigabytes.
+MAX_EXPANDED_CHARS = 32 * 1024 * 1024
 
 # Codes of the problems found while reading the file (docs/rules.md lists them).
 LOAD_CODES = {
     "TOP001": ("yaml-syntax", "The file is not well-formed YAML."),
     "TOP002": ("duplicate-key", "A key appears twice in one mapping."),
-    "TOP003": ("alias-expansion", "An alias is undefined, recursive, or expands past the node budget."),
+    "TOP003": ("alias-expansion", "An alias is undefined, recursive, or expands past the node or size budget."),
     "TOP004": ("nesting-too-deep", f"Nesting deeper than {MAX_DEPTH} levels."),
     "TOP005": ("ambiguous-scalar", "A plain scalar that YAML 1.1 and YAML 1.2 tools read differently."),
     "TOP006": ("encoding", "The file is not UTF-8 text."),
@@ -79,6 +84,8 @@ class Document:
     source: FsPath | None
     values: dict
     keys: dict
+    root: FsPath | None = None  # the directory files it names must stay in (None: the file's own directory)
+    cache: dict = field(default_factory=dict, compare=False, repr=False)  # work shared by every build of it
 
     def locator(self) -> Locator:
         return Locator(self.file, self.values, self.keys)
@@ -93,7 +100,7 @@ def _mark(m) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
-def load_file(path: str | FsPath) -> Document:
+def load_file(path: str | FsPath, confine_root: str | FsPath | None = None) -> Document:
     p = FsPath(path)
     try:
         if p.exists() and not p.is_dir() and not p.is_file():
@@ -110,10 +117,11 @@ def load_file(path: str | FsPath) -> Document:
         raise _error(str(path), "TOP009", "is a directory, not a file", "pass the path of a topology.yaml") from None
     except OSError as exc:
         raise _error(str(path), "TOP009", f"cannot read: {exc.strerror}", "") from None
-    return load_bytes(data, str(path), p)
+    return load_bytes(data, str(path), p, confine_root)
 
 
-def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None = None) -> Document:
+def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None = None,
+               confine_root: str | FsPath | None = None) -> Document:
     text = data if isinstance(data, str) else _decode(data, file)
     if len(text) > MAX_BYTES:
         raise _error(file, "TOP008", f"input is larger than {MAX_BYTES // 1048576} MiB", "")
@@ -124,7 +132,7 @@ def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None 
     except _Many as m:
         diags = tuple(Diagnostic(file, f.mark.line, f.mark.col, ERROR, f.code, f.message, f.hint) for f in m.fails)
         raise InputError(diags[0].message, diags) from None
-    return Document(root, file, source, values, keys)
+    return Document(root, file, source, values, keys, FsPath(confine_root) if confine_root is not None else None)
 
 
 def _error(file: str, code: str, message: str, hint: str, line: int = 1, col: int = 1) -> InputError:
@@ -168,7 +176,7 @@ _MISSING = object()
 
 
 class _Frame:
-    __slots__ = ("kind", "value", "path", "key", "key_mark", "anchor", "size", "merges", "explicit")
+    __slots__ = ("kind", "value", "path", "key", "key_mark", "anchor", "size", "chars", "merges", "explicit")
 
     def __init__(self, kind, value, path, anchor):
         self.kind = kind
@@ -178,6 +186,7 @@ class _Frame:
         self.key_mark = None
         self.anchor = anchor
         self.size = 1
+        self.chars = 0
         self.merges = None
         self.explicit = None
 
@@ -187,9 +196,10 @@ class _Composer:
         self.text = text
         self.values: dict = {}
         self.keys: dict = {}
-        self.anchors: dict = {}  # name -> (value, size)
+        self.anchors: dict = {}  # name -> (value, size, chars)
         self.open_anchors: set = set()
         self.expanded = 0
+        self.chars = 0  # characters of every scalar and key of the expanded document
         self.soft: list[_Fail] = []  # problems that do not stop reading
 
     def compose(self):
@@ -227,21 +237,25 @@ class _Composer:
                         self._apply_merges(frame)
                     if frame.anchor:
                         self.open_anchors.discard(frame.anchor)
-                        self.anchors[frame.anchor] = (frame.value, frame.size)
+                        self.anchors[frame.anchor] = (frame.value, frame.size, frame.chars)
                     if stack:
                         stack[-1].size += frame.size
+                        stack[-1].chars += frame.chars
                         self._add(stack, frame.value, None)
                     else:
                         root = frame.value
                     continue
                 if isinstance(ev, yaml.ScalarEvent):
                     value = self._scalar(ev)
+                    chars = len(ev.value)
+                    self._count_chars(chars, ev)
                     if ev.anchor:
-                        self.anchors[ev.anchor] = (value, 1)
+                        self.anchors[ev.anchor] = (value, 1, chars)
                     if not stack:
                         root = value
                         continue
                     top = stack[-1]
+                    top.chars += chars
                     if top.kind == "map" and top.key is _MISSING:
                         self._set_key(top, value, ev)
                         continue
@@ -251,11 +265,12 @@ class _Composer:
                     self._add(stack, value, ev)
                     continue
                 if isinstance(ev, yaml.AliasEvent):
-                    value, size = self._alias(ev)
+                    value, size, chars = self._alias(ev)
                     if not stack:
                         root = value
                         continue
                     top = stack[-1]
+                    top.chars += chars
                     if top.kind == "map" and top.key is _MISSING:
                         raise _Fail("TOP007", "an alias cannot be used as a mapping key", _mark(ev.start_mark),
                                     "write the key out")
@@ -349,12 +364,20 @@ class _Composer:
         if name not in self.anchors:
             raise _Fail("TOP003", f"alias '*{name}' has no anchor '&{name}' before it", _mark(ev.start_mark),
                         "define the anchor before using it")
-        value, size = self.anchors[name]
+        value, size, chars = self.anchors[name]
         self.expanded += size
         if self.expanded > MAX_NODES:
             raise _Fail("TOP003", f"aliases expand to more than {MAX_NODES:,} nodes", _mark(ev.start_mark),
                         "this looks like an alias bomb; write the values out or use fewer nested aliases")
-        return value, size
+        self._count_chars(chars, ev)
+        return value, size, chars
+
+    def _count_chars(self, chars, ev):
+        self.chars += chars
+        if self.chars > MAX_EXPANDED_CHARS:
+            raise _Fail("TOP003", f"the document expands (aliases replaced by what they name) to more than "
+                        f"{MAX_EXPANDED_CHARS // 1048576} MiB of text, topowire's limit", _mark(ev.start_mark),
+                        "this looks like an alias bomb; write the values out or alias fewer long strings")
 
     def _check_tag(self, ev, kind):
         tag = ev.tag

@@ -26,8 +26,7 @@ from typing import Mapping, Optional
 import re
 
 from . import units
-from .errors import InputError
-from .loader import Document, load_file
+from .loader import Document
 
 DAY = 86400
 DLQ_MIN_RETENTION = 14 * DAY
@@ -89,6 +88,12 @@ class Message:
     example: object
     has_example: bool
     path: tuple
+    schema_error_at: Optional[tuple] = None  # (file, line, col) inside a schema file
+    schema_error_pointer: tuple = ()  # below ``schema`` of an inline schema
+    schema_uri: str = ""  # the schema file's URI in the message's registry ("" for inline)
+    schema_resources: tuple = ()  # ((uri, contents), ...): every schema file it references, loaded confined
+    schema_error_hint: str = ""
+    schema_error_key: bool = False  # the error is about a key of the inline schema (a patternProperties regex)
 
 
 @dataclass(frozen=True)
@@ -303,8 +308,11 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
     # lowest first: the top-level defaults, then the environment's
     default_layers = [(defaults, dpath), (env_defaults, edpath)]
     base = doc.source.parent if doc.source else FsPath.cwd()
+    root = doc.root if doc.root is not None else base
 
-    messages = {n: _message(n, m or {}, base) for n, m in (data.get("messages") or {}).items()}
+    schemas = doc.cache.setdefault("message_schemas", {})  # one check per distinct schema, however many messages
+    # (and environments: each is a build of the same document) use it
+    messages = {n: _message(n, m or {}, base, root, doc.file, schemas) for n, m in (data.get("messages") or {}).items()}
 
     raw_services = data.get("services") or {}
     queue_defs = data.get("queues") or {}
@@ -419,33 +427,15 @@ def _pick(field: str, layers: list):
     return value, path
 
 
-def _message(name: str, m: dict, base: FsPath) -> Message:
-    path = ("messages", name)
-    schema = m.get("schema")
-    schema_file = None
-    error = None
-    if isinstance(schema, str):
-        schema_file = schema
-        target = (base / schema)
-        try:
-            loaded = load_file(target)
-            schema = loaded.data
-        except InputError as exc:
-            d = exc.diagnostics[0] if exc.diagnostics else None
-            if d and d.code == "TOP009":
-                error = f"schema file '{schema}': {d.message} (looked for {target})"
-            else:
-                at = f" at line {d.line}, column {d.col}" if d else ""
-                error = f"schema file '{schema}' cannot be read{at}: {exc}"
-            schema = None
-    if schema is not None and error is None:
-        import jsonschema  # here, not at the top: a file without message schemas never needs it
+def _message(name: str, m: dict, base: FsPath, root: FsPath, file: str, cache: dict) -> Message:
+    if m.get("schema") is None:  # a file without message schemas never loads jsonschema
+        return Message(name, m.get("description", ""), m.get("content_type", "application/json"), None, None, None,
+                       m.get("example"), "example" in m, ("messages", name))
+    from . import message_schema
 
-        try:
-            jsonschema.validators.validator_for(schema if isinstance(schema, dict) else {}).check_schema(schema)
-        except jsonschema.SchemaError as exc:
-            at = "/".join(str(p) for p in exc.absolute_path)
-            error = f"schema{' file ' + repr(schema_file) if schema_file else ''} is not a valid JSON Schema: " \
-                    f"{exc.message}" + (f" (at {at})" if at else "")
-    return Message(name, m.get("description", ""), m.get("content_type", "application/json"), schema, schema_file,
-                   error, m.get("example"), "example" in m, path)
+    loaded = message_schema.load(m.get("schema"), base, root, file, cache)
+    p = loaded.problem
+    return Message(name, m.get("description", ""), m.get("content_type", "application/json"), loaded.schema,
+                   loaded.file, p.message if p else None, m.get("example"), "example" in m, ("messages", name),
+                   p.at if p else None, p.pointer if p else (), loaded.uri, loaded.resources, p.hint if p else "",
+                   p.key if p else False)

@@ -6,6 +6,7 @@ the very same function under Pulumi's mock engine.
 Stack config (project namespace ``topowire``):
   cloud      aws | azure | gcp (required)
   topology   the topology file, default topology.yaml (relative to the project)
+  root       the directory files the topology names must stay in (default: the topology's directory)
   endpoint   AWS only: an emulator endpoint (LocalStack, moto) for sqs, sns, iam,
              cloudwatch, kms and sts, with credential and region checks skipped
   resourceGroup, namespace, localAuth, actionGroup   Azure, see docs/azure.md
@@ -37,10 +38,10 @@ class InvalidTopology(pulumi.RunError):
         self.diagnostics = tuple(diagnostics)
 
 
-def load(path: str, cloud: str, stack: str = "dev"):
+def load(path: str, cloud: str, stack: str = "dev", root: str | None = None):
     """The validated topology of ``stack`` for ``cloud``, or a RunError with `topowire validate`'s report."""
     try:
-        topo, warnings = load_topology(path, clouds=(cloud,), stack=stack)
+        topo, warnings = load_topology(path, clouds=(cloud,), stack=stack, root=root)
     except InputError as exc:
         from .check import Result
 
@@ -62,7 +63,7 @@ def main() -> None:
         raise pulumi.RunError(f"config 'cloud' is '{cloud}'; use one of {', '.join(CLOUDS)}: "
                               "pulumi config set cloud aws")
     path = config.get("topology") or "topology.yaml"
-    topo = load(path, cloud, pulumi.get_stack())
+    topo = load(path, cloud, pulumi.get_stack(), config.get("root"))
     if cloud not in IMPLEMENTED:
         raise pulumi.RunError(f"the {cloud} back-end is not part of this version of topowire yet; "
                               f"implemented: {', '.join(IMPLEMENTED)}")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from .. import output
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
 from .stack import add_stack_argument
+from .options import add_root
 
 
 def add_parser(sub):
@@ -20,6 +22,7 @@ def add_parser(sub):
     p.add_argument("--fail-on-destructive", action="store_true",
                    help="exit 1 when anything destructive is found, in any environment")
     add_stack_argument(p)
+    add_root(p)
     p.set_defaults(run=run)
     return p
 
@@ -40,14 +43,15 @@ def run(args) -> int:
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
-    base_r, head_r = sources.read_result(base_spec, args.stack), sources.read_result(head_spec, args.stack)
+    base_r = sources.read_result(base_spec, args.stack, args.root)
+    head_r = sources.read_result(head_spec, args.stack, args.root)
     if head_r is None:
         raise UsageError(f"{head_spec} does not exist")
     base, head = (base_r.topology if base_r is not None else None), head_r.topology
     clouds, actions = impact.all_actions(base, head)
     result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head, args.stack,
                   environments.compare(base_r, head_r))
-    sys.stdout.write(FORMATS[args.format](result))
+    sys.stdout.write(output.check(FORMATS[args.format](result), "the diff report"))
     if args.fail_on_destructive and result.destructive_anywhere:
         print(f"topowire diff: {len(result.destructive_anywhere)} destructive change(s)", file=sys.stderr)
         return EXIT_INVALID

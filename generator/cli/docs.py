@@ -9,6 +9,7 @@ from pathlib import Path
 from ..check import load_result
 from ..errors import EXIT_INVALID, EXIT_OK
 from .stack import add_stack_argument
+from .options import add_root
 
 
 def add_parser(sub):
@@ -23,15 +24,16 @@ def add_parser(sub):
     p.add_argument("--fail-on-change", action="store_true",
                    help="write the docs, but exit 1 when that changed the file (for pre-commit and CI)")
     add_stack_argument(p)
+    add_root(p)
     p.set_defaults(run=run)
     return p
 
 
-def render_for(file: str, output: str, stack: str = "dev") -> str:
+def render_for(file: str, output: str, stack: str = "dev", root=None) -> str:
     """The docs of ``file``'s stack ``stack`` as they would be written to ``output``."""
     from ..docs import render
 
-    result = load_result(file, warnings=False, stack=stack)  # errors stop the docs; warnings are `validate`'s
+    result = load_result(file, warnings=False, stack=stack, root=root)  # errors stop the docs; warnings: `validate`
     topo, extra = result.topology, {"stacks": result.stacks, "base": result.base}
     src = Path(file)
     if output == "-":
@@ -43,7 +45,7 @@ def render_for(file: str, output: str, stack: str = "dev") -> str:
 
 
 def run(args) -> int:
-    content = render_for(args.file, args.output, args.stack)
+    content = render_for(args.file, args.output, args.stack, args.root)
     if args.output == "-":
         if args.check:
             print("topowire docs: --check needs a file to compare (-o PATH)", file=sys.stderr)

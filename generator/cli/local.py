@@ -9,6 +9,7 @@ from collections import Counter
 
 from ..errors import EXIT_INVALID, EXIT_OK
 from .stack import add_stack_argument
+from .options import add_root
 
 
 def add_parser(sub):
@@ -26,6 +27,7 @@ def add_parser(sub):
                                        "http://localhost:4566")
     up.add_argument("--format", choices=("text", "json"), default="text")
     add_stack_argument(up)
+    add_root(up)
     up.set_defaults(run=run_up)
 
     smoke = verbs.add_parser("smoke", help="start an emulator, deploy, and drive messages through every route",
@@ -35,6 +37,7 @@ def add_parser(sub):
     smoke.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE")
     smoke.add_argument("--format", choices=("text", "json"), default="text")
     add_stack_argument(smoke)
+    add_root(smoke)
     smoke.set_defaults(run=run_smoke)
     return p
 
@@ -66,11 +69,11 @@ def run_up(args) -> int:
     from ..local import deploy, emulator
 
     if args.endpoint:
-        local = deploy.up(args.file, args.endpoint, stack=args.stack)
+        local = deploy.up(args.file, args.endpoint, stack=args.stack, root=args.root)
         _print_env(local, args.format)
         return EXIT_OK
     with emulator.embedded() as endpoint:
-        local = deploy.up(args.file, endpoint, stack=args.stack)
+        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
         _print_env(local, args.format)
         if args.format == "text":
             print(f"\nServing on {endpoint}; Ctrl-C to stop (everything above is lost with it).", flush=True)
@@ -94,7 +97,7 @@ def run_smoke(args) -> int:
     with emulator.embedded() as endpoint:
         if text:
             print(f"emulator on {endpoint}; deploying {args.file}", flush=True)
-        local = deploy.up(args.file, endpoint, stack=args.stack)
+        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
         if text:
             print(_summary(local), flush=True)
             print("driving messages through every route:", flush=True)

@@ -6,9 +6,11 @@ import json
 import sys
 from collections import Counter
 
+from .. import output
 from ..errors import EXIT_OK
 from ..model import CLOUDS
 from .stack import add_stack_argument
+from .options import add_root
 
 
 def add_parser(sub):
@@ -21,6 +23,7 @@ def add_parser(sub):
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--region", help="region to show in ARNs and URLs (default: us-east-1 on AWS)")
     add_stack_argument(p)
+    add_root(p)
     p.set_defaults(run=run)
     return p
 
@@ -64,9 +67,10 @@ def run(args) -> int:
     from ..plan.engine import run as run_plan
 
     # The program validates first; an invalid file raises InputError with `topowire validate`'s diagnostics.
-    plan = run_plan(args.file, args.cloud, region=args.region, stack=args.stack)
+    plan = run_plan(args.file, args.cloud, region=args.region, stack=args.stack, root=args.root)
     if args.format == "json":
-        sys.stdout.write(json.dumps(plan.as_dict(), indent=2, sort_keys=True) + "\n")
+        encoder = json.JSONEncoder(indent=2, sort_keys=True)
+        sys.stdout.write(output.join(encoder.iterencode(plan.as_dict()), "the plan") + "\n")
     else:
-        sys.stdout.write(tree(plan))
+        sys.stdout.write(output.check(tree(plan), "the plan"))
     return EXIT_OK

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 
+from .. import output
 from ..check import check_file
 from ..errors import EXIT_INVALID, EXIT_OK
 from ..model import CLOUDS
 from ..reporters import REPORTERS
+from .options import add_root
 
 
 def add_parser(sub):
@@ -21,14 +23,15 @@ def add_parser(sub):
                    help="check only this cloud's limits (repeatable; default: the file's targets)")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary line")
+    add_root(p)
     p.set_defaults(run=run)
     return p
 
 
 def run(args) -> int:
     clouds = tuple(args.cloud) if args.cloud else None
-    results = [check_file(f, clouds) for f in args.files]
-    sys.stdout.write(REPORTERS[args.format](results, summary=not args.quiet))
+    results = [check_file(f, clouds, root=args.root) for f in args.files]
+    sys.stdout.write(output.check(REPORTERS[args.format](results, summary=not args.quiet), "the validation report"))
     failed = any(not r.ok for r in results)
     if args.strict:
         failed = failed or any(r.diagnostics for r in results)

@@ -100,3 +100,32 @@ def settings_view(s) -> tuple:
     return (("visibility_timeout", s.visibility_timeout), ("retention", s.retention), ("delay", s.delay),
             ("max_message_size", s.max_message_size), ("max_receive_count", s.dead_letter.max_receive_count),
             ("dead_letter", s.dead_letter.enabled), ("encryption", s.encryption.kms_key or s.encryption.mode))
+
+
+@dataclass(frozen=True)
+class PulumiName:
+    """A Pulumi logical name joined from two YAML names; it must be unique within its component type."""
+
+    scope: str  # the resource type (under its component type) the name must be unique in
+    name: str
+    path: tuple  # the YAML node it comes from
+    what: str  # for people: "the subscription of 'ee' to topic 'ab-cd'"
+
+
+def subscription_resource_name(topic: str, service: str) -> str:
+    """The Pulumi name of the component of one topic subscription, on every cloud."""
+    return f"{topic}-{service}"
+
+
+def subscription_pulumi_names(topo) -> list:
+    """Subscription components (all clouds), with the former names their aliases claim."""
+    from . import renames
+
+    out = []
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            what = f"the subscription of '{c.service}' to topic '{t.name}'"
+            out.append(PulumiName("Subscription", subscription_resource_name(t.name, c.service), c.path, what))
+            for old in renames.subscription(topo, t, c.service):
+                out.append(PulumiName("Subscription", old, c.path, what + " (its former name, renamed_from)"))
+    return out

@@ -28,6 +28,7 @@ import pulumi_aws as aws
 
 from . import aws_spec as spec
 from . import renames
+from . import subscription_resource_name
 from .components import env_name, with_aliases
 
 LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
@@ -230,14 +231,48 @@ class ServiceAccess(pulumi.ComponentResource):
                 f"{name}-policy",
                 name=spec.policy_name(topo, service.name),
                 description=f"topowire: what service '{service.name}' of '{topo.name}' may send and receive",
-                policy=statements.apply(policy_document),
+                policy=statements.apply(lambda st: bounded_policy(service.name, policy_document(st))),
                 tags=dict(topo.tags),
                 opts=child,
             )
             if service.identity.aws_role:
-                aws.iam.RolePolicyAttachment(f"{name}-attachment", role=role_name(service.identity.aws_role),
+                aws.iam.RolePolicyAttachment(f"{name}-attachment", role=attached_role(service, self),
                                              policy_arn=self.policy.arn, opts=child)
         self.register_outputs({"policy_arn": self.policy.arn if self.policy else None})
+
+
+def bounded_policy(service: str, document: str) -> str:
+    """The policy document, or a RunError when IAM would refuse it for its size (whitespace not counted)."""
+    size = sum(1 for ch in document if not ch.isspace())
+    if size > spec.MAX_MANAGED_POLICY_CHARS:
+        raise pulumi.RunError(f"the IAM policy of service '{service}' is {size:,} characters; IAM managed policies hold "
+                              f"at most {spec.MAX_MANAGED_POLICY_CHARS:,}: split the service's access across services")
+    return document
+
+
+def attached_role(service, parent):
+    """The role name the policy is attached to; a role ARN must be in the account the stack deploys to.
+
+    IAM attaches managed policies to roles of the policy's own account, by name: a role ARN of another
+    account would silently become a role of the same name in the deploying account. TOP209 refuses role ARNs
+    of several accounts in one file; this refuses one of another account than the stack's, at deployment.
+    """
+    role = service.identity.aws_role
+    account = spec.role_account(role)
+    if account is None:
+        return role
+
+    def same_account(deploying: str) -> str:
+        if deploying != account:
+            raise pulumi.RunError(
+                f"service '{service.name}': aws_role {role} is a role of account {account}, but this stack deploys "
+                f"to account {deploying}. Cross-account roles are not supported: the policy would be attached to a "
+                f"role named '{role_name(role)}' in account {deploying}. Use a role of account {deploying}, or "
+                "deploy this stack to the role's account.")
+        return role_name(role)
+
+    return aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent)).account_id.apply(
+        same_account)
 
 
 def role_name(role: str) -> str:
@@ -300,14 +335,14 @@ class AwsTopology(pulumi.ComponentResource):
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
                 self.subscriptions[(t.name, c.service)] = Subscription(
-                    f"{t.name}-{c.service}", topo, self.topics[t.name], t, c,
+                    subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c,
                     with_aliases(child, renames.subscription(topo, t, c.service)))
 
         keys = sorted({q.out.kms_key for q in self.queues.values() if q.out.kms_key}
                       | {s.out.kms_key for s in self.subscriptions.values() if s.out.kms_key}
                       | {t.kms_key for t in self.topics.values() if t.kms_key})
         # IAM needs key ARNs; an alias or key id in the YAML is looked up once per key.
-        self.kms_arns = {k: (pulumi.Output.from_input(k) if k.startswith("arn:aws") else
+        self.kms_arns = {k: (pulumi.Output.from_input(k) if spec.is_key_arn(k) else
                              pulumi.Output.from_input(aws.kms.get_key_output(key_id=k, opts=invoke).arn))
                          for k in keys}
 

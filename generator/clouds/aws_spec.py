@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from . import DerivedName, Range
+import json
+import re
+
+from . import DerivedName, Range, subscription_pulumi_names
 
 CLOUD = "aws"
 TITLE = "AWS"
@@ -84,16 +87,77 @@ def filter_policy(flt) -> dict:
     return {attr: list(values) for attr, values in flt}
 
 
+# Amazon SNS, "Filter policy constraints":
+# https://docs.aws.amazon.com/sns/latest/dg/subscription-filter-policy-constraints.html
+SNS_FILTER_KEYS = 5
+SNS_FILTER_COMBINATIONS = 150
+SNS_FILTER_POLICY_BYTES = 256 * 1024
+SNS_FILTER_POLICIES_PER_TOPIC = 200  # default quota (Service Quotas can raise it)
+# Tags: at most 50 per SQS queue, SNS topic and IAM policy
+# (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions)
+MAX_TAGS = 50
+# IAM: a managed policy document holds at most 6,144 characters, whitespace not counted
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length)
+MAX_MANAGED_POLICY_CHARS = 6144
+
+
 def filter_problems(flt) -> list:
     out = []
-    if len(flt) > 5:
-        out.append(f"SNS filter policies allow at most 5 attributes, this one has {len(flt)}")
+    if len(flt) > SNS_FILTER_KEYS:
+        out.append(f"SNS filter policies allow at most {SNS_FILTER_KEYS} attributes, this one has {len(flt)}")
     combos = 1
     for _attr, values in flt:
         combos *= max(1, len(values))
-    if combos > 150:
-        out.append(f"SNS filter policies allow at most 150 combinations of values, this one has {combos}")
+    if combos > SNS_FILTER_COMBINATIONS:
+        out.append(f"SNS filter policies allow at most {SNS_FILTER_COMBINATIONS} combinations of values, this one "
+                   f"has {combos}")
+    size = len(json.dumps(filter_policy(flt), separators=(",", ":")).encode("utf-8"))
+    if size > SNS_FILTER_POLICY_BYTES:
+        out.append(f"the SNS filter policy is {size:,} bytes, the limit is {SNS_FILTER_POLICY_BYTES:,}")
     return out
+
+
+def topic_problems(n_subscriptions: int, n_filtered: int) -> list:
+    """Limits of one topic with these subscriptions (``n_filtered`` of them with a filter)."""
+    if n_filtered > SNS_FILTER_POLICIES_PER_TOPIC:
+        return [f"{n_filtered} subscriptions have a filter policy; SNS allows {SNS_FILTER_POLICIES_PER_TOPIC} per topic "
+                "by default (a Service Quotas increase is needed first)"]
+    return []
+
+
+def policy_problems(topo) -> list:
+    """(path, message) for tags and IAM policies over AWS limits."""
+    out = []
+    if len(topo.tags) > MAX_TAGS:
+        out.append((("tags",), f"{len(topo.tags)} tags; AWS resources take at most {MAX_TAGS}"))
+    for s in topo.services.values():
+        size = policy_size_lower_bound(topo, s)
+        if size > MAX_MANAGED_POLICY_CHARS:
+            out.append((s.path, f"the IAM policy of service '{s.name}' would hold at least {size:,} characters; "
+                                f"a managed policy holds at most {MAX_MANAGED_POLICY_CHARS:,}"))
+    return out
+
+
+def policy_size_lower_bound(topo, service) -> int:
+    """A lower bound of the service's policy size: its resource ARNs with the shortest region name, quoted.
+
+    The exact size is checked when the program builds the policy (plan and deployment).
+    """
+    def arn(kind: str, name: str) -> int:
+        return len(f"arn:aws:{kind}:us-east-1:123456789012:{name}") + 3
+
+    total = 0
+    for r in service.publishes:
+        if r.channel in topo.queues:
+            total += arn("sqs", queue_name(topo, topo.queues[r.channel]))
+        elif r.channel in topo.topics:
+            total += arn("sns", topic_name(topo, topo.topics[r.channel]))
+    for c in service.consumes:
+        if c.kind == "queue":
+            total += arn("sqs", queue_name(topo, topo.queues[c.channel]))
+        elif c.kind == "topic":
+            total += arn("sqs", subscription_queue_name(topo, topo.topics[c.channel], service.name))
+    return total
 
 
 def inventory(topo) -> list:
@@ -138,3 +202,41 @@ def inventory(topo) -> list:
 # "Changes made to the MessageRetentionPeriod attribute ... will impact existing messages in the queue
 # potentially causing them to be expired and deleted" (SQS API reference, SetQueueAttributes).
 RETENTION_LOWERED = "SQS deletes the messages already older than the new retention, within 15 minutes"
+
+
+def pulumi_names(topo) -> list:
+    """Pulumi names joined from several YAML names: the subscription components."""
+    return subscription_pulumi_names(topo)
+
+
+# Identifiers that reach IAM policies. A KMS key as AWS documents its forms (KMS developer guide, "Key
+# identifiers (KeyId)": key ID, key ARN, alias name, alias ARN; alias names: "alias/" + letters, digits, '/', '_',
+# '-', at most 256 characters in all). Wildcards are never part of an identifier.
+_KEY_ID = r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+_ALIAS = r"alias/[A-Za-z0-9/_-]{1,250}"
+_ARN_PREFIX = r"arn:aws(?:-[a-z]+)*:kms:[a-z]{2}(?:-[a-z]+)+-[0-9]:[0-9]{12}:"
+KMS_KEY = re.compile(rf"^(?:{_KEY_ID}|{_ALIAS}|{_ARN_PREFIX}key/{_KEY_ID}|{_ARN_PREFIX}{_ALIAS})$")
+KMS_KEY_ARN = re.compile(rf"^{_ARN_PREFIX}key/{_KEY_ID}$")
+ROLE_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::([0-9]{12}):role/")
+WILDCARDS = ("*", "?")
+
+
+def kms_key_problem(key: str) -> str | None:
+    """Why ``key`` cannot name one KMS key (None when it can)."""
+    if any(w in key for w in WILDCARDS):
+        return (f"KMS key '{key}' contains a wildcard: the service's IAM policy would allow kms:Decrypt on every "
+                "matching key")
+    if not KMS_KEY.match(key):
+        return (f"KMS key '{key}' is not a key id, key ARN, alias/<name> or alias ARN")
+    return None
+
+
+def role_account(role: str) -> str | None:
+    """The account of a role ARN (None for a plain role name)."""
+    m = ROLE_ARN.match(role)
+    return m.group(1) if m else None
+
+
+def is_key_arn(key: str) -> bool:
+    """A key ARN can go into IAM as it is; ids, aliases and alias ARNs are looked up to their key's ARN."""
+    return bool(KMS_KEY_ARN.match(key))

@@ -22,6 +22,7 @@ from pulumi_azure_native import authorization, monitor, resources, servicebus
 
 from . import azure_spec as spec
 from . import renames
+from . import subscription_resource_name
 from .components import env_name, with_aliases
 
 DUPLICATE_WINDOW = "PT10M"
@@ -158,7 +159,7 @@ class ServiceAccess(pulumi.ComponentResource):
                     assignment_name = pulumi.Output.from_input(scope).apply(
                         lambda sc, r=role: spec.role_assignment_name(sc, principal, r))
                     self.assignments.append(authorization.RoleAssignment(
-                        f"{name}-{role_name}-{label}",
+                        spec.role_assignment_resource_name(name, role_name, label),
                         role_assignment_name=assignment_name,
                         principal_id=principal,
                         principal_type="ServicePrincipal",
@@ -208,7 +209,7 @@ class AzureTopology(pulumi.ComponentResource):
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
                 self.subscriptions[(t.name, c.service)] = Subscription(
-                    f"{t.name}-{c.service}", topo, self.topics[t.name], t, c, self,
+                    subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c, self,
                     with_aliases(child, renames.subscription(topo, t, c.service)))
         subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
         self.env = {}
@@ -217,20 +218,20 @@ class AzureTopology(pulumi.ComponentResource):
             for r in s.publishes:
                 if r.channel in self.queues:
                     q = self.queues[r.channel]
-                    sends.append((f"queue-{topo.queues[r.channel].deployed_name}", q.id))
+                    sends.append((spec.access_label("queue", topo.queues[r.channel].deployed_name), q.id))
                     env[env_name(r.channel, "QUEUE_NAME")] = q.entity_name
                 else:
                     t = self.topics[r.channel]
-                    sends.append((f"topic-{topo.topics[r.channel].deployed_name}", t.id))
+                    sends.append((spec.access_label("topic", topo.topics[r.channel].deployed_name), t.id))
                     env[env_name(r.channel, "TOPIC_NAME")] = t.entity_name
             for c in s.consumes:
                 if c.kind == "queue":
                     q = self.queues[c.channel]
-                    receives.append((f"queue-{topo.queues[c.channel].deployed_name}", q.id))
+                    receives.append((spec.access_label("queue", topo.queues[c.channel].deployed_name), q.id))
                     env[env_name(c.channel, "QUEUE_NAME")] = q.entity_name
                 else:
                     sub = self.subscriptions[(c.channel, s.name)]
-                    receives.append((f"subscription-{topo.topics[c.channel].deployed_name}", sub.id))
+                    receives.append((spec.access_label("subscription", topo.topics[c.channel].deployed_name), sub.id))
                     env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
                     env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
             ServiceAccess(s.name, topo, s, sends, receives, subscription_id, with_aliases(child, renames.service(topo, s.name)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from . import Adjust, DerivedName, Range
+from . import Adjust, DerivedName, PulumiName, Range, subscription_pulumi_names
 
 CLOUD = "azure"
 TITLE = "Azure"
@@ -113,7 +113,21 @@ def sql_filter(flt) -> str:
     return " AND ".join(f"{sql_identifier(attr)} IN ({', '.join(quote(v) for v in values)})" for attr, values in flt)
 
 
-SQL_FILTER_MAX = 1024  # Service Bus quotas: maximum length of a filter condition string
+
+
+# Service Bus quotas (https://learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas):
+# "Maximum length of filter condition string: 1,024", "Number of SQL filters per topic: 2,000",
+# "Number of subscriptions per topic: 2,000". Every subscription holds one SQL filter: ours, or the
+# accept-all "$Default" (a TrueFilter, which is an SqlFilter "1=1").
+SQL_FILTER_CHARS = SQL_FILTER_MAX = 1024
+SUBSCRIPTIONS_PER_TOPIC = 2000
+SQL_FILTERS_PER_TOPIC = 2000
+# Tags: at most 50 name/value pairs per resource
+# (https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations)
+MAX_TAGS = 50
+# Role assignments: at most 4,000 per subscription
+# (https://learn.microsoft.com/azure/role-based-access-control/troubleshoot-limits)
+MAX_ROLE_ASSIGNMENTS = 4000
 
 
 def filter_problems(flt) -> list:
@@ -161,6 +175,25 @@ def role_assignment_name(scope: str, principal: str, role: str) -> str:
     import uuid
 
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"topowire:role-assignment:{scope.lower()}|{principal.lower()}|{role.lower()}"))
+
+
+def topic_problems(n_subscriptions: int, n_filtered: int) -> list:
+    out = []
+    if n_subscriptions > SUBSCRIPTIONS_PER_TOPIC:
+        out.append(f"{n_subscriptions} subscriptions; a Service Bus topic holds at most {SUBSCRIPTIONS_PER_TOPIC} "
+                   f"(and {SQL_FILTERS_PER_TOPIC} SQL filters)")
+    return out
+
+
+def policy_problems(topo) -> list:
+    out = []
+    if len(topo.tags) > MAX_TAGS:
+        out.append((("tags",), f"{len(topo.tags)} tags; Azure resources take at most {MAX_TAGS}"))
+    assignments = sum(1 for pn in pulumi_names(topo) if pn.scope == "RoleAssignment")
+    if assignments > MAX_ROLE_ASSIGNMENTS:
+        out.append((("services",), f"{assignments:,} role assignments; an Azure subscription holds at most "
+                                   f"{MAX_ROLE_ASSIGNMENTS:,}"))
+    return out
 
 
 SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
@@ -260,3 +293,36 @@ def inventory(topo) -> list:
 # they are sent; expired messages are dead-lettered when dead_letter is on, dropped when it is off
 # (Service Bus "Message expiration"; CreateQueueOptions.DefaultMessageTimeToLive).
 RETENTION_LOWERED = "Service Bus expires messages sooner (to the dead-letter sub-queue if dead_letter is on, dropped if off)"
+
+
+def access_label(kind: str, deployed: str) -> str:
+    """What a role assignment is about: ``queue-<name>``, ``topic-<name>`` or ``subscription-<topic>``."""
+    return f"{kind}-{deployed}"
+
+
+def role_assignment_resource_name(service: str, role: str, label: str) -> str:
+    """The Pulumi name of one role assignment of a service (``send`` or ``receive`` on ``label``)."""
+    return f"{service}-{role}-{label}"
+
+
+def pulumi_names(topo) -> list:
+    """Pulumi names joined from several YAML names: subscriptions and role assignments."""
+    out = subscription_pulumi_names(topo)
+    for s in topo.services.values():
+        if not s.identity.azure_principal_id:
+            continue
+        for r in s.publishes:
+            if topo.channel(r.channel) is None:  # unknown references are TOP101's
+                continue
+            kind = "queue" if r.channel in topo.queues else "topic"
+            label = access_label(kind, topo.channel(r.channel).deployed_name)
+            out.append(PulumiName("RoleAssignment", role_assignment_resource_name(s.name, "send", label), r.path,
+                                  f"the role assignment letting '{s.name}' send to {kind} '{r.channel}'"))
+        for c in s.consumes:
+            if topo.channel(c.channel) is None:
+                continue
+            kind = "queue" if c.kind == "queue" else "subscription"
+            label = access_label(kind, topo.channel(c.channel).deployed_name)
+            out.append(PulumiName("RoleAssignment", role_assignment_resource_name(s.name, "receive", label), c.path,
+                                  f"the role assignment letting '{s.name}' receive from '{c.channel}'"))
+    return out

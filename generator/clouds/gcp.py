@@ -30,6 +30,7 @@ import pulumi_gcp as gcp
 
 from . import gcp_spec as spec
 from . import renames
+from . import subscription_resource_name
 from .components import env_name, with_aliases
 
 IMMUTABLE = ["filter", "enableMessageOrdering"]
@@ -129,10 +130,10 @@ class ServiceAccess(pulumi.ComponentResource):
             self.email = account.email
         member = self.email.apply(lambda e: f"serviceAccount:{e}")
         for label, topic in topics:
-            gcp.pubsub.TopicIAMMember(f"{name}-publisher-{label}", topic=topic.name, role=spec.PUBLISHER,
+            gcp.pubsub.TopicIAMMember(spec.iam_member_resource_name(name, "publisher", label), topic=topic.name, role=spec.PUBLISHER,
                                       member=member, opts=child)
         for label, sub in subscriptions:
-            gcp.pubsub.SubscriptionIAMMember(f"{name}-subscriber-{label}", subscription=sub.name, role=spec.SUBSCRIBER,
+            gcp.pubsub.SubscriptionIAMMember(spec.iam_member_resource_name(name, "subscriber", label), subscription=sub.name, role=spec.SUBSCRIBER,
                                              member=member, opts=child)
         self.register_outputs({"email": self.email})
 
@@ -152,7 +153,7 @@ class GcpTopology(pulumi.ComponentResource):
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
                 self.subscriptions[(t.name, c.service)] = Subscription(
-                    f"{t.name}-{c.service}", topo, self.topics[t.name], t, c, agent,
+                    subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c, agent,
                     with_aliases(child, renames.subscription(topo, t, c.service)))
         self.env, emails = {}, {}
         for s in topo.services.values():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import Adjust, DerivedName, Range
+from . import Adjust, DerivedName, Range, PulumiName, subscription_pulumi_names
 
 CLOUD = "gcp"
 TITLE = "GCP"
@@ -133,10 +133,30 @@ def filter_expression(flt) -> str:
     return " AND ".join(parts)
 
 
+# Pub/Sub resource limits (https://cloud.google.com/pubsub/quotas#resource_limits): "Subscriptions per topic:
+# 10,000"; a filter is at most 256 bytes (https://cloud.google.com/pubsub/docs/subscription-message-filter);
+# labels: at most 64 per resource (https://cloud.google.com/resource-manager/docs/labels-overview#requirements).
+FILTER_BYTES = 256
+SUBSCRIPTIONS_PER_TOPIC = 10000
+MAX_LABELS = 64
+
+
 def filter_problems(flt) -> list:
     size = len(filter_expression(flt).encode("utf-8"))
-    if size > 256:
-        return [f"the Pub/Sub filter expression is {size} bytes, the limit is 256"]
+    if size > FILTER_BYTES:
+        return [f"the Pub/Sub filter expression is {size} bytes, the limit is {FILTER_BYTES}"]
+    return []
+
+
+def topic_problems(n_subscriptions: int, n_filtered: int) -> list:
+    if n_subscriptions > SUBSCRIPTIONS_PER_TOPIC:
+        return [f"{n_subscriptions:,} subscriptions; a Pub/Sub topic holds at most {SUBSCRIPTIONS_PER_TOPIC:,}"]
+    return []
+
+
+def policy_problems(topo) -> list:
+    if len(topo.tags) > MAX_LABELS:
+        return [(("tags",), f"{len(topo.tags)} tags; GCP resources take at most {MAX_LABELS} labels")]
     return []
 
 
@@ -216,3 +236,25 @@ def inventory(topo) -> list:
 # What lowering a subscription's messageRetentionDuration does: "After the message retention duration passes,
 # Pub/Sub might discard the message independent of the acknowledgment state" (Pub/Sub subscription properties).
 RETENTION_LOWERED = "Pub/Sub discards the unacknowledged messages already older than the new retention"
+
+
+def iam_member_resource_name(service: str, role: str, label: str) -> str:
+    """The Pulumi name of one IAM member of a service (``publisher``/``subscriber`` on channel ``label``)."""
+    return f"{service}-{role}-{label}"
+
+
+def pulumi_names(topo) -> list:
+    """Pulumi names joined from several YAML names: subscriptions and IAM members."""
+    out = subscription_pulumi_names(topo)
+    for s in topo.services.values():
+        for r in s.publishes:
+            if topo.channel(r.channel) is not None:  # unknown references are TOP101's
+                out.append(PulumiName("TopicIAMMember", iam_member_resource_name(
+                    s.name, "publisher", topo.channel(r.channel).deployed_name), r.path,
+                    f"the IAM member letting '{s.name}' publish to '{r.channel}'"))
+        for c in s.consumes:
+            if topo.channel(c.channel) is not None:
+                out.append(PulumiName("SubscriptionIAMMember", iam_member_resource_name(
+                    s.name, "subscriber", topo.channel(c.channel).deployed_name), c.path,
+                    f"the IAM member letting '{s.name}' consume '{c.channel}'"))
+    return out

@@ -98,24 +98,24 @@ def read_git(spec: str) -> bytes | None:
     return blob.stdout
 
 
-def read(spec: str, stack: str = "dev"):
+def read(spec: str, stack: str = "dev", root=None):
     """The validated Topology of ``spec``'s stack ``stack``, or None when it does not exist at that git ref.
 
     Raises InputError, with `topowire validate`'s diagnostics, when it is not valid.
     """
-    result = read_result(spec, stack)
+    result = read_result(spec, stack, root)
     return result.topology if result is not None else None
 
 
-def read_result(spec: str, stack: str = "dev"):
+def read_result(spec: str, stack: str = "dev", root=None):
     """The check Result of ``spec`` (every environment's Topology), or None when it does not exist at that git ref."""
     if is_git_spec(spec):
         data = read_git(spec)
         if data is None:
             return None
-        doc = load_bytes(data, spec, Path(spec.split(":", 1)[1]))
+        doc = load_bytes(data, spec, Path(spec.split(":", 1)[1]), root)
     else:
-        doc = load_file(spec)
+        doc = load_file(spec, root)
     result = check_document(doc, stack=stack)
     if not result.ok:
         raise InputError(f"{spec} is not a valid topology", tuple(result.diagnostics))

@@ -10,6 +10,7 @@ import json
 
 import jinja2
 
+from .. import output
 from ..clouds import gcp_spec, spec
 from ..units import duration_text, size_text
 from .mermaid import filter_text, flowchart
@@ -152,11 +153,12 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     subscriptions = [c for c in topo.all_consumers() if c.kind == "topic"]
     subscriptions.sort(key=lambda c: (c.channel, c.service))
     consumers = sorted(topo.all_consumers(), key=lambda c: (c.service, c.channel))
-    text = template.render(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
+    text = output.join(template.generate(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
                            consumers=consumers,
                            cloud_names=cloud_names(topo), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]
-                           if "gcp" in topo.targets else [])
+                           if "gcp" in topo.targets else []),
+                       "the architecture docs")
     return text.rstrip("\n") + "\n"

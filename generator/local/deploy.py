@@ -19,12 +19,12 @@ class Local:
     clients: dict
 
 
-def up(path: str, endpoint: str, progress=None, stack: str = "dev") -> Local:
+def up(path: str, endpoint: str, progress=None, stack: str = "dev", root=None) -> Local:
     emulator.check_endpoint(endpoint)
-    topo, _ = load_topology(path, clouds=("aws",), stack=stack)
+    topo, _ = load_topology(path, clouds=("aws",), stack=stack, root=root)
     clients = emulator.clients(endpoint)
     emulator.probe(endpoint, clients)
-    plan = engine.run(path, "aws", region=emulator.REGION, endpoint=endpoint, stack=stack)
+    plan = engine.run(path, "aws", region=emulator.REGION, endpoint=endpoint, stack=stack, root=root)
     with emulator.answers(endpoint):
         deployed = materialize(plan, clients, progress)
     return Local(topo, endpoint, deployed.translate(plan.outputs), deployed, clients)

@@ -48,6 +48,7 @@ class Plan:
     outputs: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     stack: str = "dev"
+    registrations: int = 0  # RegisterResource calls: more than len(resources) means two shared a URN
 
     def by_type(self, typ: str) -> list:
         return [r for r in self.resources if r.type == typ]

@@ -31,7 +31,7 @@ def _alias(alias) -> str:
 
 
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
-        config: dict | None = None, stack: str = "dev") -> Plan:
+        config: dict | None = None, stack: str = "dev", root: str | None = None) -> Plan:
     """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
     config (``resourceGroup`` means ``topowire:resourceGroup``)."""
     try:
@@ -64,11 +64,14 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
         def __init__(self, mocks):
             super().__init__(mocks)
             self.records = {}
+            self.duplicates = []
 
         def RegisterResource(self, request):
             response = super().RegisterResource(request)
             inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
             registration = self.resources.get(response.urn)
+            if response.urn in self.records:
+                self.duplicates.append(response.urn)
             self.records[response.urn] = PlannedResource(
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent or None,
                 custom=bool(request.custom), protect=bool(request.protect), id=response.id or None,
@@ -89,6 +92,8 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
         settings["gcp:project"] = gcp_mock.PROJECT
     if endpoint:
         settings["topowire:endpoint"] = endpoint
+    if root:
+        settings["topowire:root"] = str(root)
     settings.update({k if ":" in k else f"topowire:{k}": str(v) for k, v in (config or {}).items()})
     pulumi.runtime.set_all_config(settings)
     pulumi_settings.SETTINGS.rpc_manager.clear()
@@ -98,7 +103,14 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
         _sync_await(run_pulumi_func(program.main))
     except pulumi.RunError as exc:
         raise InputError(str(exc), getattr(exc, "diagnostics", ())) from None
-    root = pulumi_settings.get_root_resource()
-    outputs = _sync_await(pulumi.Output.from_input(dict(root.outputs)).future()) if root else {}
+    if monitor.duplicates:
+        # Validation (TOP112, TOP118) refuses what makes names meet; should a case slip through, the plan says so
+        # instead of keeping one of the two resources.
+        raise InputError(f"{path}: {len(monitor.duplicates)} resource(s) would share a Pulumi name with another and "
+                         f"be lost: {', '.join(sorted(set(u.rsplit('::', 1)[-1] for u in monitor.duplicates)))}; "
+                         "rename the channels or services involved")
+    root_resource = pulumi_settings.get_root_resource()
+    outputs = _sync_await(pulumi.Output.from_input(dict(root_resource.outputs)).future()) if root_resource else {}
     resources = sorted(monitor.records.values(), key=lambda r: r.urn)
-    return Plan(cloud, str(path), resources, _plain(outputs or {}), stack=stack)
+    return Plan(cloud, str(path), resources, _plain(outputs or {}), stack=stack,
+                registrations=len(monitor.records) + len(monitor.duplicates))

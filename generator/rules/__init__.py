@@ -31,6 +31,7 @@ from . import (
     top115_environment_unknown_channel,
     top116_environment_prefix,
     top117_environment_structure,
+    top118_pulumi_name_collision,
     top201_limit_out_of_range,
     top202_name_limits,
     top203_setting_adjusted,
@@ -39,6 +40,8 @@ from . import (
     top206_filter_limits,
     top207_kms_key_aws_only,
     top208_stack_name_collision,
+    top209_identifier_values,
+    top210_policy_limits,
 )
 
 RULES = (
@@ -59,6 +62,7 @@ RULES = (
     top115_environment_unknown_channel,
     top116_environment_prefix,
     top117_environment_structure,
+    top118_pulumi_name_collision,
     top201_limit_out_of_range,
     top202_name_limits,
     top203_setting_adjusted,
@@ -67,6 +71,8 @@ RULES = (
     top206_filter_limits,
     top207_kms_key_aws_only,
     top208_stack_name_collision,
+    top209_identifier_values,
+    top210_policy_limits,
 )
 
 

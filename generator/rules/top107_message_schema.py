@@ -1,7 +1,11 @@
-"""A message's ``schema`` file is missing or unreadable, or is not valid JSON Schema.
+"""A message's ``schema`` cannot be used: unreadable or refused file, bad ``$ref``, regex, or not JSON Schema.
 
 ``schema`` is an inline JSON Schema or a path, relative to the topology file,
-to a JSON or YAML file holding one.
+to a JSON or YAML file holding one. Schema files and the files their
+``$ref``s name must lie inside the topology's directory (or ``--root``);
+``$ref`` resolves only inside the document or to such files, never over a
+network; regexes run on RE2, so backreferences and lookaround are refused.
+The error points at the offending line of the schema file when it is there.
 
 Passing:
 
@@ -26,6 +30,8 @@ LEVEL = ERROR
 def check(ctx):
     for m in ctx.topology.messages.values():
         if m.schema_error:
-            hint = ("check the path: it is relative to the topology file" if m.schema_file and "not found"
+            hint = m.schema_error_hint or ("check the path: it is relative to the topology file" if m.schema_file and "does not exist"
                     in m.schema_error else "see https://json-schema.org/understanding-json-schema/")
-            yield Finding(CODE, LEVEL, f"message '{m.name}': {m.schema_error}", m.path + ("schema",), hint)
+            yield Finding(CODE, LEVEL, f"message '{m.name}': {m.schema_error}",
+                          m.path + ("schema",) + tuple(m.schema_error_pointer), hint, key=m.schema_error_key,
+                          at=m.schema_error_at)

@@ -1,9 +1,12 @@
-"""A ``filter`` exceeds what a target cloud's filtering accepts.
+"""A ``filter``, or a topic's subscriptions, exceed what a target cloud accepts.
 
-- AWS SNS filter policies: at most 5 attributes, and at most 150 combinations
-  of values (the product of the list lengths).
-- Azure Service Bus SQL filters: the condition is at most 1024 characters.
-- GCP Pub/Sub filters: the expression is at most 256 bytes.
+- AWS SNS filter policies: at most 5 attributes, at most 150 combinations of
+  values (the product of the list lengths), at most 256 KB of JSON; at most
+  200 filter policies per topic (the default quota).
+- Azure Service Bus: the SQL filter is at most 1,024 characters; a topic has
+  at most 2,000 subscriptions (and SQL filters).
+- GCP Pub/Sub filters: the expression is at most 256 bytes; a topic has at
+  most 10,000 subscriptions.
 
 Passing:
 
@@ -42,3 +45,8 @@ def check(ctx):
                 yield Finding(CODE, LEVEL, f"the filter of '{c.service}' on topic '{c.channel}': {problem}",
                               c.options["filter"], "split the subscription, or filter the rest in the consumer",
                               key=True)
+        for t in ctx.topology.topics.values():
+            consumers = ctx.topology.consumers.get(t.name, ())
+            for problem in mod.topic_problems(len(consumers), sum(1 for c in consumers if c.filter)):
+                yield Finding(CODE, LEVEL, f"topic '{t.name}' on {mod.TITLE}: {problem}", t.path,
+                              "split the topic, or let fewer services subscribe to it", key=True)

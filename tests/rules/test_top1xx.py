@@ -92,4 +92,4 @@ def test_TOP107_schema_from_a_file_relative_to_the_topology(tmp_path):
     result = check_file(topo)
     msgs = {d.path[1]: d.message for d in result.diagnostics if d.code == "TOP107"}
     assert set(msgs) == {"Bad", "Gone"}
-    assert "not a valid JSON Schema" in msgs["Bad"] and "not found" in msgs["Gone"]
+    assert "not a valid JSON Schema" in msgs["Bad"] and "does not exist" in msgs["Gone"]

@@ -1,0 +1,10 @@
+"""Options several subcommands share."""
+
+from __future__ import annotations
+
+ROOT_HELP = ("the directory every file a topology names (message schema files, their $refs) must stay in, after "
+             "symlinks (default: the topology file's own directory)")
+
+
+def add_root(p) -> None:
+    p.add_argument("--root", metavar="DIR", help=ROOT_HELP)

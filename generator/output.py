@@ -1,0 +1,43 @@
+"""Every output topowire writes is bounded: docs, plan, diff reports, validation reports.
+
+A small hostile topology can still ask for a huge output (the same long tag
+on every resource, thousands of channels times a long description). Outputs
+are built through ``join`` (streamed chunks, stopped as soon as the limit is
+passed, so memory stays bounded too) or checked with ``check``; past
+``MAX_OUTPUT_CHARS`` the command exits 1 with a message naming the limit.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from .errors import InputError
+
+MAX_OUTPUT_CHARS = 64 * 1024 * 1024
+
+
+class OutputTooLarge(InputError):
+    def __init__(self, what: str, limit: int):
+        super().__init__(f"{what} would be larger than {limit // 1048576} MiB, topowire's output limit: the topology "
+                         "makes it too large (long values repeated on many resources, or aliases expanding them); "
+                         "shorten the repeated values")
+        self.what, self.limit = what, limit
+
+
+def join(chunks: Iterable[str], what: str, limit: int | None = None) -> str:
+    """``"".join(chunks)``, stopped with OutputTooLarge as soon as it passes the limit."""
+    limit = MAX_OUTPUT_CHARS if limit is None else limit
+    out, total = [], 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > limit:
+            raise OutputTooLarge(what, limit)
+        out.append(chunk)
+    return "".join(out)
+
+
+def check(text: str, what: str, limit: int | None = None) -> str:
+    limit = MAX_OUTPUT_CHARS if limit is None else limit
+    if len(text) > limit:
+        raise OutputTooLarge(what, limit)
+    return text
