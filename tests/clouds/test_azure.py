@@ -278,7 +278,7 @@ def test_plan_cli_says_what_replaces(tmp_path):
 
     code, out, _ = run_cli("plan", CASES / "azure" / "full.yaml", "--cloud", "azure")
     assert code == 0
-    assert ("      + azure-native:servicebus:Queue  invoices-queue  billing-invoices  [protected]"
+    assert ("      + azure-native:servicebus:Queue  invoices-queue  billing-dev-invoices  [protected]"
             "  [replaced if requiresDuplicateDetection, requiresSession change]") in out
     assert ("      + azure-native:servicebus:Subscription  payments-ledger-subscription  ledger  [protected]"
             "  [replaced if requiresSession change]") in out
@@ -306,9 +306,9 @@ services:
   archive: {consumes: [scans, events]}
 """
     topics = {r.inputs["topicName"]: r.inputs for r in plan_of(write(body % "Premium", "p.yaml")).by_type(SB + "Topic")}
-    assert topics["demo-scans"]["maxMessageSizeInKilobytes"] == 10240   # the topic's own
-    assert topics["demo-events"]["maxMessageSizeInKilobytes"] == 3072   # the defaults'
-    assert "maxMessageSizeInKilobytes" not in topics["demo-idle"]       # no subscription: nothing is delivered
+    assert topics["demo-dev-scans"]["maxMessageSizeInKilobytes"] == 10240   # the topic's own
+    assert topics["demo-dev-events"]["maxMessageSizeInKilobytes"] == 3072   # the defaults'
+    assert "maxMessageSizeInKilobytes" not in topics["demo-dev-idle"]       # no subscription: nothing is delivered
     standard = write(body.replace("MiB", "KiB") % "Standard", "s.yaml")
     assert not [t for t in plan_of(standard).by_type(SB + "Topic") if "maxMessageSizeInKilobytes" in t.inputs]
 
@@ -341,12 +341,12 @@ def test_alert_names_are_unique_per_namespace():
         return sorted(r.inputs["ruleName"] for r in
                       plan_of(CASES / "azure" / "full.yaml", **config).by_type("azure-native:monitor:MetricAlert"))
 
-    assert names() == ["billing-plan-billing-invoices-dead-letters", "billing-plan-billing-payments-dead-letters",
-                       "billing-plan-billing-scratch-dead-letters"]
+    assert names() == ["billing-dev-billing-dev-invoices-dead-letters", "billing-dev-billing-dev-payments-dead-letters",
+                       "billing-dev-billing-dev-scratch-dead-letters"]
     # another stack in the same resource group: its own namespace, its own alert names
     assert names(namespace="billing-staging", resourceGroup="shared-rg") == [
-        "billing-staging-billing-invoices-dead-letters", "billing-staging-billing-payments-dead-letters",
-        "billing-staging-billing-scratch-dead-letters"]
+        "billing-staging-billing-dev-invoices-dead-letters", "billing-staging-billing-dev-payments-dead-letters",
+        "billing-staging-billing-dev-scratch-dead-letters"]
 
 
 def test_long_alert_names_are_cut_with_a_hash():
