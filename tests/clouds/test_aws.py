@@ -304,7 +304,7 @@ def test_plan_cli_text_and_json(tmp_path):
     assert code == 0 and doc_["cloud"] == "aws" and set(doc_) == {"cloud", "file", "resources", "outputs"}
     r = doc_["resources"][0]
     assert set(r) == {"urn", "type", "name", "parent", "custom", "protect", "id", "inputs", "outputs", "aliases",
-                      "dependsOn", "replaceOnChanges", "deleteBeforeReplace"}
+                      "dependsOn", "replaceOnChanges", "deleteBeforeReplace", "explicitDependsOn"}
 
 
 def test_the_pulumi_entry_point_runs_the_same_program():
