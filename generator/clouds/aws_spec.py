@@ -71,8 +71,7 @@ def derived_names(topo):
         for c in topo.consumers.get(t.name, ()):
             name = subscription_queue_name(topo, t, c.service)
             sqs(name, c.path)
-            if c.settings.dead_letter.enabled:
-                sqs(dlq_name(name), c.path)
+            sqs(dlq_name(name), c.path)  # always: the SNS subscription's own dead letters
     for s in topo.services.values():
         out.append(DerivedName(CLOUD, "IAM policy", "iam-policy", policy_name(topo, s.name), s.path, 1, 128,
                                r"^[\w+=,.@-]{1,128}$", "letters, digits and +=,.@_-, at most 128 characters"))
@@ -101,17 +100,23 @@ def inventory(topo) -> list:
 
     SQS and SNS cannot rename a queue or topic or change its FIFO-ness (the
     name carries ``.fifo``): a new name is a new resource. Everything else in
-    the YAML is an attribute set in place.
+    the YAML is an attribute set in place. A topic subscription's DLQ exists
+    whether or not its consumer dead-letters (SNS dead-letters there what it
+    cannot deliver), so ``dead_letter: false`` on a topic consumer updates
+    what the DLQ receives instead of deleting it.
     """
     from . import Item, settings_view
 
     out = []
 
-    def queue(key, name, fifo, s, subject, extra=()):
+    def queue(key, name, fifo, s, subject, extra=(), sns=False):
         out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra, True, subject))
-        if s.dead_letter.enabled:
+        if s.dead_letter.enabled or sns:
+            sources = ("SQS redrive after max_receive_count",) if s.dead_letter.enabled else ()
+            sources += ("SNS undeliverable messages",) if sns else ()
             out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq_name(name), (("fifo", fifo),),
-                            (("retention", s.dead_letter.retention),), True, subject))
+                            (("retention", s.dead_letter.retention), ("receives", " and ".join(sources))), True,
+                            subject))
 
     for q in topo.queues.values():
         queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")
@@ -119,13 +124,17 @@ def inventory(topo) -> list:
         tname = topic_name(topo, t)
         out.append(Item(CLOUD, "SNS topic", ("topic", t.deployed_name), tname, (("fifo", t.fifo),),
                         (("encryption", t.encryption.kms_key or t.encryption.mode),), False, f"topic '{t.name}'"))
+        out.append(Item(CLOUD, "SNS topic policy", ("topic-policy", t.deployed_name), tname, (("topic", tname),),
+                        (), False, f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             key = ("subscription", t.deployed_name, topo.deployed(c.service))
             subject = f"subscription of '{c.service}' to topic '{t.name}'"
             qname = subscription_queue_name(topo, t, c.service)
-            queue(key, qname, t.fifo, c.settings, subject)
+            queue(key, qname, t.fifo, c.settings, subject, sns=True)
             out.append(Item(CLOUD, "SNS subscription", ("sns-subscription",) + key[1:], f"{tname} -> {qname}",
-                            (("topic", tname), ("queue", qname)), (("filter", c.filter),), False, subject))
+                            (("topic", tname), ("queue", qname)), (("filter", c.filter), ("dead_letter_queue",
+                                                                                         dlq_name(qname))),
+                            False, subject))
     for s in topo.services.values():
         grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
             tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes))

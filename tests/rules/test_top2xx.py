@@ -58,10 +58,12 @@ def test_TOP202_sqs_fifo_suffix_counts():
     topic = "t" * 35
     text = ("targets: [aws]\ntopics:\n  %s: {fifo: true, dead_letter: false}\nservices:\n  pub: {publishes: [%s]}\n"
             "  %s: {consumes: [%s]}\n")
-    fits = "s" * (80 - len(f"demo-{topic}-") - len(".fifo"))
+    # Even with dead_letter: false a topic subscription has a DLQ (SNS's own), <queue>-dlq.fifo: the longest name.
+    fits = "s" * 30  # demo- (5) + 35 + - (1) + 30 + -dlq.fifo (9) = 80
     assert found(text % (topic, topic, fits, topic), "TOP202") == []
     [d] = found(text % (topic, topic, fits + "x", topic), "TOP202")
     assert "81 characters" in d.message and d.message.endswith("at most 80")
+    assert f"'demo-{topic}-{fits}x-dlq.fifo'" in d.message
 
 
 def test_TOP202_gcp_service_account_unless_an_identity_is_given():
@@ -99,7 +101,12 @@ def test_TOP205_only_for_subscription_queues_on_aws():
     text = ("queues:\n  q1: {encryption: {kms_key: alias/q}}\ntopics:\n  t1: {encryption: {kms_key: alias/t}}\n"
             "services:\n  pub: {publishes: [q1, t1]}\n  sub: {consumes: [q1, t1]}\n")
     [d] = found(text, "TOP205")
-    assert "alias/t" in d.message and "sns.amazonaws.com" in d.message
+    assert "alias/t" in d.message and "sns.amazonaws.com" in d.message and "dead-letter queue" in d.message
+    assert d.hint == (
+        'add this statement to the key policy (docs/aws.md): {"Sid":"AllowSNSToDeliverToEncryptedQueues",'
+        '"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":["kms:GenerateDataKey*",'
+        '"kms:Decrypt"],"Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":'
+        '"arn:aws:sns:<region>:<account-id>:demo-t1"}}}, or use encryption: managed')
     assert found(text.replace("queues:", "targets: [gcp]\nqueues:"), "TOP205") == []
 
 
