@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from . import Adjust, DerivedName, Range
+from . import Adjust, DerivedName, Range, env_name
 
 CLOUD = "gcp"
 TITLE = "GCP"
 
 ACK_MIN, ACK_MAX = 10, 600
+# The high-level client libraries extend a message's lease (modifyAckDeadline) for at most an hour by default
+# (https://cloud.google.com/pubsub/docs/lease-management).
+LEASE_EXTENSION_DEFAULT = 3600
+SERVICE_AGENT_SERVICE = "pubsub.googleapis.com"
 DELIVERY_MIN, DELIVERY_MAX = 5, 100
 _PUBSUB = r"^(?!goog)[A-Za-z][A-Za-z0-9._~%+-]*$"
 _PUBSUB_RULE = "a letter first, then letters, digits and ._~%+-, not starting with 'goog', 3 to 255 characters"
@@ -178,9 +182,31 @@ def inventory(topo) -> list:
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), tid, c.settings, t.fifo, c.filter,
                   f"subscription of '{c.service}' to topic '{t.name}'")
+    if any(i.kind == "Pub/Sub dead-letter topic" for i in out):
+        # gcp.projects.ServiceIdentity: creating it ensures the agent exists; deleting it is a no-op in the provider
+        out.append(Item(CLOUD, "Pub/Sub service agent identity", ("service-agent",),
+                        f"service-<project-number>@gcp-sa-pubsub.iam.gserviceaccount.com", (), (), False,
+                        "dead-letter delivery"))
     return out
 
 
 # What lowering a subscription's messageRetentionDuration does: "After the message retention duration passes,
 # Pub/Sub might discard the message independent of the acknowledgment state" (Pub/Sub subscription properties).
 RETENTION_LOWERED = "Pub/Sub discards the unacknowledged messages already older than the new retention"
+
+
+def long_processing(topo) -> list:
+    """Consumers whose ``processing_time`` exceeds the ack deadline maximum: only lease extension covers them."""
+    return [c for c in topo.all_consumers() if c.processing_time is not None and c.processing_time > ACK_MAX]
+
+
+def max_lease_env(channel: str) -> str:
+    """The environment variable holding the maximum lease extension a consumer of ``channel`` needs (seconds)."""
+    return env_name(channel, "MAX_LEASE_SECONDS")
+
+
+def lease_settings(seconds: int) -> str:
+    """The client-library settings that keep extending a lease for ``seconds``."""
+    return (f"Python FlowControl(max_lease_duration={seconds}), "
+            f"Java Subscriber.newBuilder(...).setMaxAckExtensionPeriod(Duration.ofSeconds({seconds})), "
+            f"Go sub.ReceiveSettings.MaxExtension = {seconds} * time.Second")

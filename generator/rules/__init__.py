@@ -35,6 +35,7 @@ from . import (
     top205_kms_subscription_queue,
     top206_filter_limits,
     top207_kms_key_aws_only,
+    top208_gcp_long_processing,
 )
 
 RULES = (
@@ -59,6 +60,7 @@ RULES = (
     top205_kms_subscription_queue,
     top206_filter_limits,
     top207_kms_key_aws_only,
+    top208_gcp_long_processing,
 )
 
 

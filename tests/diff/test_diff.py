@@ -148,6 +148,17 @@ def test_a_new_topic_creates_its_policy_and_a_new_consumer_its_dead_letter_queue
                        ("SQS dead-letter queue", "shop-refunds-refunder-dlq"), ("SQS queue", "shop-refunds-refunder")]
 
 
+def test_the_first_dead_letter_on_gcp_creates_the_service_agent_identity(tmp_path):
+    base = BASE.replace("version: 1\n", "version: 1\ndefaults: {dead_letter: false}\n")
+    doc, _ = diff(tmp_path, BASE, base)
+    gcp = [(a["action"], a["kind"], a["name"]) for a in doc["actions"]
+           if a["cloud"] == "gcp" and a["kind"] == "Pub/Sub service agent identity"]
+    assert gcp == [("create", "Pub/Sub service agent identity",
+                    "service-<project-number>@gcp-sa-pubsub.iam.gserviceaccount.com")]
+    doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 2d}"))
+    assert not [a for a in doc["actions"] if a["kind"] == "Pub/Sub service agent identity"]
+
+
 def test_removing_a_topic_consumer_deletes_its_queue(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("  ledger:\n    consumes:\n      payments: {filter: {currency: [EUR]}}\n", ""))
     got = destructive(doc)

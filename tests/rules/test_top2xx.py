@@ -110,6 +110,26 @@ def test_TOP205_only_for_subscription_queues_on_aws():
     assert found(text.replace("queues:", "targets: [gcp]\nqueues:"), "TOP205") == []
 
 
+def test_TOP208_long_processing_on_gcp_names_the_client_settings():
+    text = ("queues:\n  jobs: {visibility_timeout: 3h}\nservices:\n  api: {publishes: [jobs]}\n  worker:\n"
+            "    consumes:\n      jobs: {processing_time: %s}\n")
+    assert found(text % "10m", "TOP208") == []  # exactly the ack deadline maximum: nothing to extend
+    [d] = found(text % "15m", "TOP208")
+    assert d.message == ("on GCP, service 'worker' needs up to 15m per message of 'jobs', longer than the 600s "
+                         "Pub/Sub ack deadline: its client must keep lease management on (the client libraries "
+                         "extend leases up to 1h by default)")
+    assert d.path == ("services", "worker", "consumes", "jobs", "processing_time")
+    [d] = found(text % "2h", "TOP208")
+    assert d.message.endswith("the client libraries stop extending leases after 1h by default, so its client must "
+                              "raise the maximum lease extension to 7200s or the message is delivered again while "
+                              "still processed")
+    assert d.hint == ("set the maximum lease extension to 7200s (environment JOBS_MAX_LEASE_SECONDS): Python "
+                      "FlowControl(max_lease_duration=7200), Java Subscriber.newBuilder(...)"
+                      ".setMaxAckExtensionPeriod(Duration.ofSeconds(7200)), Go sub.ReceiveSettings.MaxExtension = "
+                      "7200 * time.Second")
+    assert found(text % "2h", "TOP208", clouds=("aws", "azure")) == []
+
+
 def test_TOP206_sns_value_combinations_and_pubsub_expression_length():
     vals = "[" + ", ".join(f"v{i}" for i in range(13)) + "]"
     text = ("targets: [aws]\ntopics: {t1: {}}\nservices:\n  pub: {publishes: [t1]}\n  sub:\n    consumes:\n"
