@@ -161,7 +161,7 @@ def test_topic_consumers_get_a_subscription_and_exactly_their_topic_may_send(pat
             # subscribed only once both queue policies admit the topic
             admitting = sorted(p.urn for p in plan.by_type(POLICY)
                                if p.inputs["queueUrl"] in (q.outputs["url"], dlq.outputs["url"]))
-            assert len(admitting) == 2 and sub.depends_on == admitting
+            assert len(admitting) == 2 and sub.explicit_depends_on == admitting
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -205,7 +205,7 @@ def test_subscription_ordering_and_dead_letters_written_out():
     plan = plan_of(CASES / "aws" / "full.yaml")
     [sub] = [r for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription") if r.name == "audit-janitor-subscription"]
     base = "urn:pulumi:plan::topowire::topowire:aws:Subscription$"
-    assert sub.depends_on == [base + "aws:sqs/queuePolicy:QueuePolicy::audit-janitor-dlq-policy",
+    assert sub.explicit_depends_on == [base + "aws:sqs/queuePolicy:QueuePolicy::audit-janitor-dlq-policy",
                               base + "aws:sqs/queuePolicy:QueuePolicy::audit-janitor-policy"]
     assert sub.inputs["redrivePolicy"] == \
         '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:shop-audit-janitor-dlq"}'
