@@ -39,6 +39,8 @@ def tree(plan) -> str:
     lines = [f"Plan of {plan.file} on {plan.cloud}, stack {plan.stack} (Pulumi mock engine: no cloud calls, "
              "no credentials)", ""]
 
+    names = {r.urn: r.name for r in plan.resources}
+
     def walk(parent, depth):
         for r in by_parent.get(parent, []):
             physical = next((r.inputs[k] for k in PHYSICAL_NAME_KEYS if isinstance(r.inputs.get(k), str)), None)
@@ -46,6 +48,8 @@ def tree(plan) -> str:
             flag = "  [protected]" if r.protect else ""
             if r.replace_on_changes:
                 flag += f"  [replaced if {', '.join(r.replace_on_changes)} change]"
+            if r.explicit_depends_on:
+                flag += "  [after " + ", ".join(names.get(u, u) for u in r.explicit_depends_on) + "]"
             lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{extra}{flag}")
             walk(r.urn, depth + 1)
 

@@ -45,6 +45,11 @@ class DerivedName:
     rule: str  # the pattern in words, for messages
 
 
+def env_name(channel: str, suffix: str) -> str:
+    """``inference-requests``, ``QUEUE_URL`` -> ``INFERENCE_REQUESTS_QUEUE_URL``: a service's environment variable."""
+    return f"{channel.upper().replace('-', '_')}_{suffix}"
+
+
 def spec(cloud: str):
     """The spec module of ``cloud`` ("aws", "azure" or "gcp")."""
     from . import aws_spec, azure_spec, gcp_spec

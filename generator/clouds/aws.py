@@ -6,10 +6,13 @@ children named ``f"{name}-<role>"`` parented to it:
 - ``topowire:aws:Topology``: everything below, with the stack's outputs.
 - ``topowire:aws:Queue``: an SQS queue, its dead-letter queue with a redrive
   policy and a redrive-allow policy, TLS-only queue policies, and an alarm.
-- ``topowire:aws:Topic``: an SNS topic.
-- ``topowire:aws:Subscription``: one topic consumer: its own SQS queue (and
-  DLQ), the SNS subscription with raw delivery and a filter policy, and a
-  queue policy that lets exactly that topic send.
+- ``topowire:aws:Topic``: an SNS topic and its TLS-only topic policy (which
+  keeps the owner's rights of SNS's default policy).
+- ``topowire:aws:Subscription``: one topic consumer: its own SQS queue and
+  DLQ, the SNS subscription with raw delivery, a filter policy and a redrive
+  policy to that DLQ (SNS's own dead letters: what it cannot deliver), and
+  queue policies that let exactly that topic send to both queues; the
+  subscription is created only after both policies.
 - ``topowire:aws:ServiceAccess``: one service's least-privilege IAM policy,
   attached to ``identity.aws_role`` when given.
 
@@ -34,6 +37,10 @@ from .components import env_name, with_aliases
 LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
 KMS_DATA_KEY_REUSE_SECONDS = 300
 SNS_MANAGED_KEY = "alias/aws/sns"
+SNS_MAX_MESSAGE_SIZE = 256 * 1024  # the largest payload SNS publishes: a subscription DLQ must hold any of them
+# The actions of SNS's default topic policy (statement "__default_statement_ID"), which a topic policy replaces.
+SNS_OWNER_ACTIONS = ("SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic",
+                     "SNS:Publish", "SNS:Receive", "SNS:RemovePermission", "SNS:SetTopicAttributes", "SNS:Subscribe")
 
 
 @dataclass
@@ -61,6 +68,29 @@ def deny_insecure_transport(queue_arn: str) -> dict:
     }
 
 
+def topic_owner_rights(topic_arn: str, account: str) -> dict:
+    """SNS's default topic policy statement: the topic owner's account keeps every right a policy would replace."""
+    return {
+        "Sid": "__default_statement_ID",
+        "Effect": "Allow",
+        "Principal": {"AWS": "*"},
+        "Action": list(SNS_OWNER_ACTIONS),
+        "Resource": topic_arn,
+        "Condition": {"StringEquals": {"AWS:SourceOwner": account}},
+    }
+
+
+def deny_insecure_topic_transport(topic_arn: str) -> dict:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": list(SNS_OWNER_ACTIONS),
+        "Resource": topic_arn,
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
 def allow_topic_send(queue_arn: str, topic_arn: str) -> dict:
     return {
         "Sid": "AllowTopicToSend",
@@ -83,7 +113,7 @@ class QueueOut:
     dlq_name: Optional[str] = None
     dlq_url: Optional[pulumi.Output] = None
     dlq_arn: Optional[pulumi.Output] = None
-    resources: list = field(default_factory=list)
+    policies: list = field(default_factory=list)  # the queue policies (queue, then DLQ)
 
 
 def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, fifo: bool, settings, tags: dict,
@@ -103,12 +133,18 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
                   receive_wait_time_seconds=LONG_POLL_SECONDS, tags=tags, **encryption)
 
     dl = settings.dead_letter
+    # A topic subscription always has a DLQ: SNS moves there what it cannot deliver (its redrive policy), even
+    # when the consumer turns the queue's own redrive (dead_letter: false) off.
+    has_dlq = dl.enabled or topic_arn is not None
     dlq = None
-    if dl.enabled:
+    if has_dlq:
         dlq_name = spec.dlq_name(physical)
+        dlq_size = settings.max_message_size
+        if topic_arn is not None and dlq_size is not None and dlq_size < SNS_MAX_MESSAGE_SIZE:
+            dlq_size = SNS_MAX_MESSAGE_SIZE  # what the subscription queue refused for its size must fit here
         dlq = aws.sqs.Queue(f"{name}-dlq", name=dlq_name, message_retention_seconds=dl.retention,
                             visibility_timeout_seconds=settings.visibility_timeout,
-                            max_message_size=settings.max_message_size, opts=protected, **common)
+                            max_message_size=dlq_size, opts=protected, **common)
     queue = aws.sqs.Queue(
         f"{name}-queue",
         name=physical,
@@ -117,33 +153,43 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
         delay_seconds=settings.delay,
         max_message_size=settings.max_message_size,
         redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
-            {"deadLetterTargetArn": arn, "maxReceiveCount": dl.max_receive_count}, sort_keys=True)) if dlq else None,
+            {"deadLetterTargetArn": arn, "maxReceiveCount": dl.max_receive_count}, sort_keys=True))
+        if dlq and dl.enabled else None,
         opts=protected,
         **common,
     )
     out = QueueOut(physical, queue.url, queue.arn, enc.kms_key if enc.mode == "kms" else None)
 
-    statements = [queue.arn.apply(deny_insecure_transport)]
-    if topic_arn is not None:
-        statements.append(pulumi.Output.all(queue.arn, topic_arn).apply(lambda a: allow_topic_send(*a)))
-    aws.sqs.QueuePolicy(f"{name}-policy", queue_url=queue.url,
-                        policy=pulumi.Output.all(*statements).apply(policy_document), opts=child)
+    def statements(arn_output):
+        out_ = [arn_output.apply(deny_insecure_transport)]
+        if topic_arn is not None:
+            out_.append(pulumi.Output.all(arn_output, topic_arn).apply(lambda a: allow_topic_send(*a)))
+        return pulumi.Output.all(*out_).apply(policy_document)
+
+    out.policies.append(aws.sqs.QueuePolicy(f"{name}-policy", queue_url=queue.url, policy=statements(queue.arn),
+                                            opts=child))
 
     if dlq:
         out.dlq_name, out.dlq_url, out.dlq_arn = dlq_name, dlq.url, dlq.arn
+        # byQueue names exactly the source; without a source (dead_letter: false) no queue may dead-letter here.
         aws.sqs.RedriveAllowPolicy(
             f"{name}-dlq-redrive-allow", queue_url=dlq.url,
             redrive_allow_policy=queue.arn.apply(lambda arn: json.dumps(
-                {"redrivePermission": "byQueue", "sourceQueueArns": [arn]}, sort_keys=True)),
+                {"redrivePermission": "byQueue", "sourceQueueArns": [arn]} if dl.enabled else
+                {"redrivePermission": "denyAll"}, sort_keys=True)),
             opts=child)
-        aws.sqs.QueuePolicy(f"{name}-dlq-policy", queue_url=dlq.url,
-                            policy=dlq.arn.apply(lambda arn: policy_document([deny_insecure_transport(arn)])),
-                            opts=child)
+        out.policies.append(aws.sqs.QueuePolicy(f"{name}-dlq-policy", queue_url=dlq.url, policy=statements(dlq.arn),
+                                                opts=child))
+        causes = []
+        if dl.enabled:
+            causes.append(f"they failed {dl.max_receive_count} deliveries from {physical}")
+        if topic_arn is not None:
+            causes.append(f"SNS could not deliver them to {physical}")
         aws.cloudwatch.MetricAlarm(
             f"{name}-dlq-alarm",
             name=f"{dlq_name}-not-empty",
-            alarm_description=f"Messages in dead-letter queue {dlq_name}: they failed {dl.max_receive_count} "
-                              f"deliveries from {physical}. Inspect them, then redrive or delete them.",
+            alarm_description=f"Messages in dead-letter queue {dlq_name}: {', or '.join(causes)}. "
+                              f"Inspect them, then redrive or delete them.",
             namespace="AWS/SQS",
             metric_name="ApproximateNumberOfMessagesVisible",
             dimensions={"QueueName": dlq_name},
@@ -191,6 +237,14 @@ class Topic(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.arn = self.topic.arn
+        # A topic policy replaces SNS's default one: keep its owner statement, and deny requests without TLS.
+        self.policy = aws.sns.TopicPolicy(
+            f"{name}-policy",
+            arn=self.topic.arn,
+            policy=pulumi.Output.all(self.topic.arn, self.topic.owner).apply(
+                lambda a: policy_document([topic_owner_rights(*a), deny_insecure_topic_transport(a[0])])),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
         self.register_outputs({"arn": self.arn, "name": self.physical_name})
 
 
@@ -211,9 +265,12 @@ class Subscription(pulumi.ComponentResource):
             raw_message_delivery=True,
             filter_policy=json.dumps(spec.filter_policy(consumer.filter), sort_keys=True) if consumer.filter else None,
             filter_policy_scope="MessageAttributes" if consumer.filter else None,
-            opts=pulumi.ResourceOptions(parent=self),
+            # SNS's own dead letters: what it cannot deliver to the queue goes to the DLQ instead of being dropped.
+            redrive_policy=self.out.dlq_arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn})),
+            # Deliveries before the queue policies admit the topic would be refused: subscribe after them.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.out.policies)),
         )
-        self.register_outputs({"queue_url": self.out.url, "queue_arn": self.out.arn,
+        self.register_outputs({"queue_url": self.out.url, "queue_arn": self.out.arn, "dlq_url": self.out.dlq_url,
                                "subscription_arn": self.subscription.arn})
 
 

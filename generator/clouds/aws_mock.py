@@ -39,6 +39,9 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         arn = f"{inputs['topic']}:{_uuid(name)}"
         state.update(arn=arn, ownerId=ACCOUNT, confirmationWasAuthenticated=True, pendingConfirmation=False)
         return arn, state
+    if typ == "aws:sns/topicPolicy:TopicPolicy":
+        state.update(owner=ACCOUNT)
+        return inputs["arn"], state
     if typ in ("aws:sqs/queuePolicy:QueuePolicy", "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy"):
         return inputs["queueUrl"], state
     if typ == "aws:iam/policy:Policy":

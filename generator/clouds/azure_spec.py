@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from . import Adjust, DerivedName, PulumiName, Range, subscription_pulumi_names
+from .accepts import Accepts
 
 CLOUD = "azure"
 TITLE = "Azure"
 
 LOCK_MAX = 5 * 60
+DELIVERY_MIN, DELIVERY_MAX = 1, 2000  # Service Bus maxDeliveryCount (ACCEPTS below)
 _ENTITY = r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"
 _ENTITY_RULE = "letters, digits, '.', '-' and '_', starting and ending with a letter or digit"
 
@@ -20,7 +22,7 @@ def ranges(topo):
     out = [
         Range("max_message_size", 1024, (100 * 1024 if premium else 256) * 1024,
               f"Service Bus {topo.clouds.azure_sku} maximum message size", "size"),
-        Range("max_receive_count", 1, 2000, "Service Bus maxDeliveryCount", "count"),
+        Range("max_receive_count", DELIVERY_MIN, DELIVERY_MAX, "Service Bus maxDeliveryCount", "count"),
     ]
     if basic:
         out.append(Range("retention", 1, 14 * 86400, "Service Bus Basic message time-to-live"))
@@ -326,3 +328,64 @@ def pulumi_names(topo) -> list:
             out.append(PulumiName("RoleAssignment", role_assignment_resource_name(s.name, "receive", label), c.path,
                                   f"the role assignment letting '{s.name}' receive from '{c.channel}'"))
     return out
+
+
+# What Azure accepts for every input the program sends (clouds/accepts.py), from the same constants the validator's
+# ranges and name patterns use.
+_SB_SPEC = ("azure-rest-api-specs specification/servicebus/resource-manager/Microsoft.ServiceBus/stable/2021-11-01 "
+            "(Queue.json, topics.json, subscriptions.json, Rules.json, ../common/v1/definitions.json parameters)")
+_SB_QUOTAS = "Service Bus quotas (learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas)"
+_ALERT_SPEC = "Azure Monitor metric alerts REST reference (learn.microsoft.com/rest/api/monitor/metric-alerts)"
+_SB_QUEUE, _SB_TOPIC = "azure-native:servicebus:Queue", "azure-native:servicebus:Topic"
+_SB_SUB, _SB_RULE = "azure-native:servicebus:Subscription", "azure-native:servicebus:Rule"
+_SB_NS, _ALERT = "azure-native:servicebus:Namespace", "azure-native:monitor:MetricAlert"
+_GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+
+
+def _entity_inputs():
+    out = []
+    for t in (_SB_QUEUE, _SB_SUB):
+        out += [
+            Accepts(t, "lockDuration", _SB_SPEC + ": at most 5 minutes; " + _SB_QUOTAS + ": at least 5 seconds", 5,
+                    LOCK_MAX, unit="iso8601"),
+            Accepts(t, "defaultMessageTimeToLive", _SB_SPEC + ": a positive ISO 8601 timespan", 1, None,
+                    unit="iso8601"),
+            Accepts(t, "maxDeliveryCount", _SB_QUOTAS + ": maximum delivery count 1 to 2000", DELIVERY_MIN,
+                    DELIVERY_MAX),
+            Accepts(t, "duplicateDetectionHistoryTimeWindow", _SB_QUOTAS + ": 20 seconds to 7 days", 20, 7 * 86400,
+                    unit="iso8601"),
+        ]
+    for t in (_SB_QUEUE, _SB_TOPIC, _SB_SUB, _SB_RULE):
+        out.append(Accepts(t, "namespaceName", _SB_SPEC + ": namespace name, 6 to 50", pattern=_NAMESPACE))
+        out.append(Accepts(t, "resourceGroupName", _SB_SPEC + ": resource group name, 1 to 90",
+                           pattern=r"[-\w._()]{0,89}[-\w_()]"))
+    return out
+
+
+ACCEPTS = (
+    *_entity_inputs(),
+    Accepts(_SB_QUEUE, "queueName", _SB_SPEC + ": entity name, 1 to 260", pattern=_ENTITY, max_len=260),
+    Accepts(_SB_TOPIC, "topicName", _SB_SPEC + ": entity name, 1 to 260", pattern=_ENTITY, max_len=260),
+    *(Accepts(t, "topicName", _SB_SPEC, pattern=_ENTITY, max_len=260) for t in (_SB_SUB, _SB_RULE)),
+    *(Accepts(t, "subscriptionName", _SB_SPEC + ": SubscriptionNameParameter, 1 to 50", pattern=_ENTITY, max_len=50)
+      for t in (_SB_SUB, _SB_RULE)),
+    Accepts(_SB_RULE, "ruleName", _SB_SPEC + ": RuleNameParameter, 1 to 50", min_len=1, max_len=50),
+    Accepts(_SB_RULE, "sqlFilter.sqlExpression", _SB_QUOTAS + ": a SQL filter condition is at most 1024 characters",
+            max_len=1024),
+    *(Accepts(t, "maxMessageSizeInKilobytes", _SB_SPEC + ": Premium only; " + _SB_QUOTAS + ": 1 MB to 100 MB",
+              1024, 102400) for t in (_SB_QUEUE, _SB_TOPIC)),
+    Accepts(_SB_NS, "namespaceName", _SB_SPEC + ": NamespaceNameParameter", pattern=_NAMESPACE),
+    Accepts(_SB_NS, "sku.name", _SB_SPEC, choices=("Basic", "Standard", "Premium")),
+    Accepts(_SB_NS, "sku.tier", _SB_SPEC, choices=("Basic", "Standard", "Premium")),
+    Accepts(_SB_NS, "sku.capacity", _SB_SPEC + ": Premium messaging units", choices=(1, 2, 4, 8, 16)),
+    Accepts(_SB_NS, "minimumTlsVersion", _SB_SPEC, choices=("1.0", "1.1", "1.2")),
+    Accepts(_ALERT, "severity", _ALERT_SPEC + ": 0 to 4", 0, 4),
+    Accepts(_ALERT, "windowSize", _ALERT_SPEC,
+            choices=("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")),
+    Accepts(_ALERT, "evaluationFrequency", _ALERT_SPEC, choices=("PT1M", "PT5M", "PT15M", "PT30M", "PT1H")),
+    Accepts(_ALERT, "criteria.allOf[].threshold", _ALERT_SPEC + ": any double"),
+    Accepts("azure-native:authorization:RoleAssignment", "roleAssignmentName",
+            "Azure RBAC REST reference, role assignments: the name is a GUID", pattern=_GUID),
+    *(Accepts(t, "tags.*", "Azure tags: a value is at most 256 characters", max_len=256)
+      for t in ("azure-native:resources:ResourceGroup", _SB_NS, _ALERT)),
+)

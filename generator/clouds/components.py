@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pulumi
 
+from . import env_name  # noqa: F401  (re-exported: the programs name environment variables with it)
+
 
 def with_aliases(opts: pulumi.ResourceOptions, old_names: list) -> pulumi.ResourceOptions:
     """``opts`` plus aliases from the component's former logical names; children inherit them."""
@@ -11,7 +13,3 @@ def with_aliases(opts: pulumi.ResourceOptions, old_names: list) -> pulumi.Resour
         return opts
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in old_names]))
 
-
-def env_name(channel: str, suffix: str) -> str:
-    """``inference-requests``, ``QUEUE_URL`` -> ``INFERENCE_REQUESTS_QUEUE_URL``."""
-    return f"{channel.upper().replace('-', '_')}_{suffix}"

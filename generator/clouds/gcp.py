@@ -9,7 +9,9 @@
   and a subscription on it that keeps its messages (without one Pub/Sub drops
   them), and the project's Pub/Sub service agent gets publisher on the
   dead-letter topic and subscriber on the source subscription (without these
-  Pub/Sub silently stops dead-lettering).
+  Pub/Sub silently stops dead-lettering). The agent is created lazily by
+  Google; ``gcp.projects.ServiceIdentity`` (``<name>-pubsub-agent``) makes
+  sure it exists, and every grant to it depends on that resource.
 - ``ServiceAccess``: the service's account (``identity.gcp_service_account`` or
   a created one) gets ``roles/pubsub.publisher`` on exactly the topics it
   publishes to and ``roles/pubsub.subscriber`` on exactly the subscriptions it
@@ -47,7 +49,8 @@ class Options:
 class _Store:
     """A subscription with its dead-letter topic and keeping subscription, parented to ``owner``."""
 
-    def __init__(self, owner, name: str, sub_id: str, topic, settings, fifo: bool, flt, labels: dict, agent):
+    def __init__(self, owner, name: str, sub_id: str, topic, settings, fifo: bool, flt, labels: dict, agent,
+                 agent_identity=None):
         s = settings
         dl = s.dead_letter
         child = pulumi.ResourceOptions(parent=owner)
@@ -83,20 +86,22 @@ class _Store:
                                         delete_before_replace=True),
         )
         if dl.enabled:
+            # The agent may not exist yet in a new project: grant only after ServiceIdentity made sure it does.
+            after_agent = pulumi.ResourceOptions(parent=owner, depends_on=[agent_identity] if agent_identity else None)
             gcp.pubsub.TopicIAMMember(f"{name}-dlq-agent-publisher", topic=self.dlq_topic.name, role=spec.PUBLISHER,
-                                      member=agent, opts=child)
+                                      member=agent, opts=after_agent)
             gcp.pubsub.SubscriptionIAMMember(f"{name}-agent-subscriber", subscription=self.subscription.name,
-                                             role=spec.SUBSCRIBER, member=agent, opts=child)
+                                             role=spec.SUBSCRIBER, member=agent, opts=after_agent)
 
 
 class Queue(pulumi.ComponentResource):
-    def __init__(self, name, topo, queue, agent, opts=None):
+    def __init__(self, name, topo, queue, agent, opts=None, agent_identity=None):
         super().__init__("topowire:gcp:Queue", name, None, opts)
         labels = spec.labels(topo.tags)
         self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, queue), labels=labels,
                                       opts=pulumi.ResourceOptions(parent=self))
         self.store = _Store(self, name, spec.queue_subscription_id(topo, queue), self.topic, queue.settings, queue.fifo,
-                            None, labels, agent)
+                            None, labels, agent, agent_identity)
         self.register_outputs({"topic": self.topic.id, "subscription": self.store.subscription.id})
 
 
@@ -109,10 +114,11 @@ class Topic(pulumi.ComponentResource):
 
 
 class Subscription(pulumi.ComponentResource):
-    def __init__(self, name, topo, topic_component, topic, consumer, agent, opts=None):
+    def __init__(self, name, topo, topic_component, topic, consumer, agent, opts=None, agent_identity=None):
         super().__init__("topowire:gcp:Subscription", name, None, opts)
         self.store = _Store(self, name, spec.topic_subscription_id(topo, topic, consumer.service), topic_component.topic,
-                            consumer.settings, topic.fifo, consumer.filter, spec.labels(topo.tags), agent)
+                            consumer.settings, topic.fifo, consumer.filter, spec.labels(topo.tags), agent,
+                            agent_identity)
         self.register_outputs({"subscription": self.store.subscription.id})
 
 
@@ -146,7 +152,15 @@ class GcpTopology(pulumi.ComponentResource):
                                                        opts=pulumi.InvokeOutputOptions(parent=self))
         agent = project.number.apply(spec.service_agent)
         self.project_id = project.project_id
-        self.queues = {q.name: Queue(q.name, topo, q, agent, with_aliases(child, renames.channel(q)))
+        # Google creates the Pub/Sub service agent lazily: make sure it exists before granting it anything.
+        # (generateServiceIdentity; the provider's delete is a no-op, and its email may come back empty, so the
+        # grants keep naming the agent by project number and only wait for this resource.)
+        self.agent_identity = None
+        if any(st.settings.dead_letter.enabled for st in _stores_of(topo)):
+            self.agent_identity = gcp.projects.ServiceIdentity(
+                f"{topo.name}-pubsub-agent", project=options.project, service=spec.SERVICE_AGENT_SERVICE, opts=child)
+        self.queues = {q.name: Queue(q.name, topo, q, agent, with_aliases(child, renames.channel(q)),
+                                     self.agent_identity)
                        for q in topo.queues.values()}
         self.topics = {t.name: Topic(t.name, topo, t, with_aliases(child, renames.channel(t))) for t in topo.topics.values()}
         self.subscriptions = {}
@@ -154,7 +168,7 @@ class GcpTopology(pulumi.ComponentResource):
             for c in topo.consumers.get(t.name, ()):
                 self.subscriptions[(t.name, c.service)] = Subscription(
                     subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c, agent,
-                    with_aliases(child, renames.subscription(topo, t, c.service)))
+                    with_aliases(child, renames.subscription(topo, t, c.service)), self.agent_identity)
         self.env, emails = {}, {}
         for s in topo.services.values():
             topics, subs, env = [], [], {"GOOGLE_CLOUD_PROJECT": self.project_id}
@@ -168,6 +182,9 @@ class GcpTopology(pulumi.ComponentResource):
                 env[env_name(c.channel, "SUBSCRIPTION")] = store.subscription.id
                 if store.dlq_subscription is not None:
                     env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = store.dlq_subscription.id
+                if c.processing_time is not None and c.processing_time > spec.ACK_MAX:
+                    # beyond the ack deadline only lease extension covers the job: the client's maximum (TOP211)
+                    env[spec.max_lease_env(c.channel)] = str(c.processing_time)
             access = ServiceAccess(s.name, topo, s, topics, subs, with_aliases(child, renames.service(topo, s.name)))
             emails[s.name] = access.email
             self.env[s.name] = dict(sorted(env.items()))
@@ -215,6 +232,11 @@ class GcpTopology(pulumi.ComponentResource):
             notification_channels=list(options.notification_channels) or None,
             user_labels=spec.labels(topo.tags),
             opts=pulumi.ResourceOptions(parent=self))
+
+
+def _stores_of(topo):
+    """The settings holders that become subscriptions: queues and topic consumers."""
+    return list(topo.queues.values()) + [c for c in topo.all_consumers() if c.kind == "topic"]
 
 
 def deploy(topo, options: Options) -> dict:

@@ -34,6 +34,11 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         rid = f"{target}/{inputs['role']}/{inputs['member']}"
         state.update(id=rid, etag="BwY" + _num("etag", rid, n=8), project=project)
         return rid, state
+    if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
+        rid = f"projects/{project}/services/{inputs['service']}"
+        email = f"service-{PROJECT_NUMBER}@gcp-sa-{inputs['service'].split('.')[0]}.iam.gserviceaccount.com"
+        state.update(id=rid, project=project, email=email, member=f"serviceAccount:{email}")
+        return rid, state
     if typ == "gcp:monitoring/alertPolicy:AlertPolicy":
         rid = f"projects/{project}/alertPolicies/{_num('alert', inputs['displayName'])}"
         state.update(id=rid, name=rid, project=project)

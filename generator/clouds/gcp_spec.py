@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from . import Adjust, DerivedName, Range, PulumiName, subscription_pulumi_names
+from . import Adjust, DerivedName, PulumiName, Range, env_name, subscription_pulumi_names
+from .accepts import Accepts
 
 CLOUD = "gcp"
 TITLE = "GCP"
 
 ACK_MIN, ACK_MAX = 10, 600
+# The high-level client libraries extend a message's lease (modifyAckDeadline) for at most an hour by default
+# (https://cloud.google.com/pubsub/docs/lease-management).
+LEASE_EXTENSION_DEFAULT = 3600
+SERVICE_AGENT_SERVICE = "pubsub.googleapis.com"
 DELIVERY_MIN, DELIVERY_MAX = 5, 100
 _PUBSUB = r"^(?!goog)[A-Za-z][A-Za-z0-9._~%+-]*$"
 _PUBSUB_RULE = "a letter first, then letters, digits and ._~%+-, not starting with 'goog', 3 to 255 characters"
@@ -15,11 +20,70 @@ _SA = r"^[a-z]([-a-z0-9]*[a-z0-9])$"
 _SA_RULE = "lowercase letters, digits and '-', 6 to 30 characters"
 
 
+SUB, TOPIC = "gcp:pubsub/subscription:Subscription", "gcp:pubsub/topic:Topic"
+ALERT, ACCOUNT = "gcp:monitoring/alertPolicy:AlertPolicy", "gcp:serviceaccount/account:Account"
+_SUB_REF = "Pub/Sub REST reference, projects.subscriptions (cloud.google.com/pubsub/docs/reference/rest/v1/projects.subscriptions)"
+_NAMES = "Pub/Sub resource names (cloud.google.com/pubsub/docs/pubsub-basics#resource_names): 3 to 255 characters"
+_LABELS = ("Resource Manager labels (cloud.google.com/resource-manager/docs/labels-overview): keys and values at most "
+           "63 characters of lowercase letters, digits, '_' and '-', keys start with a letter")
+_SA_REF = "IAM REST reference, projects.serviceAccounts.create: accountId 6-30, displayName <= 100, description <= 256"
+_ALERT_REF = "Cloud Monitoring REST reference, projects.alertPolicies (cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.alertPolicies)"
+PUBLISHER = "roles/pubsub.publisher"
+SUBSCRIBER = "roles/pubsub.subscriber"
+_LABEL_VALUE = r"[a-z0-9_-]{0,63}"
+
+# What Google Cloud accepts for every input the program sends (clouds/accepts.py); the validator's ranges below and
+# the name patterns of derived_names are these numbers.
+ACCEPTS = (
+    Accepts(SUB, "name", _NAMES, pattern=_PUBSUB, min_len=3, max_len=255),
+    Accepts(TOPIC, "name", _NAMES, pattern=_PUBSUB, min_len=3, max_len=255),
+    Accepts(SUB, "ackDeadlineSeconds", _SUB_REF + ": ackDeadlineSeconds 10 to 600", ACK_MIN, ACK_MAX),
+    Accepts(SUB, "messageRetentionDuration", _SUB_REF + ": at least 10 minutes, at most 31 days", 600, 31 * 86400,
+            unit="seconds"),
+    Accepts(SUB, "deadLetterPolicy.maxDeliveryAttempts", _SUB_REF + ": maxDeliveryAttempts 5 to 100",
+            DELIVERY_MIN, DELIVERY_MAX),
+    Accepts(SUB, "retryPolicy.minimumBackoff", _SUB_REF + ": 0 to 600 seconds", 0, 600, unit="seconds"),
+    Accepts(SUB, "retryPolicy.maximumBackoff", _SUB_REF + ": 0 to 600 seconds", 0, 600, unit="seconds"),
+    Accepts(SUB, "expirationPolicy.ttl", _SUB_REF + ": empty means never expire; else at least 1 day",
+            pattern=r"|\d+(\.\d+)?s"),
+    Accepts(SUB, "filter", "Pub/Sub filtering (cloud.google.com/pubsub/docs/subscription-message-filter): at most "
+            "256 bytes", max_len=256, unit="bytes"),
+    *(Accepts(t, "labels.*", _LABELS, pattern=_LABEL_VALUE) for t in (SUB, TOPIC)),
+    Accepts(ALERT, "userLabels.*", _LABELS, pattern=_LABEL_VALUE),
+    *(Accepts(t, "role", "Pub/Sub access control (cloud.google.com/pubsub/docs/access-control)", choices=(PUBLISHER, SUBSCRIBER))
+      for t in ("gcp:pubsub/topicIAMMember:TopicIAMMember", "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")),
+    Accepts(ACCOUNT, "accountId", _SA_REF, pattern=_SA, min_len=6, max_len=30),
+    Accepts(ACCOUNT, "displayName", _SA_REF, max_len=100),
+    Accepts(ACCOUNT, "description", _SA_REF, max_len=256),
+    Accepts(ALERT, "displayName", _ALERT_REF + ": at most 512 characters", max_len=512),
+    Accepts(ALERT, "conditions[].displayName", _ALERT_REF + ": at most 512 characters", max_len=512),
+    Accepts(ALERT, "documentation.content", _ALERT_REF + ": at most 8,192 bytes", max_len=8192, unit="bytes"),
+    Accepts(ALERT, "conditions[].conditionThreshold.thresholdValue", _ALERT_REF + ": any double"),
+    Accepts(ALERT, "conditions[].conditionThreshold.duration", _ALERT_REF + ": 0 to 1 day, whole minutes", 0, 86400,
+            unit="seconds"),
+    Accepts(ALERT, "conditions[].conditionThreshold.aggregations[].alignmentPeriod",
+            _ALERT_REF + ": at least 60 seconds for alerting", 60, None, unit="seconds"),
+    Accepts(ALERT, "combiner", _ALERT_REF, choices=("AND", "OR", "AND_WITH_MATCHING_RESOURCE")),
+    Accepts(ALERT, "conditions[].conditionThreshold.comparison", _ALERT_REF,
+            choices=("COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ",
+                     "COMPARISON_NE")),
+    Accepts("gcp:projects/serviceIdentity:ServiceIdentity", "service",
+            "Service Usage services.generateServiceIdentity: a service name", pattern=r"[a-z0-9.-]+\.googleapis\.com"),
+)
+
+
+def _accepts(key: str) -> Accepts:
+    [a] = [a for a in ACCEPTS if a.type == SUB and a.key == key]
+    return a
+
+
 def ranges(topo):
+    kept = _accepts("messageRetentionDuration")
+    attempts = _accepts("deadLetterPolicy.maxDeliveryAttempts")
     return [
-        Range("retention", 600, 31 * 86400, "Pub/Sub message retention"),
-        Range("dead_letter_retention", 600, 31 * 86400, "Pub/Sub dead-letter subscription retention"),
-        Range("max_receive_count", None, DELIVERY_MAX, "Pub/Sub maxDeliveryAttempts", "count"),
+        Range("retention", kept.low, kept.high, "Pub/Sub message retention"),
+        Range("dead_letter_retention", kept.low, kept.high, "Pub/Sub dead-letter subscription retention"),
+        Range("max_receive_count", None, attempts.high, "Pub/Sub maxDeliveryAttempts", "count"),
         Range("max_message_size", None, 10_000_000, "Pub/Sub message size", "size"),
     ]
 
@@ -160,8 +224,6 @@ def policy_problems(topo) -> list:
     return []
 
 
-PUBLISHER = "roles/pubsub.publisher"
-SUBSCRIBER = "roles/pubsub.subscriber"
 RETRY_MIN, RETRY_MAX = "10s", "600s"
 
 
@@ -230,6 +292,11 @@ def inventory(topo) -> list:
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), tid, c.settings, t.fifo, c.filter,
                   f"subscription of '{c.service}' to topic '{t.name}'")
+    if any(i.kind == "Pub/Sub dead-letter topic" for i in out):
+        # gcp.projects.ServiceIdentity: creating it ensures the agent exists; deleting it is a no-op in the provider
+        out.append(Item(CLOUD, "Pub/Sub service agent identity", ("service-agent",),
+                        f"service-<project-number>@gcp-sa-pubsub.iam.gserviceaccount.com", (), (), False,
+                        "dead-letter delivery"))
     return out
 
 
@@ -258,3 +325,20 @@ def pulumi_names(topo) -> list:
                     s.name, "subscriber", topo.channel(c.channel).deployed_name), c.path,
                     f"the IAM member letting '{s.name}' consume '{c.channel}'"))
     return out
+
+
+def long_processing(topo) -> list:
+    """Consumers whose ``processing_time`` exceeds the ack deadline maximum: only lease extension covers them."""
+    return [c for c in topo.all_consumers() if c.processing_time is not None and c.processing_time > ACK_MAX]
+
+
+def max_lease_env(channel: str) -> str:
+    """The environment variable holding the maximum lease extension a consumer of ``channel`` needs (seconds)."""
+    return env_name(channel, "MAX_LEASE_SECONDS")
+
+
+def lease_settings(seconds: int) -> str:
+    """The client-library settings that keep extending a lease for ``seconds``."""
+    return (f"Python FlowControl(max_lease_duration={seconds}), "
+            f"Java Subscriber.newBuilder(...).setMaxAckExtensionPeriod(Duration.ofSeconds({seconds})), "
+            f"Go sub.ReceiveSettings.MaxExtension = {seconds} * time.Second")

@@ -153,8 +153,13 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     subscriptions = [c for c in topo.all_consumers() if c.kind == "topic"]
     subscriptions.sort(key=lambda c: (c.channel, c.service))
     consumers = sorted(topo.all_consumers(), key=lambda c: (c.service, c.channel))
+    long_gcp = []
+    if "gcp" in topo.targets:
+        long_gcp = [{"c": c, "env": gcp_spec.max_lease_env(c.channel), "settings": gcp_spec.lease_settings(c.processing_time),
+                     "beyond_default": c.processing_time > gcp_spec.LEASE_EXTENSION_DEFAULT}
+                    for c in sorted(gcp_spec.long_processing(topo), key=lambda c: (c.service, c.channel))]
     text = output.join(template.generate(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
-                           consumers=consumers,
+                           consumers=consumers, long_gcp=long_gcp,
                            cloud_names=cloud_names(topo), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}

@@ -4,7 +4,7 @@ Each resource type has one function that maps its Pulumi inputs (camelCase)
 to the AWS API, as the provider would. References between resources are the
 mock engine's ARNs and URLs in those inputs; they are replaced by the
 emulator's real ones as resources are created, in dependency order derived
-from those very references. Every call is idempotent, so a second ``up``
+from those very references and from each resource's explicit ``dependsOn``. Every call is idempotent, so a second ``up``
 converges instead of duplicating.
 """
 
@@ -96,8 +96,15 @@ def _topic(c, r, i, d):
     return {"arn": arn, "id": arn}
 
 
+def _topic_policy(c, r, i, d):
+    c["sns"].set_topic_attributes(TopicArn=i["arn"], AttributeName="Policy", AttributeValue=i["policy"])
+    return {"id": i["arn"]}
+
+
 def _subscription(c, r, i, d):
     attrs = {"RawMessageDelivery": _text(i.get("rawMessageDelivery", False))}
+    if i.get("redrivePolicy"):
+        attrs["RedrivePolicy"] = i["redrivePolicy"]
     if i.get("filterPolicy"):
         attrs["FilterPolicy"] = i["filterPolicy"]
         attrs["FilterPolicyScope"] = i.get("filterPolicyScope", "MessageAttributes")
@@ -178,6 +185,7 @@ HANDLERS = {
     "aws:sqs/queuePolicy:QueuePolicy": _queue_attribute("policy"),
     "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": _queue_attribute("redriveAllowPolicy"),
     "aws:sns/topic:Topic": _topic,
+    "aws:sns/topicPolicy:TopicPolicy": _topic_policy,
     "aws:sns/topicSubscription:TopicSubscription": _subscription,
     "aws:iam/policy:Policy": _policy,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": _attachment,
@@ -198,17 +206,19 @@ def _strings(value):
 
 
 def order(resources) -> list:
-    """Custom resources, each after the resources whose outputs its inputs mention."""
+    """Custom resources, each after the resources whose outputs its inputs mention and those it depends on."""
     custom = [r for r in resources if r.custom and r.type not in SKIPPED]
     produced = {}
     for r in custom:
         for key in ("arn", "url"):
             if isinstance(r.outputs.get(key), str):
                 produced[r.outputs[key]] = r.urn
+    urns = {r.urn for r in custom}
     deps = {}
     for r in custom:
         text = list(_strings(r.inputs))
         deps[r.urn] = {urn for value, urn in produced.items() if urn != r.urn and any(value in s for s in text)}
+        deps[r.urn] |= {u for u in getattr(r, "depends_on", ()) if u in urns}
     done, out = set(), []
     pending = sorted(custom, key=lambda r: r.urn)
     while pending:

@@ -5,7 +5,10 @@ mocks that answer like the real cloud (``clouds/<cloud>_mock.py``) and a mock
 monitor that records what the engine receives for each resource: its type,
 name, parent, protection, inputs (camelCase, references resolved),
 dependencies and replacement options (``replaceOnChanges``,
-``deleteBeforeReplace``).
+``deleteBeforeReplace``). ``dependsOn`` is every URN the engine creates first
+(explicit ``depends_on`` and resources whose outputs are inputs);
+``explicitDependsOn`` is the part only an explicit ``depends_on`` orders (the
+dependencies its inputs do not already imply): the ordering to review.
 """
 
 from __future__ import annotations
@@ -32,12 +35,13 @@ class PlannedResource:
     depends_on: list = field(default_factory=list)  # URNs the engine creates first: depends_on and input references
     replace_on_changes: list = field(default_factory=list)  # inputs whose change replaces the resource
     delete_before_replace: bool = False  # a replacement deletes the old one first (same physical name)
+    explicit_depends_on: list = field(default_factory=list)  # URNs, sorted: what only depends_on orders
 
     def as_dict(self) -> dict:
         return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "custom": self.custom,
                 "protect": self.protect, "id": self.id, "inputs": self.inputs, "outputs": self.outputs,
                 "aliases": self.aliases, "dependsOn": self.depends_on, "replaceOnChanges": self.replace_on_changes,
-                "deleteBeforeReplace": self.delete_before_replace}
+                "deleteBeforeReplace": self.delete_before_replace, "explicitDependsOn": self.explicit_depends_on}
 
 
 @dataclass

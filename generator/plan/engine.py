@@ -30,6 +30,17 @@ def _alias(alias) -> str:
     return spec.name + (f" (type {spec.type})" if spec.type else "")
 
 
+def _explicit_dependencies(request) -> list:
+    """The URNs a resource waits for beyond its inputs: its ``depends_on`` option, sorted.
+
+    The SDK sends ``dependencies`` as the union of ``depends_on`` and every
+    input's dependencies (``propertyDependencies``); the difference is what
+    only an explicit ``depends_on`` orders.
+    """
+    implied = {urn for deps in request.propertyDependencies.values() for urn in deps.urns}
+    return sorted(set(request.dependencies) - implied)
+
+
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
         config: dict | None = None, stack: str = "dev", root: str | None = None) -> Plan:
     """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
@@ -78,7 +89,8 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
                 inputs=_plain(inputs), outputs=_plain(registration.state if registration else {}),
                 aliases=sorted(_alias(a) for a in request.aliases), depends_on=sorted(set(request.dependencies)),
                 replace_on_changes=sorted(request.replaceOnChanges),
-                delete_before_replace=bool(request.deleteBeforeReplace))
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                explicit_depends_on=_explicit_dependencies(request))
             return response
 
     mocks = Mocks()

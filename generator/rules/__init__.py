@@ -42,6 +42,7 @@ from . import (
     top208_stack_name_collision,
     top209_identifier_values,
     top210_policy_limits,
+    top211_gcp_long_processing,
 )
 
 RULES = (
@@ -73,6 +74,7 @@ RULES = (
     top208_stack_name_collision,
     top209_identifier_values,
     top210_policy_limits,
+    top211_gcp_long_processing,
 )
 
 

@@ -1,9 +1,11 @@
 """A topic subscription's SQS queue uses a customer-managed KMS key (warning, AWS).
 
-SNS delivers to an encrypted subscription queue only if the key policy lets
+SNS delivers to an encrypted subscription queue, and to the subscription's
+dead-letter queue (same key), only if the key policy lets
 ``sns.amazonaws.com`` use the key (``kms:GenerateDataKey*`` and
-``kms:Decrypt``). Without that statement deliveries fail silently. topowire
-cannot edit a key it does not own: see docs/aws.md for the statement to add.
+``kms:Decrypt``). Without that statement deliveries fail and the messages are
+lost. topowire cannot edit a key it does not own: the warning's hint holds the
+statement to add (also in docs/aws.md), conditioned on the topic's ARN.
 
 Passing:
 
@@ -20,6 +22,9 @@ Failing:
       audit: {consumes: [events]}
 """
 
+import json
+
+from ..clouds import aws_spec
 from ..diagnostics import WARNING, Finding
 
 CODE = "TOP205"
@@ -39,7 +44,18 @@ def check(ctx):
         if (where, key) in seen:
             continue
         seen.add((where, key))
-        yield Finding(CODE, LEVEL, f"the subscription queue of '{c.service}' to topic '{c.channel}' is encrypted with "
-                      f"KMS key '{key}': SNS can deliver to it only if the key policy allows sns.amazonaws.com",
-                      where, "add the key-policy statement from docs/aws.md (kms:GenerateDataKey*, kms:Decrypt for "
-                      "sns.amazonaws.com), or use encryption: managed")
+        topic = aws_spec.topic_name(ctx.topology, ctx.topology.topics[c.channel])
+        yield Finding(CODE, LEVEL, f"the subscription queue of '{c.service}' to topic '{c.channel}' and its dead-letter "
+                      f"queue are encrypted with KMS key '{key}': SNS can deliver to them only if the key policy allows "
+                      "sns.amazonaws.com kms:GenerateDataKey* and kms:Decrypt; otherwise the messages are lost",
+                      where, "add this statement to the key policy (docs/aws.md): " + statement(topic) +
+                      ", or use encryption: managed")
+
+
+def statement(topic_name: str) -> str:
+    """The key-policy statement that lets SNS use the key for deliveries from one topic."""
+    return json.dumps({
+        "Sid": "AllowSNSToDeliverToEncryptedQueues", "Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"], "Resource": "*",
+        "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:sns:<region>:<account-id>:{topic_name}"}}},
+        separators=(",", ":"))

@@ -34,7 +34,10 @@ def doc(resource, key="policy"):
 
 
 def expected_queues(topo):
-    """(physical name, fifo, settings, is_dlq) of every SQS queue the topology needs."""
+    """(physical name, fifo, settings, is_dlq) of every SQS queue the topology needs.
+
+    A topic subscription always has a DLQ: SNS's own, even with dead_letter: false.
+    """
     out = []
     for q in topo.queues.values():
         name = aws_spec.queue_name(topo, q)
@@ -45,9 +48,13 @@ def expected_queues(topo):
         for c in topo.consumers.get(t.name, ()):
             name = aws_spec.subscription_queue_name(topo, t, c.service)
             out.append((name, t.fifo, c.settings, False))
-            if c.settings.dead_letter.enabled:
-                out.append((aws_spec.dlq_name(name), t.fifo, c.settings, True))
+            out.append((aws_spec.dlq_name(name), t.fifo, c.settings, True))
     return out
+
+
+def subscription_dlqs(topo) -> set:
+    return {aws_spec.dlq_name(aws_spec.subscription_queue_name(topo, t, c.service))
+            for t in topo.topics.values() for c in topo.consumers.get(t.name, ())}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -70,6 +77,11 @@ def test_every_queue_carries_its_settings(path):
         if is_dlq:
             assert i["messageRetentionSeconds"] == s.dead_letter.retention >= s.retention
             assert "redrivePolicy" not in i
+            if name in subscription_dlqs(topo) and s.max_message_size is not None:
+                # SNS publishes up to 256 KiB: what the subscription queue refused for its size must fit here
+                assert i["maxMessageSize"] == max(s.max_message_size, 262144)
+            else:
+                assert i.get("maxMessageSize") == s.max_message_size
         else:
             assert (i["visibilityTimeoutSeconds"], i["messageRetentionSeconds"], i["delaySeconds"]) == \
                    (s.visibility_timeout, s.retention, s.delay)
@@ -89,11 +101,16 @@ def test_redrive_allow_names_exactly_the_source(path):
     allows = plan.by_type("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy")
     dlqs = [r for r in plan.by_type(QUEUE) if "-dlq" in r.inputs["name"]]
     assert len(allows) == len(dlqs)
+    topo = topo_of(path)
+    settings = {e[0]: e[2] for e in expected_queues(topo) if e[3]}
     for a in allows:
         dlq = queues[a.inputs["queueUrl"]]
         source_arn = dlq.outputs["arn"].replace("-dlq", "")
-        assert json.loads(a.inputs["redriveAllowPolicy"]) == {"redrivePermission": "byQueue",
-                                                              "sourceQueueArns": [source_arn]}
+        if settings[dlq.inputs["name"]].dead_letter.enabled:
+            assert json.loads(a.inputs["redriveAllowPolicy"]) == {"redrivePermission": "byQueue",
+                                                                  "sourceQueueArns": [source_arn]}
+        else:  # only SNS sends here: no queue may dead-letter into it
+            assert json.loads(a.inputs["redriveAllowPolicy"]) == {"redrivePermission": "denyAll"}
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -132,11 +149,19 @@ def test_topic_consumers_get_a_subscription_and_exactly_their_topic_may_send(pat
                 assert sub.inputs["filterPolicyScope"] == "MessageAttributes"
             else:
                 assert "filterPolicy" not in sub.inputs
-            allow = [s for s in policies[q.outputs["url"]]["Statement"] if s["Effect"] == "Allow"]
-            assert allow == [{"Sid": "AllowTopicToSend", "Effect": "Allow",
-                              "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
-                              "Resource": q.outputs["arn"],
-                              "Condition": {"ArnEquals": {"aws:SourceArn": topic.outputs["arn"]}}}]
+            dlq = queues[aws_spec.dlq_name(q.inputs["name"])]
+            for target in (q, dlq):  # the queue, and the DLQ where SNS puts what it cannot deliver
+                allow = [s for s in policies[target.outputs["url"]]["Statement"] if s["Effect"] == "Allow"]
+                assert allow == [{"Sid": "AllowTopicToSend", "Effect": "Allow",
+                                  "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                                  "Resource": target.outputs["arn"],
+                                  "Condition": {"ArnEquals": {"aws:SourceArn": topic.outputs["arn"]}}}]
+            assert json.loads(sub.inputs["redrivePolicy"]) == {"deadLetterTargetArn": dlq.outputs["arn"]}
+            assert dlq.inputs.get("fifoQueue", False) == t.fifo == dlq.inputs["name"].endswith(".fifo")
+            # subscribed only once both queue policies admit the topic
+            admitting = sorted(p.urn for p in plan.by_type(POLICY)
+                               if p.inputs["queueUrl"] in (q.outputs["url"], dlq.outputs["url"]))
+            assert len(admitting) == 2 and sub.explicit_depends_on == admitting
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -174,6 +199,47 @@ def test_service_policies_are_least_privilege(path):
             topo.topics[r.channel].encryption.mode == "kms" for r in s.publishes if r.channel in topo.topics) or any(
             c.settings.encryption.mode == "kms" for c in s.consumes)
         assert uses_key == any(st["Sid"].endswith("WithKeys") for st in statements)
+
+
+def test_subscription_ordering_and_dead_letters_written_out():
+    plan = plan_of(CASES / "aws" / "full.yaml")
+    [sub] = [r for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription") if r.name == "audit-janitor-subscription"]
+    base = "urn:pulumi:dev::topowire::topowire:aws:Subscription$"
+    assert sub.explicit_depends_on == [base + "aws:sqs/queuePolicy:QueuePolicy::audit-janitor-dlq-policy",
+                              base + "aws:sqs/queuePolicy:QueuePolicy::audit-janitor-policy"]
+    assert sub.inputs["redrivePolicy"] == \
+        '{"deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:shop-dev-audit-janitor-dlq"}'
+    queues = {r.inputs["name"]: r.inputs for r in plan.by_type(QUEUE)}
+    # audit says dead_letter: false: no SQS redrive, but SNS's DLQ exists, holds 256 KiB messages, and is alarmed
+    assert "redrivePolicy" not in queues["shop-dev-audit-janitor"] and queues["shop-dev-audit-janitor"]["maxMessageSize"] == 65536
+    assert queues["shop-dev-audit-janitor-dlq"]["maxMessageSize"] == 262144
+    assert queues["shop-dev-audit-janitor-dlq"]["messageRetentionSeconds"] == 14 * 86400
+    [alarm] = [r.inputs for r in plan.by_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+               if r.inputs["name"] == "shop-dev-audit-janitor-dlq-not-empty"]
+    assert alarm["alarmDescription"] == ("Messages in dead-letter queue shop-dev-audit-janitor-dlq: SNS could not deliver "
+                                         "them to shop-dev-audit-janitor. Inspect them, then redrive or delete them.")
+    [fifo] = [r.inputs for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")
+              if r.inputs["endpoint"].endswith(":shop-dev-payments-ledger.fifo")]
+    assert json.loads(fifo["redrivePolicy"]) == {
+        "deadLetterTargetArn": "arn:aws:sqs:us-east-1:123456789012:shop-dev-payments-ledger-dlq.fifo"}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_topic_policies_deny_insecure_transport_and_keep_the_owners_rights(path):
+    plan, topo = plan_of(path), topo_of(path)
+    topics = {r.outputs["arn"]: r for r in plan.by_type("aws:sns/topic:Topic")}
+    policies = plan.by_type("aws:sns/topicPolicy:TopicPolicy")
+    assert sorted(p.inputs["arn"] for p in policies) == sorted(topics) and len(topics) == len(topo.topics)
+    actions = ["SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic",
+               "SNS:Publish", "SNS:Receive", "SNS:RemovePermission", "SNS:SetTopicAttributes", "SNS:Subscribe"]
+    for p in policies:
+        arn = p.inputs["arn"]
+        assert doc(p) == {"Version": "2012-10-17", "Statement": [
+            {"Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": actions,
+             "Resource": arn, "Condition": {"StringEquals": {"AWS:SourceOwner": "123456789012"}}},
+            {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": actions, "Resource": arn,
+             "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+        assert p.parent == topics[arn].parent and p.name == topics[arn].name.replace("-topic", "-policy")
 
 
 def test_kms_rights_match_each_key_and_direction():
@@ -302,13 +368,16 @@ def test_plan_cli_text_and_json(tmp_path):
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--stack", "prod")
     assert "Plan of" in out and "stack prod" in out
     assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-embedding-jobs.fifo  [protected]" in out
-    assert "56 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
+    assert "58 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
+    assert "  2  aws:sns/topicPolicy:TopicPolicy" in out
+    assert ("      + aws:sns/topicSubscription:TopicSubscription  inference-results-notifier-subscription  "
+            "[after inference-results-notifier-dlq-policy, inference-results-notifier-policy]") in out
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--format", "json")
     doc_ = json.loads(out)
     assert code == 0 and doc_["cloud"] == "aws" and set(doc_) == {"cloud", "file", "stack", "resources", "outputs"}
     r = doc_["resources"][0]
     assert set(r) == {"urn", "type", "name", "parent", "custom", "protect", "id", "inputs", "outputs", "aliases",
-                      "dependsOn", "replaceOnChanges", "deleteBeforeReplace"}
+                      "dependsOn", "replaceOnChanges", "deleteBeforeReplace", "explicitDependsOn"}
 
 
 def test_the_pulumi_entry_point_runs_the_same_program():

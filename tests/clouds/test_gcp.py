@@ -89,6 +89,42 @@ def test_service_agent_holds_both_grants_for_every_dead_letter(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_the_service_agent_is_ensured_before_any_grant_to_it(path):
+    plan, topo = plan_of(path), topo_of(path)
+    identities = plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity")
+    grants = [r for t in ("gcp:pubsub/topicIAMMember:TopicIAMMember",
+                          "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")
+              for r in plan.by_type(t) if r.inputs["member"] == AGENT]
+    if not any(s.dead_letter.enabled for _, _, s, _, _ in stores(topo)):
+        assert identities == [] and grants == []
+        return
+    [identity] = identities
+    assert identity.inputs == {"project": "topowire-plan", "service": "pubsub.googleapis.com"} and not identity.protect
+    assert identity.outputs["email"] == "service-482905166730@gcp-sa-pubsub.iam.gserviceaccount.com"
+    assert grants and all(g.explicit_depends_on == [identity.urn] and identity.urn in g.depends_on for g in grants)
+    # the service accounts' own grants do not wait for it
+    others = [r for r in plan.by_type("gcp:pubsub/topicIAMMember:TopicIAMMember") if r.inputs["member"] != AGENT]
+    assert others and all(r.explicit_depends_on == [] and not any("serviceIdentity" in u for u in r.depends_on) for r in others)
+
+
+def test_service_agent_identity_written_out():
+    plan = plan_of(CASES / "gcp" / "full.yaml")
+    [identity] = plan.by_type("gcp:projects/serviceIdentity:ServiceIdentity")
+    assert identity.urn == ("urn:pulumi:dev::topowire::topowire:gcp:Topology$"
+                            "gcp:projects/serviceIdentity:ServiceIdentity::media-pubsub-agent")
+    [grant] = [r for r in plan.by_type("gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")
+               if r.name == "transcode-agent-subscriber"]
+    assert grant.explicit_depends_on == [identity.urn] and grant.inputs["subscription"] == "media-dev-transcode"
+
+
+def test_long_processing_puts_the_maximum_lease_extension_in_the_environment():
+    out = plan_of(CASES / "gcp" / "full.yaml").outputs
+    assert out["services"]["transcoder"]["env"]["TRANSCODE_MAX_LEASE_SECONDS"] == "900"
+    assert not [k for s in out["services"].values() for k in s["env"]
+                if k.endswith("_MAX_LEASE_SECONDS") and k != "TRANSCODE_MAX_LEASE_SECONDS"]
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_service_accounts_get_exactly_their_topics_and_subscriptions(path):
     plan, topo = plan_of(path), topo_of(path)
     accounts = {r.inputs["accountId"]: r.outputs["email"] for r in plan.by_type("gcp:serviceaccount/account:Account")}

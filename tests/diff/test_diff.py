@@ -125,6 +125,40 @@ def test_turning_dead_letters_off_deletes_the_dlq(tmp_path):
     assert not [g for g in got if g[0] == "azure"]  # the sub-queue stays; only dead-lettering on expiry stops
 
 
+def test_turning_dead_letters_off_on_a_topic_consumer_keeps_the_sns_dead_letter_queue_on_aws(tmp_path):
+    head = BASE.replace("payments: {filter: {currency: [EUR]}}", "payments: {filter: {currency: [EUR]}, dead_letter: false}")
+    doc, _ = diff(tmp_path, head)
+    aws = [(a["action"], a["kind"], a["name"], a["reason"]) for a in doc["actions"] if a["cloud"] == "aws"]
+    # the subscription DLQ stays (SNS still dead-letters there); only the queue's redrive and what it receives change
+    assert aws == [
+        ("update", "SQS dead-letter queue", "shop-payments-ledger-dlq", "in place: receives"),
+        ("update", "SQS queue", "shop-payments-ledger", "in place: dead_letter"),
+    ]
+    assert not [a for a in doc["destructive"] if a["cloud"] == "aws"]
+
+
+def test_a_new_topic_creates_its_policy_and_a_new_consumer_its_dead_letter_queue(tmp_path):
+    head = BASE.replace("  payments: {}", "  payments: {}\n  refunds: {dead_letter: false}").replace(
+        "  ledger:", "  refunder:\n    consumes: [refunds]\n  ledger:").replace(
+        "publishes: [orders, payments,", "publishes: [orders, refunds, payments,")
+    doc, _ = diff(tmp_path, head)
+    creates = sorted((a["kind"], a["name"]) for a in doc["actions"] if a["cloud"] == "aws" and a["action"] == "create")
+    assert creates == [("IAM policy", "shop-refunder"), ("SNS subscription", "shop-refunds -> shop-refunds-refunder"),
+                       ("SNS topic", "shop-refunds"), ("SNS topic policy", "shop-refunds"),
+                       ("SQS dead-letter queue", "shop-refunds-refunder-dlq"), ("SQS queue", "shop-refunds-refunder")]
+
+
+def test_the_first_dead_letter_on_gcp_creates_the_service_agent_identity(tmp_path):
+    base = BASE.replace("version: 1\n", "version: 1\ndefaults: {dead_letter: false}\n")
+    doc, _ = diff(tmp_path, BASE, base)
+    gcp = [(a["action"], a["kind"], a["name"]) for a in doc["actions"]
+           if a["cloud"] == "gcp" and a["kind"] == "Pub/Sub service agent identity"]
+    assert gcp == [("create", "Pub/Sub service agent identity",
+                    "service-<project-number>@gcp-sa-pubsub.iam.gserviceaccount.com")]
+    doc, _ = diff(tmp_path, BASE.replace("  orders: {}", "  orders: {retention: 2d}"))
+    assert not [a for a in doc["actions"] if a["kind"] == "Pub/Sub service agent identity"]
+
+
 def test_removing_a_topic_consumer_deletes_its_queue(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("  ledger:\n    consumes:\n      payments: {filter: {currency: [EUR]}}\n", ""))
     got = destructive(doc)

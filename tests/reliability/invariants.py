@@ -35,7 +35,7 @@ def consistent(plan, topo) -> None:
 
 def _aws(plan, topo):
     queues = {r.inputs["name"]: r.inputs for r in plan.by_type("aws:sqs/queue:Queue")}
-    subs = {r.inputs["endpoint"] for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
+    subs = {r.inputs["endpoint"]: r.inputs for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
     arn = {r.inputs["name"]: r.outputs["arn"] for r in plan.by_type("aws:sqs/queue:Queue")}
     stores = [(aws_spec.queue_name(topo, q), q.settings) for q in topo.queues.values()]
     for c in topo.all_consumers():
@@ -43,6 +43,8 @@ def _aws(plan, topo):
             name = aws_spec.subscription_queue_name(topo, topo.topics[c.channel], c.service)
             stores.append((name, c.settings))
             assert arn[name] in subs, f"no SNS subscription feeds {name}"
+            # what SNS cannot deliver goes to the subscription's DLQ, never dropped
+            assert json.loads(subs[arn[name]]["redrivePolicy"]) == {"deadLetterTargetArn": arn[aws_spec.dlq_name(name)]}
     for name, s in stores:
         assert name in queues and len(name) <= 80
         if s.dead_letter.enabled:
@@ -103,6 +105,14 @@ def secure(plan, topo) -> None:
             assert r.inputs.get("sqsManagedSseEnabled") or r.inputs.get("kmsMasterKeyId") or _opted_out(topo)
         for r in plan.by_type("aws:sns/topic:Topic"):
             assert r.inputs.get("kmsMasterKeyId") or _opted_out(topo)
+        topic_policies = {p.inputs["arn"]: json.loads(p.inputs["policy"])["Statement"]
+                          for p in plan.by_type("aws:sns/topicPolicy:TopicPolicy")}
+        for r in plan.by_type("aws:sns/topic:Topic"):
+            statements = topic_policies[r.outputs["arn"]]
+            assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                       for s in statements)
+            # the policy replaces SNS's default: the owner's account keeps its rights
+            assert any(s["Sid"] == "__default_statement_ID" and s["Effect"] == "Allow" for s in statements)
     elif plan.cloud == "azure":
         [ns] = plan.by_type("azure-native:servicebus:Namespace")
         assert ns.inputs["minimumTlsVersion"] == "1.2" and ns.inputs["disableLocalAuth"] is True

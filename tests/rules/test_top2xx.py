@@ -58,10 +58,12 @@ def test_TOP202_sqs_fifo_suffix_counts():
     topic = "t" * 35
     text = ("targets: [aws]\ntopics:\n  %s: {fifo: true, dead_letter: false}\nservices:\n  pub: {publishes: [%s]}\n"
             "  %s: {consumes: [%s]}\n")
-    fits = "s" * (80 - len(f"demo-dev-{topic}-") - len(".fifo"))
+    # Even with dead_letter: false a topic subscription has a DLQ (SNS's own), <queue>-dlq.fifo: the longest name.
+    fits = "s" * 26  # demo-dev- (9) + 35 + - (1) + 26 + -dlq.fifo (9) = 80
     assert found(text % (topic, topic, fits, topic), "TOP202") == []
     [d] = found(text % (topic, topic, fits + "x", topic), "TOP202")
     assert "81 characters" in d.message and d.message.endswith("at most 80")
+    assert f"'demo-dev-{topic}-{fits}x-dlq.fifo'" in d.message
 
 
 def test_TOP202_gcp_service_account_ids_are_shortened_not_refused():
@@ -95,8 +97,33 @@ def test_TOP205_only_for_subscription_queues_on_aws():
     text = ("queues:\n  q1: {encryption: {kms_key: alias/q}}\ntopics:\n  t1: {encryption: {kms_key: alias/t}}\n"
             "services:\n  pub: {publishes: [q1, t1]}\n  sub: {consumes: [q1, t1]}\n")
     [d] = found(text, "TOP205")
-    assert "alias/t" in d.message and "sns.amazonaws.com" in d.message
+    assert "alias/t" in d.message and "sns.amazonaws.com" in d.message and "dead-letter queue" in d.message
+    assert d.hint == (
+        'add this statement to the key policy (docs/aws.md): {"Sid":"AllowSNSToDeliverToEncryptedQueues",'
+        '"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":["kms:GenerateDataKey*",'
+        '"kms:Decrypt"],"Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":'
+        '"arn:aws:sns:<region>:<account-id>:demo-dev-t1"}}}, or use encryption: managed')
     assert found(text.replace("queues:", "targets: [gcp]\nqueues:"), "TOP205") == []
+
+
+def test_TOP211_long_processing_on_gcp_names_the_client_settings():
+    text = ("queues:\n  jobs: {visibility_timeout: 3h}\nservices:\n  api: {publishes: [jobs]}\n  worker:\n"
+            "    consumes:\n      jobs: {processing_time: %s}\n")
+    assert found(text % "10m", "TOP211") == []  # exactly the ack deadline maximum: nothing to extend
+    [d] = found(text % "15m", "TOP211")
+    assert d.message == ("on GCP, service 'worker' needs up to 15m per message of 'jobs', longer than the 600s "
+                         "Pub/Sub ack deadline: its client must keep lease management on (the client libraries "
+                         "extend leases up to 1h by default)")
+    assert d.path == ("services", "worker", "consumes", "jobs", "processing_time")
+    [d] = found(text % "2h", "TOP211")
+    assert d.message.endswith("the client libraries stop extending leases after 1h by default, so its client must "
+                              "raise the maximum lease extension to 7200s or the message is delivered again while "
+                              "still processed")
+    assert d.hint == ("set the maximum lease extension to 7200s (environment JOBS_MAX_LEASE_SECONDS): Python "
+                      "FlowControl(max_lease_duration=7200), Java Subscriber.newBuilder(...)"
+                      ".setMaxAckExtensionPeriod(Duration.ofSeconds(7200)), Go sub.ReceiveSettings.MaxExtension = "
+                      "7200 * time.Second")
+    assert found(text % "2h", "TOP211", clouds=("aws", "azure")) == []
 
 
 def test_TOP206_sns_value_combinations_and_pubsub_expression_length():
