@@ -12,9 +12,9 @@ import sys
 import traceback
 
 from ..errors import EXIT_BUG, EXIT_USAGE, TopowireError
-from . import asyncapi, diff, docs, local, plan, schema, validate
+from . import asyncapi, diff, docs, init, local, plan, schema, validate
 
-SUBCOMMANDS = (validate, docs, asyncapi, plan, diff, local, schema)
+SUBCOMMANDS = (init, validate, docs, asyncapi, plan, diff, local, schema)
 
 
 class _Parser(argparse.ArgumentParser):
