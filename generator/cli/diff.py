@@ -16,7 +16,8 @@ def add_parser(sub):
     p.add_argument("sides", nargs="*", metavar="BASE HEAD",
                    help="the two versions; with --base, just HEAD (default topology.yaml)")
     p.add_argument("--base", metavar="REF", help="compare HEAD against HEAD's path at this git ref (e.g. origin/main)")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                   help="text for people, markdown for a pull-request comment, json for tools (default: text)")
     p.add_argument("--fail-on-destructive", action="store_true",
                    help="exit 1 when anything destructive is found, in any environment")
     add_stack_argument(p)

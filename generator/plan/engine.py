@@ -31,9 +31,10 @@ def _alias(alias) -> str:
 
 
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
-        config: dict | None = None, stack: str = "dev") -> Plan:
+        config: dict | None = None, stack: str = "dev", progress=None) -> Plan:
     """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
-    config (``resourceGroup`` means ``topowire:resourceGroup``)."""
+    config (``resourceGroup`` means ``topowire:resourceGroup``). ``progress``, if given, is called once per
+    registered resource (``plan.progress.Counter``)."""
     try:
         import pulumi
         from pulumi.runtime import mocks as pulumi_mocks
@@ -76,6 +77,8 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
                 aliases=sorted(_alias(a) for a in request.aliases), depends_on=sorted(set(request.dependencies)),
                 replace_on_changes=sorted(request.replaceOnChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace))
+            if progress:
+                progress(request.type)
             return response
 
     mocks = Mocks()
