@@ -256,7 +256,44 @@ def inventory(topo) -> list:
     return out
 
 
+<<<<<<< HEAD
 # What lowering a store's retention (defaultMessageTimeToLive) does: messages expire that much sooner after
 # they are sent; expired messages are dead-lettered when dead_letter is on, dropped when it is off
 # (Service Bus "Message expiration"; CreateQueueOptions.DefaultMessageTimeToLive).
 RETENTION_LOWERED = "Service Bus expires messages sooner (to the dead-letter sub-queue if dead_letter is on, dropped if off)"
+=======
+def dependents(topo) -> list:
+    """What follows the items of ``inventory`` on Azure (see docs/azure.md).
+
+    A role assignment's ``scope`` is the entity it grants on, and part of its resource id
+    (``/{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``): a replaced entity replaces
+    it. A subscription's filter rule lives inside the subscription and goes with it.
+    """
+    from . import Dependent
+
+    out = []
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            if c.filter:
+                key = ("subscription", t.deployed_name, topo.deployed(c.service))
+                out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
+                                     f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
+                                     ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
+                                     "the subscription it belongs to"))
+    for s in topo.services.values():
+        if not s.identity.azure_principal_id:
+            continue
+        grants = []
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            grants.append(("send", (ch.kind, ch.deployed_name)))
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            grants.append(("receive", ("queue", ch.deployed_name) if ch.kind == "queue" else
+                           ("subscription", ch.deployed_name, topo.deployed(s.name))))
+        for role, key in sorted(set(grants)):
+            out.append(Dependent(CLOUD, "role assignment", ("role-assignment", s.deployed_name, role) + key,
+                                 f"{s.name} may {role} on {key[1]}", ((key, "replace"),), f"service '{s.name}'",
+                                 "scope"))
+    return out
+>>>>>>> fd23396 (diff: dependents of a replacement counted and listed per cloud (AWS queue/DLQ policies, redrive-allow, alarm, IAM policies; GCP IAM members; Azure role assignments, filter rules); reasons in words (on/off, none), clean separators; 'now/no longer publishes' is a change, not an add/remove)

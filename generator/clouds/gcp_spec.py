@@ -213,6 +213,48 @@ def inventory(topo) -> list:
     return out
 
 
+<<<<<<< HEAD
 # What lowering a subscription's messageRetentionDuration does: "After the message retention duration passes,
 # Pub/Sub might discard the message independent of the acknowledgment state" (Pub/Sub subscription properties).
 RETENTION_LOWERED = "Pub/Sub discards the unacknowledged messages already older than the new retention"
+=======
+def dependents(topo) -> list:
+    """What follows the items of ``inventory`` on GCP (see docs/gcp.md).
+
+    IAM members cannot change in place (the Google provider's IAM member has no update; ``role`` and
+    ``member`` are ForceNew, and the subscription or topic is part of its id): a replaced subscription
+    or topic replaces each grant on it, the service agent's included.
+    """
+    from . import Dependent
+
+    out = []
+
+    def store(key, sub, s, subject):
+        if s.dead_letter.enabled:
+            out.append(Dependent(CLOUD, "IAM member", ("agent-subscriber",) + key[1:], f"{sub}: service agent",
+                                 ((key, "replace"),), subject, "subscription"))
+
+    for q in topo.queues.values():
+        store(("queue", q.deployed_name), queue_subscription_id(topo, q), q.settings, f"queue '{q.name}'")
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            store(("subscription", t.deployed_name, topo.deployed(c.service)),
+                  topic_subscription_id(topo, t, c.service), c.settings,
+                  f"subscription of '{c.service}' to topic '{t.name}'")
+    for s in topo.services.values():
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            key = ("queue-topic" if ch.kind == "queue" else "topic", ch.deployed_name)
+            out.append(Dependent(CLOUD, "IAM member", ("publisher", s.deployed_name) + key,
+                                 f"{topic_id(topo, ch)}: {s.name}", ((key, "replace"),), f"service '{s.name}'", "topic"))
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            if ch.kind == "queue":
+                key, sub = ("queue", ch.deployed_name), queue_subscription_id(topo, ch)
+            else:
+                key, sub = ("subscription", ch.deployed_name, topo.deployed(s.name)), \
+                    topic_subscription_id(topo, ch, s.name)
+            out.append(Dependent(CLOUD, "IAM member", ("subscriber", s.deployed_name) + key, f"{sub}: {s.name}",
+                                 ((key, "replace"),), f"service '{s.name}'", "subscription"))
+    return out
+>>>>>>> fd23396 (diff: dependents of a replacement counted and listed per cloud (AWS queue/DLQ policies, redrive-allow, alarm, IAM policies; GCP IAM members; Azure role assignments, filter rules); reasons in words (on/off, none), clean separators; 'now/no longer publishes' is a change, not an add/remove)

@@ -246,5 +246,5 @@ def test_text_lists_destructive_first_and_markdown_is_a_pr_comment(tmp_path):
     assert out.index("DESTRUCTIVE") < out.index("Changes:")
     _, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
     assert md.startswith("### topowire diff:") and "> [!CAUTION]" in md
-    assert "| AWS | 0 | 1 | 2 | 0 | **2** |" in md
+    assert "| AWS | 0 | 3 | 6 | 0 | **2** |" in md     # 2 IAM policies and 4 queue policies, redrive-allow, alarm follow
     assert "class q_audit_trail,q_orders changed" in md and "```mermaid" in md
