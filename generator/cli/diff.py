@@ -37,7 +37,7 @@ def sides(args) -> tuple:
 
 
 def run(args) -> int:
-    from ..diff import Diff, environments, impact, semantic, sources
+    from ..diff import Diff, environment, environments, impact, renames, semantic, sources
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
@@ -47,7 +47,8 @@ def run(args) -> int:
     base, head = (base_r.topology if base_r is not None else None), head_r.topology
     clouds, actions = impact.all_actions(base, head)
     result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head, args.stack,
-                  environments.compare(base_r, head_r))
+                  environments.compare(base_r, head_r), environment=environment.changes(base, head, clouds),
+                  renames=renames.suggest(base, head))
     sys.stdout.write(FORMATS[args.format](result))
     if args.fail_on_destructive and result.destructive_anywhere:
         print(f"topowire diff: {len(result.destructive_anywhere)} destructive change(s)", file=sys.stderr)

@@ -95,6 +95,11 @@ class Item:
     protected: bool = False
 
 
+def env_name(channel: str, suffix: str) -> str:
+    """``inference-requests``, ``QUEUE_URL`` -> ``INFERENCE_REQUESTS_QUEUE_URL``."""
+    return f"{channel.upper().replace('-', '_')}_{suffix}"
+
+
 @dataclass(frozen=True)
 class Dependent:
     """A resource that follows others: it is not in the YAML itself, but refers to items of ``inventory``.

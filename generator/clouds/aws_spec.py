@@ -134,12 +134,12 @@ def inventory(topo) -> list:
     return out
 
 
-<<<<<<< HEAD
 # What lowering a store's retention does to the messages it already holds (topowire diff flags it):
 # "Changes made to the MessageRetentionPeriod attribute ... will impact existing messages in the queue
 # potentially causing them to be expired and deleted" (SQS API reference, SetQueueAttributes).
 RETENTION_LOWERED = "SQS deletes the messages already older than the new retention, within 15 minutes"
-=======
+
+
 def dependents(topo) -> list:
     """What follows the items of ``inventory`` on AWS (see docs/aws.md, "What a replacement takes along").
 
@@ -186,4 +186,33 @@ def dependents(topo) -> list:
         out.append(Dependent(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name),
                              tuple(sorted(set(refs))), f"service '{s.name}'", "policy"))
     return out
->>>>>>> fd23396 (diff: dependents of a replacement counted and listed per cloud (AWS queue/DLQ policies, redrive-allow, alarm, IAM policies; GCP IAM members; Azure role assignments, filter rules); reasons in words (on/off, none), clean separators; 'now/no longer publishes' is a change, not an add/remove)
+
+
+def environment(topo, region: str = "<region>", account: str = "<account>") -> dict:
+    """Each service's environment as the AWS program exports it (``services.<name>.env``), without Pulumi.
+
+    What ``diff`` compares: a variable's name comes from the channel's name in the YAML, its value from the
+    deployed (physical) name. ``tests/diff/test_environment.py`` checks it against the program's outputs.
+    """
+    from . import env_name
+
+    def url(name):
+        return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+
+    out = {}
+    for s in topo.services.values():
+        env = {"AWS_REGION": region}
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            if ch.kind == "queue":
+                env[env_name(r.channel, "QUEUE_URL")] = url(queue_name(topo, ch))
+            else:
+                env[env_name(r.channel, "TOPIC_ARN")] = f"arn:aws:sns:{region}:{account}:{topic_name(topo, ch)}"
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            name = queue_name(topo, ch) if ch.kind == "queue" else subscription_queue_name(topo, ch, s.name)
+            env[env_name(c.channel, "QUEUE_URL")] = url(name)
+            if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
+                env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
+        out[s.name] = dict(sorted(env.items()))
+    return out

@@ -256,12 +256,12 @@ def inventory(topo) -> list:
     return out
 
 
-<<<<<<< HEAD
 # What lowering a store's retention (defaultMessageTimeToLive) does: messages expire that much sooner after
 # they are sent; expired messages are dead-lettered when dead_letter is on, dropped when it is off
 # (Service Bus "Message expiration"; CreateQueueOptions.DefaultMessageTimeToLive).
 RETENTION_LOWERED = "Service Bus expires messages sooner (to the dead-letter sub-queue if dead_letter is on, dropped if off)"
-=======
+
+
 def dependents(topo) -> list:
     """What follows the items of ``inventory`` on Azure (see docs/azure.md).
 
@@ -296,4 +296,24 @@ def dependents(topo) -> list:
                                  f"{s.name} may {role} on {key[1]}", ((key, "replace"),), f"service '{s.name}'",
                                  "scope"))
     return out
->>>>>>> fd23396 (diff: dependents of a replacement counted and listed per cloud (AWS queue/DLQ policies, redrive-allow, alarm, IAM policies; GCP IAM members; Azure role assignments, filter rules); reasons in words (on/off, none), clean separators; 'now/no longer publishes' is a change, not an add/remove)
+
+
+def environment(topo, stack: str = "<stack>") -> dict:
+    """Each service's environment as the Azure program exports it, without Pulumi (see aws_spec.environment)."""
+    from . import env_name
+
+    out = {}
+    for s in topo.services.values():
+        env = {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": f"{namespace_name(topo, stack)}.servicebus.windows.net"}
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            env[env_name(r.channel, "QUEUE_NAME" if ch.kind == "queue" else "TOPIC_NAME")] = entity_name(topo, ch)
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            if ch.kind == "queue":
+                env[env_name(c.channel, "QUEUE_NAME")] = entity_name(topo, ch)
+            else:
+                env[env_name(c.channel, "TOPIC_NAME")] = entity_name(topo, ch)
+                env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
+        out[s.name] = dict(sorted(env.items()))
+    return out

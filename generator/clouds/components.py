@@ -12,6 +12,4 @@ def with_aliases(opts: pulumi.ResourceOptions, old_names: list) -> pulumi.Resour
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in old_names]))
 
 
-def env_name(channel: str, suffix: str) -> str:
-    """``inference-requests``, ``QUEUE_URL`` -> ``INFERENCE_REQUESTS_QUEUE_URL``."""
-    return f"{channel.upper().replace('-', '_')}_{suffix}"
+from . import env_name  # noqa: E402,F401  (defined with the core, for diff; used by the programs from here)

@@ -213,11 +213,11 @@ def inventory(topo) -> list:
     return out
 
 
-<<<<<<< HEAD
 # What lowering a subscription's messageRetentionDuration does: "After the message retention duration passes,
 # Pub/Sub might discard the message independent of the acknowledgment state" (Pub/Sub subscription properties).
 RETENTION_LOWERED = "Pub/Sub discards the unacknowledged messages already older than the new retention"
-=======
+
+
 def dependents(topo) -> list:
     """What follows the items of ``inventory`` on GCP (see docs/gcp.md).
 
@@ -257,4 +257,22 @@ def dependents(topo) -> list:
             out.append(Dependent(CLOUD, "IAM member", ("subscriber", s.deployed_name) + key, f"{sub}: {s.name}",
                                  ((key, "replace"),), f"service '{s.name}'", "subscription"))
     return out
->>>>>>> fd23396 (diff: dependents of a replacement counted and listed per cloud (AWS queue/DLQ policies, redrive-allow, alarm, IAM policies; GCP IAM members; Azure role assignments, filter rules); reasons in words (on/off, none), clean separators; 'now/no longer publishes' is a change, not an add/remove)
+
+
+def environment(topo, project: str = "<project>") -> dict:
+    """Each service's environment as the GCP program exports it, without Pulumi (see aws_spec.environment)."""
+    from . import env_name
+
+    out = {}
+    for s in topo.services.values():
+        env = {"GOOGLE_CLOUD_PROJECT": project}
+        for r in s.publishes:
+            env[env_name(r.channel, "TOPIC")] = f"projects/{project}/topics/{topic_id(topo, topo.channel(r.channel))}"
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            sub = queue_subscription_id(topo, ch) if ch.kind == "queue" else topic_subscription_id(topo, ch, s.name)
+            env[env_name(c.channel, "SUBSCRIPTION")] = f"projects/{project}/subscriptions/{sub}"
+            if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
+                env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = f"projects/{project}/subscriptions/{dead_letter_id(sub)}"
+        out[s.name] = dict(sorted(env.items()))
+    return out

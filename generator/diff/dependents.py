@@ -23,19 +23,33 @@ def replaced(base, head, cloud: str) -> dict:
 
 
 def actions(base, head, cloud: str, already: list) -> list:
-    """The dependents' actions on ``cloud``, leaving out resources ``already`` has an action for."""
+    """The dependents' actions on ``cloud``, leaving out resources ``already`` has an action for.
+
+    A dependent comes and goes with what it follows (created with a new queue, deleted with a removed
+    DLQ), and is replaced or updated when what it follows is replaced.
+    """
     mod = spec(cloud)
-    if base is None or head is None or not hasattr(mod, "dependents"):
+    if not hasattr(mod, "dependents") or (base is None and head is None):
         return []
-    gone = replaced(base, head, cloud)
-    if not gone:
-        return []
+    gone = replaced(base, head, cloud) if base is not None and head is not None else {}
     seen = {(a.kind, a.name) for a in already if a.cloud == cloud}
-    old = {d.key: d for d in mod.dependents(base)}
+    old = {d.key: d for d in (mod.dependents(base) if base is not None else [])}
+    new = {d.key: d for d in (mod.dependents(head) if head is not None else [])}
+    old_items = {i.key: i for i in (mod.inventory(base) if base is not None else [])}
+    new_items = {i.key: i for i in (mod.inventory(head) if head is not None else [])}
     out = []
-    for d in mod.dependents(head):
-        o = old.get(d.key)
-        if o is None or (d.kind, d.name) in seen:
+    for key in sorted(old.keys() | new.keys(), key=lambda k: tuple(map(str, k))):
+        o, d = old.get(key), new.get(key)
+        now = d or o
+        if (now.kind, now.name) in seen:
+            continue
+        if d is None or o is None:
+            items = old_items if d is None else new_items
+            what = next((f"{items[k].kind} {items[k].name}" for k, _ in now.refs if k in items), "its resource")
+            action = "delete" if d is None else "create"
+            out.append(Action(cloud, action, now.kind, now.name, now.subject,
+                              f"goes with {what}" if d is None else f"comes with {what}", False))
+            seen.add((now.kind, now.name))
             continue
         hits = [(gone[k], effect) for k, effect in d.refs if k in gone]
         if d.named and o.name != d.name:
@@ -55,7 +69,6 @@ def actions(base, head, cloud: str, already: list) -> list:
             why = f"{d.why} cannot change in place"
         elif action == "update":
             why = f"{d.why} changes in place"
-        reason = cause + why
         seen.add((d.kind, d.name))
-        out.append(Action(cloud, action, d.kind, d.name, d.subject, reason, False))
+        out.append(Action(cloud, action, d.kind, d.name, d.subject, cause + why, False))
     return out

@@ -57,3 +57,13 @@ def test_a_harmless_change_has_no_dependents(tmp_path):
     assert [a[:4] for a in got] == [("aws", "update", "SQS queue", "shop-orders"),
                                     ("azure", "update", "Service Bus queue", "shop-orders"),
                                     ("gcp", "update", "Pub/Sub subscription", "shop-orders")]
+
+
+def test_what_follows_a_removed_dlq_goes_with_it(tmp_path):
+    _, got = actions(tmp_path, BASE.replace("  orders: {}", "  orders: {dead_letter: false}"))
+    assert [a for a in got if a[4].startswith("goes with")] == [
+        ("aws", "delete", "CloudWatch alarm", "shop-orders-dlq-not-empty", "goes with SQS dead-letter queue shop-orders-dlq"),
+        ("aws", "delete", "SQS queue policy", "shop-orders-dlq", "goes with SQS dead-letter queue shop-orders-dlq"),
+        ("aws", "delete", "SQS redrive-allow policy", "shop-orders-dlq", "goes with SQS dead-letter queue shop-orders-dlq"),
+        ("gcp", "delete", "IAM member", "shop-orders: service agent", "goes with Pub/Sub subscription shop-orders"),
+    ]
