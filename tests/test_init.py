@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 
 import pytest
@@ -13,7 +14,8 @@ from test_precommit import BIN, sh, snapshot
 
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 WRITTEN = ["topology.yaml", "Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py", "requirements.txt",
-           ".pre-commit-config.yaml", ".github/workflows/topology.yml", "schema/topology.schema.json",
+           ".pre-commit-config.yaml", ".github/workflows/topology-comment.yml", ".github/workflows/topology.yml",
+           "schema/topology.schema.json",
            "docs/architecture.md"]
 
 
@@ -40,7 +42,7 @@ def test_init_then_validate_docs_and_plan(tmp_path, cloud):
     assert docs.returncode == 0 and docs.stdout == "docs/architecture.md is up to date\n", docs.stderr
     plan = run_module("plan", "--cloud", cloud, cwd=repo, timeout=300)
     assert plan.returncode == 0, plan.stderr
-    assert "resources to create" in plan.stdout and "order-service-orders" in plan.stdout
+    assert "resources to create" in plan.stdout and "order-service-dev-orders" in plan.stdout   # stack dev
 
 
 STACK_KEYS = {  # what generator/program.py reads (project namespace), plus the provider's own keys
@@ -72,15 +74,21 @@ def test_hooks_and_workflow_are_pinned_to_this_version(tmp_path):
     [hooks] = config["repos"]
     assert hooks["rev"] == f"v{VERSION}"
     ours = [h["id"] for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())]
-    assert [h["id"] for h in hooks["hooks"]] == ours == ["topowire-validate", "topowire-docs"]
-    for source in (ROOT / ".github" / "workflows").iterdir():
+    assert [h["id"] for h in hooks["hooks"]] == ["topowire-validate", "topowire-docs"]
+    assert ours == ["topowire-validate", "topowire-docs", "topowire-asyncapi"]
+    assert "      # - id: topowire-asyncapi " in (repo / ".pre-commit-config.yaml").read_text()   # offered, off
+    sources = sorted((ROOT / ".github" / "workflows").iterdir())
+    assert [p.name for p in sources] == ["topology-comment.yml", "topology.yml"]
+    changed = {}
+    for source in sources:
         copy = (repo / ".github" / "workflows" / source.name).read_text().splitlines()
         original = source.read_text().splitlines()
         assert len(copy) == len(original)
-        changed = [(a, b) for a, b in zip(original, copy) if a != b]
-        assert changed == [("        run: python -m pip install --quiet .   # the core only; in another "
-                            "repository: pip install topowire",
-                            f'        run: python -m pip install --quiet "topowire=={VERSION}"')]
+        changed[source.name] = [(a, b) for a, b in zip(original, copy) if a != b]
+    assert changed["topology-comment.yml"] == []          # it installs nothing
+    [(before, after)] = changed["topology.yml"]           # only the install line differs
+    assert re.fullmatch(r"        run: python -m pip install --quiet \.\s+#.*", before)
+    assert after == f'        run: python -m pip install --quiet "topowire=={VERSION}"'
 
 
 def test_packaged_workflows_are_every_workflow_of_this_repository_and_fresh():
@@ -145,7 +153,7 @@ def test_refuses_a_file_a_path_under_a_file_and_a_bad_stack(tmp_path):
     code, _, err = run_cli("init", f / "repo")
     assert code == 1 and err.startswith(f"topowire init: cannot write into {f / 'repo'}: ")
     code, _, err = run_cli("init", tmp_path / "r", "--stack", "../../etc/x")
-    assert code == 2 and "a stack name is letters, digits" in err
+    assert code == 2 and "a Pulumi stack name has letters, digits" in err
     assert not (tmp_path / "r").exists() and not list(tmp_path.glob("**/etc"))
 
 
@@ -157,7 +165,7 @@ def test_project_name_from_the_directory(dirname, name):
     assert project_name(dirname) == name
 
 
-def test_starter_explains_environments_in_a_block_that_parses_when_uncommented(tmp_path):
+def test_starter_explains_environments_in_a_block_that_validates_when_uncommented(tmp_path):
     assert run_cli("init", tmp_path)[0] == 0
     lines = (tmp_path / "topology.yaml").read_text().splitlines()
     start = lines.index("# environments:                   # optional: settings per Pulumi stack (dev, staging, prod, ...)")
@@ -165,3 +173,6 @@ def test_starter_explains_environments_in_a_block_that_parses_when_uncommented(t
     assert yaml.safe_load("\n".join(block))["environments"] == {
         "dev": {"defaults": {"retention": "1d", "protect": False}},
         "prod": {"defaults": {"retention": "14d"}, "queues": {"orders": {"visibility_timeout": "5m"}}}}
+    (tmp_path / "topology.yaml").write_text("\n".join(lines[:start] + block) + "\n")
+    code, out, _ = run_cli("validate", "--strict", tmp_path / "topology.yaml")
+    assert code == 0, out

@@ -11,8 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import EXIT_INVALID, EXIT_OK, UsageError
-from ..model import CLOUDS
+from ..errors import EXIT_INVALID, EXIT_OK
+from ..model import CLOUDS, DEFAULT_STACK
+from .stack import stack_name
 
 
 def add_parser(sub):
@@ -23,8 +24,8 @@ def add_parser(sub):
                    help="the repository's directory, created if missing (default: the current directory)")
     p.add_argument("--cloud", choices=CLOUDS, default="aws",
                    help="the cloud to deploy on: the topology's target, the provider to install (default: aws)")
-    p.add_argument("--stack", default="dev",
-                   help="the Pulumi stack whose config file Pulumi.<stack>.yaml to write (default: dev)")
+    p.add_argument("--stack", default=DEFAULT_STACK, metavar="NAME", type=stack_name,
+                   help=f"the Pulumi stack whose config file Pulumi.<stack>.yaml to write (default: {DEFAULT_STACK})")
     p.set_defaults(run=run)
     return p
 
@@ -56,8 +57,6 @@ def _docs(root: Path) -> str | None:
 def run(args) -> int:
     from .. import __version__, schema, scaffold
 
-    if not scaffold.STACK_NAME.fullmatch(args.stack):
-        raise UsageError(f"--stack {args.stack!r}: a stack name is letters, digits, '-', '_' and '.'")
     root = Path(args.dir)
     if root.exists() and not root.is_dir():
         print(f"topowire init: {root} is a file, not a directory; choose another DIR", file=sys.stderr)

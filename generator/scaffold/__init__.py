@@ -51,7 +51,7 @@ STACK_KEYS = {
     ),
 }
 
-STACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")   # Pulumi's rule, as generator/cli/stack.py checks it
 WORKFLOWS_DIR = ".github/workflows"
 
 
