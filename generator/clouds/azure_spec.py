@@ -273,13 +273,12 @@ def dependents(topo) -> list:
 
     out = []
     for t in topo.topics.values():
-        for c in topo.consumers.get(t.name, ()):
-            if c.filter:
-                key = ("subscription", t.deployed_name, topo.deployed(c.service))
-                out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
-                                     f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
-                                     ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
-                                     "the subscription it belongs to"))
+        for c in topo.consumers.get(t.name, ()):   # every subscription's "$Default" rule is managed (azure.py)
+            key = ("subscription", t.deployed_name, topo.deployed(c.service))
+            out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
+                                 f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
+                                 ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
+                                 "the subscription it belongs to"))
     for s in topo.services.values():
         if not s.identity.azure_principal_id:
             continue
@@ -298,13 +297,13 @@ def dependents(topo) -> list:
     return out
 
 
-def environment(topo, stack: str = "<stack>") -> dict:
+def environment(topo, namespace: str | None = None) -> dict:
     """Each service's environment as the Azure program exports it, without Pulumi (see aws_spec.environment)."""
     from . import env_name
 
     out = {}
     for s in topo.services.values():
-        env = {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": f"{namespace_name(topo, stack)}.servicebus.windows.net"}
+        env = {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": f"{namespace_name(topo, namespace)}.servicebus.windows.net"}
         for r in s.publishes:
             ch = topo.channel(r.channel)
             env[env_name(r.channel, "QUEUE_NAME" if ch.kind == "queue" else "TOPIC_NAME")] = entity_name(topo, ch)

@@ -11,7 +11,7 @@ from generator.check import load_topology
 from generator.plan import engine
 from test_diff import BASE
 
-PLACES = {"aws": {"region": "us-east-1", "account": "123456789012"}, "azure": {"stack": "plan"},
+PLACES = {"aws": {"region": "us-east-1", "account": "123456789012"}, "azure": {},
           "gcp": {"project": "topowire-plan"}}
 
 
@@ -77,10 +77,10 @@ def test_a_fifo_change_changes_the_urls_services_read(tmp_path):
     doc = run(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"))
     url = "https://sqs.<region>.amazonaws.com/<account>/"
     assert [(c["cloud"], c["service"], c["op"], c["name"], c["old"], c["new"]) for c in doc["redeploy"]] == [
-        ("aws", "fulfilment", "changed", "AUDIT_TRAIL_DLQ_URL", url + "shop-audit-trail-dlq.fifo",
-         url + "shop-audit-trail-dlq"),
-        ("aws", "fulfilment", "changed", "AUDIT_TRAIL_QUEUE_URL", url + "shop-audit-trail.fifo", url + "shop-audit-trail"),
-        ("aws", "storefront", "changed", "AUDIT_TRAIL_QUEUE_URL", url + "shop-audit-trail.fifo", url + "shop-audit-trail"),
+        ("aws", "fulfilment", "changed", "AUDIT_TRAIL_DLQ_URL", url + "shop-dev-audit-trail-dlq.fifo",
+         url + "shop-dev-audit-trail-dlq"),
+        ("aws", "fulfilment", "changed", "AUDIT_TRAIL_QUEUE_URL", url + "shop-dev-audit-trail.fifo", url + "shop-dev-audit-trail"),
+        ("aws", "storefront", "changed", "AUDIT_TRAIL_QUEUE_URL", url + "shop-dev-audit-trail.fifo", url + "shop-dev-audit-trail"),
     ]
 
 
@@ -92,7 +92,7 @@ def test_added_and_removed_variables(tmp_path):
     doc = run(tmp_path, BASE, head)
     assert [c["op"] for c in doc["redeploy"] if c["cloud"] == "gcp"] == ["added", "added"]
     text = run(tmp_path, head, fmt="text")
-    assert "    AWS   PAYMENTS_TOPIC_ARN is gone (was arn:aws:sns:<region>:<account>:shop-payments)" in text
+    assert "    AWS   PAYMENTS_TOPIC_ARN is gone (was arn:aws:sns:<region>:<account>:shop-dev-payments)" in text
     assert "  ~ service 'storefront': no longer publishes to 'payments'" in text
 
 
@@ -144,7 +144,7 @@ def test_words_not_python_values(tmp_path):
     text = run(tmp_path, head, fmt="text")
     for python in ("True", "False", "None", "((", "'currency'"):
         assert python not in text, python
-    assert "cannot change in place: name shop-audit-trail.fifo -> shop-audit-trail, fifo on -> off; the old one " \
+    assert "cannot change in place: name shop-dev-audit-trail.fifo -> shop-dev-audit-trail, fifo on -> off; the old one " \
            "and its messages are deleted" in text
     assert "  ~ consumer 'ledger' of topic 'payments': filter: currency in [EUR] -> currency in [EUR, USD]" in text
     assert "  ~ queue 'orders': dead_letter_retention: 14d -> none" in text
