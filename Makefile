@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 ASYNCAPI := node_modules/.bin/asyncapi
 
-.PHONY: demo test bench prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync lint clean help
+.PHONY: demo test bench prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync scaffold-sync lint clean help
 
 help:
 	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
@@ -98,6 +98,10 @@ docs: setup
 
 schema-sync:
 	cp schema/topology.schema.json generator/data/topology.schema.json
+
+# The workflows `topowire init` writes: every file of .github/workflows, installing the release instead of '.'.
+scaffold-sync: setup
+	$(BIN)/python -m generator.scaffold.sync .
 
 clean:
 	rm -rf $(VENV) node_modules build .pytest_cache

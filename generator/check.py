@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from . import model, rules, schema
+from . import causes, model, rules, schema, slips
 from .diagnostics import ERROR, Diagnostic, Finding, has_errors, sort_diagnostics
 from .errors import InputError
 from .loader import Document, load_file
@@ -51,6 +51,7 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
     locator = doc.locator()
     findings = schema.check(doc.data)
     if findings:
+        findings = slips.explain(doc, findings)
         return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in findings))
     base = model.build(doc, model.DEFAULT_STACK, base=True)
     stacks = {name: model.build(doc, name) for name in base.environments}
@@ -69,7 +70,9 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
                              f"name the stack with lowercase letters, digits and '-', or give it a prefix: "
                              f"environments: {{{stack}: {{prefix: <name>}}}}"))
     topo = stacks.get(stack) or (base if stack == model.DEFAULT_STACK else model.build(doc, stack))
-    return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in found), topo, stacks, base, doc)
+    found = slips.explain(doc, found)
+    return Result(doc.file, causes.order(sort_diagnostics(locator.diagnostic(f) for f in found)), topo, stacks,
+                  base, doc)
 
 
 def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK, root=None) -> Result:

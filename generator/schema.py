@@ -198,6 +198,35 @@ def _hint(error, fallback: str = "") -> str:
     return s.get("x-hint", "") or fallback
 
 
+def _as_list(value) -> list:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _quoted_number(value) -> bool:
+    """'30', "5": a number in quotes, which YAML reads as text."""
+    return isinstance(value, str) and value.strip().isdigit()
+
+
+def _quoted(path, inst) -> Finding:
+    key = path[-1] if path and isinstance(path[-1], str) else "the value"
+    return Finding(CODE, ERROR, f"{where(path)}: '{inst}' is in quotes, so it is text, not a number", path,
+                   f"remove the quotes: {key}: {inst.strip()}")
+
+
+# Keys people write under a queue or topic to say who uses it; topowire declares that on the service.
+_ROLE_WORDS = {w: "consumes" for w in ("subscribers", "subscriber", "subscriptions", "subscription", "consumers",
+                                       "consumer", "consumes", "consumed_by", "receivers")}
+_ROLE_WORDS.update({w: "publishes" for w in ("publishers", "publisher", "publishes", "producers", "producer",
+                                             "published_by", "senders")})
+
+
+def _role_hint(role: str, channel: str, value) -> str:
+    who = "consumers" if role == "consumes" else "publishers"
+    names = [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    example = f"services: {{{names[0] if names else '<service>'}: {{{role}: [{channel}]}}}}"
+    return f"{who} are declared under the service's '{role}', not under the channel: {example}"
+
+
 def _type_mismatch(error) -> bool:
     """Whether ``error`` says the value is of another kind than its branch wants."""
     if error.validator == "type":
@@ -222,6 +251,8 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         for k in extra:
             close = difflib.get_close_matches(k, list(props), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(props))}"
+            if len(path) == 2 and path[0] in ("queues", "topics") and k in _ROLE_WORDS:
+                hint = _role_hint(_ROLE_WORDS[k], path[1], inst[k])
             out.append(Finding(CODE, ERROR, f"unknown key '{k}' in {where(path)}", path + (k,), hint, key=True))
         return out
     if v == "required":
@@ -235,6 +266,9 @@ def _explain(error, fallback: str = "") -> list[Finding]:
     if v in ("anyOf", "oneOf"):
         # Branches whose type did not match say nothing useful; the others
         # (e.g. a mapping with an unknown key, a string of the wrong form) do.
+        if _quoted_number(inst) and any(e.validator == "type" and "integer" in _as_list(e.validator_value)
+                                        for e in error.context or []):
+            return [_quoted(path, inst)]
         mismatched = {e.relative_schema_path[0] for e in error.context or []
                       if len(e.absolute_path) == len(error.absolute_path) and _type_mismatch(e)}
         deeper = [e for e in error.context or [] if e.relative_schema_path[0] not in mismatched]
@@ -243,8 +277,9 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not valid", path,
                         _hint(error, fallback) or "see docs/format.md")]
     if v == "type":
-        want = error.validator_value
-        want = [want] if isinstance(want, str) else want
+        want = _as_list(error.validator_value)
+        if _quoted_number(inst) and ("integer" in want or "number" in want):
+            return [_quoted(path, inst)]
         expected = " or ".join(_TYPE_NAMES.get(t, t) for t in want)
         hint = _hint(error, fallback)
         if isinstance(inst, bool) and "string" in want:

@@ -11,10 +11,10 @@ import os
 import sys
 import traceback
 
-from ..errors import EXIT_BUG, EXIT_USAGE, TopowireError
-from . import asyncapi, diff, docs, local, plan, schema, validate
+from ..errors import EXIT_BUG, EXIT_INVALID, EXIT_USAGE, TopowireError
+from . import asyncapi, diff, docs, init, local, plan, schema, validate
 
-SUBCOMMANDS = (validate, docs, asyncapi, plan, diff, local, schema)
+SUBCOMMANDS = (init, validate, docs, asyncapi, plan, diff, local, schema)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,7 +40,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     try:
+        if not argv:  # bare `topowire`: the whole help, not just "COMMAND is required"
+            parser().print_help(sys.stderr)
+            return EXIT_USAGE
         args = parser().parse_args(argv)
         return args.run(args)
     except _UsageExit as exc:
@@ -63,6 +67,10 @@ def main(argv=None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # the machine said no (permissions, a directory, a full disk): not a bug in topowire
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"topowire: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INVALID
     except Exception as exc:  # a bug: say so, briefly, and how to see more
         print(f"topowire: internal error ({type(exc).__name__}: {exc}). This is a bug in topowire; please report it "
               "with the input that caused it.", file=sys.stderr)

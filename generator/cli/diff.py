@@ -18,7 +18,8 @@ def add_parser(sub):
     p.add_argument("sides", nargs="*", metavar="BASE HEAD",
                    help="the two versions; with --base, just HEAD (default topology.yaml)")
     p.add_argument("--base", metavar="REF", help="compare HEAD against HEAD's path at this git ref (e.g. origin/main)")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text",
+                   help="text for people, markdown for a pull-request comment, json for tools (default: text)")
     p.add_argument("--fail-on-destructive", action="store_true",
                    help="exit 1 when anything destructive is found, in any environment")
     add_stack_argument(p)
@@ -39,7 +40,7 @@ def sides(args) -> tuple:
 
 
 def run(args) -> int:
-    from ..diff import Diff, environments, impact, semantic, sources
+    from ..diff import Diff, environment, environments, impact, renames, semantic, sources
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
@@ -50,7 +51,8 @@ def run(args) -> int:
     base, head = (base_r.topology if base_r is not None else None), head_r.topology
     clouds, actions = impact.all_actions(base, head)
     result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head, args.stack,
-                  environments.compare(base_r, head_r))
+                  environments.compare(base_r, head_r), environment=environment.changes(base, head, clouds),
+                  renames=renames.suggest(base, head))
     sys.stdout.write(output.check(FORMATS[args.format](result), "the diff report"))
     if args.fail_on_destructive and result.destructive_anywhere:
         print(f"topowire diff: {len(result.destructive_anywhere)} destructive change(s)", file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..check import load_result
-from ..errors import EXIT_INVALID, EXIT_OK
+from ..errors import EXIT_INVALID, EXIT_OK, InputError
 from .stack import add_stack_argument
 from .options import add_root
 
@@ -53,6 +53,15 @@ def run(args) -> int:
         sys.stdout.write(content)
         return EXIT_OK
     out = Path(args.output)
+    if out.is_dir():
+        raise InputError(f"-o {out} is a directory; give the file to write, e.g. -o {out / 'architecture.md'}")
+    try:
+        return _write(args, out, content)
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
+def _write(args, out: Path, content: str) -> int:
     current = out.read_text("utf-8") if out.is_file() else None
     if args.check:
         if current == content:

@@ -10,6 +10,7 @@ from collections import Counter
 from ..errors import EXIT_INVALID, EXIT_OK
 from .stack import add_stack_argument
 from .options import add_root
+from ..words import plural
 
 
 def add_parser(sub):
@@ -22,10 +23,15 @@ def add_parser(sub):
                           description="Without --endpoint: start an embedded emulator (moto's server, on a free "
                                       "loopback port), deploy, print what services need, and serve until Ctrl-C. "
                                       "With --endpoint: deploy into that emulator and exit. Idempotent.")
-    up.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE")
-    up.add_argument("--endpoint", help="an emulator already running (moto server, LocalStack), e.g. "
-                                       "http://localhost:4566")
-    up.add_argument("--format", choices=("text", "json"), default="text")
+    up.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
+                    help="topology file (default: topology.yaml)")
+    where = up.add_mutually_exclusive_group()
+    where.add_argument("--endpoint", help="an emulator already running (moto server, LocalStack), e.g. "
+                                          "http://localhost:4566")
+    where.add_argument("--port", type=_port, help="the embedded emulator's port on 127.0.0.1, so that services "
+                                                   "find it at the same URL every time (default: a free port)")
+    up.add_argument("--format", choices=("text", "json"), default="text",
+                    help="text for people, json for tools (default: text)")
     add_stack_argument(up)
     add_root(up)
     up.set_defaults(run=run_up)
@@ -34,21 +40,32 @@ def add_parser(sub):
                              description="Self-contained: starts the embedded emulator, deploys, sends real "
                                          "messages through every route and checks routing, filtering, dead-lettering "
                                          "and FIFO order. Exit 1 on any failure.")
-    smoke.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE")
-    smoke.add_argument("--format", choices=("text", "json"), default="text")
+    smoke.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
+                       help="topology file (default: topology.yaml)")
+    smoke.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text: each route as it is checked; json: every route at the end (default: text)")
     add_stack_argument(smoke)
     add_root(smoke)
     smoke.set_defaults(run=run_smoke)
     return p
 
 
+def _port(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1..65535)")
+    return int(text)
+
+
 def _summary(local) -> str:
-    names = {"aws:sqs/queue:Queue": "queues", "aws:sns/topic:Topic": "topics",
-             "aws:sns/topicSubscription:TopicSubscription": "subscriptions", "aws:iam/policy:Policy": "IAM policies",
-             "aws:cloudwatch/metricAlarm:MetricAlarm": "alarms"}
+    names = {"aws:sqs/queue:Queue": "queue", "aws:sns/topic:Topic": "topic",
+             "aws:sns/topicSubscription:TopicSubscription": "subscription", "aws:iam/policy:Policy": "IAM policy",
+             "aws:cloudwatch/metricAlarm:MetricAlarm": "alarm"}
     counts = Counter(t for t, _ in local.deployed.created)
-    parts = [f"{counts[t]} {label}" for t, label in names.items() if counts[t]]
-    return f"Deployed {local.topology.name} (stack {local.topology.stack}, prefix {local.topology.prefix}) into {local.endpoint}: {', '.join(parts)}"
+    parts = [plural(counts[t], label) for t, label in names.items() if counts[t]]
+    return (f"Deployed {local.topology.name} (stack {local.topology.stack}, prefix {local.topology.prefix}) into "
+            f"{local.endpoint}: {', '.join(parts)}")
 
 
 def _print_env(local, fmt: str) -> None:
@@ -72,7 +89,7 @@ def run_up(args) -> int:
         local = deploy.up(args.file, args.endpoint, stack=args.stack, root=args.root)
         _print_env(local, args.format)
         return EXIT_OK
-    with emulator.embedded() as endpoint:
+    with emulator.embedded(args.port) as endpoint:
         local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
         _print_env(local, args.format)
         if args.format == "text":
@@ -90,9 +107,9 @@ def run_smoke(args) -> int:
 
     text = args.format == "text"
 
-    def progress(route):
+    def progress(route):  # each route once, as it is checked
         if text:
-            print(f"  {'ok  ' if route.ok else 'FAIL'} {route.kind:<11} {route.name}", flush=True)
+            print(f"  {'ok  ' if route.ok else 'FAIL'} {route.kind:<11} {route.name}: {route.detail}", flush=True)
 
     with emulator.embedded() as endpoint:
         if text:
@@ -107,9 +124,6 @@ def run_smoke(args) -> int:
         print(json.dumps({"file": args.file, "passed": not failed,
                           "routes": [r.__dict__ for r in routes]}, indent=2, sort_keys=True))
     else:
-        width = max(len(r.name) for r in routes) if routes else 10
-        print(f"\n{'route':<{width + 14}} result")
-        for r in routes:
-            print(f"{r.kind:<12}  {r.name:<{width}} {'ok' if r.ok else 'FAIL'}: {r.detail}")
-        print(f"\n{len(routes) - len(failed)} passed, {len(failed)} failed")
+        verdict = "all passed" if not failed else f"{len(routes) - len(failed)} passed, {len(failed)} failed"
+        print(f"\n{plural(len(routes), 'route')} checked: {verdict}")
     return EXIT_INVALID if failed else EXIT_OK

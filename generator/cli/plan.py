@@ -68,10 +68,18 @@ def tree(plan) -> str:
 
 
 def run(args) -> int:
+    from ..plan import progress
     from ..plan.engine import run as run_plan
 
-    # The program validates first; an invalid file raises InputError with `topowire validate`'s diagnostics.
-    plan = run_plan(args.file, args.cloud, region=args.region, stack=args.stack, root=args.root)
+    counter = progress.Counter(f"planning {args.file} on {args.cloud}") \
+        if progress.wanted(sys.stderr, args.format) else None
+    try:
+        # The program validates first; an invalid file raises InputError with `topowire validate`'s diagnostics.
+        plan = run_plan(args.file, args.cloud, region=args.region, stack=args.stack, root=args.root,
+                        progress=counter)
+    finally:
+        if counter:
+            counter.close()
     if args.format == "json":
         encoder = json.JSONEncoder(indent=2, sort_keys=True)
         sys.stdout.write(output.join(encoder.iterencode(plan.as_dict()), "the plan") + "\n")

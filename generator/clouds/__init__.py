@@ -100,6 +100,26 @@ class Item:
     protected: bool = False
 
 
+@dataclass(frozen=True)
+class Dependent:
+    """A resource that follows others: it is not in the YAML itself, but refers to items of ``inventory``.
+
+    ``refs``: ((item key, effect), ...) where effect is what a replacement of that item does to this
+    resource: "replace" (the reference cannot change in place) or "update". ``why`` says which property
+    refers. With ``named``, ``name`` is the resource's own name, fixed at creation: a new one replaces it;
+    otherwise ``name`` only tells people which one it is.
+    """
+
+    cloud: str
+    kind: str
+    key: tuple
+    name: str
+    refs: tuple
+    subject: str = ""
+    why: str = ""
+    named: bool = False
+
+
 def settings_view(s) -> tuple:
     """The in-place settings of a queue or subscription, as (name, value) pairs for diffs."""
     return (("visibility_timeout", s.visibility_timeout), ("retention", s.retention), ("delay", s.delay),

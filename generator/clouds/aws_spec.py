@@ -315,3 +315,81 @@ def role_account(role: str) -> str | None:
 def is_key_arn(key: str) -> bool:
     """A key ARN can go into IAM as it is; ids, aliases and alias ARNs are looked up to their key's ARN."""
     return bool(KMS_KEY_ARN.match(key))
+
+
+def dependents(topo) -> list:
+    """What follows the items of ``inventory`` on AWS (see docs/aws.md, "What a replacement takes along").
+
+    Per queue (and per topic consumer's queue): its queue policy (``queue_url`` is ForceNew), with a DLQ
+    its redrive-allow policy (``queue_url`` ForceNew; it names the source queue's ARN) and policy, and the
+    alarm named after the DLQ (``alarm_name`` ForceNew, ``dimensions`` in place); the source queue's
+    redrive policy names the DLQ's ARN. Per service: the IAM policy lists the ARNs it may use.
+    """
+    from . import Dependent
+
+    out = []
+
+    def queue(key, name, fifo, s, subject, topic_key=None):
+        refs = ((key, "replace"),) + (((topic_key, "update"),) if topic_key else ())
+        out.append(Dependent(CLOUD, "SQS queue policy", ("queue-policy",) + key[1:], name, refs, subject, "queue_url"))
+        if not s.dead_letter.enabled:
+            return
+        dlq = ("dlq",) + key[1:]
+        out.append(Dependent(CLOUD, "SQS queue", ("redrive",) + key[1:], name, ((dlq, "update"),), subject,
+                             "redrive_policy"))
+        out.append(Dependent(CLOUD, "SQS redrive-allow policy", ("redrive-allow",) + key[1:], dlq_name(name),
+                             ((dlq, "replace"), (key, "update")), subject, "queue_url"))
+        out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_name(name),
+                             ((dlq, "replace"),), subject, "queue_url"))
+        out.append(Dependent(CLOUD, "CloudWatch alarm", ("alarm",) + key[1:], f"{dlq_name(name)}-not-empty",
+                             ((dlq, "update"),), subject, "dimensions", named=True))
+
+    for q in topo.queues.values():
+        queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            queue(("subscription", t.deployed_name, topo.deployed(c.service)), subscription_queue_name(topo, t, c.service),
+                  t.fifo, c.settings, f"subscription of '{c.service}' to topic '{t.name}'", ("topic", t.deployed_name))
+    for s in topo.services.values():
+        refs = []
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            refs.append(((ch.kind, ch.deployed_name), "update"))
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            key = ("queue", ch.deployed_name) if ch.kind == "queue" else \
+                ("subscription", ch.deployed_name, topo.deployed(s.name))
+            refs.append((key, "update"))
+        out.append(Dependent(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name),
+                             tuple(sorted(set(refs))), f"service '{s.name}'", "policy"))
+    return out
+
+
+def environment(topo, region: str = "<region>", account: str = "<account>") -> dict:
+    """Each service's environment as the AWS program exports it (``services.<name>.env``), without Pulumi.
+
+    What ``diff`` compares: a variable's name comes from the channel's name in the YAML, its value from the
+    deployed (physical) name. ``tests/diff/test_environment.py`` checks it against the program's outputs.
+    """
+    from . import env_name
+
+    def url(name):
+        return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
+
+    out = {}
+    for s in topo.services.values():
+        env = {"AWS_REGION": region}
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            if ch.kind == "queue":
+                env[env_name(r.channel, "QUEUE_URL")] = url(queue_name(topo, ch))
+            else:
+                env[env_name(r.channel, "TOPIC_ARN")] = f"arn:aws:sns:{region}:{account}:{topic_name(topo, ch)}"
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            name = queue_name(topo, ch) if ch.kind == "queue" else subscription_queue_name(topo, ch, s.name)
+            env[env_name(c.channel, "QUEUE_URL")] = url(name)
+            if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
+                env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
+        out[s.name] = dict(sorted(env.items()))
+    return out

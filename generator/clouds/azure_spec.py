@@ -389,3 +389,59 @@ ACCEPTS = (
     *(Accepts(t, "tags.*", "Azure tags: a value is at most 256 characters", max_len=256)
       for t in ("azure-native:resources:ResourceGroup", _SB_NS, _ALERT)),
 )
+
+
+def dependents(topo) -> list:
+    """What follows the items of ``inventory`` on Azure (see docs/azure.md).
+
+    A role assignment's ``scope`` is the entity it grants on, and part of its resource id
+    (``/{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``): a replaced entity replaces
+    it. A subscription's filter rule lives inside the subscription and goes with it.
+    """
+    from . import Dependent
+
+    out = []
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):   # every subscription's "$Default" rule is managed (azure.py)
+            key = ("subscription", t.deployed_name, topo.deployed(c.service))
+            out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
+                                 f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
+                                 ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
+                                 "the subscription it belongs to"))
+    for s in topo.services.values():
+        if not s.identity.azure_principal_id:
+            continue
+        grants = []
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            grants.append(("send", (ch.kind, ch.deployed_name)))
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            grants.append(("receive", ("queue", ch.deployed_name) if ch.kind == "queue" else
+                           ("subscription", ch.deployed_name, topo.deployed(s.name))))
+        for role, key in sorted(set(grants)):
+            out.append(Dependent(CLOUD, "role assignment", ("role-assignment", s.deployed_name, role) + key,
+                                 f"{s.name} may {role} on {key[1]}", ((key, "replace"),), f"service '{s.name}'",
+                                 "scope"))
+    return out
+
+
+def environment(topo, namespace: str | None = None) -> dict:
+    """Each service's environment as the Azure program exports it, without Pulumi (see aws_spec.environment)."""
+    from . import env_name
+
+    out = {}
+    for s in topo.services.values():
+        env = {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": f"{namespace_name(topo, namespace)}.servicebus.windows.net"}
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            env[env_name(r.channel, "QUEUE_NAME" if ch.kind == "queue" else "TOPIC_NAME")] = entity_name(topo, ch)
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            if ch.kind == "queue":
+                env[env_name(c.channel, "QUEUE_NAME")] = entity_name(topo, ch)
+            else:
+                env[env_name(c.channel, "TOPIC_NAME")] = entity_name(topo, ch)
+                env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
+        out[s.name] = dict(sorted(env.items()))
+    return out

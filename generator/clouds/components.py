@@ -13,3 +13,5 @@ def with_aliases(opts: pulumi.ResourceOptions, old_names: list) -> pulumi.Resour
         return opts
     return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=[pulumi.Alias(name=n) for n in old_names]))
 
+
+from . import env_name  # noqa: E402,F401  (defined with the core, for diff; used by the programs from here)

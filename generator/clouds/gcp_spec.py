@@ -342,3 +342,63 @@ def lease_settings(seconds: int) -> str:
     return (f"Python FlowControl(max_lease_duration={seconds}), "
             f"Java Subscriber.newBuilder(...).setMaxAckExtensionPeriod(Duration.ofSeconds({seconds})), "
             f"Go sub.ReceiveSettings.MaxExtension = {seconds} * time.Second")
+
+
+def dependents(topo) -> list:
+    """What follows the items of ``inventory`` on GCP (see docs/gcp.md).
+
+    IAM members cannot change in place (the Google provider's IAM member has no update; ``role`` and
+    ``member`` are ForceNew, and the subscription or topic is part of its id): a replaced subscription
+    or topic replaces each grant on it, the service agent's included.
+    """
+    from . import Dependent
+
+    out = []
+
+    def store(key, sub, s, subject):
+        if s.dead_letter.enabled:
+            out.append(Dependent(CLOUD, "IAM member", ("agent-subscriber",) + key[1:], f"{sub}: service agent",
+                                 ((key, "replace"),), subject, "subscription"))
+
+    for q in topo.queues.values():
+        store(("queue", q.deployed_name), queue_subscription_id(topo, q), q.settings, f"queue '{q.name}'")
+    for t in topo.topics.values():
+        for c in topo.consumers.get(t.name, ()):
+            store(("subscription", t.deployed_name, topo.deployed(c.service)),
+                  topic_subscription_id(topo, t, c.service), c.settings,
+                  f"subscription of '{c.service}' to topic '{t.name}'")
+    for s in topo.services.values():
+        for r in s.publishes:
+            ch = topo.channel(r.channel)
+            key = ("queue-topic" if ch.kind == "queue" else "topic", ch.deployed_name)
+            out.append(Dependent(CLOUD, "IAM member", ("publisher", s.deployed_name) + key,
+                                 f"{topic_id(topo, ch)}: {s.name}", ((key, "replace"),), f"service '{s.name}'", "topic"))
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            if ch.kind == "queue":
+                key, sub = ("queue", ch.deployed_name), queue_subscription_id(topo, ch)
+            else:
+                key, sub = ("subscription", ch.deployed_name, topo.deployed(s.name)), \
+                    topic_subscription_id(topo, ch, s.name)
+            out.append(Dependent(CLOUD, "IAM member", ("subscriber", s.deployed_name) + key, f"{sub}: {s.name}",
+                                 ((key, "replace"),), f"service '{s.name}'", "subscription"))
+    return out
+
+
+def environment(topo, project: str = "<project>") -> dict:
+    """Each service's environment as the GCP program exports it, without Pulumi (see aws_spec.environment)."""
+    from . import env_name
+
+    out = {}
+    for s in topo.services.values():
+        env = {"GOOGLE_CLOUD_PROJECT": project}
+        for r in s.publishes:
+            env[env_name(r.channel, "TOPIC")] = f"projects/{project}/topics/{topic_id(topo, topo.channel(r.channel))}"
+        for c in s.consumes:
+            ch = topo.channel(c.channel)
+            sub = queue_subscription_id(topo, ch) if ch.kind == "queue" else topic_subscription_id(topo, ch, s.name)
+            env[env_name(c.channel, "SUBSCRIPTION")] = f"projects/{project}/subscriptions/{sub}"
+            if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
+                env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = f"projects/{project}/subscriptions/{dead_letter_id(sub)}"
+        out[s.name] = dict(sorted(env.items()))
+    return out

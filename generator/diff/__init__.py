@@ -7,6 +7,9 @@
   updated in place, replaced or deleted, from each provider's behaviour as the
   ``<cloud>_spec.inventory`` functions describe it; destructive means a
   resource that may hold messages is deleted or replaced;
+- ``dependents``: what follows a replaced resource (policies, alarms, grants);
+- ``environment``: each service's variables before and after, per cloud;
+- ``renames``: a removed and a similar added name, to suggest ``renamed_from``;
 - ``report``: text, Markdown (a PR comment, with a Mermaid diagram) or JSON.
 
 Needs only the core: no Pulumi.
@@ -56,6 +59,8 @@ class Diff:
     head_topology: object = None
     stack: str = "dev"
     environments: list = field(default_factory=list)  # StackImpact per stack, when either side has environments
+    environment: list = field(default_factory=list)   # environment.VarChange: services that must be redeployed
+    renames: list = field(default_factory=list)       # renames.Suggestion: "did you mean to rename?"
 
     @property
     def destructive(self) -> list:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..clouds import spec
 from ..units import duration_text
-from . import Action
+from ..words import change
+from . import Action, dependents
 
 # Settings that lose messages already stored when lowered in place (docs/review.md, "What loses messages").
 LOWERED_LOSES = ("retention",)
@@ -24,6 +25,16 @@ def _losses(mod, old: dict, new: dict) -> list:
     return out
 
 
+def replace_reasons(o, n) -> list:
+    """Why the provider must replace item ``o`` to make it ``n`` (empty: it need not)."""
+    reasons = []
+    if o.name != n.name:
+        reasons.append(f"name {o.name} -> {n.name}")
+    of, nf = _fields(o.replace_on), _fields(n.replace_on)
+    reasons += [change(k, of.get(k), nf.get(k)) for k in sorted(set(of) | set(nf)) if of.get(k) != nf.get(k)]
+    return reasons
+
+
 def actions(base, head, cloud: str) -> list:
     mod = spec(cloud)
     old = {i.key: i for i in (mod.inventory(base) if base is not None else [])}
@@ -33,19 +44,15 @@ def actions(base, head, cloud: str) -> list:
         o, n = old.get(key), new.get(key)
         if n is None:
             out.append(Action(cloud, "delete", o.kind, o.name, o.subject,
-                              "removed from the topology" + (": its messages are lost" if o.holds else ""), o.holds))
+                              "removed from the topology" + ("; its messages are lost" if o.holds else ""), o.holds))
         elif o is None:
             out.append(Action(cloud, "create", n.kind, n.name, n.subject, "new", False))
         else:
-            reasons = []
-            if o.name != n.name:
-                reasons.append(f"name {o.name} -> {n.name}")
-            of, nf = _fields(o.replace_on), _fields(n.replace_on)
-            reasons += [f"{k} {of.get(k)} -> {nf.get(k)}" for k in sorted(set(of) | set(nf)) if of.get(k) != nf.get(k)]
+            reasons = replace_reasons(o, n)
             if reasons:
-                why = "; ".join(reasons) + " cannot change in place"
+                why = "cannot change in place: " + ", ".join(reasons)
                 if o.holds:
-                    why += ": the old one and its messages are deleted"
+                    why += "; the old one and its messages are deleted"
                 if o.protected:
                     why += "; Pulumi refuses while it is protected: deploy 'protect: false' first, then replace"
                 out.append(Action(cloud, "replace", n.kind, n.name, n.subject, why, o.holds))
@@ -67,5 +74,6 @@ def all_actions(base, head) -> tuple:
     for cloud in clouds:
         b = base if base is not None and cloud in base.targets else None
         h = head if head is not None and cloud in head.targets else None
-        out += actions(b, h, cloud)
+        acts = actions(b, h, cloud)
+        out += acts + dependents.actions(b, h, cloud, acts)
     return clouds, out

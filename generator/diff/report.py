@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from ..docs.mermaid import flowchart, label, node_id
+from . import sections
 
 SYMBOL = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
 ACTIONS = ("create", "update", "replace", "delete")
@@ -30,7 +31,8 @@ def as_json(diff) -> str:
     out = {"base": diff.base, "head": diff.head, "stack": diff.stack,
            "destructive": [a.as_dict() for a in diff.destructive],
            "changes": [c.as_dict() for c in diff.changes], "summary": _counts(diff),
-           "actions": [a.as_dict() for a in diff.actions]}
+           "actions": [a.as_dict() for a in diff.actions],
+           "redeploy": [c.as_dict() for c in diff.environment], "renames": [r.as_dict() for r in diff.renames]}
     if diff.environments:
         out["environments"] = [{**e.as_dict(), "summary": _env_counts(e)} for e in diff.environments]
     return json.dumps(out, indent=2, sort_keys=True) + "\n"
@@ -63,6 +65,7 @@ def _env_text(diff) -> list:
 
 def text(diff) -> str:
     lines = [f"topowire diff {diff.base} -> {diff.head}" + (f" (stack {diff.stack})" if diff.environments else ""), ""]
+    lines += sections.rename_text(diff)
     rows = _destructive(diff)
     if rows:
         lines.append(f"DESTRUCTIVE: {len(rows)} change(s) may lose messages")
@@ -76,6 +79,7 @@ def text(diff) -> str:
     lines.append("Changes:")
     lines += [f"  {SYMBOL[c.op]} {c.subject}" + (f": {c.detail}" if c.detail else "") for c in diff.changes] or ["  none"]
     lines.append("")
+    lines += sections.redeploy_text(diff)
     for cloud, c in _counts(diff).items():
         lines.append(f"{TITLES[cloud]}: " + ", ".join(f"{c[a]} to {a}" for a in ACTIONS) +
                      (f" ({c['destructive']} destructive)" if c["destructive"] else ""))
@@ -89,6 +93,7 @@ def text(diff) -> str:
 
 def markdown(diff) -> str:
     out = [f"### topowire diff: `{diff.base}` → `{diff.head}`", ""]
+    out += sections.rename_markdown(diff)
     rows = _destructive(diff)
     if rows:
         out += ["> [!CAUTION]", f"> **{len(rows)} destructive change(s)**: these delete or replace "
@@ -109,6 +114,7 @@ def markdown(diff) -> str:
     out += ["", "#### Changes", ""]
     out += [f"- **{c.op}** {c.subject}" + (f": {c.detail}".replace("|", "\\|") if c.detail else "")
             for c in diff.changes] or ["- none"]
+    out += sections.redeploy_markdown(diff)
     if diff.head_topology is not None:
         out += ["", "#### Topology after the change", "", "```mermaid", diagram(diff).rstrip("\n"), "```",
                 "", "Green: added; orange: changed; red, dashed: removed."]

@@ -101,9 +101,9 @@ def compare(base, head) -> list:
         op = {base.channel(r.channel).deployed_name for r in old.publishes}
         np = {head.channel(r.channel).deployed_name for r in new.publishes}
         for ch in sorted(np - op):
-            out.append(Change("added", subject, f"publishes to '{ch}'"))
+            out.append(Change("changed", subject, f"now publishes to '{ch}'"))
         for ch in sorted(op - np):
-            out.append(Change("removed", subject, f"no longer publishes to '{ch}'"))
+            out.append(Change("changed", subject, f"no longer publishes to '{ch}'"))
         if old.identity != new.identity:
             out.append(Change("changed", subject, "identity changed"))
     return out

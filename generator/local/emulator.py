@@ -14,14 +14,16 @@ REGION = "us-east-1"
 
 
 @contextlib.contextmanager
-def embedded():
-    """Start moto's server on 127.0.0.1 with a free port; yields its endpoint URL."""
+def embedded(port: int | None = None):
+    """Start moto's server on 127.0.0.1 (``port``, else a free one); yields its endpoint URL."""
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
         raise InputError("the embedded emulator needs moto's server: pip install 'topowire[local]'") from None
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    if port and not _free(port):
+        raise InputError(f"port {port} on 127.0.0.1 is in use; choose another --port, or leave it out for a free one")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port or 0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
@@ -30,6 +32,17 @@ def embedded():
         yield endpoint
     finally:
         server.stop()
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 # Emulators accept any key; these are the only ones topowire ever signs with. The caller's own AWS

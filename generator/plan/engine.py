@@ -42,9 +42,10 @@ def _explicit_dependencies(request) -> list:
 
 
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
-        config: dict | None = None, stack: str = "dev", root: str | None = None) -> Plan:
+        config: dict | None = None, stack: str = "dev", root: str | None = None, progress=None) -> Plan:
     """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
-    config (``resourceGroup`` means ``topowire:resourceGroup``)."""
+    config (``resourceGroup`` means ``topowire:resourceGroup``). ``progress``, if given, is called once per
+    registered resource (``plan.progress.Counter``)."""
     try:
         import pulumi
         from pulumi.runtime import mocks as pulumi_mocks
@@ -91,6 +92,8 @@ def run(path: str, cloud: str, region: str | None = None, endpoint: str | None =
                 replace_on_changes=sorted(request.replaceOnChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 explicit_depends_on=_explicit_dependencies(request))
+            if progress:
+                progress(request.type)
             return response
 
     mocks = Mocks()

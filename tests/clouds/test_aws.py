@@ -315,6 +315,7 @@ def test_stack_outputs_give_each_service_its_environment():
     assert out["services"]["api-gateway"]["env"] == {
         "AUDIT_EVENTS_TOPIC_ARN": "arn:aws:sns:us-east-1:123456789012:ai-platform-dev-audit-events",
         "AWS_REGION": "us-east-1",
+        "BATCH_SCORING_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-batch-scoring",
         "EMBEDDING_JOBS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-embedding-jobs.fifo",
         "INFERENCE_REQUESTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-inference-requests",
     }

@@ -94,15 +94,16 @@ def test_azure_fifo_change_replaces_and_names_the_protection(tmp_path):
     base = BASE.replace("  payments: {}", "  payments: {fifo: true}")
     doc, _ = diff(tmp_path, BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {}"), base)
     azure = {(a["action"], a["kind"], a["name"]): a for a in doc["actions"] if a["cloud"] == "azure"}
-    queue = azure[("replace", "Service Bus queue", "shop-audit-trail")]
+    queue = azure[("replace", "Service Bus queue", "shop-dev-audit-trail")]
     assert queue["destructive"] and queue["reason"] == (
-        "requiresDuplicateDetection True -> False; requiresSession True -> False cannot change in place: "
+        "cannot change in place: requiresDuplicateDetection on -> off, requiresSession on -> off; "
         "the old one and its messages are deleted; Pulumi refuses while it is protected: "
         "deploy 'protect: false' first, then replace")
-    sub = azure[("replace", "Service Bus subscription", "shop-payments/ledger")]
-    assert sub["reason"].startswith("requiresSession True -> False; topic requiresDuplicateDetection True -> False")
-    assert azure[("replace", "Service Bus topic", "shop-payments")]["reason"] == \
-        "requiresDuplicateDetection True -> False cannot change in place"
+    sub = azure[("replace", "Service Bus subscription", "shop-dev-payments/ledger")]
+    assert sub["reason"].startswith("cannot change in place: requiresSession on -> off, "
+                                    "topic requiresDuplicateDetection on -> off")
+    assert azure[("replace", "Service Bus topic", "shop-dev-payments")]["reason"] == \
+        "cannot change in place: requiresDuplicateDetection on -> off"
     unprotected = BASE.replace("  audit-trail: {fifo: true}", "  audit-trail: {fifo: true, protect: false}")
     doc, _ = diff(tmp_path, unprotected.replace("{fifo: true, protect: false}", "{protect: false}"), unprotected)
     [queue] = [a for a in doc["actions"] if a["cloud"] == "azure" and a["kind"] == "Service Bus queue"]
@@ -280,5 +281,5 @@ def test_text_lists_destructive_first_and_markdown_is_a_pr_comment(tmp_path):
     assert out.index("DESTRUCTIVE") < out.index("Changes:")
     _, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
     assert md.startswith("### topowire diff:") and "> [!CAUTION]" in md
-    assert "| AWS | 0 | 1 | 2 | 0 | **2** |" in md
+    assert "| AWS | 0 | 3 | 6 | 0 | **2** |" in md     # 2 IAM policies and 4 queue policies, redrive-allow, alarm follow
     assert "class q_audit_trail,q_orders changed" in md and "```mermaid" in md

@@ -63,7 +63,42 @@ def inventory(endpoint):
 def test_local_smoke_passes(path):
     code, out, err = run_cli("local", "smoke", path)
     assert code == 0, out + err
-    assert " 0 failed" in out and "FAIL" not in out
+    assert out.endswith(" checked: all passed\n") and "FAIL" not in out
+    results = [line for line in out.splitlines() if line.startswith("  ok ")]
+    assert len(results) == len(set(results))      # each route once
+
+
+def test_smoke_prints_each_route_once_and_counts_in_words():
+    code, out, _ = run_cli("local", "smoke", ROOT / "topology.yaml")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[1] == ("Deployed ai-platform into " + lines[0].split()[2].rstrip(";") + ": 14 queues, 2 topics, "
+                        "4 subscriptions, 7 IAM policies, 7 alarms")
+    assert "  ok   queue       inference-requests -> gpu-worker: delivered" in lines
+    assert sum("inference-requests -> gpu-worker" in line for line in lines) == 1
+    assert lines[-1] == "21 routes checked: all passed"
+
+
+def test_words_have_the_right_plural():
+    from generator.words import plural
+
+    assert [plural(1, "queue"), plural(2, "queue"), plural(0, "IAM policy"), plural(1, "IAM policy")] == [
+        "1 queue", "2 queues", "0 IAM policies", "1 IAM policy"]
+
+
+def test_up_port_is_checked_and_a_taken_port_is_an_input_error():
+    import socket
+
+    assert run_cli("local", "up", "--port", "70000")[0] == 2
+    assert run_cli("local", "up", "--port", "5000", "--endpoint", "http://x")[0] == 2
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        code, out, err = run_cli("local", "up", ROOT / "topology.yaml", "--port", port)
+    assert (code, out) == (1, "")
+    assert err == (f"topowire: port {port} on 127.0.0.1 is in use; choose another --port, or leave it out for a "
+                   "free one\n")
 
 
 def test_smoke_json_lists_every_route():
@@ -160,10 +195,16 @@ def test_materialize_orders_by_the_references_in_inputs():
     assert position[dlq.urn] < position[queue.urn] < position[policy.urn]
 
 
-def test_up_without_endpoint_serves_until_interrupted(tmp_path):
+def test_up_without_endpoint_serves_on_its_port_until_interrupted(tmp_path):
+    import socket
+
+    with socket.socket() as s:      # a port that is free now
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     # A pytest started with SIGINT ignored (nohup, a script's background job) passes that on to its
     # children, and Python then installs no KeyboardInterrupt handler: restore the default first.
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "local", "up", "topology.yaml"], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "local", "up", "topology.yaml", "--port", str(port)],
+                            cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"},
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -178,6 +219,7 @@ def test_up_without_endpoint_serves_until_interrupted(tmp_path):
         text = "".join(lines)
         assert "Deployed ai-platform (stack dev, prefix ai-platform-dev) into http://127.0.0.1:" in text and "gpu-worker:" in text
         endpoint = text.split("Serving on ", 1)[1].split(";", 1)[0]
+        assert endpoint == f"http://127.0.0.1:{port}"
         assert len(client("sqs", endpoint).list_queues()["QueueUrls"]) == 14
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0

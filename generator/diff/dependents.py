@@ -1,0 +1,74 @@
+"""Resources that follow a replaced one: queue policies, redrive-allow policies, alarms, IAM grants.
+
+``impact`` compares the items a reviewer recognises (queues, topics, subscriptions). A replacement
+takes more along: on AWS a new queue URL replaces its queue policy and redrive-allow policy, a new DLQ
+name replaces its alarm, and every IAM policy naming the queue's ARN is rewritten; on GCP and Azure
+the grants on a replaced subscription are replaced. Each cloud lists them in ``<cloud>_spec.dependents``.
+"""
+
+from __future__ import annotations
+
+from ..clouds import spec
+from . import Action
+
+
+def replaced(base, head, cloud: str) -> dict:
+    """Keys of the inventory items a deployment replaces on ``cloud`` -> (kind, name)."""
+    from .impact import replace_reasons
+
+    mod = spec(cloud)
+    old = {i.key: i for i in mod.inventory(base)}
+    new = {i.key: i for i in mod.inventory(head)}
+    return {k: (new[k].kind, new[k].name) for k in old.keys() & new.keys() if replace_reasons(old[k], new[k])}
+
+
+def actions(base, head, cloud: str, already: list) -> list:
+    """The dependents' actions on ``cloud``, leaving out resources ``already`` has an action for.
+
+    A dependent comes and goes with what it follows (created with a new queue, deleted with a removed
+    DLQ), and is replaced or updated when what it follows is replaced.
+    """
+    mod = spec(cloud)
+    if not hasattr(mod, "dependents") or (base is None and head is None):
+        return []
+    gone = replaced(base, head, cloud) if base is not None and head is not None else {}
+    seen = {(a.kind, a.name) for a in already if a.cloud == cloud}
+    old = {d.key: d for d in (mod.dependents(base) if base is not None else [])}
+    new = {d.key: d for d in (mod.dependents(head) if head is not None else [])}
+    old_items = {i.key: i for i in (mod.inventory(base) if base is not None else [])}
+    new_items = {i.key: i for i in (mod.inventory(head) if head is not None else [])}
+    out = []
+    for key in sorted(old.keys() | new.keys(), key=lambda k: tuple(map(str, k))):
+        o, d = old.get(key), new.get(key)
+        now = d or o
+        if (now.kind, now.name) in seen:
+            continue
+        if d is None or o is None:
+            items = old_items if d is None else new_items
+            what = next((f"{items[k].kind} {items[k].name}" for k, _ in now.refs if k in items), "its resource")
+            action = "delete" if d is None else "create"
+            out.append(Action(cloud, action, now.kind, now.name, now.subject,
+                              f"goes with {what}" if d is None else f"comes with {what}", False))
+            seen.add((now.kind, now.name))
+            continue
+        hits = [(gone[k], effect) for k, effect in d.refs if k in gone]
+        if d.named and o.name != d.name:
+            action, why = "replace", f"cannot change in place: name {o.name} -> {d.name}"
+        elif any(effect == "replace" for _, effect in hits):
+            action, why = "replace", ""
+        elif hits:
+            action, why = "update", ""
+        else:
+            continue
+        if hits:
+            (kind, name), _ = hits[0]
+            cause = f"follows {kind} {name}, which is replaced; "
+        else:
+            cause = ""
+        if action == "replace" and not why:
+            why = f"{d.why} cannot change in place"
+        elif action == "update":
+            why = f"{d.why} changes in place"
+        seen.add((d.kind, d.name))
+        out.append(Action(cloud, action, d.kind, d.name, d.subject, cause + why, False))
+    return out
