@@ -273,7 +273,8 @@ def test_a_prefix_change_is_destructive_in_that_stack_only_and_fails_the_check(t
     code, out, err = run_cli("diff", a, b, "--fail-on-destructive")
     assert code == 1 and "destructive change(s)" in err
     assert "  !! [prod] AWS   replace SQS queue ai-platform-prod-inference-requests (queue 'inference-requests'): " \
-           "name ai-platform-inference-requests -> ai-platform-prod-inference-requests cannot change in place" in out
+           "cannot change in place: name ai-platform-inference-requests -> ai-platform-prod-inference-requests; " \
+           "the old one and its messages are deleted" in out
     assert "[dev]" not in out and "  dev: no changes" in out
     code, out, _ = run_cli("diff", a, b, "--format", "markdown")
     assert "> - stack prod, **AWS** replace SQS queue `ai-platform-prod-inference-requests`" in out

@@ -332,11 +332,12 @@ def dependents(topo) -> list:
     def queue(key, name, fifo, s, subject, topic_key=None):
         refs = ((key, "replace"),) + (((topic_key, "update"),) if topic_key else ())
         out.append(Dependent(CLOUD, "SQS queue policy", ("queue-policy",) + key[1:], name, refs, subject, "queue_url"))
-        if not s.dead_letter.enabled:
+        if not s.dead_letter.enabled and topic_key is None:  # a topic consumer's queue always has SNS's DLQ
             return
         dlq = ("dlq",) + key[1:]
-        out.append(Dependent(CLOUD, "SQS queue", ("redrive",) + key[1:], name, ((dlq, "update"),), subject,
-                             "redrive_policy"))
+        if s.dead_letter.enabled:  # the queue's own redrive policy; SNS's DLQ alone is named by the subscription
+            out.append(Dependent(CLOUD, "SQS queue", ("redrive",) + key[1:], name, ((dlq, "update"),), subject,
+                                 "redrive_policy"))
         out.append(Dependent(CLOUD, "SQS redrive-allow policy", ("redrive-allow",) + key[1:], dlq_name(name),
                              ((dlq, "replace"), (key, "update")), subject, "queue_url"))
         out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_name(name),
@@ -389,7 +390,8 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
             ch = topo.channel(c.channel)
             name = queue_name(topo, ch) if ch.kind == "queue" else subscription_queue_name(topo, ch, s.name)
             env[env_name(c.channel, "QUEUE_URL")] = url(name)
-            if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
+            # a topic consumer's queue always has a DLQ: SNS's own, for what it cannot deliver (see aws.py)
+            if ch.kind == "topic" or ch.settings.dead_letter.enabled:
                 env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
         out[s.name] = dict(sorted(env.items()))
     return out

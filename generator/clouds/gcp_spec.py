@@ -400,5 +400,7 @@ def environment(topo, project: str = "<project>") -> dict:
             env[env_name(c.channel, "SUBSCRIPTION")] = f"projects/{project}/subscriptions/{sub}"
             if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
                 env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = f"projects/{project}/subscriptions/{dead_letter_id(sub)}"
+            if c.processing_time is not None and c.processing_time > ACK_MAX:
+                env[max_lease_env(c.channel)] = str(c.processing_time)
         out[s.name] = dict(sorted(env.items()))
     return out

@@ -132,8 +132,8 @@ def test_turning_dead_letters_off_on_a_topic_consumer_keeps_the_sns_dead_letter_
     aws = [(a["action"], a["kind"], a["name"], a["reason"]) for a in doc["actions"] if a["cloud"] == "aws"]
     # the subscription DLQ stays (SNS still dead-letters there); only the queue's redrive and what it receives change
     assert aws == [
-        ("update", "SQS dead-letter queue", "shop-payments-ledger-dlq", "in place: receives"),
-        ("update", "SQS queue", "shop-payments-ledger", "in place: dead_letter"),
+        ("update", "SQS dead-letter queue", "shop-dev-payments-ledger-dlq", "in place: receives"),
+        ("update", "SQS queue", "shop-dev-payments-ledger", "in place: dead_letter"),
     ]
     assert not [a for a in doc["destructive"] if a["cloud"] == "aws"]
 
@@ -144,9 +144,16 @@ def test_a_new_topic_creates_its_policy_and_a_new_consumer_its_dead_letter_queue
         "publishes: [orders, payments,", "publishes: [orders, refunds, payments,")
     doc, _ = diff(tmp_path, head)
     creates = sorted((a["kind"], a["name"]) for a in doc["actions"] if a["cloud"] == "aws" and a["action"] == "create")
-    assert creates == [("IAM policy", "shop-refunder"), ("SNS subscription", "shop-refunds -> shop-refunds-refunder"),
-                       ("SNS topic", "shop-refunds"), ("SNS topic policy", "shop-refunds"),
-                       ("SQS dead-letter queue", "shop-refunds-refunder-dlq"), ("SQS queue", "shop-refunds-refunder")]
+    # dead_letter: false still gets SNS's own DLQ, with its policy, redrive-allow (denyAll) and alarm
+    assert creates == [("CloudWatch alarm", "shop-dev-refunds-refunder-dlq-not-empty"),
+                       ("IAM policy", "shop-dev-refunder"),
+                       ("SNS subscription", "shop-dev-refunds -> shop-dev-refunds-refunder"),
+                       ("SNS topic", "shop-dev-refunds"), ("SNS topic policy", "shop-dev-refunds"),
+                       ("SQS dead-letter queue", "shop-dev-refunds-refunder-dlq"),
+                       ("SQS queue", "shop-dev-refunds-refunder"),
+                       ("SQS queue policy", "shop-dev-refunds-refunder"),
+                       ("SQS queue policy", "shop-dev-refunds-refunder-dlq"),
+                       ("SQS redrive-allow policy", "shop-dev-refunds-refunder-dlq")]
 
 
 def test_the_first_dead_letter_on_gcp_creates_the_service_agent_identity(tmp_path):
