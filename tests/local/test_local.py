@@ -72,7 +72,7 @@ def test_smoke_prints_each_route_once_and_counts_in_words():
     code, out, _ = run_cli("local", "smoke", ROOT / "topology.yaml")
     lines = out.splitlines()
     assert code == 0
-    assert lines[1] == ("Deployed ai-platform into " + lines[0].split()[2].rstrip(";") + ": 14 queues, 2 topics, "
+    assert lines[1] == ("Deployed ai-platform (stack dev, prefix ai-platform-dev) into " + lines[0].split()[2].rstrip(";") + ": 14 queues, 2 topics, "
                         "4 subscriptions, 7 IAM policies, 7 alarms")
     assert "  ok   queue       inference-requests -> gpu-worker: delivered" in lines
     assert sum("inference-requests -> gpu-worker" in line for line in lines) == 1

@@ -27,12 +27,12 @@ def test_explicit_dependencies_and_replacement_options(monkeypatch, tmp_path):
     plan = engine.run(str(tmp_path / "unused.yaml"), "aws")
     by_name = {r.name: r for r in plan.resources}
     urn = {n: r.urn for n, r in by_name.items()}
-    assert urn["policy"] == "urn:pulumi:plan::topowire::pulumi:pulumi:Stack$aws:sqs/queuePolicy:QueuePolicy::policy"
+    assert urn["policy"] == "urn:pulumi:dev::topowire::pulumi:pulumi:Stack$aws:sqs/queuePolicy:QueuePolicy::policy"
     # explicit depends_on, sorted by URN
     assert by_name["topic"].explicit_depends_on == sorted([urn["policy"], urn["first"]])
     assert by_name["topic"].explicit_depends_on == [
-        "urn:pulumi:plan::topowire::pulumi:pulumi:Stack$aws:sqs/queue:Queue::first",
-        "urn:pulumi:plan::topowire::pulumi:pulumi:Stack$aws:sqs/queuePolicy:QueuePolicy::policy",
+        "urn:pulumi:dev::topowire::pulumi:pulumi:Stack$aws:sqs/queue:Queue::first",
+        "urn:pulumi:dev::topowire::pulumi:pulumi:Stack$aws:sqs/queuePolicy:QueuePolicy::policy",
     ]
     # a dependency through an input (queue_url=first.url) is not an explicit one
     assert by_name["policy"].explicit_depends_on == [] and by_name["policy"].depends_on == [urn["first"]]
