@@ -230,3 +230,18 @@ def test_hostile_strings_stay_data_in_yaml_and_text_in_markdown(write):
     for row in rows:
         assert len(re.split(r"(?<!\\)\|", row)) == len(re.split(r"(?<!\\)\|", header))
     assert "<" not in "".join(lines[1:]).replace("\\<", "")
+
+
+def test_refs_in_schemas_or_examples_are_never_published(write):
+    """A $ref would make AsyncAPI tools fetch a URL (or read the wrong document): left out, said why."""
+    path = write('messages:\n  Remote:\n    schema: {type: object, properties: {a: {$ref: "https://example.invalid/a.json"}}}\n'
+                 '  Data:\n    example: {a: {$ref: "http://169.254.169.254/latest/meta-data"}}\n'
+                 'queues:\n  jobs: {message: Remote}\n  data: {message: Data}\n'
+                 'services:\n  api: {publishes: [jobs, data]}\n  wk: {consumes: [jobs, data]}\n')
+    topo, _ = load_topology(path)
+    msgs = asyncapi.document(topo, "api", "topology.yaml", "dev")["components"]["messages"]
+    assert "payload" not in msgs["Remote"] and "examples" not in msgs["Data"]
+    assert msgs["Remote"]["x-topowire-omitted"] == {"payload": asyncapi.REF_LEFT_OUT}
+    assert msgs["Data"]["x-topowire-omitted"] == {"example": asyncapi.REF_LEFT_OUT}
+    text = asyncapi.dump(asyncapi.document(topo, "api", "topology.yaml", "dev"))
+    assert "example.invalid" not in text and "169.254" not in text
