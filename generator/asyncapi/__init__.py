@@ -75,7 +75,7 @@ def _message(m) -> dict:
         if has_ref(m.schema):
             omitted["payload"] = REF_LEFT_OUT
         else:
-            out["payload"] = m.schema
+            out["payload"] = _ref("components", "schemas", m.name)  # named: code generators name the model
     if m.has_example:
         if has_ref(m.example):
             omitted["example"] = REF_LEFT_OUT
@@ -163,7 +163,10 @@ def document(topo, service: str, source: str) -> dict:
            "info": _info(topo, svc, source), "servers": servers, "channels": channels,
            "operations": operations}
     if used_messages:
-        doc["components"] = {"messages": {n: _message(topo.messages[n]) for n in sorted(used_messages)}}
+        msgs = [topo.messages[n] for n in sorted(used_messages)]
+        schemas = {m.name: m.schema for m in msgs if m.schema is not None and not has_ref(m.schema)}
+        doc["components"] = {**({"schemas": schemas} if schemas else {}),
+                             "messages": {m.name: _message(m) for m in msgs}}
     return doc
 
 

@@ -151,11 +151,14 @@ def test_fixture_without_dead_letters_and_with_clamps():
 
 
 def test_messages_are_the_contracts_with_examples():
-    msgs = doc_of(AI, "api-gateway")["components"]["messages"]
+    components = doc_of(AI, "api-gateway")["components"]
+    msgs = components["messages"]
     assert list(msgs) == ["EmbeddingJob", "InferenceRequest"]
     req = msgs["InferenceRequest"]
     assert req["contentType"] == "application/json"
-    assert req["payload"] == {"type": "object", "required": ["request_id", "model", "prompt"], "properties": {
+    assert req["payload"] == {"$ref": "#/components/schemas/InferenceRequest"}
+    assert list(components["schemas"]) == ["InferenceRequest"]
+    assert components["schemas"]["InferenceRequest"] == {"type": "object", "required": ["request_id", "model", "prompt"], "properties": {
         "request_id": {"type": "string"}, "model": {"type": "string"}, "prompt": {"type": "string"},
         "max_tokens": {"type": "integer", "minimum": 1}}}
     assert req["examples"][0]["payload"] == {"request_id": "r-1", "model": "llama-3-8b",
@@ -171,7 +174,7 @@ def test_schema_from_a_file_is_the_loaded_file(write, tmp_path):
     path = write("messages:\n  Job: {schema: schemas/job.json}\nqueues:\n  jobs: {message: Job}\n"
                  "services:\n  sa: {publishes: [jobs]}\n  sb: {consumes: [jobs]}\n")
     d = doc_of(path, "sa")
-    assert d["components"]["messages"]["Job"]["payload"] == {"type": "object", "required": ["id"]}
+    assert d["components"]["schemas"]["Job"] == {"type": "object", "required": ["id"]}
 
 
 def test_stack_changes_the_namespace_host():
@@ -241,6 +244,7 @@ def test_refs_in_schemas_or_examples_are_never_published(write):
     topo, _ = load_topology(path)
     msgs = asyncapi.document(topo, "api", "topology.yaml", "dev")["components"]["messages"]
     assert "payload" not in msgs["Remote"] and "examples" not in msgs["Data"]
+    assert "schemas" not in asyncapi.document(topo, "api", "topology.yaml", "dev")["components"]
     assert msgs["Remote"]["x-topowire-omitted"] == {"payload": asyncapi.REF_LEFT_OUT}
     assert msgs["Data"]["x-topowire-omitted"] == {"example": asyncapi.REF_LEFT_OUT}
     text = asyncapi.dump(asyncapi.document(topo, "api", "topology.yaml", "dev"))

@@ -142,3 +142,20 @@ def test_documents_of_generated_topologies_are_valid(tmp_path_factory, docs):
         files += generate(src, tmp / f"out-{i}")
     assert len(files) == sum(len(d["services"]) for d in docs)
     assert problems(validate(files, tmp)) == []
+
+
+def test_modelina_generates_typed_models_named_after_the_contracts(tmp_path):
+    """`asyncapi generate models` (Modelina) names each model after its message contract."""
+    import subprocess
+
+    from official_asyncapi import ASYNCAPI, env
+
+    doc = generate(ROOT / "topology.yaml", tmp_path / "docs")
+    gpu = next(p for p in doc if p.name == "gpu-worker.yaml")
+    proc = subprocess.run([str(ASYNCAPI), "generate", "models", "typescript", str(gpu), "-o", str(tmp_path / "models"),
+                           "--no-interactive"], capture_output=True, text=True, env=env(tmp_path), cwd=tmp_path,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    models = {p.name for p in (tmp_path / "models").iterdir()}
+    assert {"InferenceRequest.ts", "InferenceResult.ts"} <= models, models
+    assert "private _maxTokens?: number;" in (tmp_path / "models" / "InferenceRequest.ts").read_text()
