@@ -121,6 +121,9 @@ def test_topic_consumer_operation_shows_subscription_filter_and_dead_letters():
     azure = d["operations"]["receive.inference-results.azure"]["x-servicebus"]
     assert azure["subscription"] == "notifier" and azure["maxDeliveryCount"] == 10
     assert azure["sqlFilter"] == "status IN ('succeeded', 'failed')"
+    unfiltered = doc_of(AI, "analytics")["operations"]["receive.inference-results.azure"]["x-servicebus"]
+    assert unfiltered["sqlFilter"] == "1=1" and "x-filter" not in doc_of(AI, "analytics")["operations"][
+        "receive.inference-results.azure"]
     gcp = d["operations"]["receive.inference-results.gcp"]["x-googlepubsub"]["subscription"]
     assert gcp["name"] == "ai-platform-dev-inference-results-notifier"
     assert gcp["filter"] == '(attributes.status = "succeeded" OR attributes.status = "failed")'
@@ -175,6 +178,16 @@ def test_schema_from_a_file_is_the_loaded_file(write, tmp_path):
                  "services:\n  sa: {publishes: [jobs]}\n  sb: {consumes: [jobs]}\n")
     d = doc_of(path, "sa")
     assert d["components"]["schemas"]["Job"] == {"type": "object", "required": ["id"]}
+
+
+def test_premium_message_size(write):
+    path = write("targets: [azure]\nclouds: {azure: {sku: Premium}}\nqueues:\n  big: {max_message_size: 4MiB}\n"
+                 "topics:\n  news: {max_message_size: 2MiB}\nservices:\n  pub: {publishes: [big, news]}\n"
+                 "  sub: {consumes: [big, news]}\n")
+    d = doc_of(path, "pub")
+    assert d["servers"]["azure-servicebus"]["x-servicebus"]["tier"] == "Premium"
+    assert d["channels"]["big.azure"]["x-servicebus"]["maxMessageSizeInKilobytes"] == 4096
+    assert d["channels"]["news.azure"]["x-servicebus"]["maxMessageSizeInKilobytes"] == 2048
 
 
 def test_stack_changes_the_namespace_host():
