@@ -255,10 +255,10 @@ def test_refs_in_schemas_or_examples_are_never_published(write):
                  'queues:\n  jobs: {message: Remote}\n  data: {message: Data}\n'
                  'services:\n  api: {publishes: [jobs, data]}\n  wk: {consumes: [jobs, data]}\n')
     topo, _ = load_topology(path)
-    msgs = asyncapi.document(topo, "api", "topology.yaml", "dev")["components"]["messages"]
+    msgs = asyncapi.document(topo, "api", "topology.yaml")["components"]["messages"]
     assert "payload" not in msgs["Remote"] and "examples" not in msgs["Data"]
-    assert "schemas" not in asyncapi.document(topo, "api", "topology.yaml", "dev")["components"]
+    assert "schemas" not in asyncapi.document(topo, "api", "topology.yaml")["components"]
     assert msgs["Remote"]["x-topowire-omitted"] == {"payload": asyncapi.REF_LEFT_OUT}
     assert msgs["Data"]["x-topowire-omitted"] == {"example": asyncapi.REF_LEFT_OUT}
-    text = asyncapi.dump(asyncapi.document(topo, "api", "topology.yaml", "dev"))
+    text = asyncapi.dump(asyncapi.document(topo, "api", "topology.yaml"))
     assert "example.invalid" not in text and "169.254" not in text
