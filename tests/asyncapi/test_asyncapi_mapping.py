@@ -195,6 +195,20 @@ def test_stack_changes_the_namespace_host():
     assert d["servers"]["azure-servicebus"]["host"] == "ai-platform-prod.servicebus.windows.net"
 
 
+def test_a_stack_gets_its_environment_prefix_and_settings():
+    prod = doc_of(AI, "api-gateway", stack="prod")
+    q = prod["channels"]["inference-requests.aws"]["bindings"]["sqs"]["queue"]
+    assert q["name"] == "ai-platform-inference-requests"                    # prod's prefix: ai-platform
+    assert (q["messageRetentionPeriod"], q["redrivePolicy"]["maxReceiveCount"]) == (345600, 5)   # prod's override
+    assert "env:prod" in [t["name"] for t in prod["info"]["tags"]]
+    assert "stack `prod`" in prod["info"]["description"]
+    dev = doc_of(AI, "api-gateway", stack="dev")["channels"]["inference-requests.aws"]["bindings"]["sqs"]["queue"]
+    assert (dev["name"], dev["messageRetentionPeriod"], dev["redrivePolicy"]["maxReceiveCount"]) == \
+        ("ai-platform-dev-inference-requests", 86400, 3)
+    other = doc_of(AI, "api-gateway", stack="alice")["channels"]["audit-events.aws"]["address"]
+    assert other == "ai-platform-alice-audit-events"                         # a stack without an environment
+
+
 def test_yaml_is_deterministic_and_has_no_anchors():
     topo, _ = load_topology(AI)
     first = asyncapi.dump(asyncapi.document(topo, "api-gateway", "topology.yaml"))
