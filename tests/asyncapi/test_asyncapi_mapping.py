@@ -53,6 +53,7 @@ def test_publisher_channels_and_send_operations():
     d = doc_of(AI, "api-gateway")
     assert list(d["channels"]) == [
         "audit-events.aws", "audit-events.azure", "audit-events.gcp",
+        "batch-scoring.aws", "batch-scoring.azure", "batch-scoring.gcp",
         "embedding-jobs.aws", "embedding-jobs.azure", "embedding-jobs.gcp",
         "inference-requests.aws", "inference-requests.azure", "inference-requests.gcp"]
     assert list(d["operations"]) == [f"send.{c}" for c in d["channels"]]
