@@ -41,7 +41,7 @@ setup: $(VENV)/.core
 prereqs:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "topowire needs Python 3.10 or newer; this is " + sys.version.split()[0])'
 	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv/ensurepip is missing: apt-get install python3-venv"; exit 1; }
-	@command -v npm >/dev/null || { echo "npm is missing (the tests run mermaid-cli from npm): install Node.js 18+ with npm"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is missing (the tests run mermaid-cli and @asyncapi/cli from npm): install Node.js 20+ with npm"; exit 1; }
 	@[ -x $(CHROMIUM) ] || command -v apt-get >/dev/null || { echo "$(CHROMIUM) is missing and there is no apt-get to install it: install Chromium and run make CHROMIUM=/path/to/chromium"; exit 1; }
 	@[ -x $(CHROMIUM) ] || [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null || { echo "installing Chromium needs root or sudo"; exit 1; }
 

@@ -54,8 +54,8 @@ def test_the_pull_request_half_is_read_only_and_posts_nothing():
     checkout = steps()[0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["persist-credentials"] is False
     names = [s.get("name") for s in steps() if "run" in s]
-    assert names == ["Install topowire", "Validate", "Docs are fresh", "Diff against the base branch",
-                     "Fail on destructive changes"]
+    assert names == ["Install topowire", "Validate", "Docs are fresh", "AsyncAPI contracts are fresh",
+                     "Diff against the base branch", "Fail on destructive changes"]
     assert "gh " not in WORKFLOW.read_text() and "GH_TOKEN" not in WORKFLOW.read_text()
     upload = next(s for s in steps() if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["name"] == "topology-diff" and upload["with"]["path"] == "topology-diff/"
@@ -104,14 +104,17 @@ def test_every_step_runs_locally_on_a_pull_request(tmp_path):
     text = text.replace("    fifo: true\n    visibility_timeout: 2m\n", "    visibility_timeout: 2m\n")  # destructive
     text = text.replace("Runs model inference on GPUs.", "Runs model inference on H100 GPUs.")
     (repo / "topology.yaml").write_text(text)
-    subprocess.run([sys.executable, "-m", "generator", "docs", "topology.yaml", "-o", "docs/architecture.md"],
-                   cwd=repo, check=True, capture_output=True, env={**env, "PYTHONPATH": str(ROOT)})
+    for cmd in (["docs", "topology.yaml", "-o", "docs/architecture.md"], ["asyncapi", "topology.yaml", "-o", "asyncapi"]):
+        subprocess.run([sys.executable, "-m", "generator", *cmd], cwd=repo, check=True, capture_output=True,
+                       env={**env, "PYTHONPATH": str(ROOT)})
     sh("git", "commit", "-qam", "embedding jobs need no order", cwd=repo, env=env)
 
     tools = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(tools)
     path = f"{tools / 'bin'}{os.pathsep}{env['PATH']}"
-    values = {"github.base_ref": "main", "github.event.pull_request.number": "42"}
+    values = {"github.base_ref": "main", "github.event.pull_request.number": "42",
+              "github.server_url": "https://github.com", "github.repository": "acme/shop",
+              "github.event.pull_request.head.sha": "c" * 40}
     results = {}
     for step in steps():
         if "run" not in step:
@@ -119,12 +122,18 @@ def test_every_step_runs_locally_on_a_pull_request(tmp_path):
         proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=repo, capture_output=True, text=True, timeout=600,
                               env={**env, "PATH": path, "VIRTUAL_ENV": str(tools), **expand(step, values)})
         results[step["name"]] = proc
-    for name in ("Install topowire", "Validate", "Docs are fresh", "Diff against the base branch"):
+    for name in ("Install topowire", "Validate", "Docs are fresh", "AsyncAPI contracts are fresh",
+                 "Diff against the base branch"):
         assert results[name].returncode == 0, f"{name}: {results[name].stdout}{results[name].stderr}"
     assert "::warning file=topology.yaml,line=" in results["Validate"].stdout
     diff = (repo / "topology-diff" / "comment.md").read_text()
     assert "> [!CAUTION]" in diff and "ai-platform-dev-embedding-jobs" in diff and "```mermaid" in diff
     assert (repo / "topology-diff" / "pr-number").read_text() == "42\n"
+    contracts = "https://github.com/acme/shop/blob/" + "c" * 40 + "/asyncapi"
+    assert diff.endswith("### AsyncAPI contracts\n\nDocuments that this change alters (stack `dev`):\n\n"
+                         f"- [api-gateway]({contracts}/api-gateway.yaml): changed\n"
+                         f"- [embedder]({contracts}/embedder.yaml): changed\n"
+                         f"- [gpu-worker]({contracts}/gpu-worker.yaml): changed\n")
     assert results["Fail on destructive changes"].returncode == 1
 
 

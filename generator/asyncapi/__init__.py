@@ -46,17 +46,44 @@ def _filter(flt) -> dict:
     return {attr: list(values) for attr, values in flt}
 
 
+def has_ref(value) -> bool:
+    """Whether a ``$ref`` key occurs anywhere in ``value`` (walked without recursion)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "$ref" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+REF_LEFT_OUT = ("left out: it contains a $ref, which AsyncAPI tools resolve against this document or fetch from "
+                "the network; topowire only publishes self-contained schemas and examples")
+
+
 def _message(m) -> dict:
     out = {"name": m.name, "title": m.name}
     if m.description:
         out["summary"] = _text(m.description.strip().splitlines()[0])
         out["description"] = _text(m.description)
     out["contentType"] = m.content_type
+    omitted = {}
     if m.schema is not None:
-        out["payload"] = m.schema
+        if has_ref(m.schema):
+            omitted["payload"] = REF_LEFT_OUT
+        else:
+            out["payload"] = _ref("components", "schemas", m.name)  # named: code generators name the model
     if m.has_example:
-        out["examples"] = [{"name": "example", "summary": f"Example of {m.name} from the topology",
-                            "payload": m.example}]
+        if has_ref(m.example):
+            omitted["example"] = REF_LEFT_OUT
+        else:
+            out["examples"] = [{"name": "example", "summary": f"Example of {m.name} from the topology",
+                                "payload": m.example}]
+    if omitted:
+        out["x-topowire-omitted"] = omitted
     return out
 
 
@@ -136,7 +163,10 @@ def document(topo, service: str, source: str) -> dict:
            "info": _info(topo, svc, source), "servers": servers, "channels": channels,
            "operations": operations}
     if used_messages:
-        doc["components"] = {"messages": {n: _message(topo.messages[n]) for n in sorted(used_messages)}}
+        msgs = [topo.messages[n] for n in sorted(used_messages)]
+        schemas = {m.name: m.schema for m in msgs if m.schema is not None and not has_ref(m.schema)}
+        doc["components"] = {**({"schemas": schemas} if schemas else {}),
+                             "messages": {m.name: _message(m) for m in msgs}}
     return doc
 
 

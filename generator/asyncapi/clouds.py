@@ -131,6 +131,13 @@ def _servicebus_entity(s, fifo: bool) -> dict:
             "requiresSession": fifo}
 
 
+def _premium_size(topo, size) -> dict:
+    """``maxMessageSizeInKilobytes``: set on Premium only, from the largest message the entity must accept."""
+    if topo.clouds.azure_sku == "Premium" and size:
+        return {"maxMessageSizeInKilobytes": azure_spec.message_size_kb(size)}
+    return {}
+
+
 class Azure:
     cloud = "azure"
     title = azure_spec.TITLE
@@ -149,14 +156,16 @@ class Azure:
     def queue(topo, queue) -> Channel:
         name = azure_spec.entity_name(topo, queue)
         ext = {"entity": "queue", "name": name, **_servicebus_entity(queue.settings, queue.fifo),
-               "requiresDuplicateDetection": queue.fifo, "deadLetterQueue": f"{name}/$DeadLetterQueue"}
+               "requiresDuplicateDetection": queue.fifo, **_premium_size(topo, queue.settings.max_message_size),
+               "deadLetterQueue": f"{name}/$DeadLetterQueue"}
         return Channel(name, ("azure-servicebus",), extensions={"x-servicebus": ext})
 
     @staticmethod
     def topic(topo, topic) -> Channel:
         name = azure_spec.entity_name(topo, topic)
         ext = {"entity": "topic", "name": name, "supportOrdering": topic.fifo,
-               "requiresDuplicateDetection": topic.fifo}
+               "requiresDuplicateDetection": topic.fifo,
+               **_premium_size(topo, azure_spec.topic_message_size(topo, topic))}
         return Channel(name, ("azure-servicebus",), extensions={"x-servicebus": ext})
 
     @staticmethod
@@ -168,9 +177,8 @@ class Azure:
         ext = {"subscription": azure_spec.subscription_name(topo, consumer.service),
                **_servicebus_entity(consumer.settings, topic.fifo),
                "deadLetteringOnFilterEvaluationExceptions": True,
-               "deadLetterQueue": cls._subscription_path(topo, topic, consumer) + "/$DeadLetterQueue"}
-        if consumer.filter:
-            ext["sqlFilter"] = azure_spec.sql_filter(consumer.filter)
+               "deadLetterQueue": cls._subscription_path(topo, topic, consumer) + "/$DeadLetterQueue",
+               "sqlFilter": azure_spec.sql_filter(consumer.filter)}  # the $Default rule: the filter, or 1=1
         return Receive(extensions={"x-servicebus": ext})
 
     @classmethod

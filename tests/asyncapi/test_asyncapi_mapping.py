@@ -122,6 +122,9 @@ def test_topic_consumer_operation_shows_subscription_filter_and_dead_letters():
     azure = d["operations"]["receive.inference-results.azure"]["x-servicebus"]
     assert azure["subscription"] == "notifier" and azure["maxDeliveryCount"] == 10
     assert azure["sqlFilter"] == "status IN ('succeeded', 'failed')"
+    unfiltered = doc_of(AI, "analytics")["operations"]["receive.inference-results.azure"]["x-servicebus"]
+    assert unfiltered["sqlFilter"] == "1=1" and "x-filter" not in doc_of(AI, "analytics")["operations"][
+        "receive.inference-results.azure"]
     gcp = d["operations"]["receive.inference-results.gcp"]["x-googlepubsub"]["subscription"]
     assert gcp["name"] == "ai-platform-dev-inference-results-notifier"
     assert gcp["filter"] == '(attributes.status = "succeeded" OR attributes.status = "failed")'
@@ -152,11 +155,14 @@ def test_fixture_without_dead_letters_and_with_clamps():
 
 
 def test_messages_are_the_contracts_with_examples():
-    msgs = doc_of(AI, "api-gateway")["components"]["messages"]
+    components = doc_of(AI, "api-gateway")["components"]
+    msgs = components["messages"]
     assert list(msgs) == ["EmbeddingJob", "InferenceRequest"]
     req = msgs["InferenceRequest"]
     assert req["contentType"] == "application/json"
-    assert req["payload"] == {"type": "object", "required": ["request_id", "model", "prompt"], "properties": {
+    assert req["payload"] == {"$ref": "#/components/schemas/InferenceRequest"}
+    assert list(components["schemas"]) == ["InferenceRequest"]
+    assert components["schemas"]["InferenceRequest"] == {"type": "object", "required": ["request_id", "model", "prompt"], "properties": {
         "request_id": {"type": "string"}, "model": {"type": "string"}, "prompt": {"type": "string"},
         "max_tokens": {"type": "integer", "minimum": 1}}}
     assert req["examples"][0]["payload"] == {"request_id": "r-1", "model": "llama-3-8b",
@@ -172,12 +178,36 @@ def test_schema_from_a_file_is_the_loaded_file(write, tmp_path):
     path = write("messages:\n  Job: {schema: schemas/job.json}\nqueues:\n  jobs: {message: Job}\n"
                  "services:\n  sa: {publishes: [jobs]}\n  sb: {consumes: [jobs]}\n")
     d = doc_of(path, "sa")
-    assert d["components"]["messages"]["Job"]["payload"] == {"type": "object", "required": ["id"]}
+    assert d["components"]["schemas"]["Job"] == {"type": "object", "required": ["id"]}
+
+
+def test_premium_message_size(write):
+    path = write("targets: [azure]\nclouds: {azure: {sku: Premium}}\nqueues:\n  big: {max_message_size: 4MiB}\n"
+                 "topics:\n  news: {max_message_size: 2MiB}\nservices:\n  pub: {publishes: [big, news]}\n"
+                 "  sub: {consumes: [big, news]}\n")
+    d = doc_of(path, "pub")
+    assert d["servers"]["azure-servicebus"]["x-servicebus"]["tier"] == "Premium"
+    assert d["channels"]["big.azure"]["x-servicebus"]["maxMessageSizeInKilobytes"] == 4096
+    assert d["channels"]["news.azure"]["x-servicebus"]["maxMessageSizeInKilobytes"] == 2048
 
 
 def test_stack_changes_the_namespace_host():
     d = doc_of(AI, "notifier", stack="prod")
     assert d["servers"]["azure-servicebus"]["host"] == "ai-platform-prod.servicebus.windows.net"
+
+
+def test_a_stack_gets_its_environment_prefix_and_settings():
+    prod = doc_of(AI, "api-gateway", stack="prod")
+    q = prod["channels"]["inference-requests.aws"]["bindings"]["sqs"]["queue"]
+    assert q["name"] == "ai-platform-inference-requests"                    # prod's prefix: ai-platform
+    assert (q["messageRetentionPeriod"], q["redrivePolicy"]["maxReceiveCount"]) == (345600, 5)   # prod's override
+    assert "env:prod" in [t["name"] for t in prod["info"]["tags"]]
+    assert "stack `prod`" in prod["info"]["description"]
+    dev = doc_of(AI, "api-gateway", stack="dev")["channels"]["inference-requests.aws"]["bindings"]["sqs"]["queue"]
+    assert (dev["name"], dev["messageRetentionPeriod"], dev["redrivePolicy"]["maxReceiveCount"]) == \
+        ("ai-platform-dev-inference-requests", 86400, 3)
+    other = doc_of(AI, "api-gateway", stack="alice")["channels"]["audit-events.aws"]["address"]
+    assert other == "ai-platform-alice-audit-events"                         # a stack without an environment
 
 
 def test_yaml_is_deterministic_and_has_no_anchors():
@@ -231,3 +261,20 @@ def test_hostile_strings_stay_data_in_yaml_and_text_in_markdown(write):
     for row in rows:
         assert len(re.split(r"(?<!\\)\|", row)) == len(re.split(r"(?<!\\)\|", header))
     assert "<" not in "".join(lines[1:]).replace("\\<", "")
+
+
+def test_refs_in_schemas_or_examples_are_never_published(write):
+    """A $ref would make AsyncAPI tools resolve it against the AsyncAPI document (where '#/$defs/a' does not exist)
+    or fetch a URL: left out, said why. (`validate` already refuses remote refs in schemas, TOP107.)"""
+    path = write('messages:\n  Remote:\n    schema: {type: object, $defs: {a: {type: string}}, properties: {a: {$ref: "#/$defs/a"}}}\n'
+                 '  Data:\n    example: {a: {$ref: "http://169.254.169.254/latest/meta-data"}}\n'
+                 'queues:\n  jobs: {message: Remote}\n  data: {message: Data}\n'
+                 'services:\n  api: {publishes: [jobs, data]}\n  wk: {consumes: [jobs, data]}\n')
+    topo, _ = load_topology(path)
+    msgs = asyncapi.document(topo, "api", "topology.yaml")["components"]["messages"]
+    assert "payload" not in msgs["Remote"] and "examples" not in msgs["Data"]
+    assert "schemas" not in asyncapi.document(topo, "api", "topology.yaml")["components"]
+    assert msgs["Remote"]["x-topowire-omitted"] == {"payload": asyncapi.REF_LEFT_OUT}
+    assert msgs["Data"]["x-topowire-omitted"] == {"example": asyncapi.REF_LEFT_OUT}
+    text = asyncapi.dump(asyncapi.document(topo, "api", "topology.yaml"))
+    assert "$defs" not in text and "169.254" not in text

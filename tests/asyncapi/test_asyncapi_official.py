@@ -15,8 +15,8 @@ REPO_TOPOLOGIES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "aws" / "full.yaml
                    CASES / "gcp" / "full.yaml", CASES / "docs" / "tricky.yaml"]
 
 
-def generate(src, out) -> list:
-    code, _, err = run_cli("asyncapi", src, "-o", out)
+def generate(src, out, *args) -> list:
+    code, _, err = run_cli("asyncapi", src, "-o", out, *args)
     assert code == 0, err
     return sorted(out.glob("*.yaml"))
 
@@ -25,7 +25,8 @@ def test_documents_of_every_repository_topology_are_valid(tmp_path):
     files = []
     for i, src in enumerate(REPO_TOPOLOGIES):
         files += generate(src, tmp_path / f"t{i}")
-    assert len(files) == 7 + 7 + 4 + 4 + 4 + 2        # every service of every topology
+    files += generate(ROOT / "topology.yaml", tmp_path / "prod", "--stack", "prod")   # an environment's settings
+    assert len(files) == 7 + 7 + 4 + 4 + 4 + 2 + 7    # every service of every topology
     results = validate(files, tmp_path)
     assert problems(results) == []
     assert {d[1] for _, diags in results.values() for d in diags} == {"asyncapi-latest-version"}
@@ -124,21 +125,45 @@ def topologies(draw):
     if draw(st.booleans()):
         doc["owner"] = "platform"
         doc["tags"] = {"cost-center": "42", "Team": "A & B"}
+    if draw(st.booleans()):
+        prod = {"defaults": {"retention": draw(RETENTION)}, "tags": {"env": "prod"}}
+        if draw(st.booleans()):
+            prod["prefix"] = "prd"
+        if queues:
+            prod["queues"] = {sorted(queues)[0]: {"visibility_timeout": draw(DURATION)}}
+        doc["environments"] = {"prod": prod}
     return doc
 
 
 @settings(max_examples=2, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
-@given(st.lists(topologies(), min_size=4, max_size=4))
+@given(st.lists(st.tuples(topologies(), st.sampled_from(["dev", "prod"])), min_size=4, max_size=4))
 def test_documents_of_generated_topologies_are_valid(tmp_path_factory, docs):
     """Bounded: 2 batches of 4 topologies (about 20 documents), each batch validated together, no shrinking."""
     tmp = tmp_path_factory.mktemp("gen")
     files = []
-    for i, doc in enumerate(docs):
+    for i, (doc, stack) in enumerate(docs):
         src = tmp / f"topology-{i}.yaml"
         src.write_text(yaml.safe_dump(doc, sort_keys=True, allow_unicode=True))
         result = check_document(load_bytes(src.read_bytes(), str(src)))
         assert [d for d in result.diagnostics if d.level == "error"] == [], doc
-        files += generate(src, tmp / f"out-{i}")
-    assert len(files) == sum(len(d["services"]) for d in docs)
+        files += generate(src, tmp / f"out-{i}", "--stack", stack)
+    assert len(files) == sum(len(d["services"]) for d, _ in docs)
     assert problems(validate(files, tmp)) == []
+
+
+def test_modelina_generates_typed_models_named_after_the_contracts(tmp_path):
+    """`asyncapi generate models` (Modelina) names each model after its message contract."""
+    import subprocess
+
+    from official_asyncapi import ASYNCAPI, env
+
+    doc = generate(ROOT / "topology.yaml", tmp_path / "docs")
+    gpu = next(p for p in doc if p.name == "gpu-worker.yaml")
+    proc = subprocess.run([str(ASYNCAPI), "generate", "models", "typescript", str(gpu), "-o", str(tmp_path / "models"),
+                           "--no-interactive"], capture_output=True, text=True, env=env(tmp_path), cwd=tmp_path,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    models = {p.name for p in (tmp_path / "models").iterdir()}
+    assert {"InferenceRequest.ts", "InferenceResult.ts"} <= models, models
+    assert "private _maxTokens?: number;" in (tmp_path / "models" / "InferenceRequest.ts").read_text()
