@@ -395,3 +395,65 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
                 env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+def policy_document(statements: list) -> str:
+    """An IAM or resource policy as the program sends it: no whitespace, keys sorted."""
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True, separators=(",", ":"))
+
+
+def service_statements(send, pub, recv, enc, dec) -> list:
+    """One service's least-privilege statements, from the ARNs of what it sends to, publishes to and receives
+    from, and the key ARNs it encrypts with or only decrypts with."""
+    out = []
+    if send:
+        out.append({"Sid": "SendToQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": sorted(send)})
+    if pub:
+        out.append({"Sid": "PublishToTopics", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": sorted(pub)})
+    if recv:
+        out.append({"Sid": "ConsumeFromQueues", "Effect": "Allow",
+                    "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                               "sqs:ReceiveMessage"], "Resource": sorted(recv)})
+    if enc:
+        out.append({"Sid": "EncryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": sorted(set(enc))})
+    if dec:
+        out.append({"Sid": "DecryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt"], "Resource": sorted(set(dec))})
+    return out
+
+
+# The longest ARN prefix a deployment can have: partition aws-us-gov, a 14-character region, a 12-digit account.
+_WORST = "arn:aws-us-gov:{service}:ap-southeast-7:123456789012:{name}"
+POLICY_MAX = _accepts(POLICY, "policy").max_len
+
+
+def policy_size(topo, service) -> int:
+    """The length of ``service``'s IAM policy document at worst (longest partition, region, account and key ARNs)."""
+    def q(name):
+        return _WORST.format(service="sqs", name=name)
+
+    def key(k):
+        return k if is_key_arn(k) else _WORST.format(service="kms", name="key/" + "0" * 36)
+
+    send, pub, recv, enc, dec = [], [], [], set(), set()
+    for r in service.publishes:  # unknown channels are TOP101's to report: skipped here
+        if r.channel in topo.queues:
+            queue = topo.queues[r.channel]
+            send.append(q(queue_name(topo, queue)))
+            enc |= {queue.settings.encryption.kms_key} if queue.settings.encryption.mode == "kms" else set()
+        elif r.channel in topo.topics:
+            topic = topo.topics[r.channel]
+            pub.append(_WORST.format(service="sns", name=topic_name(topo, topic)))
+            enc |= {topic.encryption.kms_key} if topic.encryption.mode == "kms" else set()
+    for c in service.consumes:
+        if c.kind == "queue" and c.channel in topo.queues:
+            recv.append(q(queue_name(topo, topo.queues[c.channel])))
+        elif c.kind == "topic" and c.channel in topo.topics:
+            recv.append(q(subscription_queue_name(topo, topo.topics[c.channel], service.name)))
+        else:
+            continue
+        if c.settings is not None and c.settings.encryption.mode == "kms":
+            dec.add(c.settings.encryption.kms_key)
+    dec -= enc
+    return len(policy_document(service_statements(send, pub, recv, [key(k) for k in sorted(enc)],
+                                                  [key(k) for k in sorted(dec)])))
