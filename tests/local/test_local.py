@@ -183,11 +183,11 @@ def test_deployed_attributes_are_the_programs_inputs(moto_endpoint):
     assert policy["Statement"][0]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     # moto does not keep RedriveAllowPolicy (the plan tests check that input); LocalStack and AWS do.
     sns = client("sns", moto_endpoint)
-    topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":ai-platform-inference-results"))
+    topic = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":ai-platform-dev-inference-results"))
     [sub] = [x for x in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-             if x["Endpoint"].endswith(":ai-platform-inference-results-notifier")]
+             if x["Endpoint"].endswith(":ai-platform-dev-inference-results-notifier")]
     attrs = sns.get_subscription_attributes(SubscriptionArn=sub["SubscriptionArn"])["Attributes"]
-    assert json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"].endswith(":ai-platform-inference-results-notifier-dlq")
+    assert json.loads(attrs["RedrivePolicy"])["deadLetterTargetArn"].endswith(":ai-platform-dev-inference-results-notifier-dlq")
     statements = json.loads(sns.get_topic_attributes(TopicArn=topic)["Attributes"]["Policy"])["Statement"]
     assert [st["Sid"] for st in statements] == ["__default_statement_ID", "DenyInsecureTransport"]
 
