@@ -53,7 +53,8 @@ class Options:
 
 
 
-policy_document = spec.policy_document
+def policy_document(statements: list) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True, separators=(",", ":"))
 
 
 def deny_insecure_transport(queue_arn: str) -> dict:
@@ -351,7 +352,24 @@ def access_statements(sends: list, publishes: list, receives: list, kms):
         return None
 
     def build(args):
-        return spec.service_statements(*args)
+        send, pub, recv, enc, dec = args
+        out = []
+        if send:
+            out.append({"Sid": "SendToQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                        "Resource": sorted(send)})
+        if pub:
+            out.append({"Sid": "PublishToTopics", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": sorted(pub)})
+        if recv:
+            out.append({"Sid": "ConsumeFromQueues", "Effect": "Allow",
+                        "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                                   "sqs:ReceiveMessage"], "Resource": sorted(recv)})
+        if enc:
+            out.append({"Sid": "EncryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                        "Resource": sorted(set(enc))})
+        if dec:
+            out.append({"Sid": "DecryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt"],
+                        "Resource": sorted(set(dec))})
+        return out
 
     return pulumi.Output.all(
         pulumi.Output.all(*queue_arns_send), pulumi.Output.all(*topic_arns), pulumi.Output.all(*queue_arns_recv),

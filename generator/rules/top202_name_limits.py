@@ -6,9 +6,6 @@ Names are derived, never typed: ``<prefix>-<channel>`` (the stack's prefix,
 characters, Service Bus entities 260 and subscriptions 50, Pub/Sub 3..255
 starting with a letter; checked with every environment's prefix. GCP service
 account ids are shortened to fit instead (docs/gcp.md).
-On AWS the names also add up: a service's IAM policy lists the ARN of every
-queue, topic and KMS key it uses, and IAM refuses a managed policy over 6,144
-characters (estimated at worst: the longest partition and region).
 
 Passing:
 
@@ -25,7 +22,7 @@ Failing:
 
 import re
 
-from ..clouds import aws_spec, spec
+from ..clouds import spec
 from ..diagnostics import ERROR, Finding
 
 CODE = "TOP202"
@@ -53,12 +50,3 @@ def check(ctx):
             elif not re.match(dn.pattern, dn.name):
                 yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} '{dn.name}' is not a valid name: {dn.rule}",
                               dn.path, "rename it", key=True)
-    if "aws" in ctx.clouds:
-        topo = ctx.topology
-        for s in topo.services.values():
-            size = aws_spec.policy_size(topo, s)
-            if size > aws_spec.POLICY_MAX:
-                yield Finding(CODE, LEVEL, f"AWS IAM policy of service '{s.name}' would have up to {size} characters; "
-                              f"it must have at most {aws_spec.POLICY_MAX}", s.path,
-                              "split the service's channels across several services, or shorten the topology "
-                              "'name' and channel names")
