@@ -288,3 +288,34 @@ def test_the_number_of_environments_is_bounded():
     assert d.message == "environments has 5000 entries; it may have at most 50" and "at most 50 environments" in d.hint
     assert [d.code for d in diags(HEADER + "queues: {jobs: {}}\nenvironments:\n" +
                                   "".join(f"  s{i}: {{}}\n" for i in range(50)))] == ["TOP109", "TOP109"]
+
+
+def test_precedence_of_protect_encryption_and_processing_time():
+    text = HEADER + """\
+defaults: {encryption: managed}
+queues:
+  jobs: {protect: true}
+  other: {}
+topics:
+  events: {}
+services:
+  api: {publishes: [jobs, other, events]}
+  worker: {consumes: [jobs, other, events]}
+environments:
+  prod:
+    defaults: {protect: false, encryption: none, processing_time: 20s}
+    topics:
+      events: {encryption: {kms_key: alias/prod-events}}
+"""
+    prod = stacks_of(text).stacks["prod"]
+    assert prod.queues["jobs"].settings.protect is True            # the channel over the environment's defaults
+    assert prod.queues["other"].settings.protect is False          # the environment's defaults over the built-in
+    assert prod.queues["other"].settings.encryption.mode == "none"  # ... and over the top-level defaults
+    assert (prod.topics["events"].encryption.mode, prod.topics["events"].encryption.kms_key) == \
+        ("kms", "alias/prod-events")                               # the environment's topic entry
+    [c] = [c for c in prod.consumers["events"]]
+    assert c.processing_time == 20 and c.options["processing_time"] == ("environments", "prod", "defaults",
+                                                                        "processing_time")
+    base = stacks_of(text).base
+    assert (base.queues["other"].settings.protect, base.queues["other"].settings.encryption.mode) == (True, "managed")
+    assert base.consumers["events"][0].processing_time is None
