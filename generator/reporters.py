@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from typing import Callable
 
+from .escape import annotation_data, annotation_property, terminal
+
 
 def text(results, summary: bool = True) -> str:
     lines = []
     errors = warnings = 0
     for r in results:
         for d in r.diagnostics:
-            lines.append(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}")
+            lines.append(terminal(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}"))
             if d.hint:
-                lines.append(f"  hint: {d.hint}")
+                lines.append(f"  hint: {terminal(d.hint)}")
             errors += d.level == "error"
             warnings += d.level == "warning"
     if summary:
@@ -32,14 +34,6 @@ def as_json(results, summary: bool = True) -> str:
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
 
-def _escape_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_prop(s: str) -> str:
-    return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
-
-
 def github(results, summary: bool = True) -> str:
     """GitHub Actions workflow commands: ::error file=...,line=...,col=...,title=...::message."""
     lines = []
@@ -47,8 +41,8 @@ def github(results, summary: bool = True) -> str:
         for d in r.diagnostics:
             kind = "error" if d.level == "error" else "warning"
             msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
-            lines.append(f"::{kind} file={_escape_prop(d.file)},line={d.line},col={d.col},"
-                         f"title={_escape_prop(d.code)}::{_escape_data(msg)}")
+            lines.append(f"::{kind} file={annotation_property(d.file)},line={d.line},col={d.col},"
+                         f"title={annotation_property(d.code)}::{annotation_data(msg)}")
     if summary:
         lines.append(text(results).splitlines()[-1])
     return "\n".join(lines) + "\n"

@@ -31,6 +31,30 @@ def schema() -> dict:
     return json.loads(schema_text())
 
 
+@lru_cache(maxsize=64)
+def _regex(pattern: str):
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
+def _pattern(validator, pattern, instance, _schema):
+    """``pattern`` as JSON Schema defines it (ECMA-262): '$' is the end of the text.
+
+    Python's ``re`` also lets '$' match before a final newline, so ``"jobs\n"`` matched
+    ``^[a-z][a-z0-9-]*$``: a name with a newline reached the plan and the docs, while
+    check-jsonschema (an ECMA engine) and jsonschema-rs refused it. RE2 agrees with ECMA here
+    (``\w`` and ``\d`` are ASCII, as ``_ascii_classes`` makes them for jsonschema-rs), and is
+    linear-time.
+    """
+    if validator.is_type(instance, "string") and _regex(pattern).search(instance) is None:
+        from jsonschema.exceptions import ValidationError
+
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 @lru_cache(maxsize=1)
 def _validator():
     # Our schema has no recursion, so its local $refs can be inlined: the same checks, the same
@@ -38,7 +62,7 @@ def _validator():
     import jsonschema  # only when a document needs explaining: a valid file never imports it
 
     cls = jsonschema.validators.validator_for(schema())
-    cls = jsonschema.validators.extend(cls, {"uniqueItems": _unique_items})
+    cls = jsonschema.validators.extend(cls, {"uniqueItems": _unique_items, "pattern": _pattern})
     return cls(_inline(schema(), schema()["$defs"]))
 
 

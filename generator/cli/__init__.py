@@ -59,7 +59,9 @@ def main(argv=None) -> int:
 
             sys.stderr.write(text([Result(diags[0].file, list(diags))]))
         else:
-            print(f"topowire: {exc}", file=sys.stderr)
+            from ..escape import terminal
+
+            print(f"topowire: {terminal(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("topowire: interrupted", file=sys.stderr)

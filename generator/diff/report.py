@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from ..docs.mermaid import flowchart, label, node_id
+from ..escape import html, md_cell_code, md_code, md_fence, md_text, terminal
 from . import sections
 
 SYMBOL = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
@@ -64,20 +65,23 @@ def _env_text(diff) -> list:
 
 
 def text(diff) -> str:
-    lines = [f"topowire diff {diff.base} -> {diff.head}" + (f" (stack {diff.stack})" if diff.environments else ""), ""]
+    lines = [terminal(f"topowire diff {diff.base} -> {diff.head}" + (f" (stack {diff.stack})" if diff.environments else "")),
+             ""]
     lines += sections.rename_text(diff)
     rows = _destructive(diff)
     if rows:
         lines.append(f"DESTRUCTIVE: {len(rows)} change(s) may lose messages")
         for stack, a in rows:
             where = f"[{stack}] " if stack else ""
-            lines.append(f"  !! {where}{TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name} ({a.subject}): {a.reason}")
+            lines.append(terminal(f"  !! {where}{TITLES[a.cloud]:<5} {a.action} {a.kind} {a.name} ({a.subject}): "
+                                  f"{a.reason}"))
         lines.append("")
     if not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         lines.append("No changes.")
         return "\n".join(lines) + "\n"
     lines.append("Changes:")
-    lines += [f"  {SYMBOL[c.op]} {c.subject}" + (f": {c.detail}" if c.detail else "") for c in diff.changes] or ["  none"]
+    lines += [terminal(f"  {SYMBOL[c.op]} {c.subject}" + (f": {c.detail}" if c.detail else "")) for c in diff.changes] \
+        or ["  none"]
     lines.append("")
     lines += sections.redeploy_text(diff)
     for cloud, c in _counts(diff).items():
@@ -86,21 +90,21 @@ def text(diff) -> str:
         for a in diff.actions:
             if a.cloud == cloud:
                 mark = "!!" if a.destructive else "  "
-                lines.append(f"  {mark} {a.action:<7} {a.kind}  {a.name}  ({a.reason})")
-    lines += _env_text(diff)
+                lines.append(terminal(f"  {mark} {a.action:<7} {a.kind}  {a.name}  ({a.reason})"))
+    lines += [terminal(line) for line in _env_text(diff)]
     return "\n".join(lines) + "\n"
 
 
 def markdown(diff) -> str:
-    out = [f"### topowire diff: `{diff.base}` → `{diff.head}`", ""]
+    out = [f"### topowire diff: {md_code(diff.base)} → {md_code(diff.head)}", ""]
     out += sections.rename_markdown(diff)
     rows = _destructive(diff)
     if rows:
         out += ["> [!CAUTION]", f"> **{len(rows)} destructive change(s)**: these delete or replace "
                 "resources that may hold messages, or cut how long they keep them. Drain them first, or use "
                 "`renamed_from` for a rename.", ">"]
-        out += [f"> - {'stack ' + _cell(stack) + ', ' if stack else ''}**{TITLES[a.cloud]}** {a.action} {a.kind} "
-                f"`{a.name}` ({a.subject}): {a.reason}" for stack, a in rows]
+        out += [f"> - {'stack ' + md_text(stack) + ', ' if stack else ''}**{TITLES[a.cloud]}** {a.action} "
+                f"{md_text(a.kind)} {md_code(a.name)} ({md_text(a.subject)}): {md_text(a.reason)}" for stack, a in rows]
         out.append("")
     elif not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         out += ["No changes to the topology.", ""]
@@ -112,11 +116,11 @@ def markdown(diff) -> str:
         out.append(f"| {TITLES[cloud]} | {c['create']} | {c['update']} | {c['replace']} | {c['delete']} | "
                    f"{'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
     out += ["", "#### Changes", ""]
-    out += [f"- **{c.op}** {c.subject}" + (f": {c.detail}".replace("|", "\\|") if c.detail else "")
+    out += [f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
             for c in diff.changes] or ["- none"]
     out += sections.redeploy_markdown(diff)
     if diff.head_topology is not None:
-        out += ["", "#### Topology after the change", "", "```mermaid", diagram(diff).rstrip("\n"), "```",
+        out += ["", "#### Topology after the change", "", md_fence(diagram(diff), "mermaid"),
                 "", "Green: added; orange: changed; red, dashed: removed."]
     for cloud in diff.clouds:
         acts = [a for a in diff.actions if a.cloud == cloud]
@@ -124,15 +128,11 @@ def markdown(diff) -> str:
             continue
         out += ["", f"<details><summary>{TITLES[cloud]}: {len(acts)} resource change(s)</summary>", "",
                 "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
-        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {a.kind} | `{a.name}` | "
-                f"{a.reason.replace('|', chr(92) + '|')} |" for a in acts]
+        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {md_text(a.kind)} | "
+                f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in acts]
         out += ["", "</details>"]
     out += _env_markdown(diff)
     return "\n".join(out) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def _env_markdown(diff) -> list:
@@ -143,18 +143,18 @@ def _env_markdown(diff) -> list:
            "| --- | --- | --- | --- | --- | --- | --- |"]
     for e in diff.environments:
         c = _env_counts(e)
-        out.append(f"| {_cell(e.label)} | {len(e.changes)} | {c['create']} | {c['update']} | {c['replace']} | "
+        out.append(f"| {md_text(e.label)} | {len(e.changes)} | {c['create']} | {c['update']} | {c['replace']} | "
                    f"{c['delete']} | {'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
     for e in diff.environments:
         if not e.changes and not e.actions:
             continue
-        out += ["", f"<details><summary>{_cell(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
+        out += ["", f"<details><summary>{html(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
                 f"change(s)</summary>", ""]
-        out += [f"- **{ch.op}** {_cell(ch.subject)}" + (f": {_cell(ch.detail)}" if ch.detail else "")
+        out += [f"- **{ch.op}** {md_text(ch.subject)}" + (f": {md_text(ch.detail)}" if ch.detail else "")
                 for ch in e.changes]
         out += ["", "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
-        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} {a.kind} | "
-                f"`{a.name}` | {_cell(a.reason)} |" for a in e.actions]
+        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} {md_text(a.kind)} | "
+                f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in e.actions]
         out += ["", "</details>"]
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..escape import md_text, terminal
 from .environment import redeploy
 
 TITLES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}
@@ -10,7 +11,7 @@ TITLES = {"aws": "AWS", "azure": "Azure", "gcp": "GCP"}
 def rename_text(diff) -> list:
     if not diff.renames:
         return []
-    return ["Did you mean to rename?"] + [f"  ? {r.text()}" for r in diff.renames] + [""]
+    return ["Did you mean to rename?"] + [terminal(f"  ? {r.text()}") for r in diff.renames] + [""]
 
 
 def rename_markdown(diff) -> list:
@@ -27,7 +28,7 @@ def redeploy_text(diff) -> list:
     for service, by_cloud in groups.items():
         lines.append(f"  {service}:")
         for cloud, changes in by_cloud.items():
-            lines += [f"    {TITLES[cloud]:<5} {c.text()}" for c in changes]
+            lines += [terminal(f"    {TITLES[cloud]:<5} {c.text()}") for c in changes]
     return lines + [""]
 
 
@@ -45,5 +46,5 @@ def redeploy_markdown(diff) -> list:
 
 
 def _md(text: str) -> str:
-    """Table- and quote-safe: pipes escaped, no line breaks, backticks kept out of code spans."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("`", "'").replace("<", "&lt;")
+    """Plain text in a table cell or a quote (generator/escape.py, the one escaping module)."""
+    return md_text(text)

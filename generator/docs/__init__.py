@@ -10,20 +10,11 @@ import json
 
 import jinja2
 
-from .. import output
+from .. import escape, output
 from ..clouds import gcp_spec, spec
+from ..escape import Escaped
 from ..units import duration_text, size_text
 from .mermaid import filter_text, flowchart
-
-
-def _md(value) -> str:
-    """Text safe inside a Markdown table cell."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
-
-
-def _code(value) -> str:
-    return f"`{value}`" if value not in (None, "") else ""
 
 
 def _dead_letter(settings) -> str:
@@ -33,12 +24,25 @@ def _dead_letter(settings) -> str:
     return f"after {dl.max_receive_count} receives, kept {duration_text(dl.retention)}"
 
 
-def _encryption(enc) -> str:
-    return {"managed": "cloud-managed", "none": "**none**"}.get(enc.mode, f"KMS `{enc.kms_key}`")
+def _encryption(enc) -> Escaped:
+    if enc.mode in ("managed", "none"):
+        return Escaped({"managed": "cloud-managed", "none": "**none**"}[enc.mode])
+    return Escaped("KMS " + escape.md_cell_code(enc.kms_key))
 
 
 def _json(value) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _finalize(value):
+    """Every ``{{ }}`` prints through here: a string not escaped by a filter is escaped as Markdown text."""
+    if isinstance(value, Escaped):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"a template printed {value!r}: say what it means in words")
+    if isinstance(value, (int, float)):
+        return value
+    return escape.md_text(value)
 
 
 def _environment() -> jinja2.Environment:
@@ -49,8 +53,11 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
     )
-    env.filters.update(md=_md, code=_code, dur=duration_text, size=size_text, dead_letter=_dead_letter,
+    env.filters.update(md=escape.md_text, code=escape.md_cell_code, inline_code=escape.md_code,
+                       fence=escape.md_fence, url=escape.url, html_comment=escape.html_comment,
+                       dur=duration_text, size=size_text, dead_letter=_dead_letter,
                        encryption=_encryption, tojson=_json, filter_text=filter_text)
     return env
 
@@ -158,7 +165,8 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
         long_gcp = [{"c": c, "env": gcp_spec.max_lease_env(c.channel), "settings": gcp_spec.lease_settings(c.processing_time),
                      "beyond_default": c.processing_time > gcp_spec.LEASE_EXTENSION_DEFAULT}
                     for c in sorted(gcp_spec.long_processing(topo), key=lambda c: (c.service, c.channel))]
-    text = output.join(template.generate(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
+    text = output.join(template.generate(t=topo, source=source, diagram=escape.md_fence(flowchart(topo), "mermaid"),
+                           subscriptions=subscriptions,
                            consumers=consumers, long_gcp=long_gcp,
                            cloud_names=cloud_names(topo), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),

@@ -8,17 +8,16 @@ same text.
 
 from __future__ import annotations
 
+from ..escape import mermaid_label
+
 
 def node_id(prefix: str, *names: str) -> str:
     return prefix + "_" + "__".join(n.replace("-", "_") for n in names)
 
 
 def label(text: str) -> str:
-    """A quoted Mermaid label; quotes and angle brackets become entities."""
-    escaped = text.replace("#", "#35;")  # first: Mermaid writes entities as #name;
-    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;")):
-        escaped = escaped.replace(char, entity)
-    return '"' + escaped + '"'
+    """A quoted Mermaid label: one line; quotes, brackets, entities and backticks as entities."""
+    return '"' + mermaid_label(text) + '"'
 
 
 def _lines(*parts: str) -> str:

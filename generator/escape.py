@@ -1,0 +1,154 @@
+"""Every user string, escaped for the one place it is printed.
+
+A topology arrives in pull requests from anyone, and what topowire prints from it is read by reviewers:
+the architecture docs (Markdown + Mermaid), the diff posted as a PR comment, GitHub annotations, the
+terminal. One function per context; each returns text that cannot open a new element there (no image,
+link, HTML, heading, table row, fence, @mention, math, Mermaid directive, workflow command...).
+
+==================  =====================================================================
+``md_text``         Markdown inline text: paragraphs, headings, list items, table cells
+``md_code``         an inline code span in running text
+``md_cell_code``    an inline code span inside a table cell (pipes escaped too)
+``md_fence``        a fenced code block (a fence longer than any backtick run inside)
+``html``            HTML text or a quoted attribute value
+``html_comment``    text inside ``<!-- ... -->``
+``url``             a relative link destination
+``mermaid_label``   the inside of a quoted Mermaid label (``"..."``)
+``annotation_data`` / ``annotation_property``  GitHub workflow commands (the actions toolkit's rules)
+``terminal``        one line of terminal or CI-log text: no control characters, no line breaks
+==================  =====================================================================
+
+The values are ``Escaped`` (a ``str``): the Jinja templates escape every other string as ``md_text``
+(``finalize``), so a value printed without a filter is still safe.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import unicodedata
+import urllib.parse
+
+
+class Escaped(str):
+    """Text already escaped for its context; templates print it as is."""
+
+
+# Line breaks in every form str.splitlines() knows, and other control characters.
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+# Markdown punctuation that can start an inline element anywhere in a line (CommonMark + GFM):
+# code, emphasis, links and images, autolinks and HTML, tables, strikethrough, entities, math.
+_MD_INLINE = set("\\`*_[]<>!|~&$")
+# ... and what opens a block at the start of a line: headings, lists, quotes, thematic breaks, setext.
+_MD_LINE_START = re.compile(r"^(?:[#+\-=]|(\d{1,9})([.)]))")
+_WORD_JOINER = "\u2060"  # after '@': GitHub does not turn '@name' into a mention, and it shows nothing
+
+
+def _one_line(value) -> str:
+    text = "" if value is None else str(value)
+    text = _BREAKS.sub(" ", text)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def md_text(value) -> Escaped:
+    """Markdown inline text on one line; safe in a paragraph, a heading or a table cell."""
+    out = []
+    for ch in _one_line(value):
+        if ch in _MD_INLINE:
+            out.append("\\" + ch)
+        elif ch == "@":
+            out.append("@" + _WORD_JOINER)
+        else:
+            out.append(ch)
+    text = "".join(out).strip()
+    m = _MD_LINE_START.match(text)
+    if m:
+        text = (m.group(1) + "\\" + text[len(m.group(1)):]) if m.group(1) else "\\" + text
+    return Escaped(text)
+
+
+def _code(text: str) -> str:
+    if not text:
+        return ""
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def md_code(value) -> Escaped:
+    """An inline code span in running text (not in a table): shows the value verbatim, on one line."""
+    return Escaped(_code(_one_line(value)))
+
+
+def md_cell_code(value) -> Escaped:
+    """An inline code span inside a GFM table cell: a pipe ends the cell even in code, so it is escaped."""
+    return Escaped(_code(_one_line(value)).replace("|", "\\|"))
+
+
+def md_fence(value, info: str = "") -> Escaped:
+    """A fenced code block of ``value``; no line inside can close it."""
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n").replace("\r", "\n"))
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    if not re.fullmatch(r"[A-Za-z0-9_+-]*", info):
+        raise ValueError(f"not a fence info string: {info!r}")
+    return Escaped(f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}")
+
+
+def html(value) -> Escaped:
+    """HTML text or a double- or single-quoted attribute value, on one line."""
+    return Escaped(_html.escape(_one_line(value), quote=True))
+
+
+def html_comment(value) -> Escaped:
+    """Text inside an HTML comment: it can neither close the comment nor open another."""
+    return Escaped(html(value).replace("-", "&#45;"))
+
+
+def url(value) -> Escaped:
+    """A relative link destination: percent-encoded, never a scheme (javascript:, http:) nor another host."""
+    text = _one_line(value)
+    if text.startswith("/"):
+        text = "." + text  # '//host/x' would be another host; './/host/x' is a path
+    return Escaped(urllib.parse.quote(text, safe="/._-~"))
+
+
+def mermaid_label(value) -> Escaped:
+    """The inside of a quoted Mermaid label: one line, quotes, brackets, entities and backticks as entities."""
+    escaped = _one_line(value).replace("#", "#35;")  # first: Mermaid writes entities as #name;
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+        escaped = escaped.replace(char, entity)
+    return Escaped(escaped)
+
+
+def annotation_data(value) -> str:
+    """The message of a GitHub workflow command (``::error ...::<data>``), as @actions/core escapes it."""
+    return str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def annotation_property(value) -> str:
+    """A property value of a workflow command (``file=``, ``title=``), as @actions/core escapes it."""
+    return annotation_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def terminal(value) -> str:
+    """One line for a terminal or a CI log: line breaks and control characters (ANSI escapes) made visible,
+    so no line can start with '::' (a GitHub workflow command) or move the cursor."""
+    text = "" if value is None else str(value)
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
