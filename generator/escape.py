@@ -118,9 +118,11 @@ def url(value) -> Escaped:
 
 
 def mermaid_label(value) -> Escaped:
-    """The inside of a quoted Mermaid label: one line, quotes, brackets, entities and backticks as entities."""
+    """The inside of a quoted Mermaid label: one line; quotes, angle brackets, '&', '#', '%' and backticks as
+    entities (a '%%{init}%%' directive, an HTML tag or a Markdown string cannot start)."""
     escaped = _one_line(value).replace("#", "#35;")  # first: Mermaid writes entities as #name;
-    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+    # '%': Mermaid reads a %%{init: ...}%% directive anywhere in the text, even inside a quoted label.
+    for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("%", "#37;")):
         escaped = escaped.replace(char, entity)
     return Escaped(escaped)
 

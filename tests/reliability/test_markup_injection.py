@@ -181,6 +181,7 @@ def test_the_hostile_diagrams_render(tmp_path):
     for name in ("auditor", "web", "worker", "jobs", "audit", "events"):
         assert name in svg
     assert "injected" in svg and "forest" in svg         # the hostile filter text is a label, shown as text
+    assert "#cdffb2" not in svg and "#e8f0fe" in svg    # the forest theme's colour: the directive did not apply
     assert "<script" not in svg.lower() and "javascript:" not in svg.lower()
     head = HOSTILE.read_text()
     svg = mmdc(tmp_path, "diff", diff_markdown(tmp_path, without_filters(head), head))[0]
@@ -235,7 +236,7 @@ def test_urls_stay_relative(value, expected):
 
 
 @pytest.mark.parametrize("value, expected", [
-    ('a"b', "a#quot;b"), ("x\n%%{init}%%", "x %%{init}%%"), ("`md`", "#96;md#96;"), ("#35;", "#35;35;"),
+    ('a"b', "a#quot;b"), ("x\n%%{init}%%", "x #37;#37;{init}#37;#37;"), ("100%", "100#37;"), ("`md`", "#96;md#96;"), ("#35;", "#35;35;"),
     ("<br/>", "#lt;br/#gt;"), ("a&b", "a#amp;b"),
 ])
 def test_mermaid_labels(value, expected):
