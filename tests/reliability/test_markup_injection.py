@@ -308,3 +308,20 @@ def test_every_schema_pattern_agrees_with_an_ecma_engine():
     for p in sorted(patterns):
         for s in samples:
             assert (_regex(p).search(s) is not None) == (regress.Regex(p).find(s) is not None), (p, s)
+
+
+KMS = ["alias/x\n> [!NOTE]\n> No destructive change", "alias/`x`|y![i](http://x/i.png)", "alias/<!--", "alias/@octocat"]
+
+
+@pytest.mark.parametrize("key", KMS)
+def test_a_hostile_kms_key_is_refused_or_escaped(tmp_path, key):
+    """Whether the schema accepts it or not (identifiers may get stricter), it never becomes markup."""
+    base = "version: 1\nname: shop\ntargets: [aws]\nqueues:\n  jobs: {}\nservices:\n  web: {publishes: [jobs]}\n"
+    head = base.replace("  jobs: {}", "  jobs: {encryption: {kms_key: " + json.dumps(key) + "}}")
+    (tmp_path / "head.yaml").write_text(head)
+    code, _, _ = run_cli("validate", tmp_path / "head.yaml")
+    if code == 1:
+        return
+    topo, _ = load_topology(tmp_path / "head.yaml")
+    assert_nothing_injected(render(topo, "head.yaml"))
+    assert_nothing_injected(diff_markdown(tmp_path, base, head))
