@@ -41,7 +41,7 @@ def _regex(pattern: str):
 
 
 def _pattern(validator, pattern, instance, _schema):
-    """``pattern`` as JSON Schema defines it (ECMA-262): '$' is the end of the text.
+    r"""``pattern`` as JSON Schema defines it (ECMA-262): '$' is the end of the text.
 
     Python's ``re`` also lets '$' match before a final newline, so ``"jobs\n"`` matched
     ``^[a-z][a-z0-9-]*$``: a name with a newline reached the plan and the docs, while
