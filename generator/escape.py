@@ -106,7 +106,7 @@ def html(value) -> Escaped:
 
 def html_comment(value) -> Escaped:
     """Text inside an HTML comment: it can neither close the comment nor open another."""
-    return Escaped(html(value).replace("-", "&#45;"))
+    return Escaped(html(value).replace("--", "-&#45;"))  # '<' is already '&lt;': no '<!--' either
 
 
 def url(value) -> Escaped:

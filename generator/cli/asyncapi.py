@@ -86,7 +86,7 @@ def _generated(path: Path) -> bool:
 
 def changed_contracts(file: str, stack: str, ref: str, link: str, root=None) -> str:
     """Markdown: which services' AsyncAPI documents differ between ``ref:file`` and ``file``, with links."""
-    from .. import asyncapi
+    from .. import asyncapi, escape
     from ..diff import sources
 
     topo = _topology(file, stack, root)
@@ -106,9 +106,9 @@ def changed_contracts(file: str, stack: str, ref: str, link: str, root=None) -> 
         elif head[name] != base[name]:
             lines.append(f"- [{md}]({href}/{name}.yaml): changed")
     if len(lines) == 2:
-        lines.append(f"No service's AsyncAPI document changes (stack `{asyncapi.one_line(stack)}`).")
+        lines.append(f"No service's AsyncAPI document changes (stack {escape.md_code(stack)}).")
     else:
-        lines.insert(2, f"Documents that this change alters (stack `{asyncapi.one_line(stack)}`):")
+        lines.insert(2, f"Documents that this change alters (stack {escape.md_code(stack)}):")
         lines.insert(3, "")
     return "\n".join(lines) + "\n"
 
