@@ -46,10 +46,18 @@ _MD_LINE_START = re.compile(r"^(?:[#+\-=]|(\d{1,9})([.)]))")
 _WORD_JOINER = "\u2060"  # after '@': GitHub does not turn '@name' into a mention, and it shows nothing
 
 
+# Bidirectional controls reorder how the rest of a line is shown ("Trojan Source"): shown by name instead.
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(text: str) -> str:
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def _one_line(value) -> str:
     text = "" if value is None else str(value)
-    text = _BREAKS.sub(" ", text)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _visible(_BREAKS.sub(" ", text))
 
 
 def md_text(value) -> Escaped:
@@ -91,7 +99,7 @@ def md_cell_code(value) -> Escaped:
 def md_fence(value, info: str = "") -> Escaped:
     """A fenced code block of ``value``; no line inside can close it."""
     text = "" if value is None else str(value)
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _visible(text.replace("\r\n", "\n").replace("\r", "\n"))
     longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     if not re.fullmatch(r"[A-Za-z0-9_+-]*", info):

@@ -114,6 +114,19 @@ def test_docs_have_no_injected_element():
     assert sum(t.type == "tr_open" for t in toks) == len(lines) > 60
 
 
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_no_bidirectional_control_reaches_a_reader(tmp_path):
+    """A right-to-left override would reorder what a reviewer sees; it is shown by name."""
+    text = docs()
+    assert not BIDI.search(text)
+    assert "<U+202E>evil<U+2066> reordered" in "".join(t.content for t in tokens(text) if t.type == "text")
+    assert escape.md_fence("a\u202eb") == "```\na<U+202E>b\n```"
+    assert escape.mermaid_label("a\u2067b") == "a#lt;U+2067#gt;b"
+    assert escape.terminal("a\u202eb") == "a\\u202eb"
+
+
 def test_fences_hold_exactly_what_they_should():
     toks = tokens(docs())
     fences = [t for t in toks if t.type == "fence"]
