@@ -1,0 +1,35 @@
+"""Red-team round on issue #17: variants the first tests did not try, each a hole that was open.
+
+- an integer scalar of thousands of digits: Python refuses to convert it (4,300-digit limit), every command
+  ended in exit 3;
+- a key or value with a newline, quoted in a diagnostic: the text report printed it raw, so a file could forge
+  report lines, among them GitHub workflow commands (`::error::`, `::add-mask::`) that a CI step's log obeys;
+  bidi and zero-width characters reordered or hid what the reviewer reads.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HEADER, run_cli
+
+
+@pytest.mark.parametrize("number", ["9" * 5000, "-" + "1" * 4400, "0x" + "f" * 5000, "0o" + "7" * 5000,
+                                    "!!int " + "9" * 5000])
+@pytest.mark.parametrize("command", [["validate"], ["docs", "-o", "-"], ["plan", "--cloud", "aws"]])
+def test_an_integer_of_thousands_of_digits_is_a_clean_error(tmp_path, number, command):
+    path = tmp_path / "topology.yaml"
+    path.write_text(HEADER + f"queues:\n  jobs: {{max_receive_count: {number}}}\n")
+    code, out, err = run_cli(*command[:1], path, *command[1:])
+    assert code == 1, (out, err)
+    assert "Traceback" not in out + err
+    text = out + err
+    assert ":4:29: error TOP001 an integer of" in text
+    assert "topowire reads integers of at most 100" in text
+
+
+def test_an_integer_of_100_characters_is_still_read(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text(HEADER + "messages:\n  Job:\n    example: {n: " + "9" * 100 + "}\n")
+    code, out, err = run_cli("validate", path)
+    assert code == 0, out + err
