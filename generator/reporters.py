@@ -3,7 +3,33 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Callable
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(s: str) -> str:
+    """Show control, format (bidi, zero-width) and line-separator characters as escapes.
+
+    Messages quote names, keys and values from the topology; a raw newline in one would let a file forge a
+    line of the report (in CI, a `::error::` or `::add-mask::` workflow command) and bidi controls would
+    reorder what a reviewer reads. Every reporter writes what this returns.
+    """
+    if s.isprintable():
+        return s
+    out = []
+    for ch in s:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Zs",):
+            out.append(" ")
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def text(results, summary: bool = True) -> str:
@@ -11,9 +37,9 @@ def text(results, summary: bool = True) -> str:
     errors = warnings = 0
     for r in results:
         for d in r.diagnostics:
-            lines.append(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}")
+            lines.append(f"{visible(d.file)}:{d.line}:{d.col}: {d.level} {d.code} {visible(d.message)}")
             if d.hint:
-                lines.append(f"  hint: {d.hint}")
+                lines.append(f"  hint: {visible(d.hint)}")
             errors += d.level == "error"
             warnings += d.level == "warning"
     if summary:
@@ -46,8 +72,8 @@ def github(results, summary: bool = True) -> str:
     for r in results:
         for d in r.diagnostics:
             kind = "error" if d.level == "error" else "warning"
-            msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
-            lines.append(f"::{kind} file={_escape_prop(d.file)},line={d.line},col={d.col},"
+            msg = visible(d.message + (f" (hint: {d.hint})" if d.hint else ""))
+            lines.append(f"::{kind} file={_escape_prop(visible(d.file))},line={d.line},col={d.col},"
                          f"title={_escape_prop(d.code)}::{_escape_data(msg)}")
     if summary:
         lines.append(text(results).splitlines()[-1])

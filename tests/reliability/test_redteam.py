@@ -33,3 +33,31 @@ def test_an_integer_of_100_characters_is_still_read(tmp_path):
     path.write_text(HEADER + "messages:\n  Job:\n    example: {n: " + "9" * 100 + "}\n")
     code, out, err = run_cli("validate", path)
     assert code == 0, out + err
+
+
+HOSTILE_KEYS = HEADER + (
+    'tags: {"k\\n::add-mask::secret": v}\n'
+    'queues:\n'
+    '  "q\\r\\n::error file=x.yaml::forged": {}\n'
+    '  "jobs\\u202e\\u200bgnp": {}\n'
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_diagnostic_never_prints_a_line_break_or_bidi_control_from_the_file(tmp_path, fmt):
+    path = tmp_path / "topology.yaml"
+    path.write_text(HOSTILE_KEYS)
+    code, out, err = run_cli("validate", "--format", fmt, path)
+    assert code == 1
+    lines = out.splitlines()
+    # every line is one of ours: a diagnostic, a hint or the summary; none starts with a forged command
+    for line in lines:
+        assert line.startswith((str(path), "  hint:", "::error file=", "1 file(s) checked")), line
+    for ch in "\r\u202e\u200b\u2028":
+        assert ch not in out
+    if fmt == "text":
+        assert "'k\\n::add-mask::secret' is not a valid name in tags" in out
+        assert "'q\\r\\n::error file=x.yaml::forged' is not a valid name in queues" in out
+        assert "'jobs\\u202e\\u200bgnp' is not a valid name in queues" in out
+    else:
+        assert "'k\\n::add-mask::secret' is not a valid name in tags" in out
