@@ -9,7 +9,7 @@ from typing import Callable
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def visible(s: str) -> str:
+def visible(s: str, keep_newlines: bool = False) -> str:
     """Show control, format (bidi, zero-width) and line-separator characters as escapes.
 
     Messages quote names, keys and values from the topology; a raw newline in one would let a file forge a
@@ -21,6 +21,8 @@ def visible(s: str) -> str:
     out = []
     for ch in s:
         if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif ch == "\n" and keep_newlines:
             out.append(ch)
         elif ch in _ESCAPES:
             out.append(_ESCAPES[ch])

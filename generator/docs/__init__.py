@@ -7,11 +7,13 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 from __future__ import annotations
 
 import json
+import re
 
 import jinja2
 
 from .. import output
 from ..clouds import gcp_spec, spec
+from ..reporters import visible
 from ..units import duration_text, size_text
 from .mermaid import filter_text, flowchart
 
@@ -19,7 +21,23 @@ from .mermaid import filter_text, flowchart
 def _md(value) -> str:
     """Text safe inside a Markdown table cell."""
     text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip()
+    return _prose(text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").strip())
+
+
+_FENCE = re.compile(r"(?m)^([ \t]*)(`{3,}|~{3,})")
+
+
+def _prose(value) -> str:
+    """Free text of the topology (descriptions, owners, the source path) as inert Markdown.
+
+    Control, bidi and zero-width characters are shown as escapes; `<` and `>` as entities, so no raw HTML
+    (an HTML comment or `<details>` would swallow the rest of the page); `::` as `:\\:` (Markdown shows
+    `::`), so no line of `docs -o -` is a GitHub workflow command; a line opening a code fence is escaped,
+    so a description cannot turn the rest of the page into code.
+    """
+    text = visible("" if value is None else str(value), keep_newlines=True)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("::", ":\\:")
+    return _FENCE.sub(r"\1\\\2", text)
 
 
 def _code(value) -> str:
@@ -50,7 +68,7 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(md=_md, code=_code, dur=duration_text, size=size_text, dead_letter=_dead_letter,
+    env.filters.update(md=_md, prose=_prose, code=_code, dur=duration_text, size=size_text, dead_letter=_dead_letter,
                        encryption=_encryption, tojson=_json, filter_text=filter_text)
     return env
 

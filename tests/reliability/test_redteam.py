@@ -61,3 +61,26 @@ def test_a_diagnostic_never_prints_a_line_break_or_bidi_control_from_the_file(tm
         assert "'jobs\\u202e\\u200bgnp' is not a valid name in queues" in out
     else:
         assert "'k\\n::add-mask::secret' is not a valid name in tags" in out
+
+
+DOC_TEXT = HEADER.replace("name: demo", "name: demo\n" + r'''description: "intro\n::error::forged\n```\n<!-- hidden\n\u202eevil"
+owner: "team\n::add-mask::x"''') + r'''
+queues:
+  jobs:
+    description: "a\n::stop-commands::t </details>"
+services:
+  svc: {consumes: [jobs]}
+'''
+
+
+def test_docs_render_free_text_as_inert_markdown(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text(DOC_TEXT)
+    code, out, err = run_cli("docs", path, "-o", "-")
+    assert code == 0, err
+    for line in out.splitlines():
+        assert not line.lstrip().startswith("::"), line  # no GitHub workflow command
+    assert "\u202e" not in out and "<!-- hidden" not in out and "</details>" not in out
+    assert "\n:\\:error:\\:forged\n\\```\n&lt;!-- hidden\n\\u202eevil\n" in out
+    assert "| a :\\:stop-commands:\\:t &lt;/details&gt; |" in out
+    assert out.count("```") == out.count("```mermaid") * 2 + out.count("```json") * 2 + 1  # the escaped one
