@@ -135,9 +135,21 @@ def mermaid_label(value) -> Escaped:
     return Escaped(escaped)
 
 
+# Characters a reader cannot see or that move others: controls (ANSI escapes), line and paragraph separators,
+# and format characters (Cf: bidi overrides and isolates, zero-width space/joiners, word joiner, BOM).
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
+
+
+def _shown(text: str, keep: str = "") -> str:
+    """Every invisible character except those in ``keep`` as a \\uXXXX escape."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE and ch not in keep else ch
+                   for ch in text)
+
+
 def annotation_data(value) -> str:
-    """The message of a GitHub workflow command (``::error ...::<data>``), as @actions/core escapes it."""
-    return str(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message of a GitHub workflow command (``::error ...::<data>``), as @actions/core escapes it; bidi and
+    zero-width characters shown as escapes (they would reorder or hide what the reviewer reads)."""
+    return _shown(str(value), keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def annotation_property(value) -> str:
@@ -157,7 +169,7 @@ def terminal(value) -> str:
             out.append("\\r")
         elif ch == "\t":
             out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        elif unicodedata.category(ch) in _INVISIBLE:
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)

@@ -42,6 +42,7 @@ MAX_NODES = 2_000_000
 # The expanded document (aliases replaced by what they name) holds at most this many characters of scalars
 # and keys: a 2.5 KB file of aliases to long strings otherwise expands to gigabytes.
 MAX_EXPANDED_CHARS = 32 * 1024 * 1024
+MAX_INT_CHARS = 100  # longest integer scalar (digits, sign and 0x/0o prefix)
 
 # Codes of the problems found while reading the file (docs/rules.md lists them).
 LOAD_CODES = {
@@ -396,6 +397,7 @@ class _Composer:
             return value
         try:
             if tag == _TAG + "int":
+                self._int_size(value, ev)
                 return int(value, 0)
             if tag == _TAG + "float":
                 return float(value)
@@ -408,6 +410,15 @@ class _Composer:
         raise _Fail("TOP001", f"cannot read {value!r} with tag {tag!r}", _mark(ev.start_mark),
                     "remove the tag: topology files use plain YAML")
 
+    @staticmethod
+    def _int_size(value, ev):
+        # Python refuses to print (or, in base 10, even read) integers over 4,300 digits, and
+        # nothing in a topology or a message example needs more than a few dozen.
+        if len(value) > MAX_INT_CHARS:
+            raise _Fail("TOP001", f"an integer of {len(value)} characters; topowire reads integers of "
+                        f"at most {MAX_INT_CHARS}", _mark(ev.start_mark),
+                        "quote it if you mean text, or write a smaller number")
+
     def _plain(self, value, ev):
         # Fast path: most scalars are names and text. A plain scalar that starts with a letter is a
         # string unless it is one of a few words (null, true, yes, on, ...).
@@ -418,6 +429,7 @@ class _Composer:
         if value in _BOOL:
             return _BOOL[value]
         if _INT.match(value):
+            self._int_size(value, ev)
             return int(value)
         if _YAML11_BOOL.match(value) or _YAML11_NUM.match(value):
             what = "a boolean" if _YAML11_BOOL.match(value) else "a number"
@@ -427,8 +439,10 @@ class _Composer:
                                    + (", or write true/false" if what == "a boolean" else ", or write the plain number")))
             return value
         if _OCT.match(value):
+            self._int_size(value, ev)
             return int(value[2:], 8)
         if _HEX.match(value):
+            self._int_size(value, ev)
             return int(value[2:], 16)
         if _FLOAT.match(value):
             return float(value)

@@ -42,7 +42,7 @@ def github(results, summary: bool = True) -> str:
             kind = "error" if d.level == "error" else "warning"
             msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
             lines.append(f"::{kind} file={annotation_property(d.file)},line={d.line},col={d.col},"
-                         f"title={annotation_property(d.code)}::{annotation_data(msg)}")
+                         f"title={annotation_property(d.code)}::{annotation_data(terminal(msg))}")
     if summary:
         lines.append(text(results).splitlines()[-1])
     return "\n".join(lines) + "\n"
