@@ -7,8 +7,9 @@ and are loaded only by ``plan`` and ``pulumi up``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class Adjust:
     hint: str
 
 
-@dataclass(frozen=True)
-class DerivedName:
+class DerivedName(NamedTuple):  # a tuple: tens of thousands are made per large topology, cheaply
     cloud: str
     kind: str  # "SQS queue", "Pub/Sub subscription", ...
     namespace: str  # names must be unique within one namespace
@@ -55,6 +55,21 @@ def spec(cloud: str):
     from . import aws_spec, azure_spec, gcp_spec
 
     return {"aws": aws_spec, "azure": azure_spec, "gcp": gcp_spec}[cloud]
+
+
+_DERIVED: dict = {}  # id(topology) -> {cloud: [DerivedName, ...]}, dropped with the topology
+
+
+def derived_names(topo, cloud: str) -> list:
+    """``spec(cloud).derived_names(topo)``, computed once per topology: the rules and the docs share it."""
+    key = id(topo)
+    if key not in _DERIVED:
+        _DERIVED[key] = {}
+        weakref.finalize(topo, _DERIVED.pop, key, None)
+    per_topology = _DERIVED[key]
+    if cloud not in per_topology:
+        per_topology[cloud] = spec(cloud).derived_names(topo)
+    return per_topology[cloud]
 
 
 def stores(topo):

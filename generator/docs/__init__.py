@@ -11,7 +11,7 @@ import json
 import jinja2
 
 from .. import output
-from ..clouds import gcp_spec, spec
+from ..clouds import derived_names, gcp_spec, spec
 from ..units import duration_text, size_text
 from .mermaid import filter_text, flowchart
 
@@ -60,7 +60,7 @@ def cloud_names(topo) -> list[dict]:
     for cloud in topo.targets:
         mod = spec(cloud)
         seen = set()
-        for dn in mod.derived_names(topo):
+        for dn in derived_names(topo, cloud):
             if (dn.kind, dn.name) in seen:
                 continue
             seen.add((dn.kind, dn.name))
@@ -158,8 +158,12 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
         long_gcp = [{"c": c, "env": gcp_spec.max_lease_env(c.channel), "settings": gcp_spec.lease_settings(c.processing_time),
                      "beyond_default": c.processing_time > gcp_spec.LEASE_EXTENSION_DEFAULT}
                     for c in sorted(gcp_spec.long_processing(topo), key=lambda c: (c.service, c.channel))]
+    carriers: dict = {}  # message -> the channels that carry it (one pass, not one per message)
+    for ch in topo.channels():
+        if ch.message is not None:
+            carriers.setdefault(ch.message, []).append(ch)
     text = output.join(template.generate(t=topo, source=source, diagram=flowchart(topo), subscriptions=subscriptions,
-                           consumers=consumers, long_gcp=long_gcp,
+                           consumers=consumers, long_gcp=long_gcp, carriers=carriers,
                            cloud_names=cloud_names(topo), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
