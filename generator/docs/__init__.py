@@ -7,6 +7,7 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import jinja2
 
@@ -55,7 +56,13 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def cloud_names(topo) -> list[dict]:
+class NameRow(NamedTuple):  # attributes, not keys: Jinja's `row.cloud` finds them without a failed getattr
+    cloud: str
+    kind: str
+    name: str
+
+
+def cloud_names(topo) -> list[NameRow]:
     rows = []
     for cloud in topo.targets:
         mod = spec(cloud)
@@ -64,7 +71,7 @@ def cloud_names(topo) -> list[dict]:
             if (dn.kind, dn.name) in seen:
                 continue
             seen.add((dn.kind, dn.name))
-            rows.append({"cloud": mod.TITLE, "kind": dn.kind, "name": dn.name})
+            rows.append(NameRow(mod.TITLE, dn.kind, dn.name))
     return rows
 
 
