@@ -40,6 +40,13 @@ def sides(args) -> tuple:
 
 
 def run(args) -> int:
+    from ..check import fewer_collections
+
+    with fewer_collections():  # two topologies' worth of objects: the same GC cost as validate's
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..diff import Diff, environment, environments, impact, renames, semantic, sources
     from ..diff.report import FORMATS
 

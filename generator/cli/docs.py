@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..check import load_result
+from ..check import fewer_collections, load_result
 from ..errors import EXIT_INVALID, EXIT_OK, InputError
 from .stack import add_stack_argument
 from .options import add_root
@@ -31,6 +31,11 @@ def add_parser(sub):
 
 def render_for(file: str, output: str, stack: str = "dev", root=None) -> str:
     """The docs of ``file``'s stack ``stack`` as they would be written to ``output``."""
+    with fewer_collections():  # as for validate: the garbage collector is most of the cost otherwise
+        return _render_for(file, output, stack, root)
+
+
+def _render_for(file: str, output: str, stack: str, root) -> str:
     from ..docs import render
 
     result = load_result(file, warnings=False, stack=stack, root=root)  # errors stop the docs; warnings: `validate`

@@ -7,8 +7,9 @@ and are loaded only by ``plan`` and ``pulumi up``.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Callable, NamedTuple, Optional
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class Adjust:
     hint: str
 
 
-@dataclass(frozen=True)
-class DerivedName:
+class DerivedName(NamedTuple):  # a tuple: tens of thousands are made per large topology, cheaply
     cloud: str
     kind: str  # "SQS queue", "Pub/Sub subscription", ...
     namespace: str  # names must be unique within one namespace
@@ -57,13 +57,35 @@ def spec(cloud: str):
     return {"aws": aws_spec, "azure": azure_spec, "gcp": gcp_spec}[cloud]
 
 
-def stores(topo):
-    """Every store of messages: (label, settings, path) for queues and topic subscriptions."""
-    out = [(f"queue '{q.name}'", q.settings, q.path) for q in topo.queues.values()]
-    for c in topo.all_consumers():
-        if c.kind == "topic":
-            out.append((f"subscription of '{c.service}' to topic '{c.channel}'", c.settings, c.path))
-    return out
+_MEMO: dict = {}  # id(topology) -> what is derived from it, dropped with the topology
+
+
+def _memo(topo) -> dict:
+    key = id(topo)
+    if key not in _MEMO:
+        _MEMO[key] = {}
+        weakref.finalize(topo, _MEMO.pop, key, None)
+    return _MEMO[key]
+
+
+def derived_names(topo, cloud: str) -> list:
+    """``spec(cloud).derived_names(topo)``, computed once per topology: the rules and the docs share it."""
+    memo = _memo(topo)
+    if ("names", cloud) not in memo:
+        memo[("names", cloud)] = spec(cloud).derived_names(topo)
+    return memo[("names", cloud)]
+
+
+def stores(topo) -> tuple:
+    """Every store of messages: (label, settings, path) for queues and topic subscriptions (computed once)."""
+    memo = _memo(topo)
+    if "stores" not in memo:
+        out = [(f"queue '{q.name}'", q.settings, q.path) for q in topo.queues.values()]
+        for c in topo.all_consumers():
+            if c.kind == "topic":
+                out.append((f"subscription of '{c.service}' to topic '{c.channel}'", c.settings, c.path))
+        memo["stores"] = tuple(out)
+    return memo["stores"]
 
 
 def setting(settings, field: str):

@@ -184,15 +184,17 @@ def diagram(diff) -> str:
     lines = flowchart(head).rstrip("\n").split("\n")
     marks = _subject_nodes(diff)
     if base is not None:
+        kept_channels = {c.deployed_name for c in head.channels()}  # one set, not a scan per removed channel
+        kept_services = {h.deployed_name for h in head.services.values()}
         for ch in base.channels():
-            if head.channel(ch.name) is None and not any(c.deployed_name == ch.deployed_name for c in head.channels()):
+            if head.channel(ch.name) is None and ch.deployed_name not in kept_channels:
                 nid = node_id("q" if ch.kind == "queue" else "t", ch.name)
                 shape = f'[("{label(ch.name)[1:-1]}<br/>removed {ch.kind}")]' if ch.kind == "queue" else \
                     f'{{{{"{label(ch.name)[1:-1]}<br/>removed topic"}}}}'
                 lines.append(f"  {nid}{shape}")
                 marks[nid] = "removed"
         for s in base.services.values():
-            if s.name not in head.services and not any(h.deployed_name == s.deployed_name for h in head.services.values()):
+            if s.name not in head.services and s.deployed_name not in kept_services:
                 nid = node_id("svc", s.name)
                 lines.append(f'  {nid}["{label(s.name)[1:-1]}<br/>removed"]')
                 marks[nid] = "removed"

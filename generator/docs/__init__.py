@@ -7,11 +7,12 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import jinja2
 
 from .. import escape, output
-from ..clouds import gcp_spec, spec
+from ..clouds import derived_names, gcp_spec, spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from .mermaid import filter_text, flowchart
@@ -62,16 +63,22 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def cloud_names(topo) -> list[dict]:
+class NameRow(NamedTuple):  # attributes, not keys: Jinja's `row.cloud` finds them without a failed getattr
+    cloud: str
+    kind: str
+    name: str
+
+
+def cloud_names(topo) -> list[NameRow]:
     rows = []
     for cloud in topo.targets:
         mod = spec(cloud)
         seen = set()
-        for dn in mod.derived_names(topo):
+        for dn in derived_names(topo, cloud):
             if (dn.kind, dn.name) in seen:
                 continue
             seen.add((dn.kind, dn.name))
-            rows.append({"cloud": mod.TITLE, "kind": dn.kind, "name": dn.name})
+            rows.append(NameRow(mod.TITLE, dn.kind, dn.name))
     return rows
 
 
@@ -165,9 +172,13 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
         long_gcp = [{"c": c, "env": gcp_spec.max_lease_env(c.channel), "settings": gcp_spec.lease_settings(c.processing_time),
                      "beyond_default": c.processing_time > gcp_spec.LEASE_EXTENSION_DEFAULT}
                     for c in sorted(gcp_spec.long_processing(topo), key=lambda c: (c.service, c.channel))]
+    carriers: dict = {}  # message -> the channels that carry it (one pass, not one per message)
+    for ch in topo.channels():
+        if ch.message is not None:
+            carriers.setdefault(ch.message, []).append(ch)
     text = output.join(template.generate(t=topo, source=source, diagram=escape.md_fence(flowchart(topo), "mermaid"),
                            subscriptions=subscriptions,
-                           consumers=consumers, long_gcp=long_gcp,
+                           consumers=consumers, long_gcp=long_gcp, carriers=carriers,
                            cloud_names=cloud_names(topo), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}

@@ -18,11 +18,9 @@ class Context:
 
     def derived_names(self, cloud: str) -> list:
         """The cloud's derived names of this topology, computed once for all rules."""
-        if ("names", cloud) not in self.cache:
-            from ..clouds import spec
+        from ..clouds import derived_names
 
-            self.cache[("names", cloud)] = spec(cloud).derived_names(self.topology)
-        return self.cache[("names", cloud)]
+        return derived_names(self.topology, cloud)
 
     def raw(self, path):
         node = self.data

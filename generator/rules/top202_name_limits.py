@@ -21,6 +21,7 @@ Failing:
 """
 
 import re
+from functools import lru_cache
 
 from ..clouds import spec
 from ..diagnostics import ERROR, Finding
@@ -28,6 +29,11 @@ from ..diagnostics import ERROR, Finding
 CODE = "TOP202"
 NAME = "name-limits"
 LEVEL = ERROR
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str):
+    return re.compile(pattern)
 
 
 def check(ctx):
@@ -47,6 +53,6 @@ def check(ctx):
                     hint += ", or set identity.gcp_service_account"
                 yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} '{dn.name}' has {n} characters; it must have "
                               f"{size}", dn.path, hint, key=True)
-            elif not re.match(dn.pattern, dn.name):
+            elif not _compiled(dn.pattern).match(dn.name):
                 yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} '{dn.name}' is not a valid name: {dn.rule}",
                               dn.path, "rename it", key=True)
