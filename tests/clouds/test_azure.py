@@ -419,4 +419,4 @@ def test_full_fixture_entities_written_out():
                      "ledger": {"requiresPreprocessing": True,
                                 "sqlExpression": "currency IN ('EUR', 'O''Neil') AND kind IN ('capture')"}}
     [ns] = plan.by_type(SB + "Namespace")
-    assert (ns.inputs["namespaceName"], ns.inputs["sku"]) == ("billing-dev", {"name": "Premium", "tier": "Premium"})
+    assert (ns.inputs["namespaceName"], ns.inputs["sku"]) == ("billing-dev", {"capacity": 1, "name": "Premium", "tier": "Premium"})
