@@ -25,9 +25,10 @@ AREAS = {
     "model": (["generator/model.py"], ["tests/test_model.py", "tests/test_environments.py"]),
     "schema": (["generator/schema.py"], ["tests/test_schema.py", "tests/test_schema_fast.py",
                                         "tests/test_invalid_cases.py"]),
-    "rules": (["generator/rules/*"], ["tests/rules"]),
+    "rules": (["generator/rules/*"], ["tests/rules", "tests/test_invalid_cases.py", "tests/test_environments.py",
+                                      "tests/golden/test_golden.py"]),
     "specs": (["generator/clouds/aws_spec.py", "generator/clouds/azure_spec.py", "generator/clouds/gcp_spec.py",
-               "generator/clouds/__init__.py"], ["tests/rules", "tests/clouds", "tests/diff"]),
+               "generator/clouds/__init__.py"], ["tests/rules", "tests/clouds", "tests/diff", "tests/golden"]),
     "programs": (["generator/clouds/aws.py", "generator/clouds/azure.py", "generator/clouds/gcp.py"],
                  ["tests/clouds", "tests/golden", "tests/reliability/test_guarantees.py"]),
     "diff": (["generator/diff/*"], ["tests/diff"]),
@@ -57,7 +58,9 @@ def main(argv) -> int:
             (work / link).symlink_to((ROOT / link).resolve())
     pyproject = (work / "pyproject.toml").read_text("utf-8")
     assert "\n[tool.mutmut]\n" in pyproject, "pyproject.toml has no [tool.mutmut] section"
-    area_keys = f"only_mutate = {json.dumps(mutate)}\npytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+    tops = sorted({rel.split("/", 1)[0] for rel in tracked if rel} - {"generator", "tests", "pyproject.toml"})
+    area_keys = (f"only_mutate = {json.dumps(mutate)}\npytest_add_cli_args_test_selection = {json.dumps(tests)}\n"
+                 f"also_copy = {json.dumps(tops)}\n")
     (work / "pyproject.toml").write_text(pyproject.replace("\n[tool.mutmut]\n", "\n[tool.mutmut]\n" + area_keys), "utf-8")
     # Subprocesses of the tests (the CLI in a fresh interpreter) import the mutants too. The directory must exist
     # before Python starts: a PYTHONPATH entry missing at startup is cached as absent.
