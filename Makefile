@@ -98,6 +98,10 @@ docs: setup
 	$(BIN)/python -m generator.docs.rules_page > docs/rules.md
 	$(BIN)/topowire asyncapi topology.yaml -o asyncapi
 
+# The reviewed snapshots under tests/golden/ (whole plans, every diagnostic); test_golden.py compares them.
+golden: $(VENV)/.demo
+	PYTHONPATH=$(CURDIR) $(BIN)/python tests/golden/golden.py
+
 # Mutation testing (not part of CI): each area with its own tests, in build/mutation/<area>/.
 AREAS ?= rules specs model loader schema diff docs programs
 mutation: $(VENV)/.dev
