@@ -233,3 +233,22 @@ def test_full_fixture_subscriptions_written_out():
     assert sorted(r.inputs["name"] for r in plan.by_type(TOPIC)) == [
         "media-dev-thumbnails", "media-dev-transcode", "media-dev-transcode-dlq", "media-dev-uploads",
         "media-dev-uploads-indexer-dlq", "media-dev-uploads-thumbnailer-dlq"]
+
+
+def test_dead_letter_alert_channels_and_switch():
+    path = str(CASES / "gcp" / "full.yaml")
+    chans = "projects/p/notificationChannels/1, projects/p/notificationChannels/2"
+    [alert] = engine.run(path, "gcp", config={"notificationChannels": chans}).by_type(
+        "gcp:monitoring/alertPolicy:AlertPolicy")
+    assert alert.inputs["notificationChannels"] == ["projects/p/notificationChannels/1",
+                                                    "projects/p/notificationChannels/2"]
+    assert engine.run(path, "gcp", config={"alerts": "false"}).by_type("gcp:monitoring/alertPolicy:AlertPolicy") == []
+    [default] = plan_of(CASES / "gcp" / "full.yaml").by_type("gcp:monitoring/alertPolicy:AlertPolicy")
+    assert "notificationChannels" not in default.inputs
+
+
+def test_subscriptions_are_replaced_old_first_and_never_keep_acked_messages():
+    for r in plan_of(CASES / "gcp" / "full.yaml").by_type(SUB):
+        assert r.inputs["retainAckedMessages"] is False, r.name
+        # fixed names: a replaced subscription (filter, ordering) must be deleted first
+        assert r.delete_before_replace is (not r.name.endswith("-dlq-subscription")), r.name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import HEADER
 from generator.check import check_document
 from generator.loader import load_bytes
@@ -93,3 +95,16 @@ def test_TOP107_schema_from_a_file_relative_to_the_topology(tmp_path):
     msgs = {d.path[1]: d.message for d in result.diagnostics if d.code == "TOP107"}
     assert set(msgs) == {"Bad", "Gone"}
     assert "not a valid JSON Schema" in msgs["Bad"] and "does not exist" in msgs["Gone"]
+
+
+@pytest.mark.parametrize("queue,consumer,conflict", [
+    ("{retention: 14d}", "{retention: 1209600}", False),      # the same duration, written two ways
+    ("{retention: 14d}", "{retention: 13d}", True),
+    ("2m", "120", False),
+    ("2m", "121", True),
+])
+def test_TOP111_compares_durations_as_durations_not_text(queue, consumer, conflict):
+    field = "visibility_timeout" if "{" not in queue else "dead_letter"
+    text = (f"queues:\n  q1: {{{field}: {queue}}}\nservices:\n  api: {{publishes: [q1]}}\n"
+            f"  worker:\n    consumes:\n      q1: {{{field}: {consumer}}}\n")
+    assert bool(only(text, "TOP111")) is conflict
