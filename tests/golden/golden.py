@@ -8,7 +8,8 @@ replaceOnChanges, dependsOn, outputs) and every message is pinned, and every cha
   (topology.yaml, examples/, tests/cases/<cloud>/, tests/cases/docs/) on each cloud of its targets and each
   stack its environments list (``dev`` always);
 - ``diagnostics/invalid.txt``: ``validate`` of every file under tests/cases/invalid/;
-- ``diagnostics/rules.txt``: every rule's failing docstring example, on every cloud.
+- ``diagnostics/rules.txt``: every rule's failing docstring example, on every cloud;
+- ``diagnostics/limits.txt``: TOP201/TOP203 at, below and above every limit of the clouds' tables.
 """
 
 from __future__ import annotations
@@ -108,9 +109,47 @@ def rules_text() -> str:
     return "\n".join(lines) + "\n"
 
 
+def limits_text() -> str:
+    """TOP201 and TOP203 at, below and above every limit of every cloud's tables (``ranges()``, ``adjustments()``).
+
+    Each document has a queue without dead-lettering first (a store where some settings do not apply) and
+    the queue with the value second, so a rule that stops at the first store it skips is seen too.
+    """
+    from generator.check import check_document
+    from generator.clouds import spec
+    from generator.loader import load_bytes
+    from generator.model import build
+
+    lines = []
+    for cloud, skus in (("aws", [None]), ("azure", ["Basic", "Standard", "Premium"]), ("gcp", [None])):
+        for sku in skus:
+            clouds = f"clouds: {{azure: {{sku: {sku}}}}}\n" if sku else ""
+            head = f"version: 1\nname: demo\ntargets: [{cloud}]\n{clouds}"
+            topo = build(load_bytes(head + "queues: {q1: {}}\n", "t.yaml"))
+            bounds = {(r.field, b) for r in spec(cloud).ranges(topo) for b in (r.low, r.high) if b is not None}
+            for adj in spec(cloud).adjustments(topo):
+                bounds |= {(adj.field, v) for v in range(0, 3 * 86400) if adj.applies(v) != adj.applies(v + 1)}
+            for field, bound in sorted(bounds):
+                for value in (bound - 1, bound, bound + 1):
+                    if value < (1 if field in ("max_receive_count", "max_message_size") else 0) or \
+                            (field == "max_receive_count" and value > 1000):
+                        continue  # refused by the schema first
+                    setting = f"dead_letter: {{retention: {value}}}" if field == "dead_letter_retention" \
+                        else f"{field}: {value}"
+                    text = head + (f"queues:\n  a-off: {{dead_letter: false}}\n  b-set: {{{setting}}}\n"
+                                   "services:\n  api: {publishes: [a-off, b-set]}\n"
+                                   "  worker: {consumes: [a-off, b-set]}\n")
+                    diags = [d for d in check_document(load_bytes(text, "t.yaml"), (cloud,)).diagnostics
+                             if d.code in ("TOP201", "TOP203")]
+                    lines.append(f"== {cloud}{' ' + sku if sku else ''} {field}={value}")
+                    lines += _diagnostic_lines(diags, "t.yaml")
+    return "\n".join(lines) + "\n"
+
+
 def all_files() -> dict:
     """Golden file path -> its expected content, computed now."""
-    out = {DIAGNOSTICS / "invalid.txt": invalid_text(), DIAGNOSTICS / "rules.txt": rules_text()}
+    out = {DIAGNOSTICS / "invalid.txt": invalid_text(), DIAGNOSTICS / "rules.txt": rules_text(),
+           DIAGNOSTICS / "limits.txt": limits_text()}
     for name, path, cloud, stack in plan_cases():
         out[PLANS / name] = plan_text(path, cloud, stack)
     return out

@@ -46,3 +46,7 @@ def test_golden_diagnostics_of_the_invalid_cases():
 
 def test_golden_diagnostics_of_every_rule_example():
     _compare(golden.DIAGNOSTICS / "rules.txt", golden.rules_text())
+
+
+def test_golden_diagnostics_at_every_limit():
+    _compare(golden.DIAGNOSTICS / "limits.txt", golden.limits_text())

@@ -108,7 +108,7 @@ def test_TOP201_at_below_and_above_each_limit(cloud, sku, field, bound, value):
         [d] = mine
         word = "at most" if r.low is None else "at least" if r.high is None else "between"
         assert word in d.message and spec(cloud).TITLE in d.message
-        assert f"set {field}: " in d.hint
+        assert f"set {field.replace('dead_letter_retention', 'dead_letter.retention')}: " in d.hint
 
 
 def transitions(adj, top=3 * DAY):
