@@ -38,15 +38,3 @@ def test_every_golden_plan_file_belongs_to_a_fixture():
     expected = {c[0] for c in CASES}
     assert {p.name for p in golden.PLANS.glob("*.json")} == expected
     assert len(expected) >= 3 * 4, "topology.yaml and the three clouds' fixtures at least"
-
-
-def test_golden_diagnostics_of_the_invalid_cases():
-    _compare(golden.DIAGNOSTICS / "invalid.txt", golden.invalid_text())
-
-
-def test_golden_diagnostics_of_every_rule_example():
-    _compare(golden.DIAGNOSTICS / "rules.txt", golden.rules_text())
-
-
-def test_golden_diagnostics_at_every_limit():
-    _compare(golden.DIAGNOSTICS / "limits.txt", golden.limits_text())
