@@ -408,7 +408,9 @@ AWS_FULL = {
     "shop-dev-orders.fifo": (30, 2 * 86400, 0, None, None, "alias/shop-orders", 4, True),
     "shop-dev-orders-dlq.fifo": (30, 10 * 86400, None, None, None, "alias/shop-orders", None, True),
     "shop-dev-scratch": (30, 4 * 86400, 30, 64 * 1024, False, None, None, False),
-    "shop-dev-audit-janitor": (30, 4 * 86400, 0, None, True, None, None, True),
+    "shop-dev-audit-janitor": (30, 4 * 86400, 0, 64 * 1024, True, None, None, True),
+    # SNS's own DLQ of a subscription queue, even with dead_letter: false (what SNS cannot deliver)
+    "shop-dev-audit-janitor-dlq": (30, 14 * 86400, None, 256 * 1024, True, None, None, True),
     "shop-dev-payments-ledger.fifo": (120, 4 * 86400, 0, None, None, KEY, 5, True),
     "shop-dev-payments-ledger-dlq.fifo": (120, 14 * 86400, None, None, None, KEY, None, True),
 }

@@ -149,10 +149,11 @@ def store_settings(cloud: str, topo) -> dict:
     if cloud == "aws":
         for q in topo.queues.values():
             out[aws_spec.queue_name(topo, q)] = q.settings
+        out.update({aws_spec.dlq_name(n): s for n, s in list(out.items()) if s.dead_letter.enabled})
         for t in topo.topics.values():
             for c in topo.consumers.get(t.name, ()):
-                out[aws_spec.subscription_queue_name(topo, t, c.service)] = c.settings
-        out.update({aws_spec.dlq_name(n): s for n, s in list(out.items()) if s.dead_letter.enabled})
+                name = aws_spec.subscription_queue_name(topo, t, c.service)
+                out[name] = out[aws_spec.dlq_name(name)] = c.settings  # SNS's DLQ exists even without dead_letter
     elif cloud == "azure":
         for q in topo.queues.values():
             out[azure_spec.entity_name(topo, q)] = q.settings
