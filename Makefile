@@ -9,13 +9,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 ASYNCAPI := node_modules/.bin/asyncapi
 
-.PHONY: demo test bench prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync scaffold-sync lint clean help
+.PHONY: demo test bench mutation golden prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync scaffold-sync lint clean help
 
 help:
 	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
 	@echo "make test   set up everything the tests need and run the whole suite"
 	@echo "make docs   regenerate docs/architecture.md, docs/rules.md and asyncapi/"
 	@echo "make bench  benchmarks (a few minutes); writes bench/RESULTS.md"
+	@echo "make mutation [AREAS=rules]  mutmut, area by area (long; see tests/MUTATION.md)"
+	@echo "make golden  regenerate the golden plans under tests/golden/ (review the diff, commit with the change)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -95,6 +97,15 @@ docs: setup
 	$(BIN)/topowire docs topology.yaml -o docs/architecture.md
 	$(BIN)/python -m generator.docs.rules_page > docs/rules.md
 	$(BIN)/topowire asyncapi topology.yaml -o asyncapi
+
+# The reviewed snapshots under tests/golden/ (whole plans, every diagnostic); test_golden.py compares them.
+golden: $(VENV)/.demo
+	PYTHONPATH=$(CURDIR) $(BIN)/python tests/golden/golden.py
+
+# Mutation testing (not part of CI): each area with its own tests, in build/mutation/<area>/.
+AREAS ?= rules specs model loader schema diff docs programs
+mutation: $(VENV)/.dev
+	@for area in $(AREAS); do PYTHONPATH= $(BIN)/python tests/mutation/run.py $$area || exit 1; done
 
 schema-sync:
 	cp schema/topology.schema.json generator/data/topology.schema.json

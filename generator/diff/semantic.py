@@ -62,6 +62,11 @@ def compare(base, head) -> list:
 
     if base.name != head.name:
         out.append(Change("changed", "the topology", f"name: {base.name} -> {head.name}: every cloud name changes"))
+    elif base.prefix != head.prefix:
+        out.append(Change("changed", "the topology", f"prefix: {base.prefix} -> {head.prefix}: every cloud name changes"))
+    for attr in ("description", "owner"):  # documentation only: no cloud resource changes
+        if getattr(base, attr) != getattr(head, attr):
+            out.append(Change("changed", "the topology", f"{attr} changed"))
     if base.targets != head.targets:
         out.append(Change("changed", "the topology", f"targets: {', '.join(base.targets)} -> {', '.join(head.targets)}"))
     if dict(base.tags) != dict(head.tags):
@@ -77,6 +82,8 @@ def compare(base, head) -> list:
             out.append(Change("changed", subject, f"fifo: {_show('fifo', old.fifo)} -> {_show('fifo', new.fifo)}"))
         if old.message != new.message:
             out.append(Change("changed", subject, f"message: {old.message} -> {new.message}"))
+        if old.description != new.description:
+            out.append(Change("changed", subject, "description changed"))
         if new.kind == "queue":
             out += _compare(subject, _settings(old.settings), _settings(new.settings))
         elif old.encryption != new.encryption:
@@ -106,4 +113,13 @@ def compare(base, head) -> list:
             out.append(Change("changed", subject, f"no longer publishes to '{ch}'"))
         if old.identity != new.identity:
             out.append(Change("changed", subject, "identity changed"))
+        for attr in ("description", "owner"):
+            if getattr(old, attr) != getattr(new, attr):
+                out.append(Change("changed", subject, f"{attr} changed"))
+
+    # Messages: the contract publishers and consumers share (no cloud resource; asyncapi shows the details).
+    for old, new, subject in _pairs(dict(base.messages), dict(head.messages), lambda m: f"message '{m.name}'", out):
+        for attr in ("description", "content_type", "schema", "example"):
+            if getattr(old, attr) != getattr(new, attr):
+                out.append(Change("changed", subject, f"{attr} changed"))
     return out

@@ -4,6 +4,11 @@ While a consumer works on a message, the message stays hidden for the
 visibility timeout (ack deadline, lock duration). If handling takes longer,
 the message reappears and another consumer processes it again.
 
+A visibility timeout equal to ``processing_time`` is accepted: ``processing_time``
+is the longest one message takes, so the consumer deletes (acknowledges) it
+before it reappears; only a strictly shorter timeout is refused. The hint
+suggests twice the processing time for margin (retries, slow acknowledgements).
+
 Passing:
 
     queues: {jobs: {visibility_timeout: 10m}}

@@ -35,6 +35,11 @@ def text(value, unit):
     return str(value)
 
 
+def _key(field: str) -> str:
+    """The YAML to write for a field: the dead-letter retention is ``dead_letter: {retention: …}``."""
+    return "dead_letter.retention" if field == "dead_letter_retention" else field
+
+
 def check(ctx):
     topo = ctx.topology
     for cloud in ctx.clouds:
@@ -62,4 +67,4 @@ def check(ctx):
                 yield Finding(CODE, LEVEL,
                               f"{label}: {r.field} is {text(value, r.unit)}, but the {r.what} on {mod.TITLE} must be "
                               f"{bounds}", where,
-                              f"set {r.field}: {text(limit, r.unit)}, or drop {cloud} from 'targets'")
+                              f"set {_key(r.field)}: {text(limit, r.unit)}, or drop {cloud} from 'targets'")

@@ -9,7 +9,6 @@ import pytest
 
 from conftest import CASES, EXAMPLES, ROOT, run_cli
 from generator.check import load_topology
-from generator.clouds import aws_spec
 from generator.errors import InputError
 from generator.plan import engine
 
@@ -29,6 +28,17 @@ def topo_of(path):
     return load_topology(path)[0]
 
 
+def _name(topo, *parts, fifo=False):
+    """The naming docs/aws.md documents, written here (not taken from aws_spec):
+    ``<prefix>-<channel>[-<service>]``, ``.fifo`` for FIFO."""
+    return "-".join((topo.prefix, *parts)) + (".fifo" if fifo else "")
+
+
+def _dlq(name):
+    """``x`` -> ``x-dlq``, ``x.fifo`` -> ``x-dlq.fifo``."""
+    return name[:-5] + "-dlq.fifo" if name.endswith(".fifo") else name + "-dlq"
+
+
 def doc(resource, key="policy"):
     return json.loads(resource.inputs[key])
 
@@ -40,20 +50,20 @@ def expected_queues(topo):
     """
     out = []
     for q in topo.queues.values():
-        name = aws_spec.queue_name(topo, q)
+        name = _name(topo, q.deployed_name, fifo=q.fifo)
         out.append((name, q.fifo, q.settings, False))
         if q.settings.dead_letter.enabled:
-            out.append((aws_spec.dlq_name(name), q.fifo, q.settings, True))
+            out.append((_dlq(name), q.fifo, q.settings, True))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
-            name = aws_spec.subscription_queue_name(topo, t, c.service)
+            name = _name(topo, t.deployed_name, topo.deployed(c.service), fifo=t.fifo)
             out.append((name, t.fifo, c.settings, False))
-            out.append((aws_spec.dlq_name(name), t.fifo, c.settings, True))
+            out.append((_dlq(name), t.fifo, c.settings, True))
     return out
 
 
 def subscription_dlqs(topo) -> set:
-    return {aws_spec.dlq_name(aws_spec.subscription_queue_name(topo, t, c.service))
+    return {_dlq(_name(topo, t.deployed_name, topo.deployed(c.service), fifo=t.fifo))
             for t in topo.topics.values() for c in topo.consumers.get(t.name, ())}
 
 
@@ -88,7 +98,7 @@ def test_every_queue_carries_its_settings(path):
             assert i.get("maxMessageSize") == s.max_message_size
             if s.dead_letter.enabled:
                 redrive = json.loads(i["redrivePolicy"])
-                assert redrive == {"deadLetterTargetArn": arn[aws_spec.dlq_name(name)],
+                assert redrive == {"deadLetterTargetArn": arn[_dlq(name)],
                                    "maxReceiveCount": s.dead_letter.max_receive_count}
             else:
                 assert "redrivePolicy" not in i
@@ -136,11 +146,11 @@ def test_topic_consumers_get_a_subscription_and_exactly_their_topic_may_send(pat
     subs = {r.inputs["endpoint"]: r for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
     assert len(subs) == sum(len(topo.consumers.get(t, ())) for t in topo.topics)
     for t in topo.topics.values():
-        topic = topics[aws_spec.topic_name(topo, t)]
+        topic = topics[_name(topo, t.deployed_name, fifo=t.fifo)]
         assert topic.inputs.get("fifoTopic", False) == t.fifo
         assert topic.inputs["kmsMasterKeyId"] == (t.encryption.kms_key if t.encryption.mode == "kms" else "alias/aws/sns")
         for c in topo.consumers.get(t.name, ()):
-            q = queues[aws_spec.subscription_queue_name(topo, t, c.service)]
+            q = queues[_name(topo, t.deployed_name, topo.deployed(c.service), fifo=t.fifo)]
             sub = subs[q.outputs["arn"]]
             assert sub.inputs["topic"] == topic.outputs["arn"] and sub.inputs["protocol"] == "sqs"
             assert sub.inputs["rawMessageDelivery"] is True
@@ -149,7 +159,7 @@ def test_topic_consumers_get_a_subscription_and_exactly_their_topic_may_send(pat
                 assert sub.inputs["filterPolicyScope"] == "MessageAttributes"
             else:
                 assert "filterPolicy" not in sub.inputs
-            dlq = queues[aws_spec.dlq_name(q.inputs["name"])]
+            dlq = queues[_dlq(q.inputs["name"])]
             for target in (q, dlq):  # the queue, and the DLQ where SNS puts what it cannot deliver
                 allow = [s for s in policies[target.outputs["url"]]["Statement"] if s["Effect"] == "Allow"]
                 assert allow == [{"Sid": "AllowTopicToSend", "Effect": "Allow",
@@ -171,12 +181,12 @@ def test_service_policies_are_least_privilege(path):
     topics = {r.inputs["name"]: r.outputs["arn"] for r in plan.by_type("aws:sns/topic:Topic")}
     policies = {r.inputs["name"]: doc(r) for r in plan.by_type("aws:iam/policy:Policy")}
     for s in topo.services.values():
-        name = aws_spec.policy_name(topo, s.name)
+        name = _name(topo, s.deployed_name)
         want = {}
-        send = [queues[aws_spec.queue_name(topo, topo.queues[r.channel])] for r in s.publishes if r.channel in topo.queues]
-        pub = [topics[aws_spec.topic_name(topo, topo.topics[r.channel])] for r in s.publishes if r.channel in topo.topics]
-        recv = [queues[aws_spec.queue_name(topo, topo.queues[c.channel]) if c.kind == "queue" else
-                       aws_spec.subscription_queue_name(topo, topo.topics[c.channel], s.name)] for c in s.consumes]
+        send = [queues[_name(topo, topo.queues[r.channel].deployed_name, fifo=topo.queues[r.channel].fifo)] for r in s.publishes if r.channel in topo.queues]
+        pub = [topics[_name(topo, topo.topics[r.channel].deployed_name, fifo=topo.topics[r.channel].fifo)] for r in s.publishes if r.channel in topo.topics]
+        recv = [queues[_name(topo, topo.queues[c.channel].deployed_name, fifo=topo.queues[c.channel].fifo) if c.kind == "queue" else
+                       _name(topo, topo.topics[c.channel].deployed_name, topo.deployed(s.name), fifo=topo.topics[c.channel].fifo)] for c in s.consumes]
         if send:
             want["SendToQueues"] = (["sqs:SendMessage"], sorted(send))
         if pub:
@@ -389,3 +399,41 @@ def test_the_pulumi_entry_point_runs_the_same_program():
     project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
     assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
     assert project["name"] == "topowire" and "cloud" in project["config"]
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1111aaaa-2222-3333-4444-555566667777"
+# tests/cases/aws/full.yaml, written out: name -> (visibility, retention, delay, maxMessageSize, SSE, KMS key,
+# maxReceiveCount of the redrive policy or None, protect)
+AWS_FULL = {
+    "shop-dev-orders.fifo": (30, 2 * 86400, 0, None, None, "alias/shop-orders", 4, True),
+    "shop-dev-orders-dlq.fifo": (30, 10 * 86400, None, None, None, "alias/shop-orders", None, True),
+    "shop-dev-scratch": (30, 4 * 86400, 30, 64 * 1024, False, None, None, False),
+    "shop-dev-audit-janitor": (30, 4 * 86400, 0, 64 * 1024, True, None, None, True),
+    # SNS's own DLQ of a subscription queue, even with dead_letter: false (what SNS cannot deliver)
+    "shop-dev-audit-janitor-dlq": (30, 14 * 86400, None, 256 * 1024, True, None, None, True),
+    "shop-dev-payments-ledger.fifo": (120, 4 * 86400, 0, None, None, KEY, 5, True),
+    "shop-dev-payments-ledger-dlq.fifo": (120, 14 * 86400, None, None, None, KEY, None, True),
+}
+
+
+def test_full_fixture_queues_written_out():
+    plan = plan_of(CASES / "aws" / "full.yaml")
+    queues = {r.inputs["name"]: r for r in plan.by_type(QUEUE)}
+    assert sorted(queues) == sorted(AWS_FULL)
+    for name, (vis, ret, delay, size, sse, key, receives, protect) in AWS_FULL.items():
+        r, i = queues[name], queues[name].inputs
+        got = (i["visibilityTimeoutSeconds"], i["messageRetentionSeconds"], i.get("delaySeconds"),
+               i.get("maxMessageSize"), i.get("sqsManagedSseEnabled"), i.get("kmsMasterKeyId"),
+               json.loads(i["redrivePolicy"])["maxReceiveCount"] if "redrivePolicy" in i else None, r.protect)
+        assert got == (vis, ret, delay, size, sse, key, receives, protect), name
+        # SQS accepts a data-key reuse period of 60..86400 s; topowire uses 300 with a KMS key
+        assert i.get("kmsDataKeyReusePeriodSeconds") == (300 if key else None), name
+        assert i.get("fifoQueue", False) is i.get("contentBasedDeduplication", False) is name.endswith(".fifo")
+    topics = {r.inputs["name"]: r.inputs for r in plan.by_type("aws:sns/topic:Topic")}
+    assert topics == {
+        "shop-dev-audit": {"kmsMasterKeyId": "alias/aws/sns", "name": "shop-dev-audit",
+                           "tags": {"env": "test", "team": "payments"}},
+        "shop-dev-payments.fifo": {"contentBasedDeduplication": True, "fifoTopic": True, "kmsMasterKeyId": KEY,
+                                   "name": "shop-dev-payments.fifo", "tags": {"env": "test", "team": "payments"}}}
+    assert sorted(r.inputs["name"] for r in plan.by_type("aws:iam/policy:Policy")) == \
+        ["shop-dev-checkout", "shop-dev-fulfilment", "shop-dev-janitor", "shop-dev-ledger"]

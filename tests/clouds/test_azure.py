@@ -26,6 +26,28 @@ def topo_of(path):
     return load_topology(path)[0]
 
 
+SENDER, RECEIVER = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"  # built-in role ids
+
+
+def _entity(topo, channel):
+    """The naming docs/azure.md documents, written here (not taken from azure_spec): ``<prefix>-<channel>``."""
+    return f"{topo.prefix}-{channel.deployed_name}"
+
+
+def _iso(seconds):
+    """ISO 8601 durations as the fixtures need them, written here: 30 -> PT30S, 3600 -> PT1H, 4 days -> P4D."""
+    days, rest = divmod(seconds, 86400)
+    time = "".join(f"{n}{u}" for n, u in zip((rest // 3600, rest % 3600 // 60, rest % 60), "HMS") if n)
+    return (f"P{days}D" if days else "P") + (f"T{time}" if time else "")
+
+
+def _sql(flt):
+    """The Service Bus SQL filter of the fixtures' filters (plain identifiers), written here."""
+    assert all(a.isidentifier() for a, _ in flt)
+    return " AND ".join(f"{a} IN (" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+                        for a, values in flt)
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_namespace(path):
     plan, topo = plan_of(path), topo_of(path)
@@ -52,13 +74,13 @@ def test_existing_resource_group_and_local_auth_from_stack_config():
 def test_queues_carry_their_settings(path):
     plan, topo = plan_of(path), topo_of(path)
     queues = {r.inputs["queueName"]: r for r in plan.by_type(SB + "Queue")}
-    assert sorted(queues) == sorted(azure_spec.entity_name(topo, q) for q in topo.queues.values())
+    assert sorted(queues) == sorted(_entity(topo, q) for q in topo.queues.values())
     for q in topo.queues.values():
-        r = queues[azure_spec.entity_name(topo, q)]
+        r = queues[_entity(topo, q)]
         s, i = q.settings, r.inputs
         assert i["maxDeliveryCount"] == s.dead_letter.max_receive_count
-        assert i["lockDuration"] == azure_spec.iso_duration(min(max(s.visibility_timeout, 5), 300))
-        assert i["defaultMessageTimeToLive"] == azure_spec.iso_duration(s.retention)
+        assert i["lockDuration"] == _iso(min(max(s.visibility_timeout, 5), 300))
+        assert i["defaultMessageTimeToLive"] == _iso(s.retention)
         assert i["deadLetteringOnMessageExpiration"] is s.dead_letter.enabled
         assert i.get("requiresSession", False) is q.fifo and i.get("requiresDuplicateDetection", False) is q.fifo
         assert r.protect == s.protect
@@ -81,7 +103,7 @@ def test_one_subscription_per_consuming_service_with_its_default_rule(path):
     plan, topo = plan_of(path), topo_of(path)
     subs = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "Subscription")}
     rules = {(r.inputs["topicName"], r.inputs["subscriptionName"]): r for r in plan.by_type(SB + "DefaultRule")}
-    expected = {(azure_spec.entity_name(topo, topo.topics[c.channel]), c.service): c
+    expected = {(_entity(topo, topo.topics[c.channel]), c.service): c
                 for c in topo.all_consumers() if c.kind == "topic"}
     assert set(subs) == set(expected) == set(rules)   # every subscription's $Default rule is managed
     assert plan.by_type(SB + "Rule") == []            # Rule("$Default") fails on create: Azure made it already
@@ -93,7 +115,7 @@ def test_one_subscription_per_consuming_service_with_its_default_rule(path):
         rule = rules[key]
         assert "ruleName" not in rule.inputs and rule.outputs["name"] == "$Default"
         assert rule.inputs["filterType"] == "SqlFilter"
-        assert rule.inputs["sqlFilter"]["sqlExpression"] == (azure_spec.sql_filter(c.filter) if c.filter else "1=1")
+        assert rule.inputs["sqlFilter"]["sqlExpression"] == (_sql(c.filter) if c.filter else "1=1")
         assert rule.parent == subs[key].parent
         assert subs[key].urn in rule.depends_on
         assert rule.delete_before_replace is True and rule.replace_on_changes == []
@@ -166,11 +188,11 @@ def test_role_assignments_are_scoped_to_exact_entities(path):
         if not p:
             continue
         for r in s.publishes:
-            want.add((p, azure_spec.SENDER_ROLE, ids[azure_spec.entity_name(topo, topo.channel(r.channel))]))
+            want.add((p, SENDER, ids[_entity(topo, topo.channel(r.channel))]))
         for c in s.consumes:
-            scope = ids[azure_spec.entity_name(topo, topo.queues[c.channel])] if c.kind == "queue" else \
-                sub_ids[(azure_spec.entity_name(topo, topo.topics[c.channel]), s.name)]
-            want.add((p, azure_spec.RECEIVER_ROLE, scope))
+            scope = ids[_entity(topo, topo.queues[c.channel])] if c.kind == "queue" else \
+                sub_ids[(_entity(topo, topo.topics[c.channel]), s.name)]
+            want.add((p, RECEIVER, scope))
     assert got == want
     for r in plan.by_type("azure-native:authorization:RoleAssignment"):
         assert r.inputs["principalType"] == "ServicePrincipal"
@@ -209,7 +231,7 @@ def test_dead_letter_alerts_per_entity(path):
     plan, topo = plan_of(path), topo_of(path)
     alerts = {r.inputs["criteria"]["allOf"][0]["dimensions"][0]["values"][0]: r.inputs
               for r in plan.by_type("azure-native:monitor:MetricAlert")}
-    assert sorted(alerts) == sorted(azure_spec.entity_name(topo, ch) for ch in topo.channels())
+    assert sorted(alerts) == sorted(_entity(topo, ch) for ch in topo.channels())
     for a in alerts.values():
         c = a["criteria"]["allOf"][0]
         assert c["metricName"] == "DeadletteredMessages" and c["operator"] == "GreaterThan" and c["threshold"] == 0
@@ -248,7 +270,7 @@ def test_premium_message_size_and_basic_refusal(write):
 def test_sessions_and_duplicate_detection_replace_the_entity(path):
     """Set only at creation: a change replaces the entity, the old one first (fixed name), and protect blocks it."""
     plan, topo = plan_of(path), topo_of(path)
-    protect = {azure_spec.entity_name(topo, q): q.settings.protect for q in topo.queues.values()}
+    protect = {_entity(topo, q): q.settings.protect for q in topo.queues.values()}
     for q in plan.by_type(SB + "Queue"):
         assert q.replace_on_changes == ["requiresDuplicateDetection", "requiresSession"]
         assert q.delete_before_replace is True and q.protect is protect[q.inputs["queueName"]]
@@ -370,3 +392,31 @@ def test_a_sql_filter_over_1024_characters_is_refused(write):
            "the limit is 1024" in out
     assert azure_spec.filter_problems((("kind", ("a" * 1012,)),)) == []          # kind IN ('…'): 12 + 1012 = 1024
     assert len(azure_spec.filter_problems((("kind", ("a" * 1013,)),))) == 1      # 1025
+
+
+# tests/cases/azure/full.yaml, written out: entity -> (lockDuration, defaultMessageTimeToLive, maxDeliveryCount,
+# deadLetteringOnMessageExpiration, requiresSession, requiresDuplicateDetection, maxMessageSizeInKilobytes, protect)
+AZURE_FULL = {
+    "billing-dev-invoices": ("PT5M", "P4D", 4, True, True, True, 2048, True),          # 10m clamped to 5m
+    "billing-dev-scratch": ("PT30S", "PT1H", 5, False, None, None, None, True),
+    ("billing-dev-payments", "janitor"): ("PT30S", "P4D", 5, True, None, None, None, True),
+    ("billing-dev-payments", "ledger"): ("PT30S", "P4D", 5, True, None, None, None, True),
+}
+
+
+def test_full_fixture_entities_written_out():
+    plan = plan_of(CASES / "azure" / "full.yaml")
+    got = {}
+    for r in plan.by_type(SB + "Queue") + plan.by_type(SB + "Subscription"):
+        i = r.inputs
+        key = i.get("queueName") or (i["topicName"], i["subscriptionName"])
+        got[key] = (i["lockDuration"], i["defaultMessageTimeToLive"], i["maxDeliveryCount"],
+                    i["deadLetteringOnMessageExpiration"], i.get("requiresSession"),
+                    i.get("requiresDuplicateDetection"), i.get("maxMessageSizeInKilobytes"), r.protect)
+    assert got == AZURE_FULL
+    rules = {r.inputs["subscriptionName"]: r.inputs["sqlFilter"] for r in plan.by_type(SB + "DefaultRule")}
+    assert rules == {"janitor": {"requiresPreprocessing": True, "sqlExpression": "1=1"},
+                     "ledger": {"requiresPreprocessing": True,
+                                "sqlExpression": "currency IN ('EUR', 'O''Neil') AND kind IN ('capture')"}}
+    [ns] = plan.by_type(SB + "Namespace")
+    assert (ns.inputs["namespaceName"], ns.inputs["sku"]) == ("billing-dev", {"capacity": 1, "name": "Premium", "tier": "Premium"})

@@ -8,7 +8,6 @@ import pytest
 
 from conftest import CASES, EXAMPLES, ROOT
 from generator.check import load_topology
-from generator.clouds import gcp_spec
 from generator.clouds.gcp_mock import PROJECT, PROJECT_NUMBER
 from generator.plan import engine
 
@@ -26,14 +25,34 @@ def topo_of(path):
     return load_topology(path)[0]
 
 
+def _id(topo, *parts):
+    """The naming docs/gcp.md documents, written here (not taken from gcp_spec): ``<prefix>-<channel>[-<service>]``."""
+    return "-".join((topo.prefix, *parts))
+
+
+def _account(topo, service):
+    """``<prefix>-<service>`` when it has 6..30 characters (the fixtures' do; shortening is tested apart)."""
+    full = _id(topo, topo.deployed(service))
+    assert 6 <= len(full) <= 30, full
+    return full
+
+
+def _filter(flt):
+    """The Pub/Sub filter of the fixtures' filters, written here: attributes.k = "v", OR within, AND across."""
+    def q(v):
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    parts = [" OR ".join(f"attributes.{a} = {q(v)}" for v in values) for a, values in flt]
+    return " AND ".join(p if len(values) == 1 else f"({p})" for p, (_, values) in zip(parts, flt))
+
+
 def stores(topo):
     """(subscription id, topic id, settings, fifo, filter) of every subscription the topology needs."""
     out = []
     for q in topo.queues.values():
-        out.append((gcp_spec.queue_subscription_id(topo, q), gcp_spec.topic_id(topo, q), q.settings, q.fifo, None))
+        out.append((_id(topo, q.deployed_name), _id(topo, q.deployed_name), q.settings, q.fifo, None))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
-            out.append((gcp_spec.topic_subscription_id(topo, t, c.service), gcp_spec.topic_id(topo, t), c.settings,
+            out.append((_id(topo, t.deployed_name, topo.deployed(c.service)), _id(topo, t.deployed_name), c.settings,
                         t.fifo, c.filter))
     return out
 
@@ -51,7 +70,7 @@ def test_subscriptions_carry_their_settings(path):
         assert i.get("enableMessageOrdering", False) is fifo
         assert i["retryPolicy"] == {"minimumBackoff": "10s", "maximumBackoff": "600s"}
         assert i["expirationPolicy"] == {"ttl": ""}          # never deleted for inactivity
-        assert i.get("filter") == (gcp_spec.filter_expression(flt) if flt else None)
+        assert i.get("filter") == (_filter(flt) if flt else None)
         assert r.protect == s.protect
         if s.dead_letter.enabled:
             dlq = f"{sub_id}-dlq"
@@ -72,7 +91,7 @@ def test_a_queue_is_a_topic_with_exactly_one_subscription(path):
     for r in plan.by_type(SUB):
         per_topic.setdefault(r.inputs["topic"].rsplit("/", 1)[1], []).append(r.inputs["name"])
     for q in topo.queues.values():
-        assert per_topic[gcp_spec.topic_id(topo, q)] == [gcp_spec.queue_subscription_id(topo, q)]
+        assert per_topic[_id(topo, q.deployed_name)] == [_id(topo, q.deployed_name)]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -133,16 +152,16 @@ def test_service_accounts_get_exactly_their_topics_and_subscriptions(path):
            for r in plan.by_type(t) if r.inputs["member"] != AGENT}
     want = set()
     for s in topo.services.values():
-        email = s.identity.gcp_service_account or accounts[gcp_spec.service_account_id(topo, s.name)]
+        email = s.identity.gcp_service_account or accounts[_account(topo, s.name)]
         member = f"serviceAccount:{email}"
         for r in s.publishes:
-            want.add((member, "roles/pubsub.publisher", gcp_spec.topic_id(topo, topo.channel(r.channel))))
+            want.add((member, "roles/pubsub.publisher", _id(topo, topo.channel(r.channel).deployed_name)))
         for c in s.consumes:
-            sub = gcp_spec.queue_subscription_id(topo, topo.queues[c.channel]) if c.kind == "queue" else \
-                gcp_spec.topic_subscription_id(topo, topo.topics[c.channel], s.name)
+            sub = _id(topo, topo.queues[c.channel].deployed_name) if c.kind == "queue" else \
+                _id(topo, topo.topics[c.channel].deployed_name, s.deployed_name)
             want.add((member, "roles/pubsub.subscriber", sub))
     assert got == want
-    created = {gcp_spec.service_account_id(topo, s.name) for s in topo.services.values() if not s.identity.gcp_service_account}
+    created = {_account(topo, s.name) for s in topo.services.values() if not s.identity.gcp_service_account}
     assert set(accounts) == created and all(6 <= len(a) <= 30 for a in accounts)
 
 
@@ -183,3 +202,53 @@ def test_outputs_and_environment():
     }
     assert out["services"]["gpu-worker"]["service_account"] == "gpu-worker@ai-platform-prod.iam.gserviceaccount.com"
     assert out["services"]["embedder"]["service_account"] == f"ai-platform-dev-embedder@{PROJECT}.iam.gserviceaccount.com"
+
+
+# tests/cases/gcp/full.yaml, written out: subscription -> (topic, ackDeadlineSeconds, retention, ordering,
+# maxDeliveryAttempts or None, protect)
+GCP_FULL = {
+    "media-dev-thumbnails": ("media-dev-thumbnails", 10, "345600s", None, None, True),           # 5s raised to 10s
+    "media-dev-transcode": ("media-dev-transcode", 600, "2678400s", None, 5, True),              # 20m to 600s; 3 to 5
+    "media-dev-transcode-dlq": ("media-dev-transcode-dlq", 600, "2678400s", None, None, True),
+    "media-dev-uploads-indexer": ("media-dev-uploads", 30, "345600s", True, 5, True),
+    "media-dev-uploads-indexer-dlq": ("media-dev-uploads-indexer-dlq", 30, "1209600s", None, None, True),
+    "media-dev-uploads-thumbnailer": ("media-dev-uploads", 30, "345600s", True, 5, True),
+    "media-dev-uploads-thumbnailer-dlq": ("media-dev-uploads-thumbnailer-dlq", 30, "1209600s", None, None, True),
+}
+
+
+def test_full_fixture_subscriptions_written_out():
+    plan = plan_of(CASES / "gcp" / "full.yaml")
+    subs = {r.inputs["name"]: r for r in plan.by_type(SUB)}
+    assert sorted(subs) == sorted(GCP_FULL)
+    for name, (topic, ack, retention, ordering, attempts, protect) in GCP_FULL.items():
+        r, i = subs[name], subs[name].inputs
+        dl = i.get("deadLetterPolicy")
+        got = (i["topic"], i["ackDeadlineSeconds"], i["messageRetentionDuration"], i.get("enableMessageOrdering"),
+               dl and dl["maxDeliveryAttempts"], r.protect)
+        assert got == (f"projects/{PROJECT}/topics/{topic}", ack, retention, ordering, attempts, protect), name
+        assert i.get("retainAckedMessages") in (None, False), name
+    assert sorted(r.inputs["accountId"] for r in plan.by_type("gcp:serviceaccount/account:Account")) == \
+        ["media-dev-indexer", "media-dev-thumbnailer", "media-dev-transcoder"]
+    assert sorted(r.inputs["name"] for r in plan.by_type(TOPIC)) == [
+        "media-dev-thumbnails", "media-dev-transcode", "media-dev-transcode-dlq", "media-dev-uploads",
+        "media-dev-uploads-indexer-dlq", "media-dev-uploads-thumbnailer-dlq"]
+
+
+def test_dead_letter_alert_channels_and_switch():
+    path = str(CASES / "gcp" / "full.yaml")
+    chans = "projects/p/notificationChannels/1, projects/p/notificationChannels/2"
+    [alert] = engine.run(path, "gcp", config={"notificationChannels": chans}).by_type(
+        "gcp:monitoring/alertPolicy:AlertPolicy")
+    assert alert.inputs["notificationChannels"] == ["projects/p/notificationChannels/1",
+                                                    "projects/p/notificationChannels/2"]
+    assert engine.run(path, "gcp", config={"alerts": "false"}).by_type("gcp:monitoring/alertPolicy:AlertPolicy") == []
+    [default] = plan_of(CASES / "gcp" / "full.yaml").by_type("gcp:monitoring/alertPolicy:AlertPolicy")
+    assert "notificationChannels" not in default.inputs
+
+
+def test_subscriptions_are_replaced_old_first_and_never_keep_acked_messages():
+    for r in plan_of(CASES / "gcp" / "full.yaml").by_type(SUB):
+        assert r.inputs["retainAckedMessages"] is False, r.name
+        # fixed names: a replaced subscription (filter, ordering) must be deleted first
+        assert r.delete_before_replace is (not r.name.endswith("-dlq-subscription")), r.name

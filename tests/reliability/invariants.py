@@ -101,10 +101,22 @@ def secure(plan, topo) -> None:
             for s in statements:
                 if s["Effect"] == "Allow":
                     assert s["Principal"] == {"Service": "sns.amazonaws.com"} and "aws:SourceArn" in str(s["Condition"])
+        stores, topics = store_settings(plan.cloud, topo), _aws_topic_encryption(topo)
         for r in plan.by_type("aws:sqs/queue:Queue"):
-            assert r.inputs.get("sqsManagedSseEnabled") or r.inputs.get("kmsMasterKeyId") or _opted_out(topo)
+            enc = stores[r.inputs["name"]].encryption  # this queue's own entity decides, not any other
+            if enc.mode == "none":
+                assert not r.inputs.get("sqsManagedSseEnabled") and not r.inputs.get("kmsMasterKeyId"), r.name
+            elif enc.mode == "kms":
+                assert r.inputs.get("kmsMasterKeyId") == enc.kms_key, f"{r.name} is not encrypted with {enc.kms_key}"
+            else:
+                assert r.inputs.get("sqsManagedSseEnabled") is True, f"{r.name} is not encrypted"
         for r in plan.by_type("aws:sns/topic:Topic"):
-            assert r.inputs.get("kmsMasterKeyId") or _opted_out(topo)
+            enc = topics[r.inputs["name"]]
+            if enc.mode == "none":
+                assert not r.inputs.get("kmsMasterKeyId"), r.name
+            else:
+                assert r.inputs.get("kmsMasterKeyId"), f"{r.name} is not encrypted"
+                assert enc.mode != "kms" or r.inputs["kmsMasterKeyId"] == enc.kms_key, r.name
         topic_policies = {p.inputs["arn"]: json.loads(p.inputs["policy"])["Statement"]
                           for p in plan.by_type("aws:sns/topicPolicy:TopicPolicy")}
         for r in plan.by_type("aws:sns/topic:Topic"):
@@ -129,18 +141,52 @@ def secure(plan, topo) -> None:
     assert not SECRETS.search(json.dumps(plan.outputs)), "a secret in the stack outputs"
 
 
-def _opted_out(topo) -> bool:
-    return any(q.settings.encryption.mode == "none" for q in topo.queues.values()) or any(
-        c.settings.encryption.mode == "none" for c in topo.all_consumers() if c.settings) or any(
-        t.encryption.mode == "none" for t in topo.topics.values())
+def store_settings(cloud: str, topo) -> dict:
+    """Physical name of every store of messages (queue, subscription, dead-letter queue) -> the Settings of
+    the entity it belongs to, through the cloud's own naming functions. Azure subscriptions are keyed by
+    ``(topicName, subscriptionName)``. A dead-letter store has its source's settings."""
+    out = {}
+    if cloud == "aws":
+        for q in topo.queues.values():
+            out[aws_spec.queue_name(topo, q)] = q.settings
+        out.update({aws_spec.dlq_name(n): s for n, s in list(out.items()) if s.dead_letter.enabled})
+        for t in topo.topics.values():
+            for c in topo.consumers.get(t.name, ()):
+                name = aws_spec.subscription_queue_name(topo, t, c.service)
+                out[name] = out[aws_spec.dlq_name(name)] = c.settings  # SNS's DLQ exists even without dead_letter
+    elif cloud == "azure":
+        for q in topo.queues.values():
+            out[azure_spec.entity_name(topo, q)] = q.settings
+        for t in topo.topics.values():
+            for c in topo.consumers.get(t.name, ()):
+                out[(azure_spec.entity_name(topo, t), azure_spec.subscription_name(topo, c.service))] = c.settings
+    else:
+        for q in topo.queues.values():
+            out[gcp_spec.queue_subscription_id(topo, q)] = q.settings
+        for t in topo.topics.values():
+            for c in topo.consumers.get(t.name, ()):
+                out[gcp_spec.topic_subscription_id(topo, t, c.service)] = c.settings
+        out.update({gcp_spec.dead_letter_id(n): s for n, s in list(out.items()) if s.dead_letter.enabled})
+    return out
+
+
+def _aws_topic_encryption(topo) -> dict:
+    return {aws_spec.topic_name(topo, t): t.encryption for t in topo.topics.values()}
 
 
 def protected_by_default(plan, topo) -> None:
-    """Whatever holds messages is protected unless the YAML says protect: false."""
-    holding = {"aws:sqs/queue:Queue", "azure-native:servicebus:Queue", "azure-native:servicebus:Subscription",
-               "gcp:pubsub/subscription:Subscription"}
-    unprotected_allowed = any(not q.settings.protect for q in topo.queues.values()) or any(
-        not c.settings.protect for c in topo.all_consumers() if c.settings)
+    """Whatever holds messages is protected exactly when its own entity says so (protect: true by default):
+    one ``protect: false`` elsewhere in the file changes nothing for the others."""
+    stores = store_settings(plan.cloud, topo)
+    holding = {"aws:sqs/queue:Queue": lambda i: i["name"], "azure-native:servicebus:Queue": lambda i: i["queueName"],
+               "azure-native:servicebus:Subscription": lambda i: (i["topicName"], i["subscriptionName"]),
+               "gcp:pubsub/subscription:Subscription": lambda i: i["name"]}
+    seen = 0
     for r in plan.resources:
-        if r.type in holding and not unprotected_allowed:
-            assert r.protect, f"{r.type} {r.name} is not protected"
+        if r.type in holding:
+            key = holding[r.type](r.inputs)
+            assert key in stores, f"{r.type} {r.name}: no entity of the topology owns {key}"
+            assert r.protect is stores[key].protect, \
+                f"{r.type} {r.name} protect={r.protect}, its entity says protect: {stores[key].protect}"
+            seen += 1
+    assert seen >= len(stores), "a store of messages of the topology is missing from the plan"

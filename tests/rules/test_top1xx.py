@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import HEADER
 from generator.check import check_document
 from generator.loader import load_bytes
@@ -93,3 +95,31 @@ def test_TOP107_schema_from_a_file_relative_to_the_topology(tmp_path):
     msgs = {d.path[1]: d.message for d in result.diagnostics if d.code == "TOP107"}
     assert set(msgs) == {"Bad", "Gone"}
     assert "not a valid JSON Schema" in msgs["Bad"] and "does not exist" in msgs["Gone"]
+
+
+@pytest.mark.parametrize("queue,consumer,conflict", [
+    ("{retention: 14d}", "{retention: 1209600}", False),      # the same duration, written two ways
+    ("{retention: 14d}", "{retention: 13d}", True),
+    ("2m", "120", False),
+    ("2m", "121", True),
+])
+def test_TOP111_compares_durations_as_durations_not_text(queue, consumer, conflict):
+    field = "visibility_timeout" if "{" not in queue else "dead_letter"
+    text = (f"queues:\n  q1: {{{field}: {queue}}}\nservices:\n  api: {{publishes: [q1]}}\n"
+            f"  worker:\n    consumes:\n      q1: {{{field}: {consumer}}}\n")
+    assert bool(only(text, "TOP111")) is conflict
+
+
+def test_TOP105_checks_every_consumer_and_names_where_to_fix():
+    """A consumer without processing_time first does not stop the check; the hint names the right place."""
+    text = ("queues: {q1: {visibility_timeout: 30s}}\ntopics: {t1: {visibility_timeout: 30s}}\n"
+            "services:\n  api: {publishes: [q1, t1]}\n  alpha: {consumes: [q1, t1]}\n"
+            "  beta:\n    consumes:\n      q1: {processing_time: 8m}\n      t1: {processing_time: 1m}\n")
+    found = sorted(only(text, "TOP105"), key=lambda d: d.line)
+    assert [(d.line, d.message, d.hint) for d in found] == [
+        (10, "service 'beta' needs up to 8m per message of 'q1', but the visibility timeout is 30s: messages would be "
+            "delivered again while still being processed",
+         "set visibility_timeout: 16m (or at least 8m) on queue 'q1' or this consumer"),
+        (11, "service 'beta' needs up to 1m per message of 't1', but the visibility timeout is 30s: messages would be "
+            "delivered again while still being processed",
+         "set visibility_timeout: 2m (or at least 1m) on this consumer")]
