@@ -282,6 +282,11 @@ class _Composer:
                     continue
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
+            if "maximum nesting depth" in (exc.problem or ""):
+                # libyaml 0.2.5 as bundled by PyYAML >= 6.0.4 stops at its own depth limit, in its scanner,
+                # before our count of levels sees the events: the same finding as ours.
+                raise _Fail("TOP004", f"nesting is deeper than {MAX_DEPTH} levels", _mark(mark) if mark else Mark(1, 1),
+                            "a topology is a few levels deep; check for runaway brackets or indentation") from None
             message = _syntax_message(exc)
             if mark is not None and _char_at(self.text, mark) == "\t":
                 message = "invalid YAML: a tab character cannot be used for indentation"

@@ -45,8 +45,13 @@ def validate(paths, tmp: Path) -> dict:
             found = [("error", "cli", "", proc.stdout + proc.stderr)]
         return path, (proc.returncode, found)
 
+    paths = list(paths)
+    # The CLI creates node_modules/@asyncapi/cli/lib/utils/logs on its first run; two first runs at once race
+    # (EEXIST on a fresh checkout). One call alone first, then two at a time.
+    results = dict(map(one, paths[:1]))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(pool.map(one, list(paths)))
+        results.update(pool.map(one, paths[1:]))
+    return results
 
 
 def problems(results: dict) -> list:
