@@ -18,16 +18,20 @@ _UNUSED = re.compile(r"^no service (?P<verb>publishes to|consumes) (?:queue|topi
 
 def order(diags: list) -> list:
     """``diags`` (sorted by position) with each TOP109 that a TOP101 typo explains moved right after it."""
+    unused = {}   # (verb, channel) -> the TOP109 warnings about it, in order: one pass, not one per typo
+    for w in diags:
+        m = _UNUSED.match(w.message) if w.code == "TOP109" else None
+        if m:
+            unused.setdefault((m["verb"], m["name"]), []).append(w)
     caused = {}   # id of the warning -> the error that explains it
     for d in diags:
-        typo, meant = _TYPO.match(d.message), _MEANT.search(d.hint or "")
-        if d.code != "TOP101" or not typo or not meant:
+        if d.code != "TOP101":
             continue
-        for w in diags:
-            unused = _UNUSED.match(w.message)
-            if (w.code == "TOP109" and unused and id(w) not in caused and unused["name"] == meant["name"]
-                    and unused["verb"] == typo["verb"]):
-                caused[id(w)] = d
+        typo, meant = _TYPO.match(d.message), _MEANT.search(d.hint or "")
+        if not typo or not meant:
+            continue
+        for w in unused.pop((typo["verb"], meant["name"]), ()):   # the first typo explains them
+            caused[id(w)] = d
     if not caused:
         return diags
     out = []
