@@ -57,20 +57,21 @@ def _visible(text: str) -> str:
 
 def _one_line(value) -> str:
     text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():  # the common case: no break, control or bidi character
+        return text
     return _visible(_BREAKS.sub(" ", text))
+
+
+_MD_ESCAPE = re.compile("[" + re.escape("".join(sorted(_MD_INLINE))) + "@]")
+
+
+def _md_escape(m) -> str:
+    return "@" + _WORD_JOINER if m.group() == "@" else "\\" + m.group()
 
 
 def md_text(value) -> Escaped:
     """Markdown inline text on one line; safe in a paragraph, a heading or a table cell."""
-    out = []
-    for ch in _one_line(value):
-        if ch in _MD_INLINE:
-            out.append("\\" + ch)
-        elif ch == "@":
-            out.append("@" + _WORD_JOINER)
-        else:
-            out.append(ch)
-    text = "".join(out).strip()
+    text = _MD_ESCAPE.sub(_md_escape, _one_line(value)).strip()
     m = _MD_LINE_START.match(text)
     if m:
         text = (m.group(1) + "\\" + text[len(m.group(1)):]) if m.group(1) else "\\" + text
