@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from . import causes, model, rules, schema, slips
+from . import causes, confine, model, rules, schema, slips
 from .diagnostics import ERROR, Diagnostic, Finding, has_errors, sort_diagnostics
 from .errors import InputError
 from .loader import Document, load_file
@@ -77,6 +77,7 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
 
 def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK, root=None) -> Result:
     """``root``: the directory every file the topology names must stay in (default: the topology's own)."""
+    confine.check_root(root, path)
     with fewer_collections():
         try:
             doc = load_file(path, root)

@@ -43,6 +43,40 @@ class PathRefused(InputError):
         self.name, self.reason, self.hint = name, reason, hint
 
 
+def _repository_top(directory: Path) -> Path | None:
+    """The nearest directory at or above ``directory`` that holds a ``.git`` (a directory, or a worktree's file)."""
+    for candidate in (directory, *directory.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
+
+
+def check_root(root, topology) -> None:
+    """Refuse a ``--root`` (or stack config ``topowire:root``) that would let a topology name files outside its repository.
+
+    ``--root`` widens where the files a topology names may be read from; it must not widen it past the
+    repository that holds the topology (a schema file ``../../home/runner/.docker/config.json`` would then be
+    read, and ``asyncapi`` copies message schemas into its output). Inside a git repository, the root must be
+    the repository's top directory or inside it; outside one, it must hold the topology file and must not be
+    the file system's root. Raises InputError (exit 1) naming both directories.
+    """
+    if root is None:
+        return
+    real_root = Path(os.path.realpath(root))
+    if not real_root.is_dir():
+        raise InputError(f"--root {root}: not a directory; give the directory the files a topology names must stay in")
+    where = Path(os.path.realpath(Path(topology).parent if topology is not None else Path.cwd()))
+    top = _repository_top(where)
+    if top is not None:
+        if real_root != top and top not in real_root.parents:
+            raise InputError(f"--root {root}: {real_root} is outside the git repository that holds the topology "
+                             f"({top}); files a topology names must stay inside its repository, so give {top} or a "
+                             "directory inside it")
+    elif real_root == Path(real_root.anchor) or (real_root != where and real_root not in where.parents):
+        raise InputError(f"--root {root}: {real_root} must be the topology's directory ({where}) or a directory above "
+                         "it, and not the file system's root")
+
+
 def check_name(name: str) -> PurePosixPath:
     """The relative path ``name`` as written, or PathRefused for names that are refused before any lookup."""
     if not isinstance(name, str) or not name.strip():

@@ -45,6 +45,8 @@ def load(path: str, cloud: str, stack: str = "dev", root: str | None = None):
     except InputError as exc:
         from .check import Result
 
+        if not exc.diagnostics:  # not the file: the command line or stack config (e.g. a --root outside the repository)
+            raise InvalidTopology(f"{path}: {exc}; nothing was deployed.") from None
         report = text([Result(path, list(exc.diagnostics))])
         raise InvalidTopology(f"{path} is not a valid topology; nothing was deployed.\n{report}", exc.diagnostics) \
             from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 ROOT_HELP = ("the directory every file a topology names (message schema files, their $refs) must stay in, after "
-             "symlinks (default: the topology file's own directory)")
+             "symlinks (default: the topology file's own directory); it must be inside the topology's git repository")
 
 
 def add_root(p) -> None:

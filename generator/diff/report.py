@@ -29,7 +29,7 @@ def _env_counts(env) -> dict:
 
 
 def as_json(diff) -> str:
-    out = {"base": diff.base, "head": diff.head, "stack": diff.stack,
+    out = {"base": diff.base, "base_exists": diff.base_topology is not None, "head": diff.head, "stack": diff.stack,
            "destructive": [a.as_dict() for a in diff.destructive],
            "changes": [c.as_dict() for c in diff.changes], "summary": _counts(diff),
            "actions": [a.as_dict() for a in diff.actions],
@@ -67,6 +67,9 @@ def _env_text(diff) -> list:
 def text(diff) -> str:
     lines = [terminal(f"topowire diff {diff.base} -> {diff.head}" + (f" (stack {diff.stack})" if diff.environments else "")),
              ""]
+    if diff.base_topology is None:
+        lines += [terminal(f"NOTE: {diff.base} does not exist, so the base is empty and everything below is new. "
+                           "If that path or ref is a typo, fix it: a wrong base hides every deletion."), ""]
     lines += sections.rename_text(diff)
     rows = _destructive(diff)
     if rows:
@@ -97,6 +100,9 @@ def text(diff) -> str:
 
 def markdown(diff) -> str:
     out = [f"### topowire diff: {md_code(diff.base)} → {md_code(diff.head)}", ""]
+    if diff.base_topology is None:
+        out += ["> [!NOTE]", f"> {md_code(diff.base)} does not exist, so the base is empty and everything below is "
+                "new. If that path or ref is a typo, fix it: a wrong base hides every deletion.", ""]
     out += sections.rename_markdown(diff)
     rows = _destructive(diff)
     if rows:

@@ -14,6 +14,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from .. import confine
 from ..check import check_document
 from ..errors import InputError
 from ..loader import MAX_BYTES, load_bytes, load_file
@@ -113,8 +114,11 @@ def read_result(spec: str, stack: str = "dev", root=None):
         data = read_git(spec)
         if data is None:
             return None
-        doc = load_bytes(data, spec, Path(spec.split(":", 1)[1]), root)
+        source = Path(spec.split(":", 1)[1])
+        confine.check_root(root, source)
+        doc = load_bytes(data, spec, source, root)
     else:
+        confine.check_root(root, spec)
         doc = load_file(spec, root)
     result = check_document(doc, stack=stack)
     if not result.ok:

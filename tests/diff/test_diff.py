@@ -258,6 +258,20 @@ def test_sources_from_git_refs(tmp_path):
         assert code == 1 and "cannot read no-such-ref:topology.yaml from git" in err
         code, out, _ = run_cli("diff", "--base", "main", "new.yaml") if (tmp_path / "new.yaml").write_text(BASE) else (0, "", "")
         assert code == 0 and "+ queue 'orders'" in out          # a file new in this change: everything is added
+        assert out.splitlines()[2] == ("NOTE: main:new.yaml does not exist, so the base is empty and everything below "
+                                       "is new. If that path or ref is a typo, fix it: a wrong base hides every deletion.")
+        code, md, _ = run_cli("diff", "--base", "main", "new.yaml", "--format", "markdown")
+        assert "> [!NOTE]\n> `main:new.yaml` does not exist, so the base is empty" in md
+        assert json.loads(run_cli("diff", "--base", "main", "new.yaml", "--format", "json")[1])["base_exists"] is False
+        assert json.loads(run_cli("diff", "--base", "main", "--format", "json")[1])["base_exists"] is True
+        assert "NOTE" not in run_cli("diff", "main:topology.yaml", "topology.yaml")[1]
+        # pathspec magic, globs, .git and climbing out are tree paths to `git cat-file`, never pathspecs: at most
+        # "does not exist" (an empty base, said loudly above) or a clean refusal
+        for spec in ("main::(glob)*.yaml", "main::(top)topology.yaml", "main:*.yaml", "main:.git/config"):
+            code, out, err = run_cli("diff", spec, "topology.yaml")
+            assert code == 0 and f"NOTE: {spec} does not exist" in out, (spec, out + err)
+        code, out, err = run_cli("diff", "main:../../../etc/passwd", "topology.yaml")
+        assert code == 1 and "is outside repository" in err and "root:" not in out + err
     finally:
         os.chdir(cwd)
 

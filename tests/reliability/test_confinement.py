@@ -11,6 +11,7 @@ import socket
 import threading
 
 import pytest
+from pathlib import Path
 
 from conftest import HEADER, run_cli
 
@@ -138,8 +139,9 @@ def test_devices_fifos_directories_and_sockets_are_refused(repo, tmp_path):
             t.join(10)
             assert "r" in done, f"{name}: validate hung"
             assert_refused(*done["r"], word)
-        rc, out, err = validate("--root", "/", topology(repo, "zero.json"))  # a device behind a symlink
-        assert_refused(rc, out, err)
+        # a device behind a symlink: --root / is refused on the command line (below), so ask confine directly
+        with pytest.raises(confine.PathRefused, match="zero.json.* not .json, .yaml or .yml"):
+            confine.read("zero.json", repo, Path("/"))
     finally:
         sock.close()
 
@@ -169,6 +171,49 @@ def test_root_widens_the_allowed_directory_and_nothing_else(repo):
     path.write_text(HEADER + "messages:\n  Job: {schema: ../../outside/secret.json}\n")
     rc, out, err = validate("--root", str(repo), str(path))
     assert_refused(rc, out, err)
+
+
+@pytest.mark.parametrize("root", ["/", "..", "../outside", "/tmp"])
+def test_root_cannot_widen_past_the_repository(repo, root, monkeypatch):
+    """--root / would let `../../../home/runner/.docker/config.json` through (and asyncapi copies schemas out)."""
+    path = repo / "topology.yaml"
+    path.write_text(HEADER + "messages:\n  Job: {schema: ../outside/secret.json}\n")
+    monkeypatch.chdir(repo)
+    rc, out, err = run_cli("validate", "--root", root, str(path))
+    assert rc == 1, out + err
+    assert CANARY not in out + err and "Traceback" not in out + err
+    assert f"is outside the git repository that holds the topology ({os.path.realpath(repo)})" in err, err
+    for cmd in (("docs", "-o", "-"), ("plan", "--cloud", "aws"), ("asyncapi", "-o", str(repo / "out"))):
+        rc, out, err = run_cli(*cmd, "--root", root, str(path))
+        assert rc == 1 and "outside the git repository" in err and CANARY not in out + err, (cmd, out + err)
+    rc, out, err = run_cli("diff", "--root", root, str(path), str(path))
+    assert rc == 1 and "outside the git repository" in err, out + err
+
+
+def test_root_inside_the_repository_is_accepted_even_beside_the_topology(repo):
+    """A schemas/ directory beside deploy/topology.yaml: --root schemas is inside the repository, so it is allowed."""
+    sub = repo / "deploy"
+    sub.mkdir()
+    path = sub / "topology.yaml"
+    path.write_text(HEADER + "messages:\n  Job: {schema: ../schemas/job.json, example: {id: 1}}\n")
+    rc, out, err = validate("--root", str(repo / "schemas"), str(path))
+    assert rc == 0, out + err
+
+
+def test_root_outside_a_repository_must_hold_the_topology(tmp_path):
+    """No .git anywhere above: the root must be the topology's directory or above it, and not /."""
+    plain = tmp_path / "plain"
+    (plain / "deploy").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    path = plain / "deploy" / "topology.yaml"
+    path.write_text(HEADER)
+    if confine._repository_top(path.parent) is not None:
+        pytest.skip("the temporary directory is inside a git repository")
+    assert validate("--root", str(plain), str(path))[0] == 0
+    for root, words in [(str(tmp_path / "elsewhere"), "must be the topology's directory"),
+                        ("/", "not the file system's root"), (str(tmp_path / "missing"), "not a directory")]:
+        rc, out, err = validate("--root", root, str(path))
+        assert rc == 1 and words in err and "Traceback" not in err, (root, out + err)
 
 
 @pytest.mark.parametrize("content", [
