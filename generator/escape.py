@@ -162,6 +162,8 @@ def terminal(value) -> str:
     """One line for a terminal or a CI log: line breaks and control characters (ANSI escapes) made visible,
     so no line can start with '::' (a GitHub workflow command) or move the cursor."""
     text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():  # the common case: no break, tab, control or format character
+        return text
     out = []
     for ch in text:
         if ch == "\n":
