@@ -69,8 +69,15 @@ def _md_escape(m) -> str:
     return "@" + _WORD_JOINER if m.group() == "@" else "\\" + m.group()
 
 
+# Text that md_text leaves as it is: a letter first (no block can start), then letters, digits, '-' and inner
+# spaces (nothing to escape, nothing to strip). Most names and settings are like this.
+_MD_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 -]*[A-Za-z0-9-])?")
+
+
 def md_text(value) -> Escaped:
     """Markdown inline text on one line; safe in a paragraph, a heading or a table cell."""
+    if isinstance(value, str) and _MD_PLAIN.fullmatch(value):
+        return Escaped(value)
     text = _MD_ESCAPE.sub(_md_escape, _one_line(value)).strip()
     m = _MD_LINE_START.match(text)
     if m:
@@ -92,8 +99,14 @@ def md_code(value) -> Escaped:
     return Escaped(_code(_one_line(value)))
 
 
+# A code span of this needs no padding, a one-backtick fence and no escaped pipe: most cloud names.
+_CODE_PLAIN = re.compile(r"[!-_a-{}~](?:[ !-_a-{}~]*[!-_a-{}~])?")  # printable ASCII but '`' and '|'
+
+
 def md_cell_code(value) -> Escaped:
     """An inline code span inside a GFM table cell: a pipe ends the cell even in code, so it is escaped."""
+    if isinstance(value, str) and _CODE_PLAIN.fullmatch(value):
+        return Escaped(f"`{value}`")
     return Escaped(_code(_one_line(value)).replace("|", "\\|"))
 
 
