@@ -139,9 +139,14 @@ def url(value) -> Escaped:
     return Escaped(urllib.parse.quote(text, safe="/._-~"))
 
 
+_MERMAID_PLAIN = re.compile(r"[ !$'-;=?-_a-~]*")  # printable ASCII but # % & " < > `: nothing to replace
+
+
 def mermaid_label(value) -> Escaped:
     """The inside of a quoted Mermaid label: one line; quotes, angle brackets, '&', '#', '%' and backticks as
     entities (a '%%{init}%%' directive, an HTML tag or a Markdown string cannot start)."""
+    if isinstance(value, str) and _MERMAID_PLAIN.fullmatch(value):
+        return Escaped(value)
     escaped = _one_line(value).replace("#", "#35;")  # first: Mermaid writes entities as #name;
     # '%': Mermaid reads a %%{init: ...}%% directive anywhere in the text, even inside a quoted label.
     for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("%", "#37;")):

@@ -158,12 +158,13 @@ def environments(topo, stacks: dict, base) -> dict | None:
 
 def _table_rows(topo, subscriptions, consumers) -> dict:
     """The large tables' rows, written in Python (tables.py) exactly as the template's loops wrote them."""
-    return {"services": tables.services(topo, _dead_letter, _encryption, _finalize),
-            "queues": tables.queues(topo, _dead_letter, _encryption, _finalize),
-            "topics": tables.topics(topo, _dead_letter, _encryption, _finalize),
-            "consumers": tables.consumers(consumers, _dead_letter, _finalize),
-            "dead_letters": tables.dead_letters(topo, subscriptions, _finalize),
-            "cloud_names": tables.cloud_names(cloud_names(topo), _finalize)}
+    cells = tables.Cells(_finalize)
+    return {"services": tables.services(topo, cells),
+            "queues": tables.queues(topo, cells, _dead_letter, _encryption),
+            "topics": tables.topics(topo, cells, _encryption),
+            "consumers": tables.consumers(consumers, cells, _dead_letter),
+            "dead_letters": tables.dead_letters(topo, subscriptions, cells),
+            "cloud_names": tables.cloud_names(cloud_names(topo), cells)}
 
 
 def render(topo, source: str, links: dict | None = None, stacks: dict | None = None, base=None) -> str:
