@@ -83,7 +83,9 @@ def run(args) -> int:
             counter.close()
     if args.format == "json":
         encoder = json.JSONEncoder(indent=2, sort_keys=True)
-        sys.stdout.write(output.join(encoder.iterencode(plan.as_dict()), "the plan") + "\n")
+        for piece in output.pieces(encoder.iterencode(plan.as_dict()), "the plan"):
+            sys.stdout.write(piece)
+        sys.stdout.write("\n")
     else:
         sys.stdout.write(output.check(tree(plan), "the plan"))
     return EXIT_OK
