@@ -125,8 +125,9 @@ def _growth_decomposition(ns: list, per_resource: dict, floor_per_resource: dict
     (plan minus floor, per resource). The goal above keeps the issue's metric; this says which part grows."""
     lines = ["### Whose per-resource cost grows", "",
              "The same CPU per resource split in two: the SDK floor's own (the minimal program registering the same "
-             "resources) and topowire's cost above it (plan minus floor, per resource). Growth is largest / smallest.",
-             "", "| cloud | part | " + " | ".join(f"{n} services" for n in ns) + " | growth |",
+             "resources) and topowire's cost above it (plan minus floor, per resource). Growth is the cost at the "
+             "largest size over the cost at the smallest (below 1×: it shrinks per resource).",
+             "", "| cloud | part | " + " | ".join(f"{n} services" for n in ns) + " | growth (largest size / smallest) |",
              "| --- | --- |" + " --- |" * (len(ns) + 1)]
     for cloud in CLOUDS:
         both = [n for n in ns if n in per_resource[cloud] and n in floor_per_resource[cloud]]
@@ -136,7 +137,7 @@ def _growth_decomposition(ns: list, per_resource: dict, floor_per_resource: dict
         ours = [per_resource[cloud][n][0] - floor_per_resource[cloud][n] for n in both]
         for part, values in (("SDK floor", floor), ("topowire above the floor", ours)):
             cells = {n: f"{v * 1000:.2f} ms" for n, v in zip(both, values)}
-            growth = (f"{max(values) / min(values):.2f}×" if min(values) > 0 else "n/a (not above the floor)")
+            growth = (f"{values[-1] / values[0]:.2f}×" if min(values) > 0 else "n/a (not above the floor)")
             lines.append(f"| {cloud} | {part} | " + " | ".join(cells.get(n, "") for n in ns) + f" | {growth} |")
     return lines + [""]
 
