@@ -207,7 +207,7 @@ class _Composer:
         root = _MISSING
         docs = 0
         stack: list[_Frame] = []
-        values = self.values
+        values, keys = self.values, self.keys
         scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
         map_start, seq_start, map_end, seq_end = (yaml.MappingStartEvent, yaml.SequenceStartEvent,
                                                   yaml.MappingEndEvent, yaml.SequenceEndEvent)
@@ -238,7 +238,15 @@ class _Composer:
                     top.chars += chars
                     if top.kind == "map":
                         if top.key is _MISSING:
-                            self._set_key(top, value, ev)
+                            if type(value) is str and value != "<<" and value not in top.explicit:
+                                # the common key: a new name (what _set_key does for it, inline)
+                                mark = ev.start_mark
+                                mark = Mark(mark.line + 1, mark.column + 1)
+                                top.explicit.add(value)
+                                top.key, top.key_mark = value, mark
+                                keys.setdefault(top.path + (value,), mark)
+                            else:
+                                self._set_key(top, value, ev)
                             continue
                         mark = ev.start_mark
                         values[top.path + (top.key,)] = Mark(mark.line + 1, mark.column + 1)
