@@ -7,7 +7,7 @@ The core collects diagnostics and never prints; reporters (see
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
@@ -15,8 +15,7 @@ WARNING = "warning"
 Path = tuple  # a JSON path into the document: ("queues", "jobs", "retention")
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):  # a named tuple: the loader makes one for every node and key (100,000s in a large file)
     """1-based line and column of a YAML node."""
 
     line: int

@@ -69,8 +69,15 @@ def _md_escape(m) -> str:
     return "@" + _WORD_JOINER if m.group() == "@" else "\\" + m.group()
 
 
+# Text that md_text leaves as it is: a letter first (no block can start), then letters, digits, '-' and inner
+# spaces (nothing to escape, nothing to strip). Most names and settings are like this.
+_MD_PLAIN = re.compile(r"[A-Za-z](?:[A-Za-z0-9 -]*[A-Za-z0-9-])?")
+
+
 def md_text(value) -> Escaped:
     """Markdown inline text on one line; safe in a paragraph, a heading or a table cell."""
+    if isinstance(value, str) and _MD_PLAIN.fullmatch(value):
+        return Escaped(value)
     text = _MD_ESCAPE.sub(_md_escape, _one_line(value)).strip()
     m = _MD_LINE_START.match(text)
     if m:
@@ -92,8 +99,14 @@ def md_code(value) -> Escaped:
     return Escaped(_code(_one_line(value)))
 
 
+# A code span of this needs no padding, a one-backtick fence and no escaped pipe: most cloud names.
+_CODE_PLAIN = re.compile(r"[!-_a-{}~](?:[ !-_a-{}~]*[!-_a-{}~])?")  # printable ASCII but '`' and '|'
+
+
 def md_cell_code(value) -> Escaped:
     """An inline code span inside a GFM table cell: a pipe ends the cell even in code, so it is escaped."""
+    if isinstance(value, str) and _CODE_PLAIN.fullmatch(value):
+        return Escaped(f"`{value}`")
     return Escaped(_code(_one_line(value)).replace("|", "\\|"))
 
 
@@ -126,9 +139,14 @@ def url(value) -> Escaped:
     return Escaped(urllib.parse.quote(text, safe="/._-~"))
 
 
+_MERMAID_PLAIN = re.compile(r"[ !$'-;=?-_a-~]*")  # printable ASCII but # % & " < > `: nothing to replace
+
+
 def mermaid_label(value) -> Escaped:
     """The inside of a quoted Mermaid label: one line; quotes, angle brackets, '&', '#', '%' and backticks as
     entities (a '%%{init}%%' directive, an HTML tag or a Markdown string cannot start)."""
+    if isinstance(value, str) and _MERMAID_PLAIN.fullmatch(value):
+        return Escaped(value)
     escaped = _one_line(value).replace("#", "#35;")  # first: Mermaid writes entities as #name;
     # '%': Mermaid reads a %%{init: ...}%% directive anywhere in the text, even inside a quoted label.
     for char, entity in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;"), ("%", "#37;")):
@@ -162,6 +180,8 @@ def terminal(value) -> str:
     """One line for a terminal or a CI log: line breaks and control characters (ANSI escapes) made visible,
     so no line can start with '::' (a GitHub workflow command) or move the cursor."""
     text = "" if value is None else str(value)
+    if text.isascii() and text.isprintable():  # the common case: no break, tab, control or format character
+        return text
     out = []
     for ch in text:
         if ch == "\n":

@@ -207,32 +207,77 @@ class _Composer:
         root = _MISSING
         docs = 0
         stack: list[_Frame] = []
+        values, keys = self.values, self.keys
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        map_start, seq_start, map_end, seq_end = (yaml.MappingStartEvent, yaml.SequenceStartEvent,
+                                                  yaml.MappingEndEvent, yaml.SequenceEndEvent)
+        loader = None
         try:
-            for ev in yaml.parse(self.text, Loader=_EventLoader):
-                if isinstance(ev, yaml.DocumentStartEvent):
-                    docs += 1
-                    if docs > 1:
-                        raise _Fail("TOP007", "the file holds more than one YAML document", _mark(ev.start_mark),
-                                    "remove the '---' separator: one topology per file")
+            loader = _EventLoader(self.text)
+            # The parser's events one by one (what yaml.parse yields, without a generator around each);
+            # a type test per event, most frequent first: most events are scalars.
+            for ev in iter(loader.get_event, None):
+                kind = type(ev)
+                if kind is scalar_event:
+                    value = ev.value
+                    chars = len(value)
+                    if ev.tag is None and ev.implicit[0]:
+                        if not (value[:1].isalpha() and value not in _SPECIAL_WORDS):
+                            value = self._plain(value, ev)
+                    elif ev.tag is not None:
+                        value = self._scalar(ev)
+                    self.chars += chars
+                    if self.chars > MAX_EXPANDED_CHARS:
+                        self._count_chars(0, ev)
+                    if ev.anchor:
+                        self.anchors[ev.anchor] = (value, 1, chars)
+                    if not stack:
+                        root = value
+                        continue
+                    top = stack[-1]
+                    top.chars += chars
+                    if top.kind == "map":
+                        if top.key is _MISSING:
+                            if type(value) is str and value != "<<" and value not in top.explicit:
+                                # the common key: a new name (what _set_key does for it, inline)
+                                mark = ev.start_mark
+                                mark = Mark(mark.line + 1, mark.column + 1)
+                                top.explicit.add(value)
+                                top.key, top.key_mark = value, mark
+                                keys.setdefault(top.path + (value,), mark)
+                            else:
+                                self._set_key(top, value, ev)
+                            continue
+                        mark = ev.start_mark
+                        values[top.path + (top.key,)] = Mark(mark.line + 1, mark.column + 1)
+                        top.size += 1
+                        if top.key == "<<":
+                            self._add(stack, value, ev)
+                        else:
+                            top.value[top.key] = value
+                            top.key = _MISSING
+                        continue
+                    mark = ev.start_mark
+                    values[top.path + (len(top.value),)] = Mark(mark.line + 1, mark.column + 1)
+                    top.size += 1
+                    top.value.append(value)
                     continue
-                if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                    continue
-                if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                    self._check_tag(ev, "map" if isinstance(ev, yaml.MappingStartEvent) else "seq")
+                if kind is map_start or kind is seq_start:
+                    is_map = kind is map_start
+                    self._check_tag(ev, "map" if is_map else "seq")
                     if len(stack) >= MAX_DEPTH:
                         raise _Fail("TOP004", f"nesting is deeper than {MAX_DEPTH} levels", _mark(ev.start_mark),
                                     "a topology is a few levels deep; check for runaway brackets or indentation")
                     path = self._child_path(stack, ev)
-                    frame = _Frame("map" if isinstance(ev, yaml.MappingStartEvent) else "seq",
-                                   {} if isinstance(ev, yaml.MappingStartEvent) else [], path, ev.anchor)
-                    if frame.kind == "map":
+                    frame = _Frame("map" if is_map else "seq", {} if is_map else [], path, ev.anchor)
+                    if is_map:
                         frame.explicit = set()
                     if ev.anchor:
                         self.open_anchors.add(ev.anchor)
-                    self.values[path] = _mark(ev.start_mark)
+                    values[path] = _mark(ev.start_mark)
                     stack.append(frame)
                     continue
-                if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                if kind is map_end or kind is seq_end:
                     frame = stack.pop()
                     if frame.merges:
                         self._apply_merges(frame)
@@ -246,26 +291,7 @@ class _Composer:
                     else:
                         root = frame.value
                     continue
-                if isinstance(ev, yaml.ScalarEvent):
-                    value = self._scalar(ev)
-                    chars = len(ev.value)
-                    self._count_chars(chars, ev)
-                    if ev.anchor:
-                        self.anchors[ev.anchor] = (value, 1, chars)
-                    if not stack:
-                        root = value
-                        continue
-                    top = stack[-1]
-                    top.chars += chars
-                    if top.kind == "map" and top.key is _MISSING:
-                        self._set_key(top, value, ev)
-                        continue
-                    path = top.path + ((top.key,) if top.kind == "map" else (len(top.value),))
-                    self.values[path] = _mark(ev.start_mark)
-                    top.size += 1
-                    self._add(stack, value, ev)
-                    continue
-                if isinstance(ev, yaml.AliasEvent):
+                if kind is alias_event:
                     value, size, chars = self._alias(ev)
                     if not stack:
                         root = value
@@ -276,10 +302,16 @@ class _Composer:
                         raise _Fail("TOP007", "an alias cannot be used as a mapping key", _mark(ev.start_mark),
                                     "write the key out")
                     path = top.path + ((top.key,) if top.kind == "map" else (len(top.value),))
-                    self.values[path] = _mark(ev.start_mark)
+                    values[path] = _mark(ev.start_mark)
                     top.size += size
                     self._add(stack, value, ev)
                     continue
+                if kind is yaml.DocumentStartEvent:
+                    docs += 1
+                    if docs > 1:
+                        raise _Fail("TOP007", "the file holds more than one YAML document", _mark(ev.start_mark),
+                                    "remove the '---' separator: one topology per file")
+                # stream start and end, document end: nothing to do
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             if "maximum nesting depth" in (exc.problem or ""):
@@ -298,6 +330,9 @@ class _Composer:
                 mark = Mark(self.text.count("\n", 0, pos) + 1, pos - (self.text.rfind("\n", 0, pos) + 1) + 1)
             raise _Fail("TOP006", f"unacceptable character in the file: {getattr(exc, 'reason', exc)}", mark,
                         "topology files are printable UTF-8 text; remove control characters") from None
+        finally:
+            if loader is not None:
+                loader.dispose()
         if self.soft:
             raise _Many(self.soft)
         if root is _MISSING or root is None:

@@ -26,14 +26,29 @@ class OutputTooLarge(InputError):
 
 def join(chunks: Iterable[str], what: str, limit: int | None = None) -> str:
     """``"".join(chunks)``, stopped with OutputTooLarge as soon as it passes the limit."""
+    return "".join(pieces(chunks, what, limit))
+
+
+def pieces(chunks: Iterable[str], what: str, limit: int | None = None) -> list:
+    """The chunks joined into a few large pieces (write them one after the other: no copy of the whole text),
+    with OutputTooLarge as soon as they pass the limit, before anything is written."""
     limit = MAX_OUTPUT_CHARS if limit is None else limit
-    out, total = [], 0
+    # Joined a few thousand chunks at a time: json's iterencode yields a chunk per token (a 1,000-service plan
+    # is over a million), and a million small strings held until the end took more memory than the text.
+    out, batch, total = [], [], 0
     for chunk in chunks:
         total += len(chunk)
         if total > limit:
             raise OutputTooLarge(what, limit)
-        out.append(chunk)
-    return "".join(out)
+        batch.append(chunk)
+        if len(batch) == _BATCH:
+            out.append("".join(batch))
+            batch = []
+    out.append("".join(batch))
+    return out
+
+
+_BATCH = 4096
 
 
 def check(text: str, what: str, limit: int | None = None) -> str:

@@ -2,19 +2,21 @@
 
 Every subcommand is ``run(args) -> int``. Exceptions map to exit codes in one
 place (``main``): 1 the input is wrong, 2 usage, 3 a bug.
+
+Only the module of the subcommand that runs is imported (start-up time is what pre-commit pays on every
+commit): the others appear in `topowire --help` through their name and help in ``commands.COMMANDS``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
 
 from ..errors import EXIT_BUG, EXIT_INVALID, EXIT_USAGE, TopowireError
-from . import asyncapi, diff, docs, init, local, plan, schema, validate
-
-SUBCOMMANDS = (init, validate, docs, asyncapi, plan, diff, local, schema)
+from .commands import COMMANDS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,25 +29,41 @@ class _UsageExit(Exception):
     pass
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(commands=None) -> argparse.ArgumentParser:
+    """The parser; ``commands`` names the subcommands whose module is imported for their own options (all when
+    None); the others are listed with their help only."""
     p = _Parser(prog="topowire", description="Validate, document and deploy a topology.yaml of queues and topics.")
     from .. import __version__
 
     p.add_argument("--version", action="version", version=f"topowire {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for mod in SUBCOMMANDS:
-        mod.add_parser(sub)
+    for name, help in COMMANDS.items():
+        if commands is None or name in commands:
+            importlib.import_module(f"{__name__}.{name}").add_parser(sub)
+        else:
+            sub.add_parser(name, help=help, add_help=False)
     return p
+
+
+def _command(argv: list) -> tuple:
+    """The subcommand argparse will run: the first argument that is not an option (the top level has no option
+    that takes a value)."""
+    for arg in argv:
+        if arg == "--":
+            continue
+        if not arg.startswith("-"):
+            return (arg,) if arg in COMMANDS else ()
+    return ()
 
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         if not argv:  # bare `topowire`: the whole help, not just "COMMAND is required"
-            parser().print_help(sys.stderr)
+            parser(()).print_help(sys.stderr)
             return EXIT_USAGE
-        args = parser().parse_args(argv)
+        args = parser(_command(argv)).parse_args(argv)
         return args.run(args)
     except _UsageExit as exc:
         print(exc, file=sys.stderr)

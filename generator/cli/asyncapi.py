@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .. import output as output_mod
 from ..check import load_topology
+from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from .options import add_root
 
@@ -17,7 +18,7 @@ INDEX = "index.md"
 
 
 def add_parser(sub):
-    p = sub.add_parser("asyncapi", help="write one AsyncAPI 3.0 document per service",
+    p = sub.add_parser("asyncapi", help=COMMANDS["asyncapi"],
                        description="Write an AsyncAPI 3.0.0 document for every service (DIR/<service>.yaml) and "
                                    "DIR/index.md linking them. Deterministic output.")
     p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 
 from .. import output
+from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK, UsageError
 from .stack import add_stack_argument
 from .options import add_root
 
 
 def add_parser(sub):
-    p = sub.add_parser("diff", help="what a change to the topology does on each cloud; destructive changes first",
+    p = sub.add_parser("diff", help=COMMANDS["diff"],
                        description="Compare two versions of a topology. Each side is a file or <git-ref>:<path>. "
                                    "Destructive means a queue, DLQ or subscription that may hold messages is deleted "
                                    "or replaced.")

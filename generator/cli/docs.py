@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 
 from ..check import fewer_collections, load_result
+from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK, InputError
 from .stack import add_stack_argument
 from .options import add_root
 
 
 def add_parser(sub):
-    p = sub.add_parser("docs", help="render the architecture docs (Markdown + Mermaid)",
+    p = sub.add_parser("docs", help=COMMANDS["docs"],
                        description="Render deterministic architecture docs of a topology.")
     p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
                    help="topology file (default: topology.yaml)")

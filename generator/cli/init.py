@@ -11,13 +11,14 @@ import os
 import sys
 from pathlib import Path
 
+from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK
 from ..model import CLOUDS, DEFAULT_STACK
 from .stack import stack_name
 
 
 def add_parser(sub):
-    p = sub.add_parser("init", help="start a repository: topology.yaml, the Pulumi program, pre-commit hooks, CI",
+    p = sub.add_parser("init", help=COMMANDS["init"],
                        description="Write what a new repository needs to use topowire. Existing files are kept, "
                                    "never overwritten.")
     p.add_argument("dir", nargs="?", default=".", metavar="DIR",

@@ -7,6 +7,7 @@ import sys
 import threading
 from collections import Counter
 
+from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK
 from .stack import add_stack_argument
 from .options import add_root
@@ -14,7 +15,7 @@ from ..words import plural
 
 
 def add_parser(sub):
-    p = sub.add_parser("local", help="run the topology on a local AWS emulator (moto), no account needed",
+    p = sub.add_parser("local", help=COMMANDS["local"],
                        description="Deploy the AWS program into an AWS emulator and drive messages through it.")
     verbs = p.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 
 from .. import output
+from .commands import COMMANDS
 from ..errors import EXIT_OK
 from ..model import CLOUDS
 from .stack import add_stack_argument
@@ -14,7 +15,7 @@ from .options import add_root
 
 
 def add_parser(sub):
-    p = sub.add_parser("plan", help="show every resource the Pulumi program would create (mock engine, offline)",
+    p = sub.add_parser("plan", help=COMMANDS["plan"],
                        description="Run the Pulumi program under Pulumi's mock engine: no CLI, no credentials, no "
                                    "cloud calls. Prints every resource it registers.")
     p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
@@ -82,7 +83,9 @@ def run(args) -> int:
             counter.close()
     if args.format == "json":
         encoder = json.JSONEncoder(indent=2, sort_keys=True)
-        sys.stdout.write(output.join(encoder.iterencode(plan.as_dict()), "the plan") + "\n")
+        for piece in output.pieces(encoder.iterencode(plan.as_dict()), "the plan"):
+            sys.stdout.write(piece)
+        sys.stdout.write("\n")
     else:
         sys.stdout.write(output.check(tree(plan), "the plan"))
     return EXIT_OK

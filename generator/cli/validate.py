@@ -6,6 +6,7 @@ import sys
 
 from .. import output
 from ..check import check_file
+from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK
 from ..model import CLOUDS
 from ..reporters import REPORTERS
@@ -13,7 +14,7 @@ from .options import add_root
 
 
 def add_parser(sub):
-    p = sub.add_parser("validate", help="check topology files against the schema and the rules",
+    p = sub.add_parser("validate", help=COMMANDS["validate"],
                        description="Check topology files. Exit 0 when valid (warnings allowed), 1 when not, 2 on "
                                    "usage errors.")
     p.add_argument("files", nargs="*", metavar="FILE", default=["topology.yaml"],

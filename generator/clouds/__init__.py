@@ -149,8 +149,7 @@ def settings_view(s) -> tuple:
             ("dead_letter", s.dead_letter.enabled), ("encryption", s.encryption.kms_key or s.encryption.mode))
 
 
-@dataclass(frozen=True)
-class PulumiName:
+class PulumiName(NamedTuple):  # a named tuple: tens of thousands are made for a large topology
     """A Pulumi logical name joined from two YAML names; it must be unique within its component type."""
 
     scope: str  # the resource type (under its component type) the name must be unique in
@@ -165,7 +164,15 @@ def subscription_resource_name(topic: str, service: str) -> str:
 
 
 def subscription_pulumi_names(topo) -> list:
-    """Subscription components (all clouds), with the former names their aliases claim."""
+    """Subscription components (all clouds), with the former names their aliases claim (computed once per
+    topology: every cloud's list starts with them; a new list each call, the callers extend it)."""
+    memo = _memo(topo)
+    if "subscription_pulumi_names" not in memo:
+        memo["subscription_pulumi_names"] = tuple(_subscription_pulumi_names(topo))
+    return list(memo["subscription_pulumi_names"])
+
+
+def _subscription_pulumi_names(topo) -> list:
     from . import renames
 
     out = []

@@ -15,6 +15,7 @@ from .. import escape, output
 from ..clouds import derived_names, gcp_spec, spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
+from . import tables
 from .mermaid import filter_text, flowchart
 
 
@@ -155,6 +156,17 @@ def environments(topo, stacks: dict, base) -> dict | None:
             "name_columns": [c for c, _ in name_cols], "names": rows, "shortened": shortened}
 
 
+def _table_rows(topo, subscriptions, consumers) -> dict:
+    """The large tables' rows, written in Python (tables.py) exactly as the template's loops wrote them."""
+    cells = tables.Cells(_finalize)
+    return {"services": tables.services(topo, cells),
+            "queues": tables.queues(topo, cells, _dead_letter, _encryption),
+            "topics": tables.topics(topo, cells, _encryption),
+            "consumers": tables.consumers(consumers, cells, _dead_letter),
+            "dead_letters": tables.dead_letters(topo, subscriptions, cells),
+            "cloud_names": tables.cloud_names(cloud_names(topo), cells)}
+
+
 def render(topo, source: str, links: dict | None = None, stacks: dict | None = None, base=None) -> str:
     """The architecture Markdown of ``topo`` (one stack's Topology).
 
@@ -179,7 +191,7 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     text = output.join(template.generate(t=topo, source=source, diagram=escape.md_fence(flowchart(topo), "mermaid"),
                            subscriptions=subscriptions,
                            consumers=consumers, long_gcp=long_gcp, carriers=carriers,
-                           cloud_names=cloud_names(topo), links=links or {},
+                           rows=_table_rows(topo, subscriptions, consumers), links=links or {},
                            envs=environments(topo, stacks or {}, base or topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]

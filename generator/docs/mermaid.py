@@ -15,6 +15,9 @@ def node_id(prefix: str, *names: str) -> str:
     return prefix + "_" + "__".join(n.replace("-", "_") for n in names)
 
 
+_node_id = node_id
+
+
 def label(text: str) -> str:
     """A quoted Mermaid label: one line; quotes, brackets, entities and backticks as entities."""
     return '"' + mermaid_label(text) + '"'
@@ -29,6 +32,14 @@ def filter_text(flt) -> str:
 
 
 def flowchart(topo) -> str:
+    ids: dict = {}  # (prefix, names) -> node id: each channel's and service's id is used several times
+
+    def node_id(prefix: str, *names: str) -> str:
+        nid = ids.get((prefix, names))
+        if nid is None:
+            nid = ids[(prefix, names)] = _node_id(prefix, *names)
+        return nid
+
     out = ["flowchart LR"]
     classes: dict[str, list[str]] = {"service": [], "queue": [], "topic": [], "dlq": []}
 

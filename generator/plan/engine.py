@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 from ..check import fewer_collections
@@ -23,6 +24,25 @@ def _plain(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def _plain_inputs_outputs(inputs: dict, state: dict) -> dict:
+    """``inputs`` and ``outputs`` (the state) as JSON-friendly data; the state's values that are the inputs'
+    own objects (the mocks echo them) share one converted copy."""
+    converted: dict = {}  # id(value) -> (value, its plain form)
+
+    def plain(value):
+        if isinstance(value, (dict, list, tuple)):
+            hit = converted.get(id(value))
+            if hit is not None and hit[0] is value:
+                return hit[1]
+            out = _plain(value)
+            converted[id(value)] = (value, out)
+            return out
+        return _plain(value)
+
+    return {"inputs": {str(k): plain(v) for k, v in sorted(inputs.items())},
+            "outputs": {str(k): plain(v) for k, v in sorted(state.items())}}
 
 
 def _alias(alias) -> str:
@@ -99,7 +119,12 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
     cloud_mock = {"aws": aws_mock, "azure": azure_mock, "gcp": gcp_mock}[cloud]
 
     class Mocks(pulumi_mocks.Mocks):
+        # The inputs of the resource being registered, as the mock monitor deserialized them: per thread, since
+        # the SDK calls the monitor from a pool of threads.
+        registering = threading.local()
+
         def new_resource(self, args):
+            self.registering.inputs = args.inputs
             if not args.custom:
                 return "", {}
             if cloud_mock is None:
@@ -116,15 +141,19 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
             self.duplicates = []
 
         def RegisterResource(self, request):
+            mocks.registering.inputs = None
             response = super().RegisterResource(request)
-            inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
+            # The inputs the mock monitor deserialized for the mocks (the stack's are not: deserialized here).
+            inputs = mocks.registering.inputs
+            if inputs is None:
+                inputs = pulumi.runtime.rpc.deserialize_properties(request.object)
             registration = self.resources.get(response.urn)
             if response.urn in self.records:
                 self.duplicates.append(response.urn)
             self.records[response.urn] = PlannedResource(
                 urn=response.urn, type=request.type, name=request.name, parent=request.parent or None,
                 custom=bool(request.custom), protect=bool(request.protect), id=response.id or None,
-                inputs=_plain(inputs), outputs=_plain(registration.state if registration else {}),
+                **_plain_inputs_outputs(inputs, registration.state if registration else {}),
                 aliases=sorted(_alias(a) for a in request.aliases), depends_on=sorted(set(request.dependencies)),
                 replace_on_changes=sorted(request.replaceOnChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
