@@ -28,12 +28,14 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Optional
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import jsonschema
+from jsonschema import FormatChecker
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012, specification_with
@@ -328,24 +330,42 @@ def validator(loaded_schema, loaded_uri: str, resources: tuple, total: list | No
     """
     contents = loaded_schema
     cls = jsonschema.validators.validator_for(contents if isinstance(contents, dict) else {}, default=_DEFAULT)
-    steps = [0]
-    total = [0] if total is None else total
+    registry = Registry(retrieve=_refuse).with_resources(
+        (uri, Resource.from_contents(c, default_specification=_spec(cls))) for uri, c in resources)
+    root = {"$ref": loaded_uri} if loaded_uri else contents
+    budget = _Budget([0] if total is None else total)
+    return _counting(cls)(root, registry=registry, format_checker=budget)
+
+
+class _Budget(FormatChecker):
+    """``safe_regex.format_checker()`` (``format: regex`` with RE2) that also carries the counts of one validator:
+    its own steps and the file's ``total``. A validator passes its format checker to every validator it makes
+    for a subschema or a ``$ref``, so the counting keywords find the counts there."""
+
+    def __init__(self, total: list):
+        super().__init__(formats=())
+        self.checkers = dict(safe_regex.format_checker().checkers)
+        self.steps = 0
+        self.total = total
+
+
+@lru_cache(maxsize=None)
+def _counting(cls):
+    """``cls`` with every keyword counted against the budget its format checker carries (one class per draft:
+    making a validator class costs a millisecond, and every message's example is checked in each environment)."""
 
     def counted(fn):
         def keyword(validator, value, instance, schema):
-            steps[0] += 1
-            total[0] += 1
-            if steps[0] > MAX_STEPS or total[0] > MAX_TOTAL_STEPS:
+            budget = validator.format_checker
+            budget.steps += 1
+            budget.total[0] += 1
+            if budget.steps > MAX_STEPS or budget.total[0] > MAX_TOTAL_STEPS:
                 raise BudgetExceeded(f"more than {MAX_STEPS:,} steps")
             return fn(validator, value, instance, schema)
         return keyword
 
     keywords = {**cls.VALIDATORS, **safe_regex.KEYWORDS}
-    safe = jsonschema.validators.extend(cls, {k: counted(f) for k, f in keywords.items()})
-    registry = Registry(retrieve=_refuse).with_resources(
-        (uri, Resource.from_contents(c, default_specification=_spec(cls))) for uri, c in resources)
-    root = {"$ref": loaded_uri} if loaded_uri else contents
-    return safe(root, registry=registry, format_checker=safe_regex.format_checker())
+    return jsonschema.validators.extend(cls, {k: counted(f) for k, f in keywords.items()})
 
 
 def _spec(cls):
