@@ -24,7 +24,6 @@ The values are ``Escaped`` (a ``str``): the Jinja templates escape every other s
 
 from __future__ import annotations
 
-import html as _html
 import re
 import unicodedata
 import urllib.parse
@@ -123,6 +122,8 @@ def md_fence(value, info: str = "") -> Escaped:
 
 def html(value) -> Escaped:
     """HTML text or a double- or single-quoted attribute value, on one line."""
+    import html as _html  # here: only the pages that print HTML need it (start-up time)
+
     return Escaped(_html.escape(_one_line(value), quote=True))
 
 

@@ -13,7 +13,6 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 
 from ..errors import EXIT_BUG, EXIT_INVALID, EXIT_USAGE, TopowireError
 from .commands import COMMANDS
@@ -95,6 +94,8 @@ def main(argv=None) -> int:
         print(f"topowire: internal error ({type(exc).__name__}: {exc}). This is a bug in topowire; please report it "
               "with the input that caused it.", file=sys.stderr)
         if os.environ.get("TOPOWIRE_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         else:
             print("Set TOPOWIRE_DEBUG=1 to see the traceback.", file=sys.stderr)
