@@ -11,6 +11,7 @@ value, point at it, and carry the schema's ``x-hint`` as a fix.
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import lru_cache
 from importlib import resources
@@ -272,8 +273,6 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         extra = sorted(k for k in inst if k not in props)
         out = []
         for k in extra:
-            import difflib  # only to explain an invalid file
-
             close = difflib.get_close_matches(k, list(props), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(sorted(props))}"
             if len(path) == 2 and path[0] in ("queues", "topics") and k in _ROLE_WORDS:
@@ -319,8 +318,6 @@ def _explain(error, fallback: str = "") -> list[Finding]:
                         path, _hint(error, fallback))]
     if v == "enum":
         options = ", ".join(str(o) for o in error.validator_value)
-        import difflib  # only to explain an invalid file
-
         close = difflib.get_close_matches(str(inst), [str(o) for o in error.validator_value], n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else f"use one of: {options}"
         return [Finding(CODE, ERROR, f"{where(path)} must be one of {options}; found {_describe(inst)}", path, hint)]

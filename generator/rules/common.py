@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,8 +59,6 @@ class Names:
                 pool = self.choices
             else:
                 pool = self._neighbours(name)
-            import difflib  # only when a name is unknown (start-up time)
-
             close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
             self.cache[name] = close[0] if close else None
         return self.cache[name]
