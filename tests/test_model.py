@@ -97,21 +97,21 @@ targets: [gcp, aws]
 defaults: {visibility_timeout: 1m, processing_time: 20s}
 messages:
   Order: {description: One order, content_type: text/plain, example: hello}
-  Bare:
+  Bare: {}
   Typed: {schema: {type: object}}
 queues:
   jobs: {description: Work to do, message: Order, renamed_from: old-jobs, fifo: true, max_message_size: 1KiB}
   plain: {}
 topics:
   events: {description: Things that happened, message: Order, renamed_from: old-events, fifo: true, encryption: none}
-  news:
+  news: {}
 services:
   api:
     description: Front door
     owner: web
     renamed_from: old-api
     publishes: [jobs, events]
-    identity: {aws_role: r1, azure_principal_id: p1, gcp_service_account: s1@x.iam.gserviceaccount.com}
+    identity: {aws_role: r1, azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000001, gcp_service_account: s1@x.iam.gserviceaccount.com}
   worker:
     consumes:
       news:
@@ -176,7 +176,7 @@ def test_every_field_of_a_service_and_its_consumers():
         "api", "old-api", "Front door", "web",
         (model.Ref("api", "events", ("services", "api", "publishes", 1)),
          model.Ref("api", "jobs", ("services", "api", "publishes", 0))),
-        (), model.Identity("r1", "p1", "s1@x.iam.gserviceaccount.com"), ("services", "api"))
+        (), model.Identity("r1", "8f7e0c1a-0000-4000-8000-000000000001", "s1@x.iam.gserviceaccount.com"), ("services", "api"))
     assert (zed.deployed_name, zed.description, zed.owner, zed.identity, zed.path) == (
         "zed", "", "", model.Identity(None, None, None), ("services", "zed"))
     assert zed.publishes == (model.Ref("zed", "news", ("services", "zed", "publishes", 0)),)
