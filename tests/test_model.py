@@ -66,6 +66,7 @@ def test_short_and_long_consumer_forms_and_indexes():
     assert [c.service for c in t.consumers["jobs"]] == ["a1", "b1"]
     [ev] = t.consumers["events"]
     assert ev.kind == "topic" and ev.filter == (("kind", ("x", "y")),)
+    assert (ev.processing_time, dict(ev.options)) == (None, {"filter": ("services", "b1", "consumes", "events", "filter")})
     assert [r.service for r in t.publishers["events"]] == ["a1"]
 
 

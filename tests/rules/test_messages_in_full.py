@@ -1,0 +1,107 @@
+"""Every diagnostic of a case, written out in full: position, level, code, message and hint.
+
+The rule tests elsewhere assert a code and a phrase; mutation testing (tests/mutation/rules.md) showed that
+a wrong word, a wrong node or a check that stops early then passes unseen. Each case here lists everything
+its codes report, in the order ``validate`` prints it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HEADER
+from generator.check import check_document
+from generator.loader import load_bytes
+from generator.rules.common import Names, did_you_mean
+
+
+def found(text, codes, clouds=None):
+    diags = check_document(load_bytes(HEADER + text, "t.yaml"), clouds).diagnostics
+    return [(d.line, d.col, d.level, d.code, d.message, d.hint) for d in diags if d.code in codes]
+
+
+def test_TOP115_every_unknown_channel_of_every_environment():
+    text = ("queues: {jobs: {}}\ntopics: {events: {}}\nenvironments:\n  prod:\n"
+            "    queues: {events: {}, jbos: {}, zzz: {}}\n    topics: {evnets: {}, jobs: {}, yyy: {}}\n"
+            "  a1:\n    queues: {jobs: {retention: 1d}, jbos: {}}\n")
+    structure = "first; an environment changes settings, not structure"
+    assert found(text, {"TOP115"}) == [
+        (7, 14, "error", "TOP115", "environment 'prod' sets queue 'events', but 'events' is a topic",
+         "move it under environments.prod.topics"),
+        (7, 26, "error", "TOP115", "environment 'prod' sets queue 'jbos', which is not a queue of this file",
+         "did you mean 'jobs'?"),
+        (7, 36, "error", "TOP115", "environment 'prod' sets queue 'zzz', which is not a queue of this file",
+         f"declare it under 'queues:' {structure}"),
+        (8, 14, "error", "TOP115", "environment 'prod' sets topic 'evnets', which is not a topic of this file",
+         "did you mean 'events'?"),
+        (8, 26, "error", "TOP115", "environment 'prod' sets topic 'jobs', but 'jobs' is a queue",
+         "move it under environments.prod.queues"),
+        (8, 36, "error", "TOP115", "environment 'prod' sets topic 'yyy', which is not a topic of this file",
+         f"declare it under 'topics:' {structure}"),
+        (10, 37, "error", "TOP115", "environment 'a1' sets queue 'jbos', which is not a queue of this file",
+         "did you mean 'jobs'?"),
+    ]
+
+
+SHARE = "their stacks would share every queue and topic"
+INVALID = "which is not a valid name (lowercase letters, digits and '-')"
+
+
+@pytest.mark.parametrize("envs,expected", [
+    # stacks whose default prefix "demo-<stack>" is not a name: the stack's key is cited, a prefix suggested;
+    # checking goes on with the next stack
+    ("  Prod_1: {}\n  '...': {}\n  b: {prefix: demo-a}\n  a: {}\n  c: {prefix: demo-dev}\n  d: {prefix: demo-a}\n", [
+        (4, 3, "error", "TOP116", f"environment 'Prod_1' gives the physical-name prefix 'demo-Prod_1', {INVALID}",
+         "set environments.Prod_1.prefix, e.g. prefix: demo-prod-1"),
+        (5, 3, "error", "TOP116", f"environment '...' gives the physical-name prefix 'demo-...', {INVALID}",
+         "set environments.....prefix, e.g. prefix: demo-stack"),
+        (6, 15, "error", "TOP116", f"environments 'a' and 'b' have the same prefix 'demo-a': {SHARE}",
+         "give each environment its own prefix"),
+        (8, 15, "error", "TOP116", "environment 'c' has the prefix 'demo-dev' of the unlisted stack 'dev': the two "
+         "stacks would share every queue and topic", "choose another prefix"),
+        (9, 15, "error", "TOP116", f"environments 'a' and 'd' have the same prefix 'demo-a': {SHARE}",
+         "give each environment its own prefix"),
+    ]),
+    # a default prefix that repeats an explicit one cites the stack's key; a listed dev is an ordinary stack
+    ("  a: {prefix: demo-b}\n  b: {}\n  c: {prefix: demo-dev}\n  dev: {}\n  e: {prefix: demo-c}\n"
+     "  f: {prefix: demo-c}\n", [
+        (5, 3, "error", "TOP116", f"environments 'a' and 'b' have the same prefix 'demo-b': {SHARE}",
+         "give each environment its own prefix"),
+        (7, 3, "error", "TOP116", f"environments 'c' and 'dev' have the same prefix 'demo-dev': {SHARE}",
+         "give each environment its own prefix"),
+        (9, 15, "error", "TOP116", f"environments 'e' and 'f' have the same prefix 'demo-c': {SHARE}",
+         "give each environment its own prefix"),
+    ]),
+    ("  Staging.Eu: {prefix: demo-staging}\n  prod: {prefix: demo}\n", []),
+])
+def test_TOP116_prefixes(envs, expected):
+    assert found("queues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n  wk: {consumes: [jobs]}\n"
+                 "environments:\n" + envs, {"TOP116"}) == [(line + 4, *rest) for line, *rest in expected]
+
+
+def test_did_you_mean_within_and_past_the_budget():
+    assert did_you_mean("jbos", ["jobs", "events"]) == "did you mean 'jobs'?"
+    assert did_you_mean("zzzz", ["jobs", "events"]) == ""
+    names = Names(["orders", "orders-v2", "order", "events", "jobs"])
+    names.BUDGET = 0  # as if many names had been looked up already: only one-typo neighbours are compared
+    assert names.closest("ordres") == "orders"  # two characters swapped
+    assert names.closest("evnts") == "events"  # one dropped
+    assert names.closest("jobsx") == "jobs"  # one added
+    assert names.closest("orders-v3") == "orders-v2"  # one changed
+    assert names.closest("eevents") == "events"
+    assert names.closest("ojbs") == "jobs"
+    assert names.closest("order-v2") == "orders-v2"
+    assert names.closest("evxyz") is None  # close by difflib's ratio (0.6), but two typos away
+    assert names.closest("x" * 257) is None  # longer than any name: no neighbours computed
+    assert names.spent == 0
+
+
+def test_past_the_budget_at_most_64_neighbours_are_compared():
+    chars = "0123456789abcdefghijklmnopqrstuvwxyz"
+    # 106 names one character away from "xy"; sorted, the 64th is "xuy"
+    names = Names([c + "xy" for c in chars] + ["x" + c + "y" for c in chars] + ["xy" + c for c in chars])
+    names.BUDGET = 0
+    near = names._neighbours("xy")
+    assert (len(near), near[0], near[-1]) == (64, "0xy", "xuy")
+    assert names.closest("xy") == "xuy"  # equals: the last in sorted order among the 64 compared
+    assert Names(names.choices).closest("xy") == "zxy"  # within the budget: among all of them
