@@ -84,7 +84,3 @@ def run(ctx: Context, warnings: bool = True) -> list[Finding]:
         if warnings or rule.LEVEL != "warning":
             out.extend(rule.check(ctx))
     return out
-
-
-def summary(rule) -> str:
-    return (rule.__doc__ or "").strip().splitlines()[0].rstrip(".")

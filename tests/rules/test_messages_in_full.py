@@ -105,3 +105,31 @@ def test_past_the_budget_at_most_64_neighbours_are_compared():
     assert (len(near), near[0], near[-1]) == (64, "0xy", "xuy")
     assert names.closest("xy") == "xuy"  # equals: the last in sorted order among the 64 compared
     assert Names(names.choices).closest("xy") == "zxy"  # within the budget: among all of them
+
+
+def test_did_you_mean_spends_its_budget_then_looks_only_one_typo_away():
+    names = Names(["events", "jobs"])
+    names.BUDGET = 4  # two full scans of two names
+    assert names.closest("eventsxx") == "events"  # two typos away: found by the full scan
+    assert names.closest("jobsxx") == "jobs"
+    assert names.spent == 4
+    assert names.closest("eventsyy") is None  # past the budget: two typos away is too far
+    assert names.closest("eventsy") == "events"  # one typo away still is found
+    assert names.spent == 4
+
+
+def test_names_of_256_characters_still_get_neighbours():
+    names = Names(["x" * 255, "y" * 256])
+    names.BUDGET = 0
+    assert names.closest("x" * 256) == "x" * 255
+    assert names.closest("y" * 257) is None  # longer than 256: not looked up
+
+
+def test_without_warnings_only_errors_are_reported():
+    text = "queues: {jobs: {}}\nservices:\n  api: {publishes: [jbos]}\n"
+    codes = {"TOP101", "TOP109"}
+    assert [d[3] for d in found(text, codes)] == ["TOP109", "TOP101", "TOP109"]
+    diags = check_document(load_bytes(HEADER + text, "t.yaml"), None, warnings=False).diagnostics
+    assert [(d.line, d.col, d.level, d.code, d.message, d.hint) for d in diags] == [
+        (5, 21, "error", "TOP101", "service 'api' publishes to 'jbos', which is neither a queue nor a topic",
+         "did you mean 'jobs'?")]
