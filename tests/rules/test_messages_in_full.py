@@ -133,3 +133,58 @@ def test_without_warnings_only_errors_are_reported():
     assert [(d.line, d.col, d.level, d.code, d.message, d.hint) for d in diags] == [
         (5, 21, "error", "TOP101", "service 'api' publishes to 'jbos', which is neither a queue nor a topic",
          "did you mean 'jobs'?")]
+
+
+STRUCTURE_HINT = "set dead_letter in the file itself; an environment may change max_receive_count and the dead-letter retention"
+
+
+def test_TOP117_each_node_that_turns_dead_lettering_on_or_off_once():
+    text = ("defaults: {dead_letter: false}\nqueues: {jobs: {}, q2: {dead_letter: true}, q3: {}, q4: {dead_letter: true}}\n"
+            "topics: {events: {}}\nservices:\n  api: {publishes: [jobs, q2, q3, q4, events]}\n"
+            "  wk: {consumes: [jobs, q2, q3, q4, events]}\n  w2: {consumes: [events]}\nenvironments:\n  prod:\n"
+            "    defaults: {dead_letter: true}\n    queues: {q2: {dead_letter: false}, q4: {dead_letter: false}}\n"
+            "  dev:\n    queues: {q3: {dead_letter: {max_receive_count: 2}}}\n")
+
+    def turns(stack, state, queue):
+        was = "off" if state == "on" else "on"
+        return (f"environment '{stack}' turns dead-lettering {state} for queue '{queue}' (it is {was} in the file as "
+                "written): an environment changes settings, not structure")
+
+    # prod's defaults turn it on for jobs, q3 and both subscriptions of events: one finding, at that node
+    assert found(text, {"TOP117"}) == [
+        (12, 29, "error", "TOP117", turns("prod", "on", "jobs"), STRUCTURE_HINT),
+        (13, 32, "error", "TOP117", turns("prod", "off", "q2"), STRUCTURE_HINT),
+        (13, 58, "error", "TOP117", turns("prod", "off", "q4"), STRUCTURE_HINT),
+        (15, 32, "error", "TOP117", turns("dev", "on", "q3"), STRUCTURE_HINT),
+    ]
+
+
+PULUMI = "would both be the Pulumi resource"
+RENAME = "rename a topic or a service so that the joined names differ (for example without a '-' at the same place)"
+
+
+def test_TOP118_every_pair_once_on_the_first_cloud_at_the_second_consumer():
+    text = ("topics: {ab-cd: {}, ab: {}, xx-yy: {}, xx: {}}\nservices:\n  api: {publishes: [ab-cd, ab, xx-yy, xx]}\n"
+            "  ee:\n    consumes:\n      ab-cd: {}\n  cd-ee:\n    consumes:\n      ab: {}\n"
+            "  yy-zz: {consumes: [xx]}\n  zz: {consumes: [xx-yy]}\n")
+    assert found(text, {"TOP118"}) == [
+        (8, 7, "error", "TOP118", f"the subscription of 'ee' to topic 'ab-cd' and the subscription of 'cd-ee' to topic "
+         f"'ab' {PULUMI} 'ab-cd-ee' on AWS: one of them would not be deployed", RENAME),
+        (13, 19, "error", "TOP118", f"the subscription of 'zz' to topic 'xx-yy' and the subscription of 'yy-zz' to "
+         f"topic 'xx' {PULUMI} 'xx-yy-zz' on AWS: one of them would not be deployed", RENAME),
+    ]
+    only_azure_gcp = "targets: [gcp, azure]\n" + text
+    assert [d[4].rsplit(" on ", 1)[1] for d in found(only_azure_gcp, {"TOP118"})] == [
+        "Azure: one of them would not be deployed"] * 2
+
+
+def test_TOP204_names_every_fifo_queue_and_topic():
+    text = ("clouds: {azure: {sku: Basic}}\nqueues: {jobs: {fifo: true}, a2: {fifo: true}, b2: {}}\n"
+            "topics: {t1: {}, t2: {}}\nservices:\n  api: {publishes: [jobs, a2, b2, t1, t2]}\n"
+            "  wk: {consumes: [jobs, a2, b2, t1, t2]}\n")
+    assert found(text, {"TOP204"}) == [
+        (3, 23, "error", "TOP204", "the Service Bus Basic tier has no sessions, which FIFO queues need: a2, jobs",
+         "use sku: Standard (or Premium)"),
+        (3, 23, "error", "TOP204", "the Service Bus Basic tier has no topics, but this topology declares t1, t2",
+         "use sku: Standard (or Premium)"),
+    ]
