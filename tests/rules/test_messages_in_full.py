@@ -188,3 +188,43 @@ def test_TOP204_names_every_fifo_queue_and_topic():
         (3, 23, "error", "TOP204", "the Service Bus Basic tier has no topics, but this topology declares t1, t2",
          "use sku: Standard (or Premium)"),
     ]
+
+
+def test_TOP111_compares_values_as_values_and_shows_them_as_written():
+    text = ("queues:\n  jobs: {visibility_timeout: 30s, dead_letter: {retention: 14d, max_receive_count: 3}}\n  q2: {}\n"
+            "services:\n  api: {publishes: [jobs, q2]}\n  a1:\n    consumes:\n"
+            "      jobs: {visibility_timeout: 1m, dead_letter: {max_receive_count: 3, retention: 1209600}}\n"
+            "      q2: {dead_letter: true, max_receive_count: 4}\n  b1:\n    consumes:\n"
+            "      jobs: {visibility_timeout: 30, dead_letter: {retention: 13d, max_receive_count: 3}}\n"
+            "      q2: {dead_letter: false, max_receive_count: 4}\n  c1:\n    consumes:\n"
+            "      jobs: {visibility_timeout: 2m}\n      q2: {dead_letter: true, max_receive_count: 5}\n")
+    share = "all consumers share one queue"
+    # 30 = 30s and 1209600 = 14d whatever the order of the keys: no finding for those
+    assert found(text, {"TOP111"}) == [
+        (10, 14, "error", "TOP111", f"service 'a1' sets visibility_timeout of queue 'jobs' to 1m, but queue 'jobs' "
+         f"sets it to 30s: {share}", "set visibility_timeout once, on queue 'jobs'"),
+        (14, 38, "error", "TOP111", "service 'b1' sets dead_letter of queue 'jobs' to {'retention': '13d', "
+         "'max_receive_count': 3}, but queue 'jobs' sets it to {'retention': '14d', 'max_receive_count': 3}: "
+         f"{share}", "set dead_letter once, on queue 'jobs'"),
+        (15, 12, "error", "TOP111", f"service 'b1' sets dead_letter of queue 'q2' to false, but service 'a1' sets it "
+         f"to true: {share}", "set dead_letter once, on queue 'q2'"),
+        (18, 14, "error", "TOP111", f"service 'c1' sets visibility_timeout of queue 'jobs' to 2m, but queue 'jobs' "
+         f"sets it to 30s: {share}", "set visibility_timeout once, on queue 'jobs'"),
+        (19, 31, "error", "TOP111", f"service 'c1' sets max_receive_count of queue 'q2' to 5, but service 'a1' sets "
+         f"it to 4: {share}", "set max_receive_count once, on queue 'q2'"),
+    ]
+
+
+def test_TOP112_each_pair_once_and_the_queue_topic_pair_left_to_TOP102():
+    text = ("targets: [gcp]\nqueues: {aa: {}, zz: {}, zz-dlq: {}}\ntopics: {aa: {}, aa-wk-dlq: {}}\nservices:\n"
+            "  api: {publishes: [zz, zz-dlq, aa, aa-wk-dlq]}\n  wk: {consumes: [zz, zz-dlq, aa, aa-wk-dlq]}\n")
+    rename = "rename one of the channels or services so that the derived names differ"
+    # zz-dlq's topic and subscription both meet zz's dead-letter ones: one finding for the pair
+    assert found(text, {"TOP112", "TOP102"}) == [
+        (4, 26, "error", "TOP112", "GCP Pub/Sub topic 'demo-dev-zz-dlq' is also the name derived from queue 'zz' "
+         "(Pub/Sub dead-letter topic)", rename),
+        (5, 10, "error", "TOP102", "'aa' is declared both as a queue and as a topic",
+         "rename one of them, e.g. the topic to 'aa-events'"),
+        (5, 18, "error", "TOP112", "GCP Pub/Sub topic 'demo-dev-aa-wk-dlq' is also the name derived from consumes[2] "
+         "of service 'wk' (Pub/Sub dead-letter topic)", rename),
+    ]
