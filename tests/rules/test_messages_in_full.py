@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import HEADER
-from generator.check import check_document
+from generator.check import check_document, check_file
 from generator.loader import load_bytes
 from generator.rules.common import Names, did_you_mean
 
@@ -228,3 +228,70 @@ def test_TOP112_each_pair_once_and_the_queue_topic_pair_left_to_TOP102():
         (5, 18, "error", "TOP112", "GCP Pub/Sub topic 'demo-dev-aa-wk-dlq' is also the name derived from consumes[2] "
          "of service 'wk' (Pub/Sub dead-letter topic)", rename),
     ]
+
+
+def test_TOP210_cites_the_service_whose_policy_is_too_long():
+    qs = [f"queue-number-{i:03d}-with-a-long-name" for i in range(100)]
+    text = (f"targets: [aws]\nqueues: {{{', '.join(q + ': {}' for q in qs)}}}\nservices:\n"
+            f"  api: {{publishes: [{', '.join(qs)}]}}\n  wk: {{consumes: [{', '.join(qs)}]}}\n")
+    # each ARN: 'arn:aws:sqs:us-east-1:123456789012:demo-dev-queue-number-000-with-a-long-name' (77) + 3 quotes/comma
+    hint = "use fewer tags, or split the service's access across services"
+    assert found(text, {"TOP210"}) == [
+        (6, 3, "error", "TOP210", "AWS: the IAM policy of service 'api' would hold at least 8,000 characters; a "
+         "managed policy holds at most 6,144", hint),
+        (7, 3, "error", "TOP210", "AWS: the IAM policy of service 'wk' would hold at least 8,000 characters; a "
+         "managed policy holds at most 6,144", hint),
+    ]
+
+
+def test_TOP113_every_way_an_example_meets_its_schema(tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "ref.json").write_text('{"type": "object", "properties": {"id": {"$ref": "#/$defs/nope"}}}')
+    (tmp_path / "schemas" / "order.json").write_text('{"type": "object", "properties": {"id": {"type": "string"}}}')
+    (tmp_path / "topology.yaml").write_text(HEADER + (
+        "messages:\n"
+        "  A0: {schema: {type: string}}\n"  # no example: nothing to check, and the next ones still are
+        "  A1: {schema: {$ref: '#/definitions/nope'}, example: 1}\n"
+        "  A2: {schema: schemas/ref.json, example: {id: x}}\n"
+        "  A3: {schema: {$ref: '#'}, example: 1}\n"
+        "  A4: {schema: {type: object, properties: {n: {type: array, items: {type: integer}}}}, example: {n: [1, x]}}\n"
+        "  A5: {schema: {type: string}, example: 5}\n"
+        "  A6: {schema: schemas/order.json, example: {id: 5}}\n"
+        "  A7: {schema: schemas/order.json, example: {id: x}}\n"))
+    diags = check_file(tmp_path / "topology.yaml").diagnostics
+    nowhere = "refer only inside the document or to schema files by relative path"
+    agree = "fix the example or the schema so that they agree"
+    assert [(d.line, d.col, d.level, d.code, d.message, d.hint) for d in diags] == [
+        (5, 16, "error", "TOP113", "the schema of message 'A1' has a $ref that points nowhere ('/definitions/nope')",
+         nowhere),
+        # in a schema file: the file's content is not quoted
+        (6, 16, "error", "TOP113", "the schema of message 'A2' has a $ref that points nowhere", nowhere),
+        (7, 16, "error", "TOP113", "checking the example of message 'A3' against its schema does not end in bounded "
+         "time (a $ref cycle, or more than 10,000 keyword evaluations, 100,000 for the whole file)",
+         "remove the $ref cycle, or simplify the schema's nested anyOf/oneOf"),
+        (8, 105, "error", "TOP113", "the example of message 'A4' does not match its schema at n/1: 'x' is not of type "
+         "'integer'", agree),
+        (9, 41, "error", "TOP113", "the example of message 'A5' does not match its schema: 5 is not of type 'string'",
+         agree),
+        (10, 50, "error", "TOP113", "the example of message 'A6' does not match its schema at id: it fails the "
+         "schema's 'type' (at /properties/id/type of schemas/order.json)", agree),
+    ]
+
+
+def _checked_lists(n, messages):
+    """``messages`` messages whose check costs 1 + n keyword evaluations each (``items``, then ``type`` per item)."""
+    example = "[" + ", ".join(["a"] * n) + "]"
+    return (f"messages:\n  M0: {{schema: &s {{items: {{type: string}}}}, example: &e {example}}}\n"
+            + "".join(f"  M{j}: {{schema: *s, example: *e}}\n" for j in range(1, messages)))
+
+
+@pytest.mark.parametrize("n,messages,reported", [
+    (9_999, 1, []),  # 10,000 evaluations: at the limit of one message
+    (10_000, 1, [(4, "M0")]),
+    (9_999, 10, []),  # 100,000 for the file: at its limit
+    (9_999, 11, [(13, "M9")]),  # the eleventh in name order (M0, M1, M10, M2 ... M9) is over it
+])
+def test_TOP113_step_budgets_per_message_and_per_file(n, messages, reported):
+    got = found(_checked_lists(n, messages), {"TOP113"})
+    assert [(line, msg.split("'")[1]) for line, _c, _l, _code, msg, _h in got] == reported
+    assert all("does not end in bounded time" in msg for *_x, msg, _h in got)
