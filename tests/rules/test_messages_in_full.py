@@ -295,3 +295,39 @@ def test_TOP113_step_budgets_per_message_and_per_file(n, messages, reported):
     got = found(_checked_lists(n, messages), {"TOP113"})
     assert [(line, msg.split("'")[1]) for line, _c, _l, _code, msg, _h in got] == reported
     assert all("does not end in bounded time" in msg for *_x, msg, _h in got)
+
+
+def test_TOP114_renames_of_channels_and_of_services_apart():
+    text = ("queues: {jobs: {}, q2: {renamed_from: old}, q3: {renamed_from: old}, q4: {renamed_from: jobs}}\n"
+            "topics: {t1: {renamed_from: old}}\nservices:\n  pub: {publishes: [jobs, q2, q3, q4, t1], renamed_from: old}\n"
+            "  s2: {renamed_from: old, consumes: [jobs, q2, q3, q4, t1]}\n  s3: {renamed_from: pub}\n")
+    keep = "only one of them can keep the deployed resources"
+    # a service may have the old name of a channel: they are named apart
+    assert found(text, {"TOP114"}) == [
+        (3, 64, "error", "TOP114", "'q3' and 'q2' are both renamed_from 'old'", keep),
+        (3, 89, "error", "TOP114", "'q4' is renamed_from 'jobs', which is still declared as a channel",
+         "remove the old 'jobs', or drop renamed_from"),
+        (4, 29, "error", "TOP114", "'t1' and 'q2' are both renamed_from 'old'", keep),
+        (7, 22, "error", "TOP114", "'s2' and 'pub' are both renamed_from 'old'", keep),
+        (8, 22, "error", "TOP114", "'s3' is renamed_from 'pub', which is still declared as a service",
+         "remove the old 'pub', or drop renamed_from"),
+    ]
+
+
+def test_TOP206_a_filter_after_consumers_without_one():
+    vals = "[" + ", ".join(f"v{i}" for i in range(13)) + "]"
+    text = ("targets: [aws]\nqueues: {jobs: {}}\ntopics: {t1: {}}\nservices:\n  pub: {publishes: [t1, jobs]}\n"
+            f"  aa: {{consumes: [jobs, t1]}}\n  sub:\n    consumes:\n      t1: {{filter: {{a: {vals}, b: {vals}}}}}\n")
+    assert found(text, {"TOP206"}) == [
+        (11, 12, "error", "TOP206", "the filter of 'sub' on topic 't1': SNS filter policies allow at most 150 "
+         "combinations of values, this one has 169", "split the subscription, or filter the rest in the consumer")]
+
+
+@pytest.mark.parametrize("n,reported", [(101, False), (200, False), (201, True)])
+def test_TOP206_filter_policies_per_sns_topic(n, reported):
+    subscribers = "".join(f"  s{i:03d}:\n    consumes:\n      big: {{filter: {{kind: [x]}}}}\n" for i in range(n))
+    text = f"targets: [aws]\ntopics: {{big: {{}}}}\nservices:\n  api: {{publishes: [big]}}\n{subscribers}"
+    assert found(text, {"TOP206"}) == ([
+        (4, 10, "error", "TOP206", "topic 'big' on AWS: 201 subscriptions have a filter policy; SNS allows 200 per "
+         "topic by default (a Service Quotas increase is needed first)",
+         "split the topic, or let fewer services subscribe to it")] if reported else [])
