@@ -30,8 +30,8 @@ LEVEL = ERROR
 def check(ctx):
     for m in ctx.topology.messages.values():
         if m.schema_error:
-            hint = m.schema_error_hint or ("check the path: it is relative to the topology file" if m.schema_file and "does not exist"
-                    in m.schema_error else "see https://json-schema.org/understanding-json-schema/")
+            # every problem of generator/message_schema.py carries its own hint
             yield Finding(CODE, LEVEL, f"message '{m.name}': {m.schema_error}",
-                          m.path + ("schema",) + tuple(m.schema_error_pointer), hint, key=m.schema_error_key,
+                          m.path + ("schema",) + tuple(m.schema_error_pointer), m.schema_error_hint,
+                          key=m.schema_error_key,
                           at=m.schema_error_at)
