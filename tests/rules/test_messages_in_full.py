@@ -331,3 +331,23 @@ def test_TOP206_filter_policies_per_sns_topic(n, reported):
         (4, 10, "error", "TOP206", "topic 'big' on AWS: 201 subscriptions have a filter policy; SNS allows 200 per "
          "topic by default (a Service Quotas increase is needed first)",
          "split the topic, or let fewer services subscribe to it")] if reported else [])
+
+
+def test_TOP107_cites_the_schema_file_or_the_key_and_gives_the_problem_s_hint(tmp_path):
+    (tmp_path / "bad.yaml").write_text("type: object\nproperties: [\n")
+    (tmp_path / "topology.yaml").write_text(HEADER + (
+        "messages:\n  B1: {schema: bad.yaml}\n  B2: {schema: {patternProperties: {'(a)\\1': {}}}}\n"
+        "  B3: {schema: missing.json}\n  B4: {schema: {type: objekt}}\n"))
+    diags = check_file(tmp_path / "topology.yaml").diagnostics
+    top = str(tmp_path / "topology.yaml")
+    assert [(d.file, d.line, d.col, d.level, d.code, d.message, d.hint) for d in diags] == [
+        (str(tmp_path / "bad.yaml"), 3, 1, "error", "TOP107", "message 'B1': schema file 'bad.yaml' is not valid JSON or "
+         "YAML (TOP001: the file is not well-formed YAML)", "fix the schema file at this position"),
+        (top, 5, 37, "error", "TOP107", "message 'B2': a regex of the message schema cannot be used: RE2 cannot run it "
+         "(invalid escape sequence); backreferences and lookaround are not supported",
+         "rewrite it without backreferences or lookaround (RE2 syntax, see docs/format.md)"),
+        (top, 6, 16, "error", "TOP107", "message 'B3': schema file 'missing.json' does not exist",
+         "check the path: it is relative to the topology file"),
+        (top, 7, 23, "error", "TOP107", "message 'B4': schema is not a valid JSON Schema: 'objekt' is not valid under "
+         "any of the given schemas (at type)", "see https://json-schema.org/understanding-json-schema/"),
+    ]
