@@ -351,3 +351,52 @@ def test_TOP107_cites_the_schema_file_or_the_key_and_gives_the_problem_s_hint(tm
         (top, 7, 23, "error", "TOP107", "message 'B4': schema is not a valid JSON Schema: 'objekt' is not valid under "
          "any of the given schemas (at type)", "see https://json-schema.org/understanding-json-schema/"),
     ]
+
+
+def test_TOP209_wildcard_keys_once_per_node_and_roles_of_other_accounts():
+    text = ("queues:\n  q1: {encryption: {kms_key: 'alias/*'}}\n  q2: {encryption: {kms_key: 'alias/ok'}}\n"
+            "  q3: {encryption: {kms_key: 'arn:aws:kms:eu-west-1:123456789012:key/*'}}\n"
+            "topics:\n  t1: {encryption: {kms_key: 'alias/a?'}}\n"
+            "defaults: {encryption: {kms_key: 'alias/d*'}}\n"  # inherited by no channel: nothing deploys it
+            "services:\n"
+            "  a1: {publishes: [q1, q2, q3, t1], identity: {aws_role: 'arn:aws:iam::111111111111:role/r1'}}\n"
+            "  a2: {consumes: [q1, q2, q3, t1], identity: {aws_role: 'arn:aws:iam::222222222222:role/path/r2'}}\n"
+            "  a3: {consumes: [q1], identity: {aws_role: 'arn:aws:iam::222222222222:role/r3'}}\n"
+            "  a4: {identity: {aws_role: 'arn:aws:iam::333333333333:role/r4'}}\n"
+            "  a5: {identity: {aws_role: 'role-5'}}\n"
+            "  a6: {identity: {aws_role: 'arn:aws:iam::111111111111:role/r6'}}\n")
+    key = "name one key: its id, key ARN, alias/<name> or alias ARN, without wildcards"
+    wild = "contains a wildcard: the service's IAM policy would allow kms:Decrypt on every matching key"
+    same = "use roles of the account the stack deploys to (a role name is enough)"
+
+    def other(svc, account, role):
+        return (f"identity.aws_role of service '{svc}' is a role of account {account}, while other services use roles "
+                f"of account 111111111111: cross-account roles are not supported (the policy would be attached to a "
+                f"role named '{role}' in the deploying account)")
+
+    # accounts 111... and 222... have two roles each: the tie goes to the first in order
+    assert found(text, {"TOP209"}) == [
+        (4, 30, "error", "TOP209", f"KMS key 'alias/*' {wild}", key),
+        (6, 30, "error", "TOP209", f"KMS key 'arn:aws:kms:eu-west-1:123456789012:key/*' {wild}", key),
+        (8, 30, "error", "TOP209", f"KMS key 'alias/a?' {wild}", key),
+        (12, 57, "error", "TOP209", other("a2", "222222222222", "r2"), same),
+        (13, 45, "error", "TOP209", other("a3", "222222222222", "r3"), same),
+        (14, 29, "error", "TOP209", other("a4", "333333333333", "r4"), same),
+    ]
+
+
+def test_TOP209_wildcards_the_schema_refuses_first_are_refused_by_the_rule_too():
+    # Defence in depth: the schema's patterns refuse these before any rule runs; the rule must not rely on them.
+    from generator import model, rules
+    from generator.rules import top209_identifier_values
+
+    text = (HEADER + "services:\n  a1:\n    identity: {aws_role: 'role-*', azure_principal_id: '8f7e0c1a-?', "
+            "gcp_service_account: 'x*@p.iam.gserviceaccount.com'}\n  a2: {identity: {aws_role: r2}}\n"
+            "clouds: {aws: {alarm_topic: 'arn:aws:sns:eu-west-1:123456789012:*'}}\n")
+    doc = load_bytes(text, "t.yaml")
+    got = list(top209_identifier_values.check(rules.Context(model.build(doc), doc.data, ("aws",))))
+    assert [(f.code, f.level, f.message, f.path, f.hint) for f in got] == [
+        ("TOP209", "error", f"identity.{field} of service 'a1' contains a wildcard", ("services", "a1", "identity", field),
+         "name exactly one identity") for field in ("aws_role", "azure_principal_id", "gcp_service_account")] + [
+        ("TOP209", "error", "clouds.aws.alarm_topic contains a wildcard", ("clouds", "aws", "alarm_topic"),
+         "name exactly one SNS topic ARN")]
