@@ -78,7 +78,7 @@ RULES = (
 )
 
 
-def run(ctx: Context, warnings: bool = True) -> list[Finding]:
+def run(ctx: Context, warnings: bool) -> list[Finding]:
     out: list[Finding] = []
     for rule in RULES:
         if warnings or rule.LEVEL != "warning":

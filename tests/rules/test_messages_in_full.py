@@ -400,3 +400,27 @@ def test_TOP209_wildcards_the_schema_refuses_first_are_refused_by_the_rule_too()
          "name exactly one identity") for field in ("aws_role", "azure_principal_id", "gcp_service_account")] + [
         ("TOP209", "error", "clouds.aws.alarm_topic contains a wildcard", ("clouds", "aws", "alarm_topic"),
          "name exactly one SNS topic ARN")]
+
+
+def test_TOP201_each_node_once_derived_retentions_left_to_their_source():
+    text = ("targets: [aws]\ndefaults: {delay: 16m}\nqueues:\n  q1: {retention: 15d}\n"
+            "  q2: {dead_letter: {retention: 15d}}\n  q3: {delay: 20m}\ntopics: {t1: {}}\nservices:\n"
+            "  api: {publishes: [q1, q2, q3, t1]}\n  wk:\n    consumes:\n      q1: {}\n      q2: {}\n      q3: {}\n"
+            "      t1: {dead_letter: {retention: 16d}}\nenvironments:\n  prod:\n"
+            "    queues: {q3: {dead_letter: {retention: 17d}}}\n")
+    delay = "the SQS delivery delay on AWS must be between 0s and 15m"
+    dlq = "the SQS dead-letter queue retention on AWS must be between 1m and 14d"
+    # the defaults' delay reaches q1, q2 and the subscription: reported once, at the defaults; q1's dead-letter
+    # queue keeps 15d because q1 does (not reported twice); a consumer's and an environment's dead_letter count
+    assert found(text, {"TOP201"}) == [
+        (4, 19, "error", "TOP201", f"queue 'q1': delay is 16m, but {delay}", "set delay: 15m, or drop aws from 'targets'"),
+        (6, 19, "error", "TOP201", "queue 'q1': retention is 15d, but the SQS message retention on AWS must be between "
+         "1m and 14d", "set retention: 14d, or drop aws from 'targets'"),
+        (7, 33, "error", "TOP201", f"queue 'q2': dead_letter_retention is 15d, but {dlq}",
+         "set dead_letter.retention: 14d, or drop aws from 'targets'"),
+        (8, 15, "error", "TOP201", f"queue 'q3': delay is 20m, but {delay}", "set delay: 15m, or drop aws from 'targets'"),
+        (17, 37, "error", "TOP201", f"subscription of 'wk' to topic 't1': dead_letter_retention is 16d, but {dlq}",
+         "set dead_letter.retention: 14d, or drop aws from 'targets'"),
+        (20, 44, "error", "TOP201", f"in environment 'prod': queue 'q3': dead_letter_retention is 17d, but {dlq}",
+         "set dead_letter.retention: 14d, or drop aws from 'targets'"),
+    ]
