@@ -424,3 +424,17 @@ def test_TOP201_each_node_once_derived_retentions_left_to_their_source():
         (20, 44, "error", "TOP201", f"in environment 'prod': queue 'q3': dead_letter_retention is 17d, but {dlq}",
          "set dead_letter.retention: 14d, or drop aws from 'targets'"),
     ]
+
+
+def test_TOP209_a_topic_nobody_consumes_and_two_accounts():
+    text = ("topics:\n  t2: {encryption: {kms_key: 'alias/t*'}}\nservices:\n"
+            "  a1: {publishes: [t2], identity: {aws_role: 'arn:aws:iam::111111111111:role/r1'}}\n"
+            "  a2: {identity: {aws_role: 'arn:aws:iam::222222222222:role/r2'}}\n")
+    assert found(text, {"TOP209"}) == [
+        (4, 30, "error", "TOP209", "KMS key 'alias/t*' contains a wildcard: the service's IAM policy would allow "
+         "kms:Decrypt on every matching key", "name one key: its id, key ARN, alias/<name> or alias ARN, without wildcards"),
+        (7, 29, "error", "TOP209", "identity.aws_role of service 'a2' is a role of account 222222222222, while other "
+         "services use roles of account 111111111111: cross-account roles are not supported (the policy would be "
+         "attached to a role named 'r2' in the deploying account)",
+         "use roles of the account the stack deploys to (a role name is enough)"),
+    ]
