@@ -438,3 +438,43 @@ def test_TOP209_a_topic_nobody_consumes_and_two_accounts():
          "attached to a role named 'r2' in the deploying account)",
          "use roles of the account the stack deploys to (a role name is enough)"),
     ]
+
+
+SHARED = "in one account they would share it"
+
+
+def test_TOP208_azure_containers_of_a_compatibility_prefix_and_no_subscription_across_namespaces():
+    # prod's prefix is the bare name: its resource group stays 'demo-prod', which xx's prefix derives too;
+    # subscriptions and entities live in each stack's own namespace and never meet
+    text = ("targets: [azure]\nqueues: {jobs: {}}\ntopics: {t1: {}}\nservices:\n  api: {publishes: [jobs, t1]}\n"
+            "  wk: {consumes: [jobs, t1]}\nenvironments:\n  prod: {prefix: demo}\n  xx: {prefix: demo-prod}\n")
+    assert found(text, {"TOP208"}) == [
+        (2, 1, "error", "TOP208", f"Azure resource group 'demo-prod' is a name of both stack 'prod' and stack 'xx': "
+         f"{SHARED}", "give environment 'xx' a prefix that does not start another stack's names")]
+
+
+def test_TOP208_with_the_unlisted_stack_dev_cites_the_environment():
+    text = ("targets: [aws, gcp]\nqueues: {jobs: {}, dev-jobs: {}}\nservices:\n  api: {publishes: [jobs, dev-jobs]}\n"
+            "  wk: {consumes: [jobs, dev-jobs]}\nenvironments:\n  aa: {prefix: demo}\n  zz: {prefix: demo-zz}\n")
+    hint = "give environment 'aa' a prefix that does not start another stack's names"
+    assert found(text, {"TOP208"}) == [
+        (9, 3, "error", "TOP208", f"AWS SQS queue 'demo-dev-jobs' is a name of both stack 'aa' and stack 'dev': {SHARED}",
+         hint),
+        (9, 3, "error", "TOP208", f"GCP Pub/Sub topic 'demo-dev-jobs' is a name of both stack 'aa' and stack 'dev': "
+         f"{SHARED}", hint),
+    ]
+
+
+def test_TOP207_each_kms_node_once_after_stores_without_kms():
+    text = ("defaults: {encryption: {kms_key: alias/d1}}\nqueues:\n  q0: {encryption: managed}\n  q1: {}\n  q2: {}\n"
+            "  q3: {encryption: {kms_key: alias/b1}}\nservices:\n  api: {publishes: [q0, q1, q2, q3]}\n"
+            "  wk: {consumes: [q0, q1, q2, q3]}\n")
+    ok = "nothing to do if that is acceptable; otherwise drop those clouds from 'targets'"
+    managed = "applies on AWS only: on Azure and GCP these messages are encrypted at rest with the cloud's managed keys"
+    assert found(text, {"TOP207"}) == [
+        (3, 24, "warning", "TOP207", f"KMS key 'alias/d1' {managed}", ok),
+        (8, 20, "warning", "TOP207", f"KMS key 'alias/b1' {managed}", ok),
+    ]
+    assert found("targets: [aws, gcp]\n" + text, {"TOP207"})[0][4] == (
+        "KMS key 'alias/d1' applies on AWS only: on GCP these messages are encrypted at rest with the cloud's managed "
+        "keys")
