@@ -55,10 +55,7 @@ def check(ctx):
             for c in topo.consumers.get(q.name, ()):
                 if field in c.options:
                     setters.append((f"service '{c.service}'", c.options[field]))
-            values = {}
-            for who, path in setters:
-                values.setdefault(_norm(field, ctx.raw(path)), []).append((who, path))
-            if len(values) < 2:
+            if len({_norm(field, ctx.raw(path)) for _who, path in setters}) < 2:
                 continue
             first_who, first_path = setters[0]
             first = _norm(field, ctx.raw(first_path))

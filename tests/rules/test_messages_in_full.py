@@ -478,3 +478,28 @@ def test_TOP207_each_kms_node_once_after_stores_without_kms():
     assert found("targets: [aws, gcp]\n" + text, {"TOP207"})[0][4] == (
         "KMS key 'alias/d1' applies on AWS only: on GCP these messages are encrypted at rest with the cloud's managed "
         "keys")
+
+
+def test_TOP202_too_long_once_per_name_and_not_valid():
+    name, q = "n" * 40, "q" * 40
+    text = (f"version: 1\nname: {name}\ntargets: [aws]\nqueues: {{{q}: {{}}, {q}-dlq: {{}}, short: {{}}}}\nservices:\n"
+            f"  api: {{publishes: [{q}, {q}-dlq, short]}}\n  wk: {{consumes: [{q}, {q}-dlq, short]}}\n")
+    diags = check_document(load_bytes(text, "t.yaml"), None).diagnostics
+    shorten = "shorten the topology 'name' or this name"
+    # q's dead-letter queue and the queue q-dlq derive one name: reported once
+    assert [(d.line, d.col, d.code, d.message, d.hint) for d in diags if d.code == "TOP202"] == [
+        (4, 10, "TOP202", f"AWS SQS queue '{name}-dev-{q}' has 85 characters; it must have at most 80", shorten),
+        (4, 10, "TOP202", f"AWS SQS queue '{name}-dev-{q}-dlq' has 89 characters; it must have at most 80", shorten),
+        (4, 56, "TOP202", f"AWS SQS queue '{name}-dev-{q}-dlq-dlq' has 93 characters; it must have at most 80",
+         shorten),
+    ]
+    goog = "version: 1\nname: goog\ntargets: [gcp]\nqueues: {jobs: {dead_letter: false}}\n"
+    rule = "a letter first, then letters, digits and ._~%+-, not starting with 'goog', 3 to 255 characters"
+    assert [(d.line, d.col, d.code, d.message, d.hint) for d in check_document(load_bytes(goog, "t.yaml"), None)
+            .diagnostics if d.code == "TOP202"] == [
+        (4, 10, "TOP202", f"GCP Pub/Sub subscription 'goog-dev-jobs' is not a valid name: {rule}", "rename it"),
+        (4, 10, "TOP202", f"GCP Pub/Sub topic 'goog-dev-jobs' is not a valid name: {rule}", "rename it"),
+    ]
+    # the shortest names are long enough: a 6-character Service Bus namespace 'ab-dev' is valid
+    ab = "version: 1\nname: ab\ntargets: [azure]\nqueues: {jobs: {}}\n"
+    assert [d for d in check_document(load_bytes(ab, "t.yaml"), None).diagnostics if d.code == "TOP202"] == []
