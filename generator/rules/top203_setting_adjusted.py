@@ -37,7 +37,7 @@ def check(ctx):
                 if value is None or not adj.applies(value):
                     continue
                 groups.setdefault((origin(s, adj.field), value), []).append(label)
-            for (where, value), labels in sorted(groups.items(), key=lambda kv: (tuple(map(str, kv[0][0])), kv[0][1])):
+            for (where, value), labels in groups.items():  # check_document sorts the diagnostics by position
                 shown = str(value) if adj.field == "max_receive_count" else duration_text(value)
                 affected = ", ".join(labels[:3]) + (f" and {len(labels) - 3} more" if len(labels) > 3 else "")
                 yield Finding(CODE, LEVEL, adj.message.format(text=shown) + f" ({affected})", where, adj.hint)

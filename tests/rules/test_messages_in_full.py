@@ -503,3 +503,16 @@ def test_TOP202_too_long_once_per_name_and_not_valid():
     # the shortest names are long enough: a 6-character Service Bus namespace 'ab-dev' is valid
     ab = "version: 1\nname: ab\ntargets: [azure]\nqueues: {jobs: {}}\n"
     assert [d for d in check_document(load_bytes(ab, "t.yaml"), None).diagnostics if d.code == "TOP202"] == []
+
+
+def test_TOP203_names_three_stores_then_counts_the_rest():
+    text = ("targets: [azure]\ndefaults: {visibility_timeout: 10m}\nqueues: {a1: {}, a2: {}, a3: {}, a4: {}}\n"
+            "topics: {t1: {visibility_timeout: 6m}}\nservices:\n  api: {publishes: [a1, a2, a3, a4, t1]}\n"
+            "  wk: {consumes: [a1, a2, a3, a4]}\n  s1: {consumes: [t1]}\n  s2: {consumes: [t1]}\n  s3: {consumes: [t1]}\n")
+    renew = "consumers that need longer must renew the message lock (the SDKs' auto lock renewal does it)"
+    assert found(text, {"TOP203"}) == [
+        (4, 32, "warning", "TOP203", "on Azure the lock duration is at most 5m; 10m is clamped to 5m (queue 'a1', "
+         "queue 'a2', queue 'a3' and 1 more)", renew),
+        (6, 35, "warning", "TOP203", "on Azure the lock duration is at most 5m; 6m is clamped to 5m (subscription of "
+         "'s1' to topic 't1', subscription of 's2' to topic 't1', subscription of 's3' to topic 't1')", renew),
+    ]
