@@ -516,3 +516,50 @@ def test_TOP203_names_three_stores_then_counts_the_rest():
         (6, 35, "warning", "TOP203", "on Azure the lock duration is at most 5m; 6m is clamped to 5m (subscription of "
          "'s1' to topic 't1', subscription of 's2' to topic 't1', subscription of 's3' to topic 't1')", renew),
     ]
+
+
+def test_TOP101_an_unknown_name_after_a_known_one_without_a_close_name():
+    text = "queues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n  wk: {consumes: [jobs, zzzz]}\n"
+    assert found(text, {"TOP101"}) == [
+        (6, 25, "error", "TOP101", "service 'wk' consumes 'zzzz', which is neither a queue nor a topic",
+         "declare it under 'queues:' or 'topics:'")]
+
+
+def test_TOP104_after_consumers_without_a_filter():
+    text = ("topics: {t1: {}}\nqueues: {jobs: {}}\nservices:\n  api: {publishes: [t1, jobs]}\n"
+            "  aa: {consumes: [jobs, t1]}\n  bb:\n    consumes:\n      t1: {filter: {kind: []}}\n")
+    assert found(text, {"TOP104"}) == [
+        (10, 27, "error", "TOP104", "filter attribute 'kind' of service 'bb' lists no values, so it would accept "
+         "nothing", "list the accepted values, e.g. kind: [value-a, value-b]")]
+
+
+def test_TOP205_once_per_key_node_and_topic_statement():
+    text = ("targets: [aws]\ntopics:\n  t1: {encryption: {kms_key: alias/k1}}\n  t2: {encryption: {kms_key: alias/k2}}\n"
+            "services:\n  api: {publishes: [t1, t2]}\n  aa: {consumes: [t1]}\n  bb: {consumes: [t1, t2]}\n")
+
+    def warning(service, topic, key):
+        return (f"the subscription queue of '{service}' to topic '{topic}' and its dead-letter queue are encrypted "
+                f"with KMS key '{key}': SNS can deliver to them only if the key policy allows sns.amazonaws.com "
+                "kms:GenerateDataKey* and kms:Decrypt; otherwise the messages are lost")
+
+    def hint(topic):
+        return ('add this statement to the key policy (docs/aws.md): {"Sid":"AllowSNSToDeliverToEncryptedQueues",'
+                '"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":["kms:GenerateDataKey*",'
+                '"kms:Decrypt"],"Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:sns:<region>:'
+                f'<account-id>:demo-dev-{topic}"}}}}}}, or use encryption: managed')
+
+    assert found(text, {"TOP205"}) == [
+        (5, 20, "warning", "TOP205", warning("aa", "t1", "alias/k1"), hint("t1")),
+        (6, 20, "warning", "TOP205", warning("bb", "t2", "alias/k2"), hint("t2")),
+    ]
+
+
+def test_TOP211_at_the_default_lease_extension_of_one_hour():
+    text = ("targets: [gcp]\nqueues: {jobs: {visibility_timeout: 2h}}\nservices:\n  api: {publishes: [jobs]}\n"
+            "  worker:\n    consumes:\n      jobs: {processing_time: 1h}\n")
+    assert found(text, {"TOP211"}) == [
+        (9, 31, "warning", "TOP211", "on GCP, service 'worker' needs up to 1h per message of 'jobs', longer than the "
+         "600s Pub/Sub ack deadline: its client must keep lease management on (the client libraries extend leases up "
+         "to 1h by default)", "set the maximum lease extension to 3600s (environment JOBS_MAX_LEASE_SECONDS): Python "
+         "FlowControl(max_lease_duration=3600), Java Subscriber.newBuilder(...).setMaxAckExtensionPeriod("
+         "Duration.ofSeconds(3600)), Go sub.ReceiveSettings.MaxExtension = 3600 * time.Second")]
