@@ -42,7 +42,7 @@ def check(ctx):
             error = jsonschema.exceptions.best_match(
                 validator(m.schema, m.schema_uri, m.schema_resources, total).iter_errors(m.example))
         except Unresolvable as exc:  # a reference the loader did not see; never fetched, never read
-            ref = getattr(getattr(exc, "_wrapped", exc), "ref", None) or getattr(exc, "ref", "")
+            ref = exc.ref  # jsonschema's wrapper of the referencing error hands its attributes through
             yield Finding(CODE, LEVEL, f"the schema of message '{m.name}' has a $ref that points nowhere"
                           + (f" ('{ref}')" if ref and not m.schema_file else ""), m.path + ("schema",),
                           "refer only inside the document or to schema files by relative path")
