@@ -563,3 +563,14 @@ def test_TOP211_at_the_default_lease_extension_of_one_hour():
          "to 1h by default)", "set the maximum lease extension to 3600s (environment JOBS_MAX_LEASE_SECONDS): Python "
          "FlowControl(max_lease_duration=3600), Java Subscriber.newBuilder(...).setMaxAckExtensionPeriod("
          "Duration.ofSeconds(3600)), Go sub.ReceiveSettings.MaxExtension = 3600 * time.Second")]
+
+
+def test_TOP113_a_schema_file_that_refers_to_another_file(tmp_path):
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "order.json").write_text('{"type": "object", "properties": {"id": {"$ref": "id.json"}}}')
+    (tmp_path / "schemas" / "id.json").write_text('{"type": "string"}')
+    (tmp_path / "topology.yaml").write_text(HEADER + "messages:\n  A8: {schema: schemas/order.json, example: {id: 5}}\n"
+                                            "  A9: {schema: schemas/order.json, example: {id: x}}\n")
+    assert [(d.line, d.col, d.code, d.message) for d in check_file(tmp_path / "topology.yaml").diagnostics] == [
+        (4, 49, "TOP113", "the example of message 'A8' does not match its schema at id: it fails the schema's 'type' "
+         "(at /properties/id/type of schemas/order.json)")]
