@@ -572,5 +572,5 @@ def test_TOP113_a_schema_file_that_refers_to_another_file(tmp_path):
     (tmp_path / "topology.yaml").write_text(HEADER + "messages:\n  A8: {schema: schemas/order.json, example: {id: 5}}\n"
                                             "  A9: {schema: schemas/order.json, example: {id: x}}\n")
     assert [(d.line, d.col, d.code, d.message) for d in check_file(tmp_path / "topology.yaml").diagnostics] == [
-        (4, 49, "TOP113", "the example of message 'A8' does not match its schema at id: it fails the schema's 'type' "
+        (4, 50, "TOP113", "the example of message 'A8' does not match its schema at id: it fails the schema's 'type' "
          "(at /properties/id/type of schemas/order.json)")]
