@@ -118,6 +118,7 @@ class Topic:
     encryption: Encryption
     path: tuple
     kind: str = "topic"
+    encryption_origin: tuple = ()  # the node that set ``encryption`` (the topic's path for the built-in default)
 
 
 @dataclass(frozen=True)
@@ -339,16 +340,16 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         for _s, opts, cpath in consumer_raw.get(qname, []):
             layers.append(({k: v for k, v in opts.items() if k in CONSUMER_QUEUE_OPTIONS}, cpath))
         queues[qname] = Queue(qname, q.get("renamed_from", qname), q.get("description", ""), q.get("message"),
-                              bool(q.get("fifo", False)), _settings(layers, qpath), qpath)
+                              bool(q.get("fifo")), _settings(layers, qpath), qpath)
 
     topics = {}
     for tname, t in topic_defs.items():
         t = t or {}
         tpath = ("topics", tname)
-        enc, _ = _pick("encryption", [*default_layers, (t, tpath),
-                                      (env_topics.get(tname) or {}, epath + ("topics", tname))])
+        enc, enc_path = _pick("encryption", [*default_layers, (t, tpath),
+                                             (env_topics.get(tname) or {}, epath + ("topics", tname))])
         topics[tname] = Topic(tname, t.get("renamed_from", tname), t.get("description", ""), t.get("message"),
-                              bool(t.get("fifo", False)), _encryption(enc), tpath)
+                              bool(t.get("fifo")), _encryption(enc), tpath, encryption_origin=enc_path or tpath)
 
     services = {}
     for sname in sorted(raw_services):

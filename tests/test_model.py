@@ -163,10 +163,13 @@ def test_every_field_of_a_queue_with_its_origins():
 def test_every_field_of_a_topic():
     t = shop()
     assert t.topics["events"] == model.Topic("events", "old-events", "Things that happened", "Order", True,
-                                             model.Encryption("none"), ("topics", "events"))
+                                             model.Encryption("none"), ("topics", "events"),
+                                             encryption_origin=("topics", "events", "encryption"))
     assert t.topics["news"] == model.Topic("news", "news", "", None, False, model.Encryption("kms", "alias/k"),
-                                           ("topics", "news"))
-    assert shop("dev").topics["news"].encryption == model.Encryption("managed")  # the built-in default
+                                           ("topics", "news"),
+                                           encryption_origin=("environments", "prod", "topics", "news", "encryption"))
+    news = shop("dev").topics["news"]
+    assert (news.encryption, news.encryption_origin) == (model.Encryption("managed"), ("topics", "news"))  # built-in
 
 
 def test_every_field_of_a_service_and_its_consumers():

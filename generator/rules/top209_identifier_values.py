@@ -30,7 +30,7 @@ def check(ctx):
     topo = ctx.topology
     seen = set()
     channels = [(s.encryption, s.origins["encryption"]) for _label, s, _path in stores(topo)]
-    channels += [(t.encryption, t.path + ("encryption",)) for t in topo.topics.values()]
+    channels += [(t.encryption, t.encryption_origin) for t in topo.topics.values()]
     for enc, where in channels:
         if enc.mode != "kms" or where in seen:
             continue

@@ -574,3 +574,13 @@ def test_TOP113_a_schema_file_that_refers_to_another_file(tmp_path):
     assert [(d.line, d.col, d.code, d.message) for d in check_file(tmp_path / "topology.yaml").diagnostics] == [
         (4, 50, "TOP113", "the example of message 'A8' does not match its schema at id: it fails the schema's 'type' "
          "(at /properties/id/type of schemas/order.json)")]
+
+
+def test_TOP209_cites_the_environment_that_sets_a_topic_s_key():
+    # a topic nobody consumes, whose key only prod sets: the error points at prod's key, not at the topic
+    text = ("topics:\n  t2: {}\nservices:\n  a1: {publishes: [t2]}\nenvironments:\n  prod:\n"
+            "    topics: {t2: {encryption: {kms_key: 'alias/x*'}}}\n")
+    assert found(text, {"TOP209"}) == [
+        (9, 41, "error", "TOP209", "in environment 'prod': KMS key 'alias/x*' contains a wildcard: the service's IAM "
+         "policy would allow kms:Decrypt on every matching key",
+         "name one key: its id, key ARN, alias/<name> or alias ARN, without wildcards")]
