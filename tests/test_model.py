@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import pytest
 
@@ -370,3 +371,16 @@ def test_the_schema_budget_is_shared_by_every_message_of_a_file():
                                    "checks message schemas of a reasonable size")
     assert m["B"].schema_error == ("the message schemas of this file have more than 10,000 mappings in all; topowire "
                                    "checks schemas of a reasonable size")
+
+
+def test_schema_files_may_be_read_up_to_the_root_the_caller_allows(tmp_path):
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "s.json").write_text('{"type": "string"}')
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "topology.yaml"
+    path.write_text(HEADER + "messages:\n  M: {schema: ../shared/s.json}\n")
+    assert model.build(load_file(path, tmp_path)).messages["M"].schema == {"type": "string"}  # --root DIR
+    m = model.build(load_file(path)).messages["M"]  # by default: the topology's own directory
+    assert m.schema is None
+    real = os.path.realpath(tmp_path / "sub")
+    assert m.schema_error == f"schema file '../shared/s.json' climbs out of the directory topowire may read ({real})"
