@@ -44,7 +44,7 @@ def check(ctx):
         for pn in mod.pulumi_names(ctx.topology):
             key = (pn.scope, pn.name)
             first = seen.setdefault(key, pn)
-            if first is pn or first.path == pn.path or (first.path, pn.path) in reported:
+            if first is pn or (first.path, pn.path) in reported:  # one YAML node gives one name per scope
                 continue
             reported.add((first.path, pn.path))
             yield Finding(CODE, LEVEL, f"{pn.what} and {first.what} would both be the Pulumi resource "

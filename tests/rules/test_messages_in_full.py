@@ -23,7 +23,7 @@ def found(text, codes, clouds=None):
 def test_TOP115_every_unknown_channel_of_every_environment():
     text = ("queues: {jobs: {}}\ntopics: {events: {}}\nenvironments:\n  prod:\n"
             "    queues: {events: {}, jbos: {}, zzz: {}}\n    topics: {evnets: {}, jobs: {}, yyy: {}}\n"
-            "  a1:\n    queues: {jobs: {retention: 1d}, jbos: {}}\n")
+            "  a1:\n    queues: {jobs: {retention: 1d}, kobs: {}}\n")
     structure = "first; an environment changes settings, not structure"
     assert found(text, {"TOP115"}) == [
         (7, 14, "error", "TOP115", "environment 'prod' sets queue 'events', but 'events' is a topic",
@@ -38,7 +38,7 @@ def test_TOP115_every_unknown_channel_of_every_environment():
          "move it under environments.prod.queues"),
         (8, 36, "error", "TOP115", "environment 'prod' sets topic 'yyy', which is not a topic of this file",
          f"declare it under 'topics:' {structure}"),
-        (10, 37, "error", "TOP115", "environment 'a1' sets queue 'jbos', which is not a queue of this file",
+        (10, 37, "error", "TOP115", "environment 'a1' sets queue 'kobs', which is not a queue of this file",
          "did you mean 'jobs'?"),
     ]
 
@@ -257,7 +257,8 @@ def test_TOP113_every_way_an_example_meets_its_schema(tmp_path):
         "  A4: {schema: {type: object, properties: {n: {type: array, items: {type: integer}}}}, example: {n: [1, x]}}\n"
         "  A5: {schema: {type: string}, example: 5}\n"
         "  A6: {schema: schemas/order.json, example: {id: 5}}\n"
-        "  A7: {schema: schemas/order.json, example: {id: x}}\n"))
+        "  A7: {schema: schemas/order.json, example: {id: x}}\n"
+        "  A8: {example: 1}\n"))  # an example without a schema: nothing to check
     diags = check_file(tmp_path / "topology.yaml").diagnostics
     nowhere = "refer only inside the document or to schema files by relative path"
     agree = "fix the example or the schema so that they agree"
@@ -427,15 +428,18 @@ def test_TOP201_each_node_once_derived_retentions_left_to_their_source():
 
 
 def test_TOP209_a_topic_nobody_consumes_and_two_accounts():
+    # a store without a KMS key first; the account most services use is not the first in order
     text = ("topics:\n  t2: {encryption: {kms_key: 'alias/t*'}}\nservices:\n"
             "  a1: {publishes: [t2], identity: {aws_role: 'arn:aws:iam::111111111111:role/r1'}}\n"
-            "  a2: {identity: {aws_role: 'arn:aws:iam::222222222222:role/r2'}}\n")
+            "  a2: {identity: {aws_role: 'arn:aws:iam::222222222222:role/r2'}}\n"
+            "  a3: {identity: {aws_role: 'arn:aws:iam::222222222222:role/r3'}}\n"
+            "queues: {a0: {}}\nclouds: {aws: {alarm_topic: 'arn:aws:sns:eu-west-1:123456789012:oncall'}}\n")
     assert found(text, {"TOP209"}) == [
         (4, 30, "error", "TOP209", "KMS key 'alias/t*' contains a wildcard: the service's IAM policy would allow "
          "kms:Decrypt on every matching key", "name one key: its id, key ARN, alias/<name> or alias ARN, without wildcards"),
-        (7, 29, "error", "TOP209", "identity.aws_role of service 'a2' is a role of account 222222222222, while other "
-         "services use roles of account 111111111111: cross-account roles are not supported (the policy would be "
-         "attached to a role named 'r2' in the deploying account)",
+        (6, 46, "error", "TOP209", "identity.aws_role of service 'a1' is a role of account 111111111111, while other "
+         "services use roles of account 222222222222: cross-account roles are not supported (the policy would be "
+         "attached to a role named 'r1' in the deploying account)",
          "use roles of the account the stack deploys to (a role name is enough)"),
     ]
 
@@ -495,10 +499,11 @@ def test_TOP202_too_long_once_per_name_and_not_valid():
     ]
     goog = "version: 1\nname: goog\ntargets: [gcp]\nqueues: {jobs: {dead_letter: false}}\n"
     rule = "a letter first, then letters, digits and ._~%+-, not starting with 'goog', 3 to 255 characters"
-    assert [(d.line, d.col, d.code, d.message, d.hint) for d in check_document(load_bytes(goog, "t.yaml"), None)
+    assert [(d.line, d.col, d.level, d.code, d.message, d.hint) for d in check_document(load_bytes(goog, "t.yaml"), None)
             .diagnostics if d.code == "TOP202"] == [
-        (4, 10, "TOP202", f"GCP Pub/Sub subscription 'goog-dev-jobs' is not a valid name: {rule}", "rename it"),
-        (4, 10, "TOP202", f"GCP Pub/Sub topic 'goog-dev-jobs' is not a valid name: {rule}", "rename it"),
+        (4, 10, "error", "TOP202", f"GCP Pub/Sub subscription 'goog-dev-jobs' is not a valid name: {rule}",
+         "rename it"),
+        (4, 10, "error", "TOP202", f"GCP Pub/Sub topic 'goog-dev-jobs' is not a valid name: {rule}", "rename it"),
     ]
     # the shortest names are long enough: a 6-character Service Bus namespace 'ab-dev' is valid
     ab = "version: 1\nname: ab\ntargets: [azure]\nqueues: {jobs: {}}\n"
