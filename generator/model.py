@@ -371,7 +371,7 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
             flt = opts.get("filter")
             ptime, ppath = _pick("processing_time", [*default_layers, (opts, cpath)])
             options = {k: cpath + (k,) for k in opts}
-            if "processing_time" not in opts and ppath is not None:
+            if ppath is not None:  # the consumer's own, or the defaults' it inherits
                 options["processing_time"] = ppath
             consumers.append(Consumer(
                 service=sname, channel=cname, kind=kind,
