@@ -7,7 +7,8 @@ every key. A KMS key must be one of the forms AWS documents (key id, key ARN,
 ``alias/<name>``, alias ARN). Role ARNs of different accounts in one file
 cannot all be right: the policy is attached by role name in the account the
 stack deploys to (cross-account roles are not supported; at deployment a
-role ARN of another account than the stack's is refused too).
+role ARN of another account than the stack's is refused too). A key is cited
+where it is written: in the channel, ``defaults`` or the environment that sets it.
 
 Passing:
 
