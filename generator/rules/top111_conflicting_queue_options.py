@@ -41,6 +41,9 @@ def _norm(field, value):
 
 
 def _shown(value):
+    """The value as the user would write it in YAML (flow style for a mapping), not as Python prints it."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
     return "true" if value is True else "false" if value is False else str(value)
 
 

@@ -203,8 +203,8 @@ def test_TOP111_compares_values_as_values_and_shows_them_as_written():
     assert found(text, {"TOP111"}) == [
         (10, 14, "error", "TOP111", f"service 'a1' sets visibility_timeout of queue 'jobs' to 1m, but queue 'jobs' "
          f"sets it to 30s: {share}", "set visibility_timeout once, on queue 'jobs'"),
-        (14, 38, "error", "TOP111", "service 'b1' sets dead_letter of queue 'jobs' to {'retention': '13d', "
-         "'max_receive_count': 3}, but queue 'jobs' sets it to {'retention': '14d', 'max_receive_count': 3}: "
+        (14, 38, "error", "TOP111", "service 'b1' sets dead_letter of queue 'jobs' to {retention: 13d, "
+         "max_receive_count: 3}, but queue 'jobs' sets it to {retention: 14d, max_receive_count: 3}: "
          f"{share}", "set dead_letter once, on queue 'jobs'"),
         (15, 12, "error", "TOP111", f"service 'b1' sets dead_letter of queue 'q2' to false, but service 'a1' sets it "
          f"to true: {share}", "set dead_letter once, on queue 'q2'"),
