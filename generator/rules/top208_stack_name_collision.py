@@ -48,7 +48,11 @@ def check(ctx):
                 if other == stack or (other, stack) in reported or topo.prefix == stacks[other].prefix:
                     continue  # one prefix for two stacks is TOP116's
                 reported.add((other, stack))
-                path = dn.path if topo.environment else ("environments", other)
+                # where the fix goes: the environment's prefix (or the environment) -- not the queue or the
+                # topology's `name` that the colliding name was derived from
+                env = stack if topo.environment else other
+                written = ctx.raw(("environments", env))
+                path = ("environments", env) + (("prefix",) if isinstance(written, dict) and "prefix" in written else ())
                 yield Finding(CODE, LEVEL, f"{mod.TITLE} {dn.kind} '{dn.name}' is a name of both stack '{other}' "
                               f"and stack '{stack}': in one account they would share it", path,
                               f"give environment '{stack if topo.environment else other}' a prefix that does not "

@@ -449,11 +449,12 @@ SHARED = "in one account they would share it"
 
 def test_TOP208_azure_containers_of_a_compatibility_prefix_and_no_subscription_across_namespaces():
     # prod's prefix is the bare name: its resource group stays 'demo-prod', which xx's prefix derives too;
+    # cited at xx's prefix, where the fix goes (not at the topology's name the group is derived from)
     # subscriptions and entities live in each stack's own namespace and never meet
     text = ("targets: [azure]\nqueues: {jobs: {}}\ntopics: {t1: {}}\nservices:\n  api: {publishes: [jobs, t1]}\n"
             "  wk: {consumes: [jobs, t1]}\nenvironments:\n  prod: {prefix: demo}\n  xx: {prefix: demo-prod}\n")
     assert found(text, {"TOP208"}) == [
-        (2, 1, "error", "TOP208", f"Azure resource group 'demo-prod' is a name of both stack 'prod' and stack 'xx': "
+        (11, 8, "error", "TOP208", f"Azure resource group 'demo-prod' is a name of both stack 'prod' and stack 'xx': "
          f"{SHARED}", "give environment 'xx' a prefix that does not start another stack's names")]
 
 
@@ -462,9 +463,9 @@ def test_TOP208_with_the_unlisted_stack_dev_cites_the_environment():
             "  wk: {consumes: [jobs, dev-jobs]}\nenvironments:\n  aa: {prefix: demo}\n  zz: {prefix: demo-zz}\n")
     hint = "give environment 'aa' a prefix that does not start another stack's names"
     assert found(text, {"TOP208"}) == [
-        (9, 3, "error", "TOP208", f"AWS SQS queue 'demo-dev-jobs' is a name of both stack 'aa' and stack 'dev': {SHARED}",
+        (9, 8, "error", "TOP208", f"AWS SQS queue 'demo-dev-jobs' is a name of both stack 'aa' and stack 'dev': {SHARED}",
          hint),
-        (9, 3, "error", "TOP208", f"GCP Pub/Sub topic 'demo-dev-jobs' is a name of both stack 'aa' and stack 'dev': "
+        (9, 8, "error", "TOP208", f"GCP Pub/Sub topic 'demo-dev-jobs' is a name of both stack 'aa' and stack 'dev': "
          f"{SHARED}", hint),
     ]
 
