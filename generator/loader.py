@@ -93,7 +93,7 @@ class Document:
 
 
 class _Fail(Exception):
-    def __init__(self, code: str, message: str, mark: Mark, hint: str = ""):
+    def __init__(self, code: str, message: str, mark: Mark, hint: str):
         self.code, self.message, self.mark, self.hint = code, message, mark, hint
 
 
@@ -233,6 +233,7 @@ class _Composer:
                         self.anchors[ev.anchor] = (value, 1, chars)
                     if not stack:
                         root = value
+                        values[()] = _mark(ev.start_mark)
                         continue
                     top = stack[-1]
                     top.chars += chars
@@ -252,7 +253,7 @@ class _Composer:
                         values[top.path + (top.key,)] = Mark(mark.line + 1, mark.column + 1)
                         top.size += 1
                         if top.key == "<<":
-                            self._add(stack, value, ev)
+                            self._add(stack, value)
                         else:
                             top.value[top.key] = value
                             top.key = _MISSING
@@ -287,15 +288,12 @@ class _Composer:
                     if stack:
                         stack[-1].size += frame.size
                         stack[-1].chars += frame.chars
-                        self._add(stack, frame.value, None)
+                        self._add(stack, frame.value)
                     else:
                         root = frame.value
                     continue
                 if kind is alias_event:
-                    value, size, chars = self._alias(ev)
-                    if not stack:
-                        root = value
-                        continue
+                    value, size, chars = self._alias(ev)  # never the root: no anchor can come before it
                     top = stack[-1]
                     top.chars += chars
                     if top.kind == "map" and top.key is _MISSING:
@@ -304,7 +302,7 @@ class _Composer:
                     path = top.path + ((top.key,) if top.kind == "map" else (len(top.value),))
                     values[path] = _mark(ev.start_mark)
                     top.size += size
-                    self._add(stack, value, ev)
+                    self._add(stack, value)
                     continue
                 if kind is yaml.DocumentStartEvent:
                     docs += 1
@@ -366,15 +364,15 @@ class _Composer:
             raise _Fail("TOP007", f"mapping key {ev.value!r} is read as {_describe(key)}, not as a name", mark,
                         f"quote the key: \"{ev.value}\"")
         if key in frame.explicit:
-            first = self.keys.get(frame.path + (key,))
-            where = f" (first at line {first.line}, column {first.col})" if first else ""
-            self.soft.append(_Fail("TOP002", f"duplicate key '{key}'{where}", mark,
+            first = self.keys[frame.path + (key,)]  # recorded when the key first came
+            self.soft.append(_Fail("TOP002", f"duplicate key '{key}' (first at line {first.line}, column {first.col})",
+                                   mark,
                                    "each key may appear once per mapping; merge the two entries"))
         frame.explicit.add(key)
         frame.key, frame.key_mark = key, mark
         self.keys.setdefault(frame.path + (key,), mark)
 
-    def _add(self, stack, value, ev):
+    def _add(self, stack, value):
         top = stack[-1]
         if top.kind == "seq":
             top.value.append(value)
@@ -527,8 +525,6 @@ def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str:
         return "quote a value that contains ': ', or check the indentation of this line"
     if "could not find expected ':'" in problem:
         return "each entry of a mapping is 'key: value'; check the line above for a missing ':'"
-    if "found undefined alias" in problem:
-        return "define the anchor (&name) before the alias (*name)"
     if "did not find expected" in problem or "expected <block end>" in problem:
         return "check the indentation: siblings must start in the same column"
     return "fix the YAML syntax at this position"

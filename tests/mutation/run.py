@@ -23,11 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 # Pulumi's mock engine (gRPC threads) hang in forked children and time out, so the areas that need them
 # (specs, programs, diff) are slow to measure: see tests/MUTATION.md.
 AREAS = {
-    "loader": (["generator/loader.py", "generator/units.py"], ["tests/test_loader.py", "tests/test_invalid_cases.py"]),
+    "loader": (["generator/loader.py", "generator/units.py"], ["tests/test_loader.py", "tests/test_units.py",
+                                                                "tests/test_invalid_cases.py"]),
     "model": (["generator/model.py"], ["tests/test_model.py", "tests/rules", "tests/test_invalid_cases.py",
                                        "tests/golden/test_golden_diagnostics.py"]),
     "schema": (["generator/schema.py"], ["tests/test_schema.py", "tests/test_schema_fast.py",
-                                        "tests/test_invalid_cases.py"]),
+                                        "tests/test_invalid_cases.py", "tests/golden/test_golden_diagnostics.py"]),
     "rules": (["generator/rules/*"], ["tests/rules", "tests/test_invalid_cases.py",
                                       "tests/golden/test_golden_diagnostics.py"]),
     "specs": (["generator/clouds/aws_spec.py", "generator/clouds/azure_spec.py", "generator/clouds/gcp_spec.py",
