@@ -136,6 +136,8 @@ ROOT = "the top level must be a mapping of keys (version, name, queues...), foun
 MESSAGES = [
     (b"a: 1\n---\nb: 2\n",
      [("TOP007", 2, 1, "the file holds more than one YAML document", "remove the '---' separator: one topology per file")]),
+    (b"text\n---\nb: 1\n",
+     [("TOP007", 2, 1, "the file holds more than one YAML document", "remove the '---' separator: one topology per file")]),
     (b"# only a comment\n", [("TOP007", 1, 1, "the file is empty", "start with 'version: 1' and 'name: <your-platform>'")]),
     (b"- a\n", [("TOP007", 1, 1, ROOT + "a list", "see docs/format.md for the shape of topology.yaml")]),
     (b"\njust text\n", [("TOP007", 2, 1, ROOT + "a single value ('just text')",
@@ -177,6 +179,8 @@ MESSAGES = [
     (b"a: !!float x\n", [("TOP001", 1, 4, "cannot read 'x' with tag 'tag:yaml.org,2002:float'", TAG_HINT)]),
     (b"a: !!bool yes\n", [("TOP001", 1, 4, "cannot read 'yes' with tag 'tag:yaml.org,2002:bool'", TAG_HINT)]),
     (b"a: !!null x\n", [("TOP001", 1, 4, "cannot read 'x' with tag 'tag:yaml.org,2002:null'", TAG_HINT)]),
+    (b"a: !custom true\n", [("TOP001", 1, 4, "cannot read 'true' with tag '!custom'", TAG_HINT)]),
+    (b"a: !custom ~\n", [("TOP001", 1, 4, "cannot read '~' with tag '!custom'", TAG_HINT)]),
     (b"a: !!seq {b: 1}\n", [("TOP001", 1, 4, "unsupported tag 'tag:yaml.org,2002:seq'", TAG_HINT)]),
     (b"a: !!map [1]\n", [("TOP001", 1, 4, "unsupported tag 'tag:yaml.org,2002:map'", TAG_HINT)]),
     # integers: at most 100 characters, whatever the base or tag
@@ -267,6 +271,13 @@ def _budget_error(monkeypatch, name, limit, text=BUDGET_DOC):
     except InputError as exc:
         return [(d.code, d.line, d.col) for d in exc.diagnostics]
     return []
+
+
+def test_an_alias_value_is_found_where_the_alias_is():
+    doc = loader.load_bytes(BUDGET_DOC)
+    assert doc.values[("b", "k")] == loader.Mark(3, 11) and doc.values[("b", "m")] == loader.Mark(3, 18)
+    assert doc.values[("c", 0)] == loader.Mark(4, 5) and doc.values[("a", 2)] == loader.Mark(2, 19)
+    assert doc.data["c"] == [{"k": [1, [2, 3], "x"], "m": [1, [2, 3], "x"]}]
 
 
 def test_the_node_budget_is_exact(monkeypatch):
