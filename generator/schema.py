@@ -208,16 +208,14 @@ def _describe(value) -> str:
         return f"'{value}'"
     if isinstance(value, list):
         return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return repr(value)
+    return "a mapping"  # the only kind of JSON value left
 
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number",
                "number": "a number", "boolean": "true or false", "null": "empty"}
 
 
-def _hint(error, fallback: str = "") -> str:
+def _hint(error, fallback: str) -> str:
     s = error.schema if isinstance(error.schema, dict) else {}
     return s.get("x-hint", "") or fallback
 
@@ -265,7 +263,7 @@ def _explain(error, fallback: str = "") -> list[Finding]:
     path = tuple(error.absolute_path)
     v = error.validator
     inst = error.instance
-    if "propertyNames" in error.relative_schema_path or "propertyNames" in list(error.absolute_schema_path):
+    if "propertyNames" in error.absolute_schema_path:  # (the absolute path holds the relative one)
         return [Finding(CODE, ERROR, f"'{inst}' is not a valid name in {where(path)}", path + (inst,),
                         _hint(error, fallback) or "check the spelling of the name", key=True)]
     if v == "additionalProperties":

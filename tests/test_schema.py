@@ -55,3 +55,116 @@ def test_topowire_schema_prints_the_schema():
 def test_modeline_points_editors_at_the_schema():
     first = (ROOT / "topology.yaml").read_text("utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=schema/topology.schema.json"
+
+
+# -- messages, whole --------------------------------------------------------------------------------
+# Each row: a document and every finding (path, message, hint, whether it points at the key) a user reads.
+
+DOC = {"version": 1, "name": "demo"}
+NAME_HINT = "names are lowercase letters, digits and '-', start with a letter, do not end with '-', and have 2 to 63 characters"
+DURATION_HINT = "write a duration like 30s, 10m, 4h or 14d, or a whole number of seconds"
+ENCRYPTION_HINT = "write managed, none, or {kms_key: alias/my-key}"
+
+SCHEMA_MESSAGES = [
+    ({"queues": {"jobs": {"consumers": ["billing", "audit"]}}},
+     [(("queues", "jobs", "consumers"), "unknown key 'consumers' in queue 'jobs'",
+       "consumers are declared under the service's 'consumes', not under the channel: "
+       "services: {billing: {consumes: [jobs]}}", True)]),
+    ({"topics": {"events": {"publishers": {}}}},
+     [(("topics", "events", "publishers"), "unknown key 'publishers' in topic 'events'",
+       "publishers are declared under the service's 'publishes', not under the channel: "
+       "services: {<service>: {publishes: [events]}}", True)]),
+    ({"queues": {"jobs": {"producers": [1, "api"]}}},
+     [(("queues", "jobs", "producers"), "unknown key 'producers' in queue 'jobs'",
+       "publishers are declared under the service's 'publishes', not under the channel: "
+       "services: {api: {publishes: [jobs]}}", True)]),
+    # a role word elsewhere than directly under a channel is just an unknown key
+    ({"queues": {"jobs": {"dead_letter": {"consumers": 1}}}},
+     [(("queues", "jobs", "dead_letter", "consumers"), "unknown key 'consumers' in dead_letter of queue 'jobs'",
+       "allowed keys: max_receive_count, retention", True)]),
+    ({"services": {"api": {"subscribers": ["jobs"]}}},
+     [(("services", "api", "subscribers"), "unknown key 'subscribers' in service 'api'",
+       "allowed keys: consumes, description, identity, owner, publishes, renamed_from", True)]),
+    ({"queues": {"jobs": {"retention": None}}},
+     [(("queues", "jobs", "retention"), "retention of queue 'jobs': nothing (null) is not valid", DURATION_HINT, False)]),
+    ({"queues": {"jobs": {"retention": True}}},
+     [(("queues", "jobs", "retention"), "retention of queue 'jobs': the boolean true is not valid", DURATION_HINT,
+       False)]),
+    # a value of another kind than every branch wants (here: not a word of the enum, not a mapping)
+    ({"queues": {"jobs": {"encryption": 5}}},
+     [(("queues", "jobs", "encryption"), "encryption of queue 'jobs': the number 5 is not valid", ENCRYPTION_HINT,
+       False)]),
+    ({"queues": {"jobs": {"encryption": "aes"}}},
+     [(("queues", "jobs", "encryption"), "encryption of queue 'jobs' must be one of managed, none; found 'aes'",
+       "use one of: managed, none", False)]),
+    ({"services": {"api": {"consumes": {"Jobs": {}}}}},
+     [(("services", "api", "consumes", "Jobs"), "'Jobs' is not a valid name in consumes of service 'api'", NAME_HINT,
+       True)]),
+    ({"version": 2}, [(("version",), "version must be 1, found the number 2", "write 'version: 1'", False)]),
+    ({"environments": {f"e{i}": {} for i in range(51)}},
+     [(("environments",), "environments has 51 entries; it may have at most 50",
+       "at most 50 environments: each one is validated against every target cloud", False)]),
+    ({"name": "a" * 64}, [(("name",), "name must have at most 63 characters", NAME_HINT, False)]),
+    ({"queues": {"jobs": {"max_receive_count": 1001}}},
+     [(("queues", "jobs", "max_receive_count"), "max_receive_count of queue 'jobs' must be at most 1000, found 1001",
+       "a whole number of delivery attempts from 1 to 1000", False)]),
+    ({"targets": ["aws", "aws", "gcp", "gcp"]},
+     [(("targets",), "targets lists aws, gcp more than once", "remove the repeated entry", False)]),
+    ({"description": True},
+     [(("description",), "description must be a string, found the boolean true", "quote the value if you mean text",
+       False)]),
+    ({"services": {"api": {"publishes": ["jobs"], "consumes": ["jobs", "jobs"]}}},
+     [(("services", "api", "consumes"), "consumes of service 'api' lists jobs more than once",
+       "remove the repeated entry", False)]),
+]
+
+
+@pytest.mark.parametrize("doc,expected", SCHEMA_MESSAGES, ids=lambda v: str(v)[:40] if isinstance(v, dict) else "")
+def test_every_kind_of_schema_message_whole(doc, expected):
+    found = schema.check({**DOC, **doc})
+    assert [(f.path, f.message, f.hint, f.key) for f in found] == expected
+    assert {(f.code, f.level) for f in found} == {("TOP010", "error")}
+
+
+def test_the_validators_built_afresh_decide_and_explain_the_same():
+    # The validators are built once per process (lru_cache); build them again from the schema file.
+    for cached in (schema.schema, schema._validator, schema._fast_validator, schema._regex):
+        cached.cache_clear()
+    assert schema.check({**DOC, "queues": {"jobs": {"retention": "1d"}}}) == []
+    assert schema._fast_validator().is_valid({**DOC, "queues": {"jobs": {"retention": "1d"}}})
+    assert not schema._fast_validator().is_valid({**DOC, "queues": {"jobs": {"retention": "1 day"}}})
+    assert not schema._fast_validator().is_valid({**DOC, "name": "d\u0301emo"})  # \w narrowed to ASCII
+    found = schema.check({**DOC, "name": "demo\n", "queues": {"jobs": {"retention": "1 day"}}})
+    assert [(f.path, f.message) for f in found] == [
+        (("name",), "name: 'demo\n' is not in the expected form"),
+        (("queues", "jobs", "retention"), "retention of queue 'jobs': '1 day' is not in the expected form")]
+
+
+def test_local_refs_are_inlined_with_the_referring_keys_winning():
+    defs = {"a": {"type": "string", "x-hint": "from a"}, "b": {"items": {"$ref": "#/$defs/a"}}}
+    node = {"$defs": defs, "properties": {"p": {"$ref": "#/$defs/a", "x-hint": "here"}, "q": {"$ref": "#/$defs/b"}},
+            "anyOf": [{"$ref": "#/$defs/a"}, {"type": "null"}], "x": {"$ref": "https://example.com/s.json"}}
+    assert schema._inline(node, defs) == {
+        "properties": {"p": {"type": "string", "x-hint": "here"}, "q": {"items": {"type": "string", "x-hint": "from a"}}},
+        "anyOf": [{"type": "string", "x-hint": "from a"}, {"type": "null"}],
+        "x": {"$ref": "https://example.com/s.json"}}
+
+
+def test_the_fast_schema_narrows_only_patterns():
+    node = {"pattern": r"^\w$", "description": r"\w", "properties": {"x": {"pattern": r"\d", "enum": [r"\s"]}},
+            "anyOf": [{"pattern": r"\s"}, {"const": 1}]}
+    assert schema._strict_patterns(node) == {
+        "pattern": "^[0-9A-Za-z_]$", "description": r"\w",
+        "properties": {"x": {"pattern": "[0-9]", "enum": [r"\s"]}},
+        "anyOf": [{"pattern": r"[\t\n\x0b\x0c\r ]"}, {"const": 1}]}
+
+
+@pytest.mark.parametrize("pattern,ascii_pattern", [
+    (r"a\w", "a[0-9A-Za-z_]"),                       # an escape at the very end
+    ("a\\", "a\\"),                                  # a lone backslash at the end stays
+    (r"[a]\w", "[a][0-9A-Za-z_]"),                   # the class ends at its ']'
+    (r"[^]\w]\w", "[^]0-9A-Za-z_][0-9A-Za-z_]"),     # ']' first in a negated class is a character
+    (r"[ab-]\d[\d]", "[ab-][0-9][0-9]"),
+])
+def test_ascii_classes_follow_the_class_boundaries(pattern, ascii_pattern):
+    assert schema._ascii_classes(pattern) == ascii_pattern
