@@ -323,7 +323,8 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not in the expected form", path,
                         _hint(error, fallback) or f"it must match {error.validator_value}")]
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        word = "at least" if "inimum" in v else "at most"
+        word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
+                "exclusiveMaximum": "less than"}[v]
         return [Finding(CODE, ERROR, f"{where(path)} must be {word} {error.validator_value}, found {inst}", path,
                         _hint(error, fallback))]
     if v == "uniqueItems":

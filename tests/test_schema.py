@@ -168,3 +168,90 @@ def test_the_fast_schema_narrows_only_patterns():
 ])
 def test_ascii_classes_follow_the_class_boundaries(pattern, ascii_pattern):
     assert schema._ascii_classes(pattern) == ascii_pattern
+
+
+def test_a_valid_document_never_reaches_jsonschema(monkeypatch):
+    # the fast validator answers "valid" alone; only an invalid document is explained (and imports jsonschema)
+    def explained(data):
+        raise AssertionError("jsonschema ran on a valid document")
+
+    monkeypatch.setattr(schema, "_explained", explained)
+    assert schema.check({**DOC, "queues": {"jobs": {"retention": "1d"}}}) == []
+
+
+def test_lists_of_lists_or_mappings_are_unique_by_content():
+    found = schema.check({**DOC, "services": {"api": {"publishes": [["a"], ["b"]], "consumes": [{"a": 1}, {"a": 2}]}}})
+    assert [f.message for f in found] == [
+        "consumes[0] of service 'api' must be a string, found a mapping",
+        "consumes[1] of service 'api' must be a string, found a mapping",
+        "publishes[0] of service 'api' must be a string, found a list",
+        "publishes[1] of service 'api' must be a string, found a list"]
+    found = schema.check({**DOC, "services": {"api": {"publishes": [["a"], ["a"]]}}})
+    assert "publishes of service 'api' lists ['a'] more than once" in [f.message for f in found]
+
+
+def _explained_by(sub_schema, value):
+    """schema._explain over every error of a small schema: the keywords topology.schema.json does not use (yet)."""
+    validator = jsonschema.Draft202012Validator({"type": "object", "properties": {"a": sub_schema}})
+    found = [(f.path, f.message, f.hint) for e in validator.iter_errors({"a": value}) for f in schema._explain(e)]
+    return list(dict.fromkeys(found))  # jsonschema reports 'required' once per missing key, each naming all
+
+
+@pytest.mark.parametrize("sub_schema,value,expected", [
+    ({"minItems": 2}, [1], ("a must have at least 2 items", "")),
+    ({"maxItems": 1}, [1, 2], ("a must have at most 1 items", "")),
+    ({"minLength": 2}, "x", ("a must have at least 2 characters", "")),
+    ({"maxLength": 3, "x-hint": "short"}, "abcd", ("a must have at most 3 characters", "short")),
+    ({"minItems": 1}, [], ("a must not be empty", "")),
+    ({"minLength": 1}, "", ("a must not be empty", "")),
+    ({"minProperties": 2}, {"x": 1}, ("a has 1 entries; it may have at least 2", "")),
+    ({"maxProperties": 1}, {"x": 1, "y": 2}, ("a has 2 entries; it may have at most 1", "")),
+    ({"minimum": 1}, 0, ("a must be at least 1, found 0", "")),
+    ({"maximum": 1}, 2, ("a must be at most 1, found 2", "")),
+    ({"exclusiveMinimum": 0}, 0, ("a must be more than 0, found 0", "")),
+    ({"exclusiveMaximum": 10}, 10, ("a must be less than 10, found 10", "")),
+    ({"multipleOf": 2}, 3, ("a: 3 is not a multiple of 2", "")),                     # any other keyword
+    ({"const": "x"}, "y", ("a must be 'x', found 'y'", "")),
+    ({"enum": [1, 2]}, 3, ("a must be one of 1, 2; found the number 3", "use one of: 1, 2")),
+    ({"enum": ["alpha", "beta"]}, "alpah", ("a must be one of alpha, beta; found 'alpah'", "did you mean 'alpha'?")),
+    ({"type": "integer"}, "5", ("a: '5' is in quotes, so it is text, not a number", "remove the quotes: a: 5")),
+    ({"type": "number"}, " 7", ("a: ' 7' is in quotes, so it is text, not a number", "remove the quotes: a: 7")),
+    ({"type": "integer"}, "x", ("a must be a whole number, found 'x'", "write a whole number, without quotes")),
+    ({"type": "boolean"}, "yes", ("a must be true or false, found 'yes'", "write true or false, without quotes")),
+    ({"type": "string"}, False, ("a must be a string, found the boolean false", "quote the value if you mean text")),
+    ({"type": "string"}, 5, ("a must be a string, found the number 5", "")),
+    ({"type": ["string", "null"]}, [], ("a must be a string or empty, found a list", "")),
+    ({"type": "array"}, None, ("a must be a list, found nothing (null)", "")),
+    ({"type": "object", "x-hint": "a mapping here"}, "x", ("a must be a mapping, found 'x'", "a mapping here")),
+    ({"pattern": "^x$"}, "y", ("a: 'y' is not in the expected form", "it must match ^x$")),
+    ({"uniqueItems": True}, [{"x": 1}, {"x": 1}], ("a lists {'x': 1} more than once", "remove the repeated entry")),
+    ({"anyOf": [{"type": "integer"}, {"type": "string"}]}, [], ("a: a list is not valid", "see docs/format.md")),
+    ({"oneOf": [{"type": "integer"}, {"type": "string"}], "x-hint": "a number or a word"}, {},
+     ("a: a mapping is not valid", "a number or a word")),
+    ({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^x"}]}, "5",
+     ("a: '5' is in quotes, so it is text, not a number", "remove the quotes: a: 5")),
+    ({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^x$"}], "x-hint": "x or a number"}, "y",
+     ("a: 'y' is not in the expected form", "x or a number")),   # the branch of the right kind explains
+    ({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^x$"}]}, "y",
+     ("a: 'y' is not in the expected form", "it must match ^x$")),
+    ({"anyOf": [{"const": "x"}, {"type": "object"}]}, 5, ("a: the number 5 is not valid", "see docs/format.md")),
+    ({"anyOf": [{"const": "x"}, {"type": "object"}]}, "y", ("a must be 'x', found 'y'", "")),
+    ({"anyOf": [{"enum": ["x"]}, {"type": "object"}]}, 5, ("a: the number 5 is not valid", "see docs/format.md")),
+])
+def test_explain_words_every_keyword(sub_schema, value, expected):
+    assert _explained_by(sub_schema, value) == [(("a",),) + expected]
+
+
+@pytest.mark.parametrize("sub_schema,value,expected", [
+    ({"propertyNames": {"pattern": "^[a-z]+$"}}, {"B": 1},
+     [(("a", "B"), "'B' is not a valid name in a", "check the spelling of the name")]),
+    ({"required": ["b", "c"], "properties": {"b": {"description": "The b."}}}, {},
+     [(("a",), "a is missing the required key 'b'", "add 'b:' (The b.)"),
+      (("a",), "a is missing the required key 'c'", "add 'c:'")]),
+    ({"additionalProperties": False}, {"zz": 1}, [(("a", "zz"), "unknown key 'zz' in a", "allowed keys: ")]),
+    ({"properties": {"colour": {}, "size": {}}, "additionalProperties": False}, {"color": 1, "weight": 2},
+     [(("a", "color"), "unknown key 'color' in a", "did you mean 'colour'?"),
+      (("a", "weight"), "unknown key 'weight' in a", "allowed keys: colour, size")]),
+])
+def test_explain_names_the_key(sub_schema, value, expected):
+    assert _explained_by(sub_schema, value) == expected
