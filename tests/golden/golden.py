@@ -9,7 +9,9 @@ replaceOnChanges, dependsOn, outputs) and every message is pinned, and every cha
   stack its environments list (``dev`` always);
 - ``diagnostics/invalid.txt``: ``validate`` of every file under tests/cases/invalid/;
 - ``diagnostics/rules.txt``: every rule's failing docstring example, on every cloud;
-- ``diagnostics/limits.txt``: TOP201/TOP203 at, below and above every limit of the clouds' tables.
+- ``diagnostics/limits.txt``: TOP201/TOP203 at, below and above every limit of the clouds' tables;
+- ``docs/<fixture>.<stack>.md``: the architecture page (``topowire docs``) of each fixture for each stack its
+  environments list (``dev`` always).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 PLANS = HERE / "plans"
 DIAGNOSTICS = HERE / "diagnostics"
+DOCS = HERE / "docs"
 
 
 def fixtures() -> list:
@@ -51,6 +54,26 @@ def plan_cases() -> list:
             for stack in sorted({"dev", *topo.environments}):
                 out.append((f"{stem}.{cloud}.{stack}.json", f, cloud, stack))
     return out
+
+
+def docs_cases() -> list:
+    """(golden file name, fixture, stack) of every golden architecture page."""
+    from generator.check import load_result
+
+    out = []
+    for f in fixtures():
+        stem = _rel(f).replace("/", "_").removesuffix(".yaml")
+        for stack in sorted({"dev", *load_result(f).topology.environments}):
+            out.append((f"{stem}.{stack}.md", f, stack))
+    return out
+
+
+def docs_text(path: Path, stack: str) -> str:
+    from generator.check import load_result
+    from generator.docs import render
+
+    result = load_result(path, stack=stack)
+    return render(result.topology, path.name, stacks=result.stacks, base=result.base)
 
 
 def plan_text(path: Path, cloud: str, stack: str) -> str:
@@ -152,6 +175,8 @@ def all_files() -> dict:
            DIAGNOSTICS / "limits.txt": limits_text()}
     for name, path, cloud, stack in plan_cases():
         out[PLANS / name] = plan_text(path, cloud, stack)
+    for name, path, stack in docs_cases():
+        out[DOCS / name] = docs_text(path, stack)
     return out
 
 
@@ -159,7 +184,7 @@ def main() -> int:
     sink = io.StringIO()
     with redirect_stdout(sink), redirect_stderr(sink):  # the plans' warnings are not the point here
         files = all_files()
-    for d in (PLANS, DIAGNOSTICS):
+    for d in (PLANS, DIAGNOSTICS, DOCS):
         d.mkdir(parents=True, exist_ok=True)
         for old in d.iterdir():
             if old not in files:
