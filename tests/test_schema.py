@@ -119,7 +119,8 @@ SCHEMA_MESSAGES = [
 ]
 
 
-@pytest.mark.parametrize("doc,expected", SCHEMA_MESSAGES, ids=lambda v: str(v)[:40] if isinstance(v, dict) else "")
+@pytest.mark.parametrize("doc,expected", SCHEMA_MESSAGES, ids=[f"{i:02d}-{'-'.join(e[0][0][:2])}"
+                                                                for i, (_, e) in enumerate(SCHEMA_MESSAGES)])
 def test_every_kind_of_schema_message_whole(doc, expected):
     found = schema.check({**DOC, **doc})
     assert [(f.path, f.message, f.hint, f.key) for f in found] == expected
@@ -165,7 +166,7 @@ def test_the_fast_schema_narrows_only_patterns():
     (r"[a]\w", "[a][0-9A-Za-z_]"),                   # the class ends at its ']'
     (r"[^]\w]\w", "[^]0-9A-Za-z_][0-9A-Za-z_]"),     # ']' first in a negated class is a character
     (r"[ab-]\d[\d]", "[ab-][0-9][0-9]"),
-])
+], ids=["end", "lone-backslash", "class-end", "negated-bracket", "class-twice"])
 def test_ascii_classes_follow_the_class_boundaries(pattern, ascii_pattern):
     assert schema._ascii_classes(pattern) == ascii_pattern
 
@@ -237,7 +238,7 @@ def _explained_by(sub_schema, value):
     ({"anyOf": [{"const": "x"}, {"type": "object"}]}, 5, ("a: the number 5 is not valid", "see docs/format.md")),
     ({"anyOf": [{"const": "x"}, {"type": "object"}]}, "y", ("a must be 'x', found 'y'", "")),
     ({"anyOf": [{"enum": ["x"]}, {"type": "object"}]}, 5, ("a: the number 5 is not valid", "see docs/format.md")),
-])
+], ids=lambda v: "-".join(v) if isinstance(v, dict) else None)
 def test_explain_words_every_keyword(sub_schema, value, expected):
     assert _explained_by(sub_schema, value) == [(("a",),) + expected]
 
