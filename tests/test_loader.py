@@ -348,7 +348,7 @@ def test_the_file_size_limit_is_exact(tmp_path):
     big = tmp_path / "big.yaml"
     with big.open("wb") as f:
         f.write(b"a: 1\n")
-        f.truncate(52480820)  # 50.0500002 MiB: shown rounded up, to one decimal
+        f.truncate(52481229)  # 50.0500004 MiB: shown rounded up, to one decimal
     assert _file_error(big) == [(str(big), "TOP008", 1, 1, "file is 50.1 MiB; topowire reads at most 16 MiB",
                                  "split the topology or check that this is the right file")]
     with big.open("wb") as f:  # exactly 16 MiB is read (and here refused for what it holds)
