@@ -230,9 +230,9 @@ def _quoted_number(value) -> bool:
 
 
 def _quoted(path, inst) -> Finding:
-    key = path[-1] if path and isinstance(path[-1], str) else "the value"
+    key = f"{path[-1]}: " if path and isinstance(path[-1], str) else ""  # a list item has no key to repeat
     return Finding(CODE, ERROR, f"{where(path)}: '{inst}' is in quotes, so it is text, not a number", path,
-                   f"remove the quotes: {key}: {inst.strip()}")
+                   f"remove the quotes: {key}{inst.strip()}")
 
 
 # Keys people write under a queue or topic to say who uses it; topowire declares that on the service.

@@ -250,6 +250,8 @@ def test_explain_words_every_keyword(sub_schema, value, expected):
      [(("a",), "a is missing the required key 'b'", "add 'b:' (The b.)"),
       (("a",), "a is missing the required key 'c'", "add 'c:'")]),
     ({"additionalProperties": False}, {"zz": 1}, [(("a", "zz"), "unknown key 'zz' in a", "allowed keys: ")]),
+    ({"items": {"type": "integer"}}, ["5"],   # a list item: no key to repeat in the hint
+     [(("a", 0), "a[0]: '5' is in quotes, so it is text, not a number", "remove the quotes: 5")]),
     ({"properties": {"colour": {}, "size": {}}, "additionalProperties": False}, {"color": 1, "weight": 2},
      [(("a", "color"), "unknown key 'color' in a", "did you mean 'colour'?"),
       (("a", "weight"), "unknown key 'weight' in a", "allowed keys: colour, size")]),
