@@ -204,7 +204,7 @@ class _Composer:
         self.soft: list[_Fail] = []  # problems that do not stop reading
 
     def compose(self):
-        root = _MISSING
+        root = None
         docs = 0
         stack: list[_Frame] = []
         values, keys = self.values, self.keys
@@ -333,7 +333,7 @@ class _Composer:
                 loader.dispose()
         if self.soft:
             raise _Many(self.soft)
-        if root is _MISSING or root is None:
+        if root is None:
             raise _Fail("TOP007", "the file is empty", Mark(1, 1),
                         "start with 'version: 1' and 'name: <your-platform>'")
         if not isinstance(root, dict):
@@ -458,10 +458,7 @@ class _Composer:
                         "quote it if you mean text, or write a smaller number")
 
     def _plain(self, value, ev):
-        # Fast path: most scalars are names and text. A plain scalar that starts with a letter is a
-        # string unless it is one of a few words (null, true, yes, on, ...).
-        if value[:1].isalpha() and value not in _SPECIAL_WORDS:
-            return value
+        # (compose() keeps the plain names and text, most scalars, from coming here at all)
         if _NULL.match(value):
             return None
         if value in _BOOL:
@@ -502,10 +499,8 @@ def _describe(value) -> str:
 
 
 def _char_at(text: str, mark) -> str:
-    lines = text.split("\n")
-    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
-    return ""
+    lines = text.splitlines()  # YAML's line breaks: \n, \r\n and a lone \r (and NEL, LS, PS) all count
+    return lines[mark.line][mark.column:mark.column + 1] if mark.line < len(lines) else ""
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
@@ -518,9 +513,9 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
 def _syntax_hint(exc: yaml.MarkedYAMLError, text: str) -> str:
     problem = exc.problem or ""
     mark = exc.problem_mark
-    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
-    if "\t" in problem or "'\\t'" in problem or (line[: mark.column + 1].count("\t") if mark else 0):
-        return "YAML indentation must use spaces, not tabs"
+    lines = text.splitlines()
+    if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][:mark.column + 1]:
+        return "YAML indentation must use spaces, not tabs"  # a tab at or before the error
     if "mapping values are not allowed" in problem:
         return "quote a value that contains ': ', or check the indentation of this line"
     if "could not find expected ':'" in problem:

@@ -166,6 +166,17 @@ MESSAGES = [
     (b"a: b\tc: d\n", [("TOP001", 1, 7, "invalid YAML: mapping values are not allowed in this context", TAB)]),
     (b"a: b: c\n", [("TOP001", 1, 5, "invalid YAML: mapping values are not allowed in this context",
                      "quote a value that contains ': ', or check the indentation of this line")]),
+    # the tab hint when a tab is at or before the error's column, not after it
+    (b"a: b\t: c\n", [("TOP001", 1, 6, "invalid YAML: mapping values are not allowed in this context", TAB)]),
+    (b"a: b:\tc\n", [("TOP001", 1, 5, "invalid YAML: mapping values are not allowed in this context",
+                      "quote a value that contains ': ', or check the indentation of this line")]),
+    (b"a:\n  - b\n  -\tc\n", [("TOP001", 3, 4, "invalid YAML: a tab character cannot be used for indentation",
+                               TAB)]),
+    # lines end in \r\n or a lone \r too (old Mac files): the tab is still found on its line
+    (b"a: 1\rb: 2\r\tc: 3\r", [("TOP001", 3, 1, "invalid YAML: a tab character cannot be used for indentation",
+                                 TAB)]),
+    (b"a: 1\r\nb:\r\n\tc: 3\r\n", [("TOP001", 3, 1, "invalid YAML: a tab character cannot be used for "
+                                    "indentation", TAB)]),
     (b"a: 1\nb\nc: 2\n", [("TOP001", 3, 1, "invalid YAML: could not find expected ':' (while scanning a simple key)",
                            "each entry of a mapping is 'key: value'; check the line above for a missing ':'")]),
     (b"a:\n  b: 1\n c: 2\n", [("TOP001", 3, 2, "invalid YAML: did not find expected key (while parsing a block mapping)",
@@ -225,6 +236,11 @@ def test_the_pure_python_parser_gets_the_same_hints(monkeypatch):
     assert (d.code, d.line, d.col, d.message, d.hint) == (
         "TOP001", 3, 2, "invalid YAML: expected <block end>, but found '<block mapping start>' (while parsing a "
         "block mapping)", INDENT)
+    with pytest.raises(InputError) as exc:
+        loader.load_bytes("a:\n  - b\n  -\tc\n")
+    d = exc.value.diagnostics[0]
+    assert (d.code, d.line, d.col, d.message, d.hint) == (
+        "TOP001", 3, 4, "invalid YAML: a tab character cannot be used for indentation", TAB)
 
 
 def test_plain_tagged_and_special_scalars():
