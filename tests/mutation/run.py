@@ -39,6 +39,7 @@ AREAS = {
     # docs: the three Mermaid-renderer tests (chromium, ~15 s) only catch diagrams the renderer refuses; every
     # diagram line is already pinned by docs/architecture.md and the golden pages.
     "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py",
+                                    "tests/test_speed_paths.py::test_docs_tables_are_what_the_template_wrote",
                                     "-k", "not renders and not renderer"]),
 }
 
