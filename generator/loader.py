@@ -339,7 +339,7 @@ class _Composer:
         if not isinstance(root, dict):
             kind = "a list" if isinstance(root, list) else f"a single value ({_describe(root)})"
             raise _Fail("TOP007", f"the top level must be a mapping of keys (version, name, queues...), found {kind}",
-                        self.values.get((), Mark(1, 1)), "see docs/format.md for the shape of topology.yaml")
+                        self.values[()], "see docs/format.md for the shape of topology.yaml")
         return root, self.values, self.keys
 
     # -- helpers ---------------------------------------------------------

@@ -151,6 +151,10 @@ MESSAGES = [
     (b"1.5: 1\n", [("TOP007", 1, 1, "mapping key '1.5' is read as the number 1.5, not as a name", 'quote the key: "1.5"')]),
     (b"a: 1\nb: 2\na: 3\n", [("TOP002", 3, 1, "duplicate key 'a' (first at line 1, column 1)",
                               "each key may appear once per mapping; merge the two entries")]),
+    (b"a:\n  '<<': {x: 1}\n  '<<': {y: 2}\n", [("TOP002", 3, 3, "duplicate key '<<' (first at line 2, column 3)",
+                                                "each key may appear once per mapping; merge the two entries")]),
+    (b"a: ! on\n", [("TOP005", 1, 4, "'on' is a boolean to YAML 1.1 tools but a string to YAML 1.2",
+                     'quote it ("on") if you mean text, or write true/false')]),
     (b"a: &a [1, *a]\n", [("TOP003", 1, 11, "alias '*a' refers to a node that contains it (recursive alias)",
                            "an alias must refer to a finished node")]),
     (b"a: [x]\nc:\n  <<: *nope\n", [("TOP003", 3, 7, "alias '*nope' has no anchor '&nope' before it",
@@ -244,6 +248,8 @@ def test_the_pure_python_parser_gets_the_same_hints(monkeypatch):
 
 
 def test_plain_tagged_and_special_scalars():
+    # '!' (the non-specific tag) leaves the scalar to be read as without it: 12 is a number, as PyYAML reads it
+    assert loader.load_bytes("a: ! 12\n").data == {"a": 12}
     doc = loader.load_bytes("a: ! text\nb: !!str 12\nc: !!int 0x1F\nd: !!float 1.5\ne: !!bool true\nf: !!null ~\n"
                             "g: !!map {x: 1}\nh: !!seq [1]\ni: ! {x: 1}\nj: -.inf\nk: +.inf\nl: .inf\nm: !!int 17\n"
                             "n: " + "9" * 100 + "\n")
@@ -276,9 +282,9 @@ def test_utf16_big_endian_is_read():
 # -- the expansion budgets, counted exactly -------------------------------------------------------------
 # Nodes: every value (a mapping, a list, a scalar; keys are not nodes) an alias brings in again.
 # Characters: every scalar and key of the expanded document.
-BUDGET_DOC = "s: &s x\na: &a [1, [2, 3], *s]\nb: &b {k: *a, m: *a}\nc: [*b]\n"
-# nodes: *s 1, a = 6 (list, 1, list, 2, 3, *s), *a twice 12, b = 13 (mapping, 6, 6): 1 + 12 + 13 = 26
-# characters: s x a 1 2 3 *s(1) = 7; b k *a(4) m *a(4) = 18; c *b(10) = 29
+BUDGET_DOC = "s: &s x\na: &a [1, [2, 3], *s]\nb: &b {k: *a, m: *a, n: 4}\nc: [*b]\n"
+# nodes: *s 1, a = 6 (list, 1, list, 2, 3, *s), *a twice 12, b = 14 (mapping, 6, 6, 4): 1 + 12 + 14 = 27
+# characters: s x a 1 2 3 *s(1) = 7; b k *a(4) m *a(4) n 4 = 20; c *b(12) = 33
 
 
 def _budget_error(monkeypatch, name, limit, text=BUDGET_DOC):
@@ -294,18 +300,18 @@ def test_an_alias_value_is_found_where_the_alias_is():
     doc = loader.load_bytes(BUDGET_DOC)
     assert doc.values[("b", "k")] == loader.Mark(3, 11) and doc.values[("b", "m")] == loader.Mark(3, 18)
     assert doc.values[("c", 0)] == loader.Mark(4, 5) and doc.values[("a", 2)] == loader.Mark(2, 19)
-    assert doc.data["c"] == [{"k": [1, [2, 3], "x"], "m": [1, [2, 3], "x"]}]
+    assert doc.data["c"] == [{"k": [1, [2, 3], "x"], "m": [1, [2, 3], "x"], "n": 4}]
 
 
 def test_the_node_budget_is_exact(monkeypatch):
-    assert _budget_error(monkeypatch, "MAX_NODES", 26) == []
-    assert _budget_error(monkeypatch, "MAX_NODES", 25) == [("TOP003", 4, 5)]
+    assert _budget_error(monkeypatch, "MAX_NODES", 27) == []
+    assert _budget_error(monkeypatch, "MAX_NODES", 26) == [("TOP003", 4, 5)]
     assert _budget_error(monkeypatch, "MAX_NODES", 12) == [("TOP003", 3, 18)]  # the second *a: 1 + 6 + 6
 
 
 def test_the_character_budget_is_exact(monkeypatch):
-    assert _budget_error(monkeypatch, "MAX_EXPANDED_CHARS", 29) == []
-    assert _budget_error(monkeypatch, "MAX_EXPANDED_CHARS", 28) == [("TOP003", 4, 5)]
+    assert _budget_error(monkeypatch, "MAX_EXPANDED_CHARS", 33) == []
+    assert _budget_error(monkeypatch, "MAX_EXPANDED_CHARS", 32) == [("TOP003", 4, 5)]
     assert _budget_error(monkeypatch, "MAX_EXPANDED_CHARS", 5) == [("TOP003", 2, 15)]  # at the scalar '3'
 
 
