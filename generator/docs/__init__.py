@@ -87,7 +87,7 @@ def _setting_text(field: str, value) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "on" if field == "dead_letter" else "yes" if value else "no"
+        return ("on" if value else "off") if field == "dead_letter" else ("yes" if value else "no")
     if field in ("visibility_timeout", "retention", "delay", "dead_letter_retention"):
         return duration_text(int(value))
     if field == "max_message_size":
