@@ -171,3 +171,29 @@ def test_the_diff_comment_diagram_renders_too(tmp_path):
                            str(tmp_path / "out.md")], capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "reviewer" in (tmp_path / "out-1.svg").read_text()
+
+
+@pytest.mark.parametrize("field,value,text", [
+    ("retention", None, "—"), ("dead_letter", True, "on"), ("dead_letter", False, "off"), ("protect", True, "yes"),
+    ("protect", False, "no"), ("visibility_timeout", 90, "90s"), ("retention", 1209600, "14d"), ("delay", 0, "0s"),
+    ("dead_letter_retention", 3600, "1h"), ("max_message_size", 262144, "256KiB"), ("max_receive_count", 5, "5"),
+    ("encryption", "alias/k", "alias/k"),
+])
+def test_environment_settings_in_words(field, value, text):
+    from generator.docs import _setting_text
+
+    assert _setting_text(field, value) == text
+
+
+def test_the_template_prints_only_text_it_escaped_or_numbers():
+    from generator.docs import _environment
+    from generator.escape import Escaped
+
+    env = _environment()
+    assert env.from_string("{{ a }}|{{ b }}|{{ c }}|{{ d }}").render(a="x_*y*", b=Escaped("x_*y*"), c=3, d=1.5) == \
+        "x\\_\\*y\\*|x_*y*|3|1.5"
+    for value in (True, None):
+        with pytest.raises(TypeError, match=f"a template printed {value!r}: say what it means in words"):
+            env.from_string("{{ v }}").render(v=value)
+    with pytest.raises(Exception, match="'nope' is undefined"):  # a misspelt name fails, never prints ''
+        env.from_string("{{ nope }}").render()
