@@ -143,10 +143,12 @@ def test_the_validators_built_afresh_decide_and_explain_the_same():
 
 def test_local_refs_are_inlined_with_the_referring_keys_winning():
     defs = {"a": {"type": "string", "x-hint": "from a"}, "b": {"items": {"$ref": "#/$defs/a"}}}
-    node = {"$defs": defs, "properties": {"p": {"$ref": "#/$defs/a", "x-hint": "here"}, "q": {"$ref": "#/$defs/b"}},
+    node = {"$defs": defs, "properties": {"p": {"$ref": "#/$defs/a", "x-hint": "here"}, "q": {"$ref": "#/$defs/b"},
+                                          "r": {"$ref": "#/$defs/a", "not": {"$ref": "#/$defs/a"}}},
             "anyOf": [{"$ref": "#/$defs/a"}, {"type": "null"}], "x": {"$ref": "https://example.com/s.json"}}
     assert schema._inline(node, defs) == {
-        "properties": {"p": {"type": "string", "x-hint": "here"}, "q": {"items": {"type": "string", "x-hint": "from a"}}},
+        "properties": {"p": {"type": "string", "x-hint": "here"}, "q": {"items": {"type": "string", "x-hint": "from a"}},
+                       "r": {"type": "string", "x-hint": "from a", "not": {"type": "string", "x-hint": "from a"}}},
         "anyOf": [{"type": "string", "x-hint": "from a"}, {"type": "null"}],
         "x": {"$ref": "https://example.com/s.json"}}
 
@@ -165,8 +167,9 @@ def test_the_fast_schema_narrows_only_patterns():
     ("a\\", "a\\"),                                  # a lone backslash at the end stays
     (r"[a]\w", "[a][0-9A-Za-z_]"),                   # the class ends at its ']'
     (r"[^]\w]\w", "[^]0-9A-Za-z_][0-9A-Za-z_]"),     # ']' first in a negated class is a character
+    (r"x[^]\w]", "x[^]0-9A-Za-z_]"),                  # ... also after other characters
     (r"[ab-]\d[\d]", "[ab-][0-9][0-9]"),
-], ids=["end", "lone-backslash", "class-end", "negated-bracket", "class-twice"])
+], ids=["end", "lone-backslash", "class-end", "negated-bracket", "negated-bracket-later", "class-twice"])
 def test_ascii_classes_follow_the_class_boundaries(pattern, ascii_pattern):
     assert schema._ascii_classes(pattern) == ascii_pattern
 
@@ -238,6 +241,11 @@ def _explained_by(sub_schema, value):
     ({"anyOf": [{"const": "x"}, {"type": "object"}]}, 5, ("a: the number 5 is not valid", "see docs/format.md")),
     ({"anyOf": [{"const": "x"}, {"type": "object"}]}, "y", ("a must be 'x', found 'y'", "")),
     ({"anyOf": [{"enum": ["x"]}, {"type": "object"}]}, 5, ("a: the number 5 is not valid", "see docs/format.md")),
+    ({"anyOf": [{"const": 1}, {"type": "object"}]}, "y", ("a: 'y' is not valid", "see docs/format.md")),
+    # a quoted number is called so only where a branch wants a number
+    ({"anyOf": [{"type": "object"}, {"type": "string", "pattern": "^x$"}]}, "5",
+     ("a: '5' is not in the expected form", "it must match ^x$")),
+    ({"required": ["b"]}, {}, ("a is missing the required key 'b'", "add 'b:'")),
 ], ids=lambda v: "-".join(v) if isinstance(v, dict) else None)
 def test_explain_words_every_keyword(sub_schema, value, expected):
     assert _explained_by(sub_schema, value) == [(("a",),) + expected]
@@ -250,6 +258,12 @@ def test_explain_words_every_keyword(sub_schema, value, expected):
      [(("a",), "a is missing the required key 'b'", "add 'b:' (The b.)"),
       (("a",), "a is missing the required key 'c'", "add 'c:'")]),
     ({"additionalProperties": False}, {"zz": 1}, [(("a", "zz"), "unknown key 'zz' in a", "allowed keys: ")]),
+    # a name refused inside a branch takes the hint of the whole (anyOf's x-hint) when it has none itself
+    ({"anyOf": [{"type": "array"}, {"type": "object", "propertyNames": {"pattern": "^[a-z]+$"}}],
+      "x-hint": "names or a mapping"}, {"B": 1},
+     [(("a", "B"), "'B' is not a valid name in a", "names or a mapping")]),
+    # a boolean subschema (jsonschema reports it at the mapping): no x-hint to read from it
+    ({"properties": {"x": False}}, {"x": 1}, [(("a",), "a: False schema does not allow 1", "")]),
     ({"items": {"type": "integer"}}, ["5"],   # a list item: no key to repeat in the hint
      [(("a", 0), "a[0]: '5' is in quotes, so it is text, not a number", "remove the quotes: 5")]),
     ({"properties": {"colour": {}, "size": {}}, "additionalProperties": False}, {"color": 1, "weight": 2},
