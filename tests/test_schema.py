@@ -197,7 +197,9 @@ def test_lists_of_lists_or_mappings_are_unique_by_content():
 def _explained_by(sub_schema, value):
     """schema._explain over every error of a small schema: the keywords topology.schema.json does not use (yet)."""
     validator = jsonschema.Draft202012Validator({"type": "object", "properties": {"a": sub_schema}})
-    found = [(f.path, f.message, f.hint) for e in validator.iter_errors({"a": value}) for f in schema._explain(e)]
+    found = [f for e in validator.iter_errors({"a": value}) for f in schema._explain(e)]
+    assert {(f.code, f.level) for f in found} == {("TOP010", "error")}
+    found = [(f.path, f.message, f.hint) for f in found]
     return list(dict.fromkeys(found))  # jsonschema reports 'required' once per missing key, each naming all
 
 
@@ -218,6 +220,7 @@ def _explained_by(sub_schema, value):
     ({"const": "x"}, "y", ("a must be 'x', found 'y'", "")),
     ({"enum": [1, 2]}, 3, ("a must be one of 1, 2; found the number 3", "use one of: 1, 2")),
     ({"enum": ["alpha", "beta"]}, "alpah", ("a must be one of alpha, beta; found 'alpah'", "did you mean 'alpha'?")),
+    ({"enum": ["alpha", "beta"]}, "al", ("a must be one of alpha, beta; found 'al'", "did you mean 'alpha'?")),  # 0.57
     ({"type": "integer"}, "5", ("a: '5' is in quotes, so it is text, not a number", "remove the quotes: a: 5")),
     ({"type": "number"}, " 7", ("a: ' 7' is in quotes, so it is text, not a number", "remove the quotes: a: 7")),
     ({"type": "integer"}, "x", ("a must be a whole number, found 'x'", "write a whole number, without quotes")),
@@ -229,6 +232,10 @@ def _explained_by(sub_schema, value):
     ({"type": "object", "x-hint": "a mapping here"}, "x", ("a must be a mapping, found 'x'", "a mapping here")),
     ({"pattern": "^x$"}, "y", ("a: 'y' is not in the expected form", "it must match ^x$")),
     ({"uniqueItems": True}, [{"x": 1}, {"x": 1}], ("a lists {'x': 1} more than once", "remove the repeated entry")),
+    ({"uniqueItems": True}, [{"x": 1, "y": 2}, {"y": 2, "x": 1}],
+     ("a lists {'y': 2, 'x': 1} more than once", "remove the repeated entry")),  # the repeat, as written
+    ({"uniqueItems": True}, ["p", "q", "q", "r"], ("a lists q more than once", "remove the repeated entry")),
+    ({"uniqueItems": True}, [1, 1.0], ("a lists an entry more than once", "remove the repeated entry")),
     ({"anyOf": [{"type": "integer"}, {"type": "string"}]}, [], ("a: a list is not valid", "see docs/format.md")),
     ({"oneOf": [{"type": "integer"}, {"type": "string"}], "x-hint": "a number or a word"}, {},
      ("a: a mapping is not valid", "a number or a word")),
@@ -263,6 +270,10 @@ def test_explain_words_every_keyword(sub_schema, value, expected):
       "x-hint": "names or a mapping"}, {"B": 1},
      [(("a", "B"), "'B' is not a valid name in a", "names or a mapping")]),
     # a boolean subschema (jsonschema reports it at the mapping): no x-hint to read from it
+    # a branch that fails in turn (an anyOf in an anyOf) takes the outer hint when it has none
+    ({"anyOf": [{"type": "integer"}, {"type": "object", "properties": {"x": {"anyOf": [{"type": "integer"},
+                                                                                     {"type": "string"}]}}}],
+      "x-hint": "outer"}, {"x": []}, [(("a", "x"), "a.x: a list is not valid", "outer")]),
     ({"properties": {"x": False}}, {"x": 1}, [(("a",), "a: False schema does not allow 1", "")]),
     ({"items": {"type": "integer"}}, ["5"],   # a list item: no key to repeat in the hint
      [(("a", 0), "a[0]: '5' is in quotes, so it is text, not a number", "remove the quotes: 5")]),
