@@ -74,6 +74,10 @@ SCHEMA_MESSAGES = [
      [(("topics", "events", "publishers"), "unknown key 'publishers' in topic 'events'",
        "publishers are declared under the service's 'publishes', not under the channel: "
        "services: {<service>: {publishes: [events]}}", True)]),
+    ({"queues": {"jobs": {"consumers": {"billing": {}}}}},
+     [(("queues", "jobs", "consumers"), "unknown key 'consumers' in queue 'jobs'",
+       "consumers are declared under the service's 'consumes', not under the channel: "
+       "services: {<service>: {consumes: [jobs]}}", True)]),
     ({"queues": {"jobs": {"producers": [1, "api"]}}},
      [(("queues", "jobs", "producers"), "unknown key 'producers' in queue 'jobs'",
        "publishers are declared under the service's 'publishes', not under the channel: "
@@ -217,6 +221,7 @@ def _explained_by(sub_schema, value):
     ({"exclusiveMinimum": 0}, 0, ("a must be more than 0, found 0", "")),
     ({"exclusiveMaximum": 10}, 10, ("a must be less than 10, found 10", "")),
     ({"multipleOf": 2}, 3, ("a: 3 is not a multiple of 2", "")),                     # any other keyword
+    ({"multipleOf": 2, "x-hint": "an even number"}, 3, ("a: 3 is not a multiple of 2", "an even number")),
     ({"const": "x"}, "y", ("a must be 'x', found 'y'", "")),
     ({"enum": [1, 2]}, 3, ("a must be one of 1, 2; found the number 3", "use one of: 1, 2")),
     ({"enum": ["alpha", "beta"]}, "alpah", ("a must be one of alpha, beta; found 'alpah'", "did you mean 'alpha'?")),
