@@ -197,3 +197,95 @@ def test_the_template_prints_only_text_it_escaped_or_numbers():
             env.from_string("{{ v }}").render(v=value)
     with pytest.raises(Exception, match="'nope' is undefined"):  # a misspelt name fails, never prints ''
         env.from_string("{{ nope }}").render()
+
+
+ENVS_TOPOLOGY = """\
+version: 1
+name: envs
+targets: [azure, gcp]
+clouds: {azure: {sku: Standard}}
+messages:
+  Job: {example: {title: "café crème"}}
+queues:
+  jobs:
+    message: Job
+    visibility_timeout: 2h
+    dead_letter: {max_receive_count: 5}
+topics:
+  events: {}
+  audit: {}
+services:
+  api: {publishes: [jobs, events, audit]}
+  transcoding-worker-with-a-long-name:
+    consumes:
+      jobs: {processing_time: 1h}
+      events: {processing_time: 2h, visibility_timeout: 4h}
+environments:
+  prod:
+    prefix: envs-live
+    tags: {tier: gold}
+    clouds: {azure: {sku: Premium}}
+    queues: {jobs: {retention: 14d, dead_letter: {retention: 10d}}}
+    topics: {events: {retention: 2d, encryption: {kms_key: alias/events}}}
+  staging: {}
+"""
+
+ENVS_SETTINGS = """\
+| Subject | Setting | unlisted stacks | prod | staging |
+| --- | --- | --- | --- | --- |
+| stack | prefix | envs-\\<stack\\> | envs-live | envs-staging |
+| clouds | azure sku | Standard | Premium | Standard |
+| queue jobs | retention | 4d | 14d | 4d |
+| queue jobs | dead\\_letter\\_retention | 14d | 10d | 14d |
+| topic events | encryption | managed | alias/events | managed |
+| subscription events/transcoding-worker-with-a-long-name | retention | 4d | 2d | 4d |
+| subscription events/transcoding-worker-with-a-long-name | encryption | managed | alias/events | managed |
+| tags | tier | — | gold | — |
+"""
+
+ENVS_LONG_GCP = """\
+| Service | Consumes | Processing time | Environment | Client settings |
+| --- | --- | --- | --- | --- |
+| **transcoding-worker-with-a-long-name** | events | 2h (**over the 1h default: must be set**) | \
+`EVENTS_MAX_LEASE_SECONDS` | Python FlowControl(max\\_lease\\_duration=7200), Java Subscriber.newBuilder(...)\
+.setMaxAckExtensionPeriod(Duration.ofSeconds(7200)), Go sub.ReceiveSettings.MaxExtension = 7200 \\* time.Second |
+| **transcoding-worker-with-a-long-name** | jobs | 1h | `JOBS_MAX_LEASE_SECONDS` | Python \
+FlowControl(max\\_lease\\_duration=3600), Java Subscriber.newBuilder(...).setMaxAckExtensionPeriod(Duration.ofSeconds(\
+3600)), Go sub.ReceiveSettings.MaxExtension = 3600 \\* time.Second |
+"""
+
+ENVS_SHORTENED = """\
+| Stack | Service | Full name | Account id |
+| --- | --- | --- | --- |
+| dev (unlisted) | transcoding-worker-with-a-long-name | `envs-dev-transcoding-worker-with-a-long-name` | \
+`envs-dev-transcoding-wo-91c987` |
+| prod | transcoding-worker-with-a-long-name | `envs-live-transcoding-worker-with-a-long-name` | \
+`envs-live-transcoding-w-f3b0cc` |
+| staging | transcoding-worker-with-a-long-name | `envs-staging-transcoding-worker-with-a-long-name` | \
+`envs-staging-transcodin-cf2b1c` |
+"""
+
+
+def test_environments_long_gcp_jobs_and_shortened_accounts_whole(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text(ENVS_TOPOLOGY, "utf-8")
+    text = docs_of(path)  # stack dev: not listed, so it gets its own '(unlisted)' column of names
+    assert ENVS_SETTINGS in text
+    assert ENVS_LONG_GCP in text  # sorted by service then channel; exactly 1h is not over the default
+    assert "| Cloud | Resource | dev (unlisted) | prod | staging |\n| --- | --- | --- | --- | --- |\n" \
+           "| Azure | Service Bus queue | `envs-dev-jobs` | `envs-live-jobs` | `envs-staging-jobs` |\n" in text
+    assert "| GCP | service account id | `envs-dev-transcoding-wo-91c987` | `envs-live-transcoding-w-f3b0cc` | " \
+           "`envs-staging-transcodin-cf2b1c` |\n" in text
+    assert ENVS_SHORTENED in text
+    assert '```json\n{\n  "title": "café crème"\n}\n```' in text  # examples keep their characters
+
+
+def test_a_single_environment_gets_one_column_of_names(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text("version: 1\nname: one\ntargets: [aws]\nqueues: {jobs: {}}\nservices:\n"
+                    "  api: {publishes: [jobs]}\n  worker: {consumes: [jobs]}\n"
+                    "environments:\n  dev: {defaults: {retention: 1d}}\n", "utf-8")
+    text = docs_of(path)
+    assert "| Subject | Setting | unlisted stacks | dev |\n| --- | --- | --- | --- |\n" \
+           "| stack | prefix | one-\\<stack\\> | one-dev |\n| queue jobs | retention | 4d | 1d |\n" in text
+    assert "| Cloud | Resource | dev |\n| --- | --- | --- |\n| AWS | SQS queue | `one-dev-jobs` |\n" in text
