@@ -289,3 +289,28 @@ def test_a_single_environment_gets_one_column_of_names(tmp_path):
     assert "| Subject | Setting | unlisted stacks | dev |\n| --- | --- | --- | --- |\n" \
            "| stack | prefix | one-\\<stack\\> | one-dev |\n| queue jobs | retention | 4d | 1d |\n" in text
     assert "| Cloud | Resource | dev |\n| --- | --- | --- |\n| AWS | SQS queue | `one-dev-jobs` |\n" in text
+
+
+def test_one_stack_shortened_accounts_and_channels_without_publishers_or_consumers(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text("version: 1\nname: solo\ntargets: [gcp]\ntopics: {heard: {}, said: {}}\nservices:\n"
+                    "  speaker: {publishes: [said]}\n  a-listener-with-a-rather-long-name: {consumes: [heard]}\n",
+                    "utf-8")
+    text = docs_of(path)
+    assert "| **heard** |  | no | cloud-managed |  | a-listener-with-a-rather-long-name |  |\n" \
+           "| **said** |  | no | cloud-managed | speaker |  |  |\n" in text
+    assert "| Stack | Service | Full name | Account id |\n| --- | --- | --- | --- |\n" \
+           "| dev | a-listener-with-a-rather-long-name | `solo-dev-a-listener-with-a-rather-long-name` | " \
+           "`solo-dev-a-listener-wit-0143c6` |\n" in text
+
+
+def test_docs_past_the_output_limit_stop_with_what_they_are(monkeypatch):
+    from generator import output
+
+    monkeypatch.setattr(output, "MAX_OUTPUT_CHARS", 2 * 1048576)
+    topo = load_topology(ROOT / "topology.yaml")[0]
+    assert len(render(topo, "topology.yaml")) < 2 * 1048576
+    monkeypatch.setattr(output, "MAX_OUTPUT_CHARS", 1000)
+    with pytest.raises(output.OutputTooLarge) as exc:
+        render(topo, "topology.yaml")
+    assert (exc.value.what, exc.value.limit) == ("the architecture docs", 1000)

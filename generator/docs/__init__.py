@@ -118,7 +118,7 @@ def _flat_settings(topo) -> dict:
     return out
 
 
-def environments(topo, stacks: dict, base) -> dict | None:
+def environments(stacks: dict, base) -> dict | None:
     """The Environments section: settings that differ between stacks, and every stack's physical names.
 
     ``stacks`` are the declared environments' Topologies, ``base`` the file as
@@ -189,10 +189,9 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
         if ch.message is not None:
             carriers.setdefault(ch.message, []).append(ch)
     text = output.join(template.generate(t=topo, source=source, diagram=escape.md_fence(flowchart(topo), "mermaid"),
-                           subscriptions=subscriptions,
-                           consumers=consumers, long_gcp=long_gcp, carriers=carriers,
+                           long_gcp=long_gcp, carriers=carriers,
                            rows=_table_rows(topo, subscriptions, consumers), links=links or {},
-                           envs=environments(topo, stacks or {}, base or topo),
+                           envs=environments(stacks or {}, base or topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]
                            if "gcp" in topo.targets else []),
