@@ -16,7 +16,7 @@ from ..clouds import derived_names, gcp_spec, spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables
-from .mermaid import filter_text, flowchart
+from .mermaid import flowchart
 
 
 def _dead_letter(settings) -> str:
@@ -59,8 +59,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters.update(md=escape.md_text, code=escape.md_cell_code, inline_code=escape.md_code,
                        fence=escape.md_fence, url=escape.url, html_comment=escape.html_comment,
-                       dur=duration_text, size=size_text, dead_letter=_dead_letter,
-                       encryption=_encryption, tojson=_json, filter_text=filter_text)
+                       dur=duration_text, tojson=_json)  # the large tables' cells: tables.py
     return env
 
 
