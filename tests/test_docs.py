@@ -304,6 +304,16 @@ def test_one_stack_shortened_accounts_and_channels_without_publishers_or_consume
            "`solo-dev-a-listener-wit-0143c6` |\n" in text
 
 
+def test_no_gcp_account_table_without_gcp(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text("version: 1\nname: solo\ntargets: [aws]\nqueues: {heard: {}}\nservices:\n"
+                    "  speaker: {publishes: [heard]}\n  a-listener-with-a-rather-long-name: {consumes: [heard]}\n",
+                    "utf-8")
+    text = docs_of(path)
+    assert "| AWS | SQS queue | `solo-dev-heard` |\n" in text
+    assert "GCP" not in text and "Account id" not in text
+
+
 def test_docs_past_the_output_limit_stop_with_what_they_are(monkeypatch):
     from generator import output
 
