@@ -1,16 +1,26 @@
-"""Mutation testing with mutmut, area by area, each with that area's tests (``make mutation AREA=rules``).
+"""Mutation testing with mutmut, area by area, each with that area's tests (``make mutation AREAS=rules``).
 
 mutmut 3 reads one ``[tool.mutmut]`` from pyproject.toml and mutates inside ``./mutants``. To run one area
 with its own tests, this script copies the repository's tracked files to ``build/mutation/<area>/``, adds the
 area's ``only_mutate`` and test selection to the copy's ``[tool.mutmut]``, runs ``mutmut run`` there and
 prints the score. Results stay in that directory (``mutmut results``, ``mutmut show <name>`` inside it).
 Not part of CI: see tests/MUTATION.md for the scores and for how long each area takes.
+
+``SAMPLE=300 make mutation AREAS=programs`` (environment ``SAMPLE=N``, ``SEED=S``, default 1) runs a random
+sample of N of the area's mutants instead of all of them: mutmut generates every mutant and records which
+tests reach which function, the names are sorted and N drawn with ``random.Random(SEED)``, and only those
+run. It prints the sampled score with a 95 % (Wilson) confidence interval for the whole area and writes the
+sample's names to ``build/mutation/<area>/sample.txt``; re-running with the same seed draws the same names
+(as long as the code, so the list of mutants, is the same). For areas too large to run in full.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
@@ -20,8 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 # area -> (files to mutate, the tests that own them). mutmut forks a child per mutant; tests that start
-# Pulumi's mock engine (gRPC threads) hang in forked children and time out, so the areas that need them
-# (specs, programs, diff) are slow to measure: see tests/MUTATION.md.
+# Pulumi's mock engine (gRPC threads) hang in children forked from a process that ran them, so pyproject's
+# [tool.mutmut] sets process_isolation = "forkserver" (children fork from a server that never ran a test).
 AREAS = {
     "loader": (["generator/loader.py", "generator/units.py"], ["tests/test_loader.py", "tests/test_units.py",
                                                                 "tests/test_invalid_cases.py"]),
@@ -78,8 +88,12 @@ def main(argv) -> int:
     (work / "mutants").mkdir()
     env = {**os.environ, "PYTHONPATH": str(work / "mutants"), "HYPOTHESIS_PROFILE": "ci"}
     mutmut = [sys.executable, "-m", "mutmut"]
+    children = ["--max-children", os.environ.get("MUTMUT_CHILDREN", "2")]
     started = time.monotonic()
-    subprocess.run(mutmut + ["run", "--max-children", os.environ.get("MUTMUT_CHILDREN", "2")], cwd=work, env=env)
+    if os.environ.get("SAMPLE"):
+        return run_sample(area, work, env, mutmut, children, int(os.environ["SAMPLE"]), int(os.environ.get("SEED", "1")),
+                          started)
+    subprocess.run(mutmut + ["run", *children], cwd=work, env=env)
     took = time.monotonic() - started
     subprocess.run(mutmut + ["export-cicd-stats"], cwd=work, env=env, capture_output=True)
     stats_file = work / "mutants" / "mutmut-cicd-stats.json"
@@ -90,6 +104,52 @@ def main(argv) -> int:
     if total:
         print(f"== {area}: {killed}/{total} killed ({100 * killed / total:.0f}%) before review of equivalents")
     print(survived)
+    return 0
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a proportion k/n (good for small n and p near 1)."""
+    if not n:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def statuses(work: Path, env: dict, mutmut: list) -> dict[str, str]:
+    out = subprocess.run(mutmut + ["results", "--all", "true"], cwd=work, env=env, capture_output=True, text=True,
+                         check=True).stdout
+    return {m[1]: m[2] for m in re.finditer(r"^\s*(\S+): (.+)$", out, re.M)}
+
+
+def run_sample(area: str, work: Path, env: dict, mutmut: list, children: list, size: int, seed: int,
+               started: float) -> int:
+    # A filter that matches no mutant: mutmut generates the mutants, runs the tests once to record which tests
+    # reach which function (kept in mutants/), then stops on "nothing matches".
+    subprocess.run(mutmut + ["run", "--max-children", "1", "topowire-list-only-*"], cwd=work, env=env,
+                   capture_output=True)
+    names = sorted(statuses(work, env, mutmut))
+    if not names:
+        print(f"== {area}: mutmut generated no mutants (see `python -m mutmut run` in {work})", file=sys.stderr)
+        return 1
+    sample = sorted(random.Random(seed).sample(names, min(size, len(names))))
+    (work / "sample.txt").write_text("".join(n + "\n" for n in sample), "utf-8")
+    subprocess.run(mutmut + ["run", *children, *sample], cwd=work, env=env)
+    took = time.monotonic() - started
+    got = statuses(work, env, mutmut)
+    counts: dict[str, int] = {}
+    for name in sample:
+        counts[got.get(name, "missing")] = counts.get(got.get(name, "missing"), 0) + 1
+    killed = counts.get("killed", 0) + counts.get("timeout", 0)
+    low, high = wilson(killed, len(sample))
+    print(f"\n== {area}: SAMPLED {len(sample)} of {len(names)} mutants (seed {seed}): {json.dumps(counts, sort_keys=True)};"
+          f" {took / 60:.1f} min")
+    print(f"== {area}: {killed}/{len(sample)} killed ({100 * killed / len(sample):.0f}%, 95% CI "
+          f"{100 * low:.0f}-{100 * high:.0f}%) of a random sample, before review of equivalents")
+    for name in sample:
+        if got.get(name) not in ("killed", "timeout"):
+            print(f"    {name}: {got.get(name)}")
     return 0
 
 
