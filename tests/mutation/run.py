@@ -12,6 +12,9 @@ tests reach which function, the names are sorted and N drawn with ``random.Rando
 run. It prints the sampled score with a 95 % (Wilson) confidence interval for the whole area and writes the
 sample's names to ``build/mutation/<area>/sample.txt``; re-running with the same seed draws the same names
 (as long as the code, so the list of mutants, is the same). For areas too large to run in full.
+
+``ONLY=names.txt`` (one mutant name a line, e.g. the survivors of a run) re-runs just those mutants in a fresh
+copy, with the tests as they are now: how to confirm that new tests kill them.
 """
 
 from __future__ import annotations
@@ -46,9 +49,12 @@ AREAS = {
                                       "tests/golden/test_golden_diagnostics.py"]),
     "specs": (["generator/clouds/aws_spec.py", "generator/clouds/azure_spec.py", "generator/clouds/gcp_spec.py",
                "generator/clouds/__init__.py"], ["tests/rules", "tests/clouds", "tests/diff", "tests/golden"]),
+    # tests/diff/test_diff.py: a renamed channel or service keeps its resources (the programs' aliases).
     "programs": (["generator/clouds/aws.py", "generator/clouds/azure.py", "generator/clouds/gcp.py"],
-                 ["tests/clouds", "tests/golden", "tests/reliability/test_guarantees.py"]),
-    "diff": (["generator/diff/*"], ["tests/diff"]),
+                 ["tests/clouds", "tests/golden", "tests/reliability/test_guarantees.py", "tests/diff/test_diff.py"]),
+    # Not tests/reliability/test_git_injection.py: it runs `python -m generator` in a temporary repository, where
+    # the mutated code cannot find mutmut's configuration and fails, whichever the mutant (a false "killed").
+    "diff": (["generator/diff/*"], ["tests/diff", "tests/reliability/test_markup_injection.py"]),
     # docs: the three Mermaid-renderer tests (chromium, ~15 s) only catch diagrams the renderer refuses; every
     # diagram line is already pinned by docs/architecture.md and the golden pages.
     "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py",
@@ -74,7 +80,7 @@ def main(argv) -> int:
         if src.is_file() and not src.is_symlink():
             (work / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, work / rel)
-    for link in ("node_modules",):
+    for link in ("node_modules", ".venv"):
         if (ROOT / link).exists():
             (work / link).symlink_to((ROOT / link).resolve())
     pyproject = (work / "pyproject.toml").read_text("utf-8")
@@ -86,13 +92,17 @@ def main(argv) -> int:
     # Subprocesses of the tests (the CLI in a fresh interpreter) import the mutants too. The directory must exist
     # before Python starts: a PYTHONPATH entry missing at startup is cached as absent.
     (work / "mutants").mkdir()
+    for link in ("node_modules", ".venv"):  # mutmut runs the tests inside mutants/ (mermaid-cli, check-jsonschema)
+        if (ROOT / link).exists():
+            (work / "mutants" / link).symlink_to((ROOT / link).resolve())
     env = {**os.environ, "PYTHONPATH": str(work / "mutants"), "HYPOTHESIS_PROFILE": "ci"}
     mutmut = [sys.executable, "-m", "mutmut"]
     children = ["--max-children", os.environ.get("MUTMUT_CHILDREN", "2")]
     started = time.monotonic()
-    if os.environ.get("SAMPLE"):
-        return run_sample(area, work, env, mutmut, children, int(os.environ["SAMPLE"]), int(os.environ.get("SEED", "1")),
-                          started)
+    if os.environ.get("SAMPLE") or os.environ.get("ONLY"):
+        only = Path(os.environ["ONLY"]).read_text("utf-8").split() if os.environ.get("ONLY") else None
+        return run_sample(area, work, env, mutmut, children, int(os.environ.get("SAMPLE") or 0),
+                          int(os.environ.get("SEED", "1")), started, only)
     subprocess.run(mutmut + ["run", *children], cwd=work, env=env)
     took = time.monotonic() - started
     subprocess.run(mutmut + ["export-cicd-stats"], cwd=work, env=env, capture_output=True)
@@ -124,16 +134,25 @@ def statuses(work: Path, env: dict, mutmut: list) -> dict[str, str]:
 
 
 def run_sample(area: str, work: Path, env: dict, mutmut: list, children: list, size: int, seed: int,
-               started: float) -> int:
+               started: float, only: list | None = None) -> int:
     # A filter that matches no mutant: mutmut generates the mutants, runs the tests once to record which tests
     # reach which function (kept in mutants/), then stops on "nothing matches".
-    subprocess.run(mutmut + ["run", "--max-children", "1", "topowire-list-only-*"], cwd=work, env=env,
-                   capture_output=True)
+    listing = subprocess.run(mutmut + ["run", "--max-children", "1", "topowire-list-only-*"], cwd=work, env=env,
+                             capture_output=True, text=True)
     names = sorted(statuses(work, env, mutmut))
-    if not names:
-        print(f"== {area}: mutmut generated no mutants (see `python -m mutmut run` in {work})", file=sys.stderr)
+    if not names or "failed to collect stats" in listing.stdout:
+        print(listing.stdout[-3000:], listing.stderr[-3000:], file=sys.stderr)
+        print(f"== {area}: mutmut could not list the mutants or run the tests (run `python -m pytest "
+              f"{' '.join(AREAS[area][1])}` inside {work}/mutants to see why)", file=sys.stderr)
         return 1
-    sample = sorted(random.Random(seed).sample(names, min(size, len(names))))
+    if only is not None:
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            print(f"== {area}: no such mutant (the code changed since?): {', '.join(unknown)}", file=sys.stderr)
+            return 1
+        sample = sorted(only)
+    else:
+        sample = sorted(random.Random(seed).sample(names, min(size, len(names))))
     (work / "sample.txt").write_text("".join(n + "\n" for n in sample), "utf-8")
     subprocess.run(mutmut + ["run", *children, *sample], cwd=work, env=env)
     took = time.monotonic() - started
@@ -143,10 +162,13 @@ def run_sample(area: str, work: Path, env: dict, mutmut: list, children: list, s
         counts[got.get(name, "missing")] = counts.get(got.get(name, "missing"), 0) + 1
     killed = counts.get("killed", 0) + counts.get("timeout", 0)
     low, high = wilson(killed, len(sample))
-    print(f"\n== {area}: SAMPLED {len(sample)} of {len(names)} mutants (seed {seed}): {json.dumps(counts, sort_keys=True)};"
-          f" {took / 60:.1f} min")
-    print(f"== {area}: {killed}/{len(sample)} killed ({100 * killed / len(sample):.0f}%, 95% CI "
-          f"{100 * low:.0f}-{100 * high:.0f}%) of a random sample, before review of equivalents")
+    what = f"RE-RUN of {len(sample)} chosen" if only is not None else f"SAMPLED {len(sample)} of {len(names)}"
+    print(f"\n== {area}: {what} mutants (seed {seed}): {json.dumps(counts, sort_keys=True)}; {took / 60:.1f} min")
+    if only is not None:
+        print(f"== {area}: {killed}/{len(sample)} of the chosen mutants killed")
+    else:
+        print(f"== {area}: {killed}/{len(sample)} killed ({100 * killed / len(sample):.0f}%, 95% CI "
+              f"{100 * low:.0f}-{100 * high:.0f}%) of a random sample, before review of equivalents")
     for name in sample:
         if got.get(name) not in ("killed", "timeout"):
             print(f"    {name}: {got.get(name)}")
