@@ -437,3 +437,24 @@ def test_full_fixture_queues_written_out():
                                    "name": "shop-dev-payments.fifo", "tags": {"env": "test", "team": "payments"}}}
     assert sorted(r.inputs["name"] for r in plan.by_type("aws:iam/policy:Policy")) == \
         ["shop-dev-checkout", "shop-dev-fulfilment", "shop-dev-janitor", "shop-dev-ledger"]
+
+
+def test_a_service_with_one_kind_of_access_gets_exactly_that_policy(write):
+    """Each service below needs one kind of access only; each still gets its policy (no fixture has all four)."""
+    path = write("targets: [aws]\nqueues: {jobs: {}}\ntopics: {events: {}}\nservices:\n"
+                 "  sender: {publishes: [jobs]}\n  announcer: {publishes: [events]}\n"
+                 "  worker: {consumes: [jobs]}\n  listener: {consumes: [events]}\n")
+    plan = engine.run(str(path), "aws")
+    policies = {r.inputs["name"]: doc(r)["Statement"] for r in plan.by_type("aws:iam/policy:Policy")}
+    sqs, sns = "arn:aws:sqs:us-east-1:123456789012:", "arn:aws:sns:us-east-1:123456789012:"
+    consume = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]
+    assert policies == {
+        "demo-dev-sender": [{"Sid": "SendToQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+                             "Resource": [sqs + "demo-dev-jobs"]}],
+        "demo-dev-announcer": [{"Sid": "PublishToTopics", "Effect": "Allow", "Action": ["sns:Publish"],
+                                "Resource": [sns + "demo-dev-events"]}],
+        "demo-dev-worker": [{"Sid": "ConsumeFromQueues", "Effect": "Allow", "Action": consume,
+                             "Resource": [sqs + "demo-dev-jobs"]}],
+        "demo-dev-listener": [{"Sid": "ConsumeFromQueues", "Effect": "Allow", "Action": consume,
+                               "Resource": [sqs + "demo-dev-events-listener"]}],
+    }
