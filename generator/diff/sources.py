@@ -99,7 +99,7 @@ def read_git(spec: str) -> bytes | None:
     return blob.stdout
 
 
-def read(spec: str, stack: str = "dev", root=None):
+def read(spec: str, stack: str, root=None):
     """The validated Topology of ``spec``'s stack ``stack``, or None when it does not exist at that git ref.
 
     Raises InputError, with `topowire validate`'s diagnostics, when it is not valid.
@@ -108,7 +108,7 @@ def read(spec: str, stack: str = "dev", root=None):
     return result.topology if result is not None else None
 
 
-def read_result(spec: str, stack: str = "dev", root=None):
+def read_result(spec: str, stack: str, root=None):
     """The check Result of ``spec`` (every environment's Topology), or None when it does not exist at that git ref."""
     if is_git_spec(spec):
         data = read_git(spec)

@@ -58,3 +58,84 @@ def test_git_missing_or_hanging_is_a_message(monkeypatch, error, message):
 ])
 def test_the_last_line_of_git_stderr_is_what_the_user_reads(stderr, line):
     assert sources._last_line(subprocess.CompletedProcess(["git"], 128, b"", stderr)) == line
+
+
+BASE = "version: 1\nname: shop\nqueues:\n  orders: {}\nservices:\n  web: {publishes: [orders]}\n  worker: {consumes: [orders]}\n"
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    run = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True)  # noqa: E731
+    run("init", "-q", "-b", "main")
+    (tmp_path / "topology.yaml").write_text(BASE)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "t.yaml").write_text(BASE)
+    run("add", ".")
+    run("commit", "-qm", "base")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# Every refusal, whole: what is wrong and what to give instead (the hostile variants are in
+# tests/reliability/test_git_injection.py, which runs the CLI in a fresh interpreter).
+REFUSED = [
+    (":topology.yaml", "':topology.yaml': the git ref before ':' is empty; write <git-ref>:<path>, e.g. "
+                       "origin/main:topology.yaml"),
+    ("-x:topology.yaml", "'-x:topology.yaml': a git ref cannot start with '-' (it would be read as an option); "
+                         "give a branch, tag or commit id"),
+    ("a..b:topology.yaml", "'a..b:topology.yaml': 'a..b' is a range; give one branch, tag or commit id"),
+    ("a b:topology.yaml", "'a b:topology.yaml': 'a b' is not a git ref (allowed: letters, digits and _ . / ~ ^ @ { } "
+                          "+ -, not starting with '-'); give a branch, tag or commit id"),
+    ("main:", "'main:': the path after ':' is empty or holds control characters"),
+    ("main:a\tb", "'main:a\\tb': the path after ':' is empty or holds control characters"),
+    ("main:/etc/passwd", "'main:/etc/passwd': the path after ':' must be relative to the current directory, inside "
+                         "the repository"),
+    ("no-such:topology.yaml", "cannot read no-such:topology.yaml from git: 'no-such' is not a commit here (in CI, "
+                              "fetch it first: actions/checkout with fetch-depth: 0)"),
+    ("main:sub", "cannot read main:sub from git: it is a tree, not a file"),
+]
+
+
+@pytest.mark.parametrize("spec, message", REFUSED, ids=[s for s, _ in REFUSED])
+def test_each_refused_side_says_what_is_wrong_and_what_to_give(repo, spec, message):
+    with pytest.raises(InputError) as caught:
+        sources.read_git(spec)
+    assert str(caught.value) == message
+
+
+def test_a_path_missing_at_the_ref_is_none_and_dot_slash_is_the_same_path(repo):
+    assert sources.read_git("main:nothing.yaml") is None
+    assert sources.read_git("main:./sub/t.yaml") == BASE.encode()
+    assert sources.read_git("main:sub/t.yaml") == BASE.encode()
+
+
+def test_a_blob_over_the_limit_names_the_limit_in_mib(repo, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_BYTES", 3 * 1048576)
+    big = repo / "big.yaml"
+    big.write_bytes(b"#" * (3 * 1048576 + 1))
+    subprocess.run(["git", "add", "big.yaml"], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "big"], cwd=repo, check=True)
+    with pytest.raises(InputError) as caught:
+        sources.read_git("main:big.yaml")
+    assert str(caught.value) == "cannot read main:big.yaml from git: larger than 3 MiB"
+    big.write_bytes(b"#" * (3 * 1048576))     # at the limit: read
+    subprocess.run(["git", "commit", "-qam", "at"], cwd=repo, check=True)
+    assert len(sources.read_git("main:big.yaml")) == 3 * 1048576
+
+
+@pytest.mark.parametrize("step", ["rev-parse --quiet", "cat-file -t", "cat-file -s", "cat-file blob"])
+def test_git_hanging_at_any_step_names_the_side(repo, monkeypatch, step):
+    real = subprocess.run
+
+    def hanging_at(argv, **kwargs):
+        if " ".join(argv[1:3]) == step:
+            raise subprocess.TimeoutExpired(argv, 60)
+        return real(argv, **kwargs)
+
+    monkeypatch.setattr(sources.subprocess, "run", hanging_at)
+    with pytest.raises(InputError) as caught:
+        sources.read_git("main:topology.yaml")
+    assert str(caught.value) == "cannot read main:topology.yaml from git: git did not answer within 60 s"
