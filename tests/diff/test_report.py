@@ -1,0 +1,37 @@
+"""`topowire diff`'s whole report, text and Markdown, for a few changes: every line a reviewer reads.
+
+The expected reports are files under tests/diff/reports/, reviewed by hand (`TOPOWIRE_UPDATE_REPORTS=1
+pytest tests/diff/test_report.py` rewrites them from the code: review `git diff` before committing).
+The cases: a change across environments (a FIFO switch everywhere, a retention cut in prod only, both
+destructive); a consumer swapped for a similar name (rename suggestion, deletions on two clouds); a
+harmless change (in place only); no change at all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+HERE = Path(__file__).parent / "reports"
+CASES = [
+    ("envs", "envs-base.yaml", "envs-head.yaml"),
+    ("rename", "plain-base.yaml", "plain-head.yaml"),
+    ("harmless", "plain-base.yaml", "harmless-head.yaml"),
+    ("nothing", "plain-base.yaml", "plain-base.yaml"),
+]
+
+
+@pytest.mark.parametrize("fmt, ext", [("text", "txt"), ("markdown", "md")])
+@pytest.mark.parametrize("name, base, head", CASES, ids=[c[0] for c in CASES])
+def test_the_whole_report(monkeypatch, name, base, head, fmt, ext):
+    monkeypatch.chdir(HERE)   # the report names the two sides as given
+    code, out, err = run_cli("diff", base, head, "--format", fmt)
+    assert code == 0 and err == "", err
+    expected = HERE / f"{name}.{ext}"
+    if os.environ.get("TOPOWIRE_UPDATE_REPORTS"):
+        expected.write_text(out, "utf-8")
+    assert out == expected.read_text("utf-8")
