@@ -129,7 +129,8 @@ class Dependent:
     ``refs``: ((item key, effect), ...) where effect is what a replacement of that item does to this
     resource: "replace" (the reference cannot change in place) or "update". ``why`` says which property
     refers. With ``named``, ``name`` is the resource's own name, fixed at creation: a new one replaces it;
-    otherwise ``name`` only tells people which one it is.
+    otherwise ``name`` only tells people which one it is. ``replace_on`` and ``update``: its own settings
+    from the YAML, as for ``Item`` (a role assignment's principal, an alarm's actions).
     """
 
     cloud: str
@@ -140,6 +141,8 @@ class Dependent:
     subject: str = ""
     why: str = ""
     named: bool = False
+    replace_on: tuple = ()  # ((setting, value), ...)
+    update: tuple = ()
 
 
 def settings_view(s) -> tuple:

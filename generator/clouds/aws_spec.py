@@ -322,8 +322,9 @@ def dependents(topo) -> list:
 
     Per queue (and per topic consumer's queue): its queue policy (``queue_url`` is ForceNew), with a DLQ
     its redrive-allow policy (``queue_url`` ForceNew; it names the source queue's ARN) and policy, and the
-    alarm named after the DLQ (``alarm_name`` ForceNew, ``dimensions`` in place); the source queue's
-    redrive policy names the DLQ's ARN. Per service: the IAM policy lists the ARNs it may use.
+    alarm named after the DLQ (``alarm_name`` ForceNew, ``dimensions`` and ``alarm_actions``, the
+    ``alarm_topic``, in place); the source queue's redrive policy names the DLQ's ARN. Per service: the
+    IAM policy lists the ARNs it may use.
     """
     from . import Dependent
 
@@ -343,7 +344,8 @@ def dependents(topo) -> list:
         out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_name(name),
                              ((dlq, "replace"),), subject, "queue_url"))
         out.append(Dependent(CLOUD, "CloudWatch alarm", ("alarm",) + key[1:], f"{dlq_name(name)}-not-empty",
-                             ((dlq, "update"),), subject, "dimensions", named=True))
+                             ((dlq, "update"),), subject, "dimensions", named=True,
+                             update=(("alarm_actions", topo.clouds.aws_alarm_topic),)))
 
     for q in topo.queues.values():
         queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")

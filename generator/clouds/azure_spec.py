@@ -396,7 +396,9 @@ def dependents(topo) -> list:
 
     A role assignment's ``scope`` is the entity it grants on, and part of its resource id
     (``/{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``): a replaced entity replaces
-    it. A subscription's filter rule lives inside the subscription and goes with it.
+    it. A subscription's filter rule lives inside the subscription and goes with it. A new
+    ``azure_principal_id`` replaces the service's assignments (their name is the GUID of scope, principal
+    and role, ``role_assignment_name``; the principal is compared lowercased, as that name is).
     """
     from . import Dependent
 
@@ -422,7 +424,7 @@ def dependents(topo) -> list:
         for role, key in sorted(set(grants)):
             out.append(Dependent(CLOUD, "role assignment", ("role-assignment", s.deployed_name, role) + key,
                                  f"{s.name} may {role} on {key[1]}", ((key, "replace"),), f"service '{s.name}'",
-                                 "scope"))
+                                 "scope", replace_on=(("principal", s.identity.azure_principal_id.lower()),)))
     return out
 
 

@@ -349,7 +349,8 @@ def dependents(topo) -> list:
 
     IAM members cannot change in place (the Google provider's IAM member has no update; ``role`` and
     ``member`` are ForceNew, and the subscription or topic is part of its id): a replaced subscription
-    or topic replaces each grant on it, the service agent's included.
+    or topic replaces each grant on it, the service agent's included; so does a new ``member``: another
+    ``gcp_service_account``, or the created account's (``service_account_id``) instead of a given one.
     """
     from . import Dependent
 
@@ -368,11 +369,14 @@ def dependents(topo) -> list:
                   topic_subscription_id(topo, t, c.service), c.settings,
                   f"subscription of '{c.service}' to topic '{t.name}'")
     for s in topo.services.values():
+        member = (("member", "serviceAccount:" + (s.identity.gcp_service_account or
+                                                  f"{service_account_id(topo, s.name)}@<project>.iam.gserviceaccount.com")),)
         for r in s.publishes:
             ch = topo.channel(r.channel)
             key = ("queue-topic" if ch.kind == "queue" else "topic", ch.deployed_name)
             out.append(Dependent(CLOUD, "IAM member", ("publisher", s.deployed_name) + key,
-                                 f"{topic_id(topo, ch)}: {s.name}", ((key, "replace"),), f"service '{s.name}'", "topic"))
+                                 f"{topic_id(topo, ch)}: {s.name}", ((key, "replace"),), f"service '{s.name}'", "topic",
+                                 replace_on=member))
         for c in s.consumes:
             ch = topo.channel(c.channel)
             if ch.kind == "queue":
@@ -381,7 +385,7 @@ def dependents(topo) -> list:
                 key, sub = ("subscription", ch.deployed_name, topo.deployed(s.name)), \
                     topic_subscription_id(topo, ch, s.name)
             out.append(Dependent(CLOUD, "IAM member", ("subscriber", s.deployed_name) + key, f"{sub}: {s.name}",
-                                 ((key, "replace"),), f"service '{s.name}'", "subscription"))
+                                 ((key, "replace"),), f"service '{s.name}'", "subscription", replace_on=member))
     return out
 
 

@@ -9,7 +9,14 @@ the grants on a replaced subscription are replaced. Each cloud lists them in ``<
 from __future__ import annotations
 
 from ..clouds import spec
+from ..words import change
 from . import Action
+
+
+def _changed(old: tuple, new: tuple) -> list:
+    """The settings whose value differs between two ((setting, value), ...), sorted."""
+    o, n = dict(old), dict(new)
+    return [k for k in sorted(set(o) | set(n)) if o.get(k) != n.get(k)]
 
 
 def replaced(base, head, cloud: str) -> dict:
@@ -52,12 +59,17 @@ def actions(base, head, cloud: str, already: list) -> list:
             seen.add((now.kind, now.name))
             continue
         hits = [(gone[k], effect) for k, effect in d.refs if k in gone]
-        if d.named and o.name != d.name:
-            action, why = "replace", f"cannot change in place: name {o.name} -> {d.name}"
+        fixed = _changed(o.replace_on, d.replace_on)
+        if (d.named and o.name != d.name) or fixed:
+            named = [f"name {o.name} -> {d.name}"] if d.named and o.name != d.name else []
+            action, why = "replace", "cannot change in place: " + ", ".join(
+                named + [change(k, dict(o.replace_on).get(k), dict(d.replace_on).get(k)) for k in fixed])
         elif any(effect == "replace" for _, effect in hits):
             action, why = "replace", ""
         elif hits:
             action, why = "update", ""
+        elif _changed(o.update, d.update):
+            action, why = "update", "in place: " + ", ".join(_changed(o.update, d.update))
         else:
             continue
         if hits:
@@ -67,7 +79,7 @@ def actions(base, head, cloud: str, already: list) -> list:
             cause = ""
         if action == "replace" and not why:
             why = f"{d.why} cannot change in place"
-        elif action == "update":
+        elif action == "update" and not why:
             why = f"{d.why} changes in place"
         seen.add((d.kind, d.name))
         out.append(Action(cloud, action, d.kind, d.name, d.subject, cause + why, False))

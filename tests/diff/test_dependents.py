@@ -67,3 +67,40 @@ def test_what_follows_a_removed_dlq_goes_with_it(tmp_path):
         ("aws", "delete", "SQS redrive-allow policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("gcp", "delete", "IAM member", "shop-dev-orders: service agent", "goes with Pub/Sub subscription shop-dev-orders"),
     ]
+
+
+def test_a_new_alarm_topic_updates_every_dlq_alarm_in_place(tmp_path):
+    base = BASE.replace("name: shop\n", "name: shop\nclouds: {aws: {alarm_topic: 'arn:aws:sns:us-east-1:123456789012:oncall'}}\n")
+    head = base.replace(":oncall'", ":pager'")
+    _, got = actions(tmp_path, head, base)
+    why = "in place: alarm_actions"     # as for every in-place update: the setting's name (the values are in Changes)
+    assert got == [("aws", "update", "CloudWatch alarm", f"shop-dev-{q}-dlq{fifo}-not-empty", why)
+                   for q, fifo in (("audit-trail", ".fifo"), ("orders", ""), ("payments-ledger", ""))]
+    _, got = actions(tmp_path, BASE, base)   # the alarm topic removed: the alarms notify no one
+    assert [a[1:4] for a in got] == [("update", "CloudWatch alarm", f"shop-dev-{q}-dlq{fifo}-not-empty")
+                                     for q, fifo in (("audit-trail", ".fifo"), ("orders", ""), ("payments-ledger", ""))]
+
+
+def test_a_new_azure_principal_replaces_the_services_role_assignments(tmp_path):
+    base = BASE.replace("  storefront: {", "  storefront: {identity: {azure_principal_id: 8F7E0C1A-0000-4000-8000-000000000001}, ")
+    head = base.replace("000000000001}", "000000000002}")
+    _, got = actions(tmp_path, head, base)
+    why = "cannot change in place: principal 8f7e0c1a-0000-4000-8000-000000000001 -> 8f7e0c1a-0000-4000-8000-000000000002"
+    assert got == [("azure", "replace", "role assignment", f"storefront may send on {c}", why)
+                   for c in ("audit-trail", "orders", "payments")]
+    # Casing alone: the assignment's name (the GUID of scope, principal, role) is computed lowercased: no change
+    _, got = actions(tmp_path, base.replace("8F7E0C1A", "8f7e0c1a"), base)
+    assert got == []
+
+
+def test_a_new_gcp_service_account_replaces_the_services_iam_members(tmp_path):
+    base = BASE.replace("  fulfilment: {", "  fulfilment: {identity: {gcp_service_account: a@p.iam.gserviceaccount.com}, ")
+    head = base.replace("a@p.", "b@p.")
+    _, got = actions(tmp_path, head, base)
+    why = "cannot change in place: member serviceAccount:a@p.iam.gserviceaccount.com -> serviceAccount:b@p.iam.gserviceaccount.com"
+    assert got == [("gcp", "replace", "IAM member", f"shop-dev-{c}: fulfilment", why) for c in ("audit-trail", "orders")]
+    # The given account dropped: the program creates one named after the service, and grants it instead
+    _, got = actions(tmp_path, BASE, base)
+    assert {a[:2] + a[4:] for a in got} == {("gcp", "replace", "cannot change in place: member serviceAccount:"
+                                             "a@p.iam.gserviceaccount.com -> serviceAccount:shop-dev-fulfilment@"
+                                             "<project>.iam.gserviceaccount.com")}
