@@ -458,3 +458,25 @@ def test_a_service_with_one_kind_of_access_gets_exactly_that_policy(write):
         "demo-dev-listener": [{"Sid": "ConsumeFromQueues", "Effect": "Allow", "Action": consume,
                                "Resource": [sqs + "demo-dev-events-listener"]}],
     }
+
+
+@pytest.mark.parametrize("path", [ROOT / "topology.yaml", CASES / "aws" / "full.yaml"], ids=["topology", "full"])
+def test_with_an_endpoint_every_data_source_asks_the_emulator(path, monkeypatch):
+    """`topowire local` plans against moto: a KMS key or the account id looked up through the default provider
+    would ask the real AWS account of whoever runs it (and fail without credentials)."""
+    from pulumi.runtime import mocks
+
+    asked = []
+    original = mocks.MockMonitor.Invoke
+
+    def listen(self, request):
+        asked.append((request.tok, request.provider.split("::")[-2]))
+        return original(self, request)
+
+    monkeypatch.setattr(mocks.MockMonitor, "Invoke", listen)
+    engine.run(str(path), "aws", endpoint="http://127.0.0.1:4566")
+    tokens = {tok for tok, _ in asked}
+    assert "aws:kms/getKey:getKey" in tokens                         # both files use a KMS key
+    if path.name == "full.yaml":
+        assert "aws:index/getCallerIdentity:getCallerIdentity" in tokens  # a role given by ARN: the account is checked
+    assert {provider for _, provider in asked} == {"emulator"}

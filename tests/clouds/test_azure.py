@@ -70,6 +70,15 @@ def test_existing_resource_group_and_local_auth_from_stack_config():
     assert ns.inputs["namespaceName"] == "ai-platform-prod-sb1"
 
 
+@pytest.mark.parametrize("namespace", ["9bad", "short", "a" * 51, "ends-with-"])
+def test_a_namespace_name_azure_refuses_stops_the_plan_with_what_to_do(namespace):
+    with pytest.raises(InputError) as caught:
+        engine.run(str(ROOT / "topology.yaml"), "azure", config={"namespace": namespace})
+    assert str(caught.value) == (f"Service Bus namespace name '{namespace}' must have 6 to 50 letters, digits and '-', "
+                                 "start with a letter and end with a letter or digit: set another with "
+                                 "'pulumi config set namespace <name>'")
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_queues_carry_their_settings(path):
     plan, topo = plan_of(path), topo_of(path)
