@@ -104,6 +104,8 @@ golden: $(VENV)/.demo
 
 # Mutation testing (not part of CI): each area with its own tests, in build/mutation/<area>/.
 AREAS ?= rules specs model loader schema diff docs programs
+# SAMPLE=N [SEED=S]: a random sample of N mutants per area; ONLY=file: re-run the mutants it names (run.py).
+export SAMPLE SEED ONLY MUTMUT_CHILDREN
 mutation: $(VENV)/.dev
 	@for area in $(AREAS); do PYTHONPATH= $(BIN)/python tests/mutation/run.py $$area || exit 1; done
 
