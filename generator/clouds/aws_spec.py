@@ -238,22 +238,25 @@ def inventory(topo) -> list:
     from . import Item, settings_view
 
     out = []
+    tags = (("tags", tuple(sorted(dict(topo.tags).items()))),)  # every resource below but policies and subscriptions
 
     def queue(key, name, fifo, s, subject, extra=(), sns=False):
-        out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra, True, subject))
+        out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra + tags, True,
+                        subject))
         if s.dead_letter.enabled or sns:
             sources = ("SQS redrive after max_receive_count",) if s.dead_letter.enabled else ()
             sources += ("SNS undeliverable messages",) if sns else ()
             out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq_name(name), (("fifo", fifo),),
-                            (("retention", s.dead_letter.retention), ("receives", " and ".join(sources))), True,
-                            subject))
+                            (("retention", s.dead_letter.retention), ("receives", " and ".join(sources))) + tags,
+                            True, subject))
 
     for q in topo.queues.values():
         queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")
     for t in topo.topics.values():
         tname = topic_name(topo, t)
         out.append(Item(CLOUD, "SNS topic", ("topic", t.deployed_name), tname, (("fifo", t.fifo),),
-                        (("encryption", t.encryption.kms_key or t.encryption.mode),), False, f"topic '{t.name}'"))
+                        (("encryption", t.encryption.kms_key or t.encryption.mode),) + tags, False,
+                        f"topic '{t.name}'"))
         out.append(Item(CLOUD, "SNS topic policy", ("topic-policy", t.deployed_name), tname, (("topic", tname),),
                         (), False, f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
@@ -269,7 +272,7 @@ def inventory(topo) -> list:
         grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
             tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes))
         out.append(Item(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name), (),
-                        (("grants", grants), ("role", s.identity.aws_role)), False, f"service '{s.name}'"))
+                        (("grants", grants), ("role", s.identity.aws_role)) + tags, False, f"service '{s.name}'"))
     return out
 
 
@@ -345,7 +348,8 @@ def dependents(topo) -> list:
                              ((dlq, "replace"),), subject, "queue_url"))
         out.append(Dependent(CLOUD, "CloudWatch alarm", ("alarm",) + key[1:], f"{dlq_name(name)}-not-empty",
                              ((dlq, "update"),), subject, "dimensions", named=True,
-                             update=(("alarm_actions", topo.clouds.aws_alarm_topic),)))
+                             update=(("alarm_actions", topo.clouds.aws_alarm_topic),
+                                     ("tags", tuple(sorted(dict(topo.tags).items()))))))
 
     for q in topo.queues.values():
         queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")

@@ -271,7 +271,8 @@ def inventory(topo) -> list:
 
     sku = topo.clouds.azure_sku
     out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo),
-                (("premium", sku == "Premium"),), (("sku", sku),), True, "the topology")]
+                (("premium", sku == "Premium"),), (("sku", sku), ("tags", tuple(sorted(dict(topo.tags).items())))), True,
+                "the topology")]
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
                         (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),

@@ -269,25 +269,26 @@ def inventory(topo) -> list:
     from . import Item, settings_view
 
     out = []
+    tags = (("labels", tuple(sorted(labels(topo.tags).items()))),)  # on every topic and subscription
 
     def store(key, sub, topic, s, fifo, flt, subject):
         out.append(Item(CLOUD, "Pub/Sub subscription", key, sub,
                         (("topic", topic), ("filter", filter_expression(flt) if flt else None), ("ordering", fifo)),
-                        settings_view(s), True, subject))
+                        settings_view(s) + tags, True, subject))
         if s.dead_letter.enabled:
             dlq = dead_letter_id(sub)
-            out.append(Item(CLOUD, "Pub/Sub dead-letter topic", ("dlq-topic",) + key[1:], dlq, (), (), False, subject))
+            out.append(Item(CLOUD, "Pub/Sub dead-letter topic", ("dlq-topic",) + key[1:], dlq, (), tags, False, subject))
             out.append(Item(CLOUD, "Pub/Sub dead-letter subscription", ("dlq",) + key[1:], dlq, (("topic", dlq),),
-                            (("retention", s.dead_letter.retention),), True, subject))
+                            (("retention", s.dead_letter.retention),) + tags, True, subject))
 
     for q in topo.queues.values():
         tid = topic_id(topo, q)
-        out.append(Item(CLOUD, "Pub/Sub topic", ("queue-topic", q.deployed_name), tid, (), (), False, f"queue '{q.name}'"))
+        out.append(Item(CLOUD, "Pub/Sub topic", ("queue-topic", q.deployed_name), tid, (), tags, False, f"queue '{q.name}'"))
         store(("queue", q.deployed_name), queue_subscription_id(topo, q), tid, q.settings, q.fifo, None,
               f"queue '{q.name}'")
     for t in topo.topics.values():
         tid = topic_id(topo, t)
-        out.append(Item(CLOUD, "Pub/Sub topic", ("topic", t.deployed_name), tid, (), (), False, f"topic '{t.name}'"))
+        out.append(Item(CLOUD, "Pub/Sub topic", ("topic", t.deployed_name), tid, (), tags, False, f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), tid, c.settings, t.fifo, c.filter,

@@ -51,11 +51,17 @@ def actions(base, head, cloud: str, already: list) -> list:
         if (now.kind, now.name) in seen:
             continue
         if d is None or o is None:
-            items = old_items if d is None else new_items
-            what = next((f"{items[k].kind} {items[k].name}" for k, _ in now.refs if k in items), "its resource")
+            items, other = (old_items, new_items) if d is None else (new_items, old_items)
+            refs = [k for k, _ in now.refs if k in items]
+            # With what it follows (a deleted queue), or alone: the service stops or starts using a channel that stays
+            with_it = [k for k in refs if k not in other]
+            what = next((f"{items[k].kind} {items[k].name}" for k in with_it or refs), "its resource")
             action = "delete" if d is None else "create"
-            out.append(Action(cloud, action, now.kind, now.name, now.subject,
-                              f"goes with {what}" if d is None else f"comes with {what}", False))
+            if not refs or with_it:
+                why = f"goes with {what}" if d is None else f"comes with {what}"
+            else:
+                why = f"no longer needed on {what}, which stays" if d is None else f"now needed on {what}, which exists"
+            out.append(Action(cloud, action, now.kind, now.name, now.subject, why, False))
             seen.add((now.kind, now.name))
             continue
         hits = [(gone[k], effect) for k, effect in d.refs if k in gone]

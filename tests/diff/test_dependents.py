@@ -61,11 +61,32 @@ def test_a_harmless_change_has_no_dependents(tmp_path):
 
 def test_what_follows_a_removed_dlq_goes_with_it(tmp_path):
     _, got = actions(tmp_path, BASE.replace("  orders: {}", "  orders: {dead_letter: false}"))
-    assert [a for a in got if a[4].startswith("goes with")] == [
+    assert [a for a in got if a[4].startswith(("goes with", "no longer"))] == [
         ("aws", "delete", "CloudWatch alarm", "shop-dev-orders-dlq-not-empty", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("aws", "delete", "SQS queue policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("aws", "delete", "SQS redrive-allow policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
-        ("gcp", "delete", "IAM member", "shop-dev-orders: service agent", "goes with Pub/Sub subscription shop-dev-orders"),
+        # the subscription stays: only the service agent's grant for dead-lettering goes
+        ("gcp", "delete", "IAM member", "shop-dev-orders: service agent",
+         "no longer needed on Pub/Sub subscription shop-dev-orders, which stays"),
+    ]
+
+
+def test_a_grant_a_service_stops_or_starts_needing_is_not_said_to_follow_its_channel(tmp_path):
+    base = BASE.replace("  storefront: {", "  storefront: {identity: {azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000001}, ")
+    fewer = base.replace("publishes: [orders, payments, audit-trail]", "publishes: [orders, audit-trail]")
+    _, got = actions(tmp_path, fewer, base)
+    assert got == [
+        ("aws", "update", "IAM policy", "shop-dev-storefront", "in place: grants"),
+        ("azure", "delete", "role assignment", "storefront may send on payments",
+         "no longer needed on Service Bus topic shop-dev-payments, which stays"),
+        ("gcp", "delete", "IAM member", "shop-dev-payments: storefront",
+         "no longer needed on Pub/Sub topic shop-dev-payments, which stays"),
+    ]
+    _, got = actions(tmp_path, base, fewer)
+    assert [a[1:] for a in got if a[0] != "aws"] == [
+        ("create", "role assignment", "storefront may send on payments",
+         "now needed on Service Bus topic shop-dev-payments, which exists"),
+        ("create", "IAM member", "shop-dev-payments: storefront", "now needed on Pub/Sub topic shop-dev-payments, which exists"),
     ]
 
 
@@ -104,3 +125,17 @@ def test_a_new_gcp_service_account_replaces_the_services_iam_members(tmp_path):
     assert {a[:2] + a[4:] for a in got} == {("gcp", "replace", "cannot change in place: member serviceAccount:"
                                              "a@p.iam.gserviceaccount.com -> serviceAccount:shop-dev-fulfilment@"
                                              "<project>.iam.gserviceaccount.com")}
+
+
+def test_new_tags_update_every_tagged_resource_in_place(tmp_path):
+    base = BASE.replace("name: shop\n", "name: shop\ntags: {team: shop}\n")
+    _, got = actions(tmp_path, base.replace("team: shop", "team: checkout"), base)
+    kinds = {}
+    for cloud, action, kind, _, why in got:
+        assert action == "update" and why == ("in place: labels" if cloud == "gcp" else "in place: tags")
+        kinds[(cloud, kind)] = kinds.get((cloud, kind), 0) + 1
+    assert kinds == {("aws", "CloudWatch alarm"): 3, ("aws", "IAM policy"): 3, ("aws", "SNS topic"): 1,
+                     ("aws", "SQS dead-letter queue"): 3, ("aws", "SQS queue"): 3,
+                     ("azure", "Service Bus namespace"): 1,   # Service Bus entities have no tags
+                     ("gcp", "Pub/Sub dead-letter subscription"): 3, ("gcp", "Pub/Sub dead-letter topic"): 3,
+                     ("gcp", "Pub/Sub subscription"): 3, ("gcp", "Pub/Sub topic"): 3}
