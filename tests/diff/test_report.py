@@ -1,4 +1,4 @@
-"""`topowire diff`'s whole report, text and Markdown, for a few changes: every line a reviewer reads.
+"""`topowire diff`'s whole report, text, Markdown and JSON, for a few changes: every line a reviewer reads.
 
 The expected reports are files under tests/diff/reports/, reviewed by hand (`TOPOWIRE_UPDATE_REPORTS=1
 pytest tests/diff/test_report.py` rewrites them from the code: review `git diff` before committing).
@@ -26,7 +26,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("fmt, ext", [("text", "txt"), ("markdown", "md")])
+@pytest.mark.parametrize("fmt, ext", [("text", "txt"), ("markdown", "md"), ("json", "json")])
 @pytest.mark.parametrize("name, base, head", CASES, ids=[c[0] for c in CASES])
 def test_the_whole_report(monkeypatch, name, base, head, fmt, ext):
     monkeypatch.chdir(HERE)   # the report names the two sides as given
