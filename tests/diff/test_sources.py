@@ -55,7 +55,7 @@ def test_git_missing_or_hanging_is_a_message(monkeypatch, error, message):
     (b"  fatal: bad object \xff\xfe  \n\n", "fatal: bad object \ufffd\ufffd"),  # not UTF-8: shown, not a crash
     (b"", "git failed"),
     (b" \n", "git failed"),
-])
+], ids=["several-lines", "not-utf8", "empty", "blank"])  # plain ids: mutmut re-selects tests by id, "\n" in one fails
 def test_the_last_line_of_git_stderr_is_what_the_user_reads(stderr, line):
     assert sources._last_line(subprocess.CompletedProcess(["git"], 128, b"", stderr)) == line
 
