@@ -36,8 +36,6 @@ def actions(base, head, cloud: str, already: list) -> list:
     DLQ), and is replaced or updated when what it follows is replaced.
     """
     mod = spec(cloud)
-    if not hasattr(mod, "dependents") or (base is None and head is None):
-        return []
     gone = replaced(base, head, cloud) if base is not None and head is not None else {}
     seen = {(a.kind, a.name) for a in already if a.cloud == cloud}
     old = {d.key: d for d in (mod.dependents(base) if base is not None else [])}

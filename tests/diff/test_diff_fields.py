@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
 import pytest
 import yaml
@@ -373,6 +374,27 @@ def test_changing_one_field_alone_is_reported_with_its_verdict(path, tmp_path):
     for a in doc["actions"]:
         got.setdefault(a["cloud"], set()).add(a["action"] + ("!" if a["destructive"] else ""))
     assert tuple(",".join(sorted(got.get(c, ()))) for c in ("aws", "azure", "gcp")) == verdict
+    # The change list, word for word: ["op", "subject", "detail", stack or ""] (the stack of an environment's list)
+    words = [[c["op"], c["subject"], c["detail"], ""] for c in doc["changes"]] + \
+        [[c["op"], c["subject"], c["detail"], e["stack"]] for e in doc.get("environments", []) for c in e["changes"]]
+    if os.environ.get("TOPOWIRE_UPDATE_REPORTS"):
+        WORDS_WRITTEN[path] = words
+        return
+    assert words == WORDS[path], f"{path}: the change list differs from tests/diff/reports/field-changes.json"
+
+
+# The reviewed change lists (`TOPOWIRE_UPDATE_REPORTS=1 pytest tests/diff/test_diff_fields.py` rewrites them).
+WORDS_FILE = ROOT / "tests" / "diff" / "reports" / "field-changes.json"
+WORDS = json.loads(WORDS_FILE.read_text("utf-8")) if WORDS_FILE.exists() else {}
+WORDS_WRITTEN: dict = {}
+
+
+def test_zz_write_the_change_lists_when_asked():
+    """Runs after the cases (pytest keeps file order): writes what they saw, when asked to."""
+    if os.environ.get("TOPOWIRE_UPDATE_REPORTS"):
+        WORDS_FILE.write_text(json.dumps(dict(sorted(WORDS_WRITTEN.items())), indent=1) + "\n", "utf-8")
+        return
+    assert set(WORDS) == {p for p, v in VERDICTS.items() if p in EDITS and not isinstance(v, REFUSED)}
 
 
 def test_the_minimal_topology_is_valid_and_unchanged_against_itself(tmp_path):

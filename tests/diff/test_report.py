@@ -3,7 +3,7 @@
 The expected reports are files under tests/diff/reports/, reviewed by hand (`TOPOWIRE_UPDATE_REPORTS=1
 pytest tests/diff/test_report.py` rewrites them from the code: review `git diff` before committing).
 The cases: a change across environments (a FIFO switch everywhere, a retention cut in prod only, both
-destructive); one environment changed, harmlessly (the other: no changes); a consumer swapped for a similar name (rename suggestion, deletions on two clouds); a
+destructive); one environment changed, harmlessly (the other: no changes); a queue and a topic removed, a topic changed and a cloud added to targets; a consumer swapped for a similar name (rename suggestion, deletions on two clouds); a
 harmless change (in place only); no change at all.
 """
 
@@ -20,6 +20,7 @@ HERE = Path(__file__).parent / "reports"
 CASES = [
     ("envs", "envs-base.yaml", "envs-head.yaml"),
     ("one-env", "envs-base.yaml", "one-env-head.yaml"),
+    ("removed", "removed-base.yaml", "removed-head.yaml"),
     ("rename", "plain-base.yaml", "plain-head.yaml"),
     ("harmless", "plain-base.yaml", "harmless-head.yaml"),
     ("nothing", "plain-base.yaml", "plain-base.yaml"),

@@ -139,3 +139,19 @@ def test_git_hanging_at_any_step_names_the_side(repo, monkeypatch, step):
     with pytest.raises(InputError) as caught:
         sources.read_git("main:topology.yaml")
     assert str(caught.value) == "cannot read main:topology.yaml from git: git did not answer within 60 s"
+
+
+def test_a_missing_file_without_a_colon_is_a_missing_file_not_a_git_ref(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert not sources.is_git_spec("nope.yaml") and sources.is_git_spec("main:nope.yaml")
+    (tmp_path / "a:b.yaml").write_text(BASE)          # a file whose name has a colon is a file
+    assert not sources.is_git_spec("a:b.yaml")
+    with pytest.raises(InputError) as caught:
+        sources.read_result("nope.yaml", "dev")
+    [d] = caught.value.diagnostics
+    assert (d.file, d.line, d.code, d.message) == ("nope.yaml", 1, "TOP009", "file not found")
+
+
+def test_read_is_none_for_a_path_missing_at_the_ref_and_the_stacks_topology_otherwise(repo):
+    assert sources.read("main:nothing.yaml", "dev") is None
+    assert sources.read("main:topology.yaml", "prod").prefix == "shop-prod"
