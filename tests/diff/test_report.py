@@ -9,6 +9,7 @@ harmless change (in place only); no change at all.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def test_the_whole_report(monkeypatch, name, base, head, fmt, ext):
     if os.environ.get("TOPOWIRE_UPDATE_REPORTS"):
         expected.write_text(out, "utf-8")
     assert out == expected.read_text("utf-8")
+
+
+def test_stacks_the_file_does_not_list_are_shown_as_the_unlisted_ones(tmp_path):
+    """A stack `environments` does not list deploys the file as written, under stack dev's names."""
+    base = (HERE / "plain-base.yaml").read_text() + "environments: {prod: {}}\n"
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(base.replace("  orders: {}", "  orders: {retention: 7d}"))
+    code, out, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "json")
+    envs = json.loads(out)["environments"]
+    assert code == 0 and [(e["label"], e["stack"], len(e["changes"])) for e in envs] == \
+        [("unlisted stacks", "dev", 1), ("prod", "prod", 1)]
