@@ -139,3 +139,12 @@ def test_new_tags_update_every_tagged_resource_in_place(tmp_path):
                      ("azure", "Service Bus namespace"): 1,   # Service Bus entities have no tags
                      ("gcp", "Pub/Sub dead-letter subscription"): 3, ("gcp", "Pub/Sub dead-letter topic"): 3,
                      ("gcp", "Pub/Sub subscription"): 3, ("gcp", "Pub/Sub topic"): 3}
+
+
+def test_azure_role_assignments_follow_a_replaced_queue(tmp_path):
+    base = BASE.replace("  fulfilment: {", "  fulfilment: {identity: {azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000001}, ")
+    head = base.replace("  audit-trail: {fifo: true}", "  audit-trail: {}")
+    _, got = actions(tmp_path, head, base)
+    assert [a[1:] for a in got if a[0] == "azure" and a[2] == "role assignment"] == [
+        ("replace", "role assignment", "fulfilment may receive on audit-trail",
+         "follows Service Bus queue shop-dev-audit-trail, which is replaced; scope cannot change in place")]

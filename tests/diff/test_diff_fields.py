@@ -374,16 +374,20 @@ def test_changing_one_field_alone_is_reported_with_its_verdict(path, tmp_path):
     for a in doc["actions"]:
         got.setdefault(a["cloud"], set()).add(a["action"] + ("!" if a["destructive"] else ""))
     assert tuple(",".join(sorted(got.get(c, ()))) for c in ("aws", "azure", "gcp")) == verdict
-    # The change list, word for word: ["op", "subject", "detail", stack or ""] (the stack of an environment's list)
-    words = [[c["op"], c["subject"], c["detail"], ""] for c in doc["changes"]] + \
-        [[c["op"], c["subject"], c["detail"], e["stack"]] for e in doc.get("environments", []) for c in e["changes"]]
+    # The change list and the actions, word for word: ["op", "subject", "detail", stack or ""] and
+    # [cloud, action, kind, name, subject, reason, destructive] (stack dev's; environments repeat them per stack)
+    words = {"changes": [[c["op"], c["subject"], c["detail"], ""] for c in doc["changes"]] +
+             [[c["op"], c["subject"], c["detail"], e["stack"]] for e in doc.get("environments", []) for c in e["changes"]],
+             "actions": [[a["cloud"], a["action"], a["kind"], a["name"], a["subject"], a["reason"], a["destructive"]]
+                         for a in doc["actions"]]}
     if os.environ.get("TOPOWIRE_UPDATE_REPORTS"):
         WORDS_WRITTEN[path] = words
         return
-    assert words == WORDS[path], f"{path}: the change list differs from tests/diff/reports/field-changes.json"
+    assert words == WORDS[path], f"{path}: the changes or actions differ from tests/diff/reports/field-changes.json"
 
 
-# The reviewed change lists (`TOPOWIRE_UPDATE_REPORTS=1 pytest tests/diff/test_diff_fields.py` rewrites them).
+# The reviewed change lists and actions (`TOPOWIRE_UPDATE_REPORTS=1 pytest tests/diff/test_diff_fields.py`
+# rewrites them: review `git diff` before committing).
 WORDS_FILE = ROOT / "tests" / "diff" / "reports" / "field-changes.json"
 WORDS = json.loads(WORDS_FILE.read_text("utf-8")) if WORDS_FILE.exists() else {}
 WORDS_WRITTEN: dict = {}
