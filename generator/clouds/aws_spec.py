@@ -333,7 +333,7 @@ def dependents(topo) -> list:
 
     out = []
 
-    def queue(key, name, fifo, s, subject, topic_key=None):
+    def queue(key, name, s, subject, topic_key=None):
         refs = ((key, "replace"),) + (((topic_key, "update"),) if topic_key else ())
         out.append(Dependent(CLOUD, "SQS queue policy", ("queue-policy",) + key[1:], name, refs, subject, "queue_url"))
         if not s.dead_letter.enabled and topic_key is None:  # a topic consumer's queue always has SNS's DLQ
@@ -352,11 +352,11 @@ def dependents(topo) -> list:
                                      ("tags", tuple(sorted(dict(topo.tags).items()))))))
 
     for q in topo.queues.values():
-        queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")
+        queue(("queue", q.deployed_name), queue_name(topo, q), q.settings, f"queue '{q.name}'")
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             queue(("subscription", t.deployed_name, topo.deployed(c.service)), subscription_queue_name(topo, t, c.service),
-                  t.fifo, c.settings, f"subscription of '{c.service}' to topic '{t.name}'", ("topic", t.deployed_name))
+                  c.settings, f"subscription of '{c.service}' to topic '{t.name}'", ("topic", t.deployed_name))
     for s in topo.services.values():
         refs = []
         for r in s.publishes:
