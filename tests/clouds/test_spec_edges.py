@@ -39,3 +39,42 @@ def test_role_assignments_over_the_subscription_limit_are_a_problem(write, monke
     monkeypatch.setattr(azure_spec, "MAX_ROLE_ASSIGNMENTS", 1)   # 4,000 per subscription: two are enough here
     assert azure_spec.policy_problems(t) == [(("services",), "2 role assignments; an Azure subscription holds at "
                                                               "most 1")]
+
+
+def test_the_aws_policy_size_bound_counts_every_arn_a_service_names(write):
+    """Each ARN with the shortest region (us-east-1), quoted and separated: len + 3. Written out:
+    ``arn:aws:sqs:us-east-1:123456789012:`` is 35 characters."""
+    from generator.clouds import aws_spec
+
+    t = topo(write, "targets: [aws]\nqueues: {jobs: {}}\ntopics: {events: {}}\nservices:\n"
+                    "  sender: {publishes: [jobs]}\n  announcer: {publishes: [events]}\n"
+                    "  worker: {consumes: [jobs]}\n  listener: {consumes: [events]}\n"
+                    "  both: {publishes: [jobs, events], consumes: [events]}\n")
+    bound = {name: aws_spec.policy_size_lower_bound(t, s) for name, s in t.services.items()}
+    assert bound == {"sender": 35 + len("demo-dev-jobs") + 3, "announcer": 35 + len("demo-dev-events") + 3,
+                     "worker": 35 + len("demo-dev-jobs") + 3, "listener": 35 + len("demo-dev-events-listener") + 3,
+                     "both": 3 * 35 + len("demo-dev-jobs") + len("demo-dev-events") + len("demo-dev-events-both") + 9}
+
+
+@pytest.mark.parametrize("full, fitted", [
+    ("a" * 22 + "-" + "b" * 10, "a" * 22 + "-6b5a06"),   # cut at a '-': no double dash before the hash
+    ("ab", "ab-fb8e20"),                                  # under 6 characters: the hash is added
+    ("shop-dev-web", "shop-dev-web"),                     # fits: kept
+])
+def test_gcp_service_account_ids_fit_6_to_30_characters(full, fitted):
+    from generator.clouds import gcp_spec
+
+    assert gcp_spec.fit_account_id(full) == fitted
+
+
+def test_azure_role_assignment_names_checked_for_collisions_are_the_programs(write):
+    from generator.plan import engine
+
+    path = write("targets: [azure]\nqueues: {jobs: {}}\ntopics: {events: {}}\nservices:\n  web:\n"
+                 "    publishes: [jobs, events]\n    consumes: [jobs, events]\n"
+                 "    identity: {azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000001}\n")
+    names = sorted(p.name for p in azure_spec.pulumi_names(load_topology(path)[0]) if p.scope == "RoleAssignment")
+    assert names == ["web-receive-queue-jobs", "web-receive-subscription-events", "web-send-queue-jobs",
+                     "web-send-topic-events"]
+    plan = engine.run(str(path), "azure")
+    assert sorted(r.name for r in plan.by_type("azure-native:authorization:RoleAssignment")) == names
