@@ -326,8 +326,9 @@ def dependents(topo) -> list:
     Per queue (and per topic consumer's queue): its queue policy (``queue_url`` is ForceNew), with a DLQ
     its redrive-allow policy (``queue_url`` ForceNew; it names the source queue's ARN) and policy, and the
     alarm named after the DLQ (``alarm_name`` ForceNew, ``dimensions`` and ``alarm_actions``, the
-    ``alarm_topic``, in place); the source queue's redrive policy names the DLQ's ARN. Per service: the
-    IAM policy lists the ARNs it may use.
+    ``alarm_topic``, in place). The source queue's redrive policy names the DLQ's ARN, but a DLQ is only
+    replaced (renamed) with its queue, whose own action covers it. Per service: the IAM policy lists the
+    ARNs it may use.
     """
     from . import Dependent
 
@@ -339,9 +340,6 @@ def dependents(topo) -> list:
         if not s.dead_letter.enabled and topic_key is None:  # a topic consumer's queue always has SNS's DLQ
             return
         dlq = ("dlq",) + key[1:]
-        if s.dead_letter.enabled:  # the queue's own redrive policy; SNS's DLQ alone is named by the subscription
-            out.append(Dependent(CLOUD, "SQS queue", ("redrive",) + key[1:], name, ((dlq, "update"),), subject,
-                                 "redrive_policy"))
         out.append(Dependent(CLOUD, "SQS redrive-allow policy", ("redrive-allow",) + key[1:], dlq_name(name),
                              ((dlq, "replace"), (key, "update")), subject, "queue_url"))
         out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_name(name),
