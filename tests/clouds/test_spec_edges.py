@@ -18,6 +18,7 @@ def topo(write, body: str):
     ("shop-mgmt", "shop-mgmt-ns"),
     ("shop-sbx", "shop-sbx"),
     ("ab", "ab-topowire"),            # at least 6 characters
+    ("abc-de", "abc-de"),             # exactly 6: kept
 ])
 def test_namespace_names_avoid_the_reserved_endings_and_the_minimum_length(write, prefix, namespace):
     t = topo(write, f"targets: [azure]\nqueues: {{jobs: {{}}}}\nenvironments: {{dev: {{prefix: {prefix}}}}}\n")
