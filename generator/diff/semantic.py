@@ -18,8 +18,8 @@ def _show(field, value) -> str:
         return size_text(value)
     if isinstance(value, bool):
         return "on" if value else "off"
-    if field == "filter":
-        return "; ".join(f"{a} in [{', '.join(v)}]" for a, v in value) if value else "all messages"
+    if field == "filter":  # never empty: validation refuses `filter: {}`, and no filter is None
+        return "; ".join(f"{a} in [{', '.join(v)}]" for a, v in value)
     return str(value)
 
 

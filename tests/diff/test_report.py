@@ -3,7 +3,8 @@
 The expected reports are files under tests/diff/reports/, reviewed by hand (`TOPOWIRE_UPDATE_REPORTS=1
 pytest tests/diff/test_report.py` rewrites them from the code: review `git diff` before committing).
 The cases: a change across environments (a FIFO switch everywhere, a retention cut in prod only, both
-destructive); one environment changed, harmlessly (the other: no changes); a queue and a topic removed, a topic changed and a cloud added to targets; a consumer swapped for a similar name (rename suggestion, deletions on two clouds); a
+destructive); one environment changed, harmlessly (the other: no changes); a queue and a topic removed, a topic changed and a cloud added to targets; a queue added with environments; only the description changed (changes, no resource); a change on GCP alone
+(AWS listed without details); a consumer swapped for a similar name (rename suggestion, deletions on two clouds); a
 harmless change (in place only); no change at all.
 """
 
@@ -22,6 +23,9 @@ CASES = [
     ("envs", "envs-base.yaml", "envs-head.yaml"),
     ("one-env", "envs-base.yaml", "one-env-head.yaml"),
     ("removed", "removed-base.yaml", "removed-head.yaml"),
+    ("envs-added", "envs-base.yaml", "envs-added-head.yaml"),
+    ("envs-doc", "envs-base.yaml", "envs-doc-head.yaml"),
+    ("gcp-only", "plain-base.yaml", "gcp-only-head.yaml"),
     ("rename", "plain-base.yaml", "plain-head.yaml"),
     ("harmless", "plain-base.yaml", "harmless-head.yaml"),
     ("nothing", "plain-base.yaml", "plain-base.yaml"),
@@ -49,3 +53,23 @@ def test_stacks_the_file_does_not_list_are_shown_as_the_unlisted_ones(tmp_path):
     envs = json.loads(out)["environments"]
     assert code == 0 and [(e["label"], e["stack"], len(e["changes"])) for e in envs] == \
         [("unlisted stacks", "dev", 1), ("prod", "prod", 1)]
+
+
+def _json(tmp_path, base: str, head: str) -> dict:
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    code, out, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_a_removed_filter_and_a_renamed_service_say_what_they_were(tmp_path):
+    base = (HERE / "plain-base.yaml").read_text().replace("  billing: {consumes: [payments]}",
+                                                          "  billing: {consumes: {payments: {filter: {currency: [EUR]}}}}")
+    head = (HERE / "plain-base.yaml").read_text().replace("  billing: {consumes: [payments]}",
+                                                          "  invoicing: {renamed_from: billing, consumes: [payments]}")
+    changes = _json(tmp_path, base, head)["changes"]
+    assert {"op": "changed", "subject": "consumer 'invoicing' of topic 'payments'",
+            "detail": "filter: currency in [EUR] -> none"} in changes
+    assert {"op": "renamed", "subject": "service 'invoicing'",
+            "detail": "from 'billing' (renamed_from keeps the deployed resources)"} in changes

@@ -7,6 +7,7 @@ checkout, must give up after GIT_TIMEOUT seconds, and its errors reach the user 
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -155,3 +156,27 @@ def test_a_missing_file_without_a_colon_is_a_missing_file_not_a_git_ref(tmp_path
 def test_read_is_none_for_a_path_missing_at_the_ref_and_the_stacks_topology_otherwise(repo):
     assert sources.read("main:nothing.yaml", "dev") is None
     assert sources.read("main:topology.yaml", "prod").prefix == "shop-prod"
+
+
+def test_git_failing_to_give_the_blob_says_why(repo, monkeypatch):
+    real = subprocess.run
+
+    def failing_blob(argv, **kwargs):
+        if argv[1:3] == ["cat-file", "blob"]:
+            return subprocess.CompletedProcess(argv, 128, b"", b"fatal: unable to read 0123abc\n")
+        return real(argv, **kwargs)
+
+    monkeypatch.setattr(sources.subprocess, "run", failing_blob)
+    with pytest.raises(InputError) as caught:
+        sources.read_git("main:topology.yaml")
+    assert str(caught.value) == "cannot read main:topology.yaml from git: fatal: unable to read 0123abc"
+
+
+def test_a_file_new_in_this_change_lists_every_channel_and_service_as_added(repo):
+    from conftest import run_cli
+
+    (repo / "new.yaml").write_text(BASE)
+    code, out, err = run_cli("diff", "main:new.yaml", "new.yaml", "--format", "json")
+    changes = json.loads(out)["changes"]
+    assert code == 0 and changes == [{"op": "added", "subject": s, "detail": ""} for s in
+                                     ("queue 'orders'", "service 'web'", "service 'worker'")]
