@@ -79,3 +79,22 @@ def test_azure_role_assignment_names_checked_for_collisions_are_the_programs(wri
                      "web-send-topic-events"]
     plan = engine.run(str(path), "azure")
     assert sorted(r.name for r in plan.by_type("azure-native:authorization:RoleAssignment")) == names
+
+
+def test_what_service_bus_entities_accept_as_documented():
+    """The Service Bus quotas and REST spec limits (docs/azure.md cites them), written out. ``ACCEPTS`` is built
+    from these at import; calling the builder again shows a changed limit to a test that runs after import."""
+    got = {(a.type.rsplit(":", 1)[1], a.key): (a.low, a.high, a.unit, a.pattern) for a in azure_spec._entity_inputs()}
+    iso = "iso8601"
+    namespace, group = r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$", r"[-\w._()]{0,89}[-\w_()]"
+    expected = {}
+    for t in ("Queue", "Subscription"):
+        expected.update({(t, "lockDuration"): (5, 300, iso, None), (t, "defaultMessageTimeToLive"): (1, None, iso, None),
+                         (t, "maxDeliveryCount"): (1, 2000, "", None),
+                         (t, "duplicateDetectionHistoryTimeWindow"): (20, 7 * 86400, iso, None)})
+    for t in ("Queue", "Topic", "Subscription", "Rule"):
+        expected.update({(t, "namespaceName"): (None, None, "", namespace), (t, "resourceGroupName"): (None, None, "", group)})
+    assert got == expected
+    assert {a.source.split(" ", 1)[0] for a in azure_spec._entity_inputs()} == {"azure-rest-api-specs", "Service"}
+    assert all(("service-bus-quotas" in a.source) == (a.key in ("maxDeliveryCount", "duplicateDetectionHistoryTimeWindow",
+                                                                  "lockDuration")) for a in azure_spec._entity_inputs())
