@@ -97,12 +97,12 @@ def main(argv) -> int:
             (work / "mutants" / link).symlink_to((ROOT / link).resolve())
     env = {**os.environ, "PYTHONPATH": str(work / "mutants"), "HYPOTHESIS_PROFILE": "ci"}
     mutmut = [sys.executable, "-m", "mutmut"]
-    children = ["--max-children", os.environ.get("MUTMUT_CHILDREN", "2")]
+    children = ["--max-children", os.environ.get("MUTMUT_CHILDREN") or "2"]
     started = time.monotonic()
     if os.environ.get("SAMPLE") or os.environ.get("ONLY"):
         only = Path(os.environ["ONLY"]).read_text("utf-8").split() if os.environ.get("ONLY") else None
         return run_sample(area, work, env, mutmut, children, int(os.environ.get("SAMPLE") or 0),
-                          int(os.environ.get("SEED", "1")), started, only)
+                          int(os.environ.get("SEED") or 1), started, only)
     subprocess.run(mutmut + ["run", *children], cwd=work, env=env)
     took = time.monotonic() - started
     subprocess.run(mutmut + ["export-cicd-stats"], cwd=work, env=env, capture_output=True)
