@@ -180,3 +180,22 @@ def test_a_file_new_in_this_change_lists_every_channel_and_service_as_added(repo
     changes = json.loads(out)["changes"]
     assert code == 0 and changes == [{"op": "added", "subject": s, "detail": ""} for s in
                                      ("queue 'orders'", "service 'web'", "service 'worker'")]
+
+
+def test_root_applies_to_the_git_side_as_to_the_file(repo):
+    """`--root` widens what a topology may read (message schema files) for both sides; without it, each side may
+    read only next to itself, and a schema one directory up is refused on the git side too."""
+    from conftest import run_cli
+
+    (repo / "schemas").mkdir()
+    (repo / "schemas" / "order.json").write_text('{"type": "object"}\n')
+    (repo / "sub" / "t.yaml").write_text(BASE.replace("version: 1\n", "version: 1\nmessages:\n  Order: {schema: "
+                                                      "../schemas/order.json}\n").replace("  orders: {}",
+                                                                                          "  orders: {message: Order}"))
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "schema"], cwd=repo, check=True)
+    code, out, err = run_cli("diff", "--root", str(repo), "main:sub/t.yaml", "sub/t.yaml")
+    assert (code, err) == (0, "") and "No changes." in out
+    code, out, err = run_cli("diff", "main:sub/t.yaml", "sub/t.yaml")
+    assert code == 1 and err.startswith("main:sub/t.yaml:3:19: error TOP107 message 'Order': schema file "
+                                        "'../schemas/order.json' climbs out of the directory topowire may read")
