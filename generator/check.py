@@ -49,7 +49,7 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
     it. The Topology returned is ``stack``'s.
     """
     locator = doc.locator()
-    findings = schema.check(doc.data)
+    findings = schema.check(doc.data, len(doc.values))
     if findings:
         findings = slips.explain(doc, findings)
         return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in findings))

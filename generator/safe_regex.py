@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import re2
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
 
@@ -29,7 +28,7 @@ class RegexRefused(ValueError):
     """RE2 cannot run this pattern; the message says why in RE2's words (never echoing the input)."""
 
 
-def _options():
+def _options(re2):
     opts = re2.Options()
     opts.log_errors = False
     opts.max_mem = _MAX_MEM
@@ -43,8 +42,10 @@ def compile(pattern: str):
         raise RegexRefused("a regular expression must be a string")
     if len(pattern) > MAX_PATTERN_CHARS:
         raise RegexRefused(f"the pattern is longer than {MAX_PATTERN_CHARS} characters")
+    import re2  # here, not at the top: most topologies hold no message-schema regex (2 ms of every start)
+
     try:
-        return re2.compile(pattern, _options())
+        return re2.compile(pattern, _options(re2))
     except re2.error as exc:
         reason = exc.args[0] if exc.args else "cannot be compiled"
         if isinstance(reason, bytes):

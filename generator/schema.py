@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import sys
 from functools import lru_cache
 from importlib import resources
 
@@ -154,8 +155,29 @@ def _inline(node, defs):
     return node
 
 
-def check(data) -> list[Finding]:
-    """All schema violations of ``data``, as findings sorted by path."""
+# Below this many YAML nodes, when jsonschema is needed anyway (for the message schemas), jsonschema decides
+# faster than importing and compiling jsonschema-rs (measured: 4.5 ms against 8 ms at 136 nodes, even at ~400,
+# 14 ms against 8 at 1,200). Without message schemas, importing jsonschema (~20 ms) would cost more.
+SMALL_DOCUMENT_NODES = 300
+
+
+def _needs_jsonschema(data) -> bool:
+    """Whether jsonschema is or will be imported anyway: already loaded, or a message names a schema."""
+    if "jsonschema" in sys.modules:
+        return True
+    messages = data.get("messages") if isinstance(data, dict) else None
+    return isinstance(messages, dict) and any(isinstance(m, dict) and "schema" in m for m in messages.values())
+
+
+def check(data, nodes: int | None = None) -> list[Finding]:
+    """All schema violations of ``data``, as findings sorted by path.
+
+    ``nodes`` (the document's node count, when known): a small document whose message schemas need jsonschema
+    anyway goes straight to it (the validator that writes every message); any other is decided by the compiled
+    validator first.
+    """
+    if nodes is not None and nodes < SMALL_DOCUMENT_NODES and _needs_jsonschema(data):
+        return _explained(data)
     fast = _fast_validator()
     if fast is not None:
         try:

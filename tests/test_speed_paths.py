@@ -136,7 +136,7 @@ def test_output_pieces_are_the_text_and_nothing_is_returned_past_the_limit():
         output.pieces(chunks, "the test", limit=1000)
 
 
-def _cli_modules(*args) -> list:
+def _cli_modules(*args, prefix: str = "generator.cli.") -> list:
     code = ("import sys, io, contextlib\n"
             "from generator.cli import main\n"
             "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
@@ -144,7 +144,7 @@ def _cli_modules(*args) -> list:
             f"        main({list(args)!r})\n"
             "    except SystemExit:\n"  # --help
             "        pass\n"
-            "print(' '.join(sorted(m for m in sys.modules if m.startswith('generator.cli.'))))\n")
+            f"print(' '.join(sorted(m for m in sys.modules if m.startswith({prefix!r}))))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
@@ -158,6 +158,22 @@ def test_a_subcommand_imports_only_its_own_module():
     assert _cli_modules("--help") == ["generator.cli.commands"]
     assert _cli_modules("docs", "--help") == ["generator.cli.commands", "generator.cli.docs", "generator.cli.options",
                                               "generator.cli.stack"]
+
+
+@pytest.mark.parametrize("module", ["jsonschema_rs", "_hashlib"])
+def test_a_small_topology_starts_without_what_it_does_not_need(module):
+    """topology.yaml (171 nodes, message schemas, names that fit): jsonschema (needed for the message schemas
+    anyway) decides the file; neither jsonschema-rs nor OpenSSL's hashes are loaded (bench: cold start)."""
+    assert _cli_modules("validate", "-q", "topology.yaml", prefix=module) == []
+
+
+def test_a_larger_topology_is_decided_by_the_compiled_validator(tmp_path):
+    big = tmp_path / "big.yaml"
+    extra = "".join(f"  extra-{i}: {{}}\n" for i in range(200))
+    big.write_text((ROOT / "topology.yaml").read_text().replace("\nqueues:\n", "\nqueues:\n" + extra, 1))
+    assert _cli_modules("validate", "-q", str(big), prefix="jsonschema_rs") == ["jsonschema_rs",
+                                                                               "jsonschema_rs.canonical",
+                                                                               "jsonschema_rs.jsonschema_rs"]
 
 
 def test_help_lists_every_subcommand_with_its_help():

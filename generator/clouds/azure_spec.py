@@ -159,11 +159,11 @@ ALERT_MAX = 260  # Microsoft.Insights/metricAlerts names: 1..260 characters
 def alert_name(namespace: str, entity: str) -> str:
     """The dead-letter alert of an entity, ``<namespace>-<entity>-dead-letters``: alerts live in the resource group,
     which stacks may share, and namespace names are globally unique. Over 260 characters: cut, plus a hash."""
-    import hashlib
-
     name = f"{namespace}-{entity}-dead-letters"
     if len(name) <= ALERT_MAX:
         return name
+    import hashlib  # only here: loading OpenSSL's hashes costs 2-3 ms of every start
+
     digest = hashlib.sha256(name.encode()).hexdigest()[:8]
     return f"{name[:ALERT_MAX - 9].rstrip('.-_')}-{digest}"
 

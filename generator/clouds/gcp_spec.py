@@ -132,10 +132,10 @@ def fit_account_id(full: str) -> str:
     suffix. The same name gives the same id on every run and machine; two
     names that share their first 23 characters still differ in the hash.
     """
-    import hashlib
-
     if SA_MIN <= len(full) <= SA_MAX:
         return full
+    import hashlib  # only here: loading OpenSSL's hashes costs 2-3 ms of every start
+
     digest = hashlib.sha256(full.encode("utf-8")).hexdigest()[:SA_HASH]
     head = full[: SA_MAX - SA_HASH - 1].rstrip("-")
     return f"{head}-{digest}"
