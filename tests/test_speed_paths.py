@@ -171,9 +171,7 @@ def test_a_larger_topology_is_decided_by_the_compiled_validator(tmp_path):
     big = tmp_path / "big.yaml"
     extra = "".join(f"  extra-{i}: {{}}\n" for i in range(200))
     big.write_text((ROOT / "topology.yaml").read_text().replace("\nqueues:\n", "\nqueues:\n" + extra, 1))
-    assert _cli_modules("validate", "-q", str(big), prefix="jsonschema_rs") == ["jsonschema_rs",
-                                                                               "jsonschema_rs.canonical",
-                                                                               "jsonschema_rs.jsonschema_rs"]
+    assert "jsonschema_rs" in _cli_modules("validate", "-q", str(big), prefix="jsonschema_rs")
 
 
 def test_help_lists_every_subcommand_with_its_help():
