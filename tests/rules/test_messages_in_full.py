@@ -230,6 +230,34 @@ def test_TOP112_each_pair_once_and_the_queue_topic_pair_left_to_TOP102():
     ]
 
 
+def test_TOP112_dead_letter_subscriptions_named_as_such():
+    """A dead-letter subscription (of a queue, of a topic's consumer) meeting another subscription only: the
+    finding names its kind, 'Pub/Sub dead-letter subscription' (the topic kinds are above)."""
+    text = ("targets: [gcp]\nqueues:\n  job-s: {dead_letter: true}\ntopics:\n  job: {}\n  ev: {}\n  ev-wk: {}\n"
+            "services:\n  api: {publishes: [job-s, job, ev, ev-wk]}\n  wk:\n    consumes:\n      job-s: {}\n"
+            "      ev: {dead_letter: true}\n  s-dlq: {consumes: [job]}\n  dlq: {consumes: [ev-wk]}\n")
+    rename = "rename one of the channels or services so that the derived names differ"
+    assert found(text, {"TOP112"}) == [
+        (16, 22, "error", "TOP112", "GCP Pub/Sub subscription 'demo-dev-job-s-dlq' is also the name derived from "
+         "queue 'job-s' (Pub/Sub dead-letter subscription)", rename),
+        (17, 20, "error", "TOP112", "GCP Pub/Sub subscription 'demo-dev-ev-wk-dlq' is also the name derived from "
+         "consumer 'ev' of service 'wk' (Pub/Sub dead-letter subscription)", rename),
+    ]
+
+
+def test_TOP118_a_former_subscription_name_meets_a_current_one():
+    """Topic 'aa-bb' was 'aa': the subscription of 'bb-cc' keeps its former Pulumi name 'aa-bb-cc' through its
+    alias, which is the current name of the subscription of 'cc' to 'aa-bb'."""
+    text = ("topics:\n  aa-bb: {renamed_from: aa}\nservices:\n  api: {publishes: [aa-bb]}\n"
+            "  bb-cc: {consumes: [aa-bb]}\n  cc: {consumes: [aa-bb]}\n")
+    assert found(text, {"TOP118"}) == [
+        (8, 19, "error", "TOP118", "the subscription of 'cc' to topic 'aa-bb' and the subscription of 'bb-cc' to "
+         "topic 'aa-bb' (its former name, renamed_from) would both be the Pulumi resource 'aa-bb-cc' on AWS: one "
+         "of them would not be deployed",
+         "rename a topic or a service so that the joined names differ (for example without a '-' at the same place)"),
+    ]
+
+
 def test_TOP210_cites_the_service_whose_policy_is_too_long():
     qs = [f"queue-number-{i:03d}-with-a-long-name" for i in range(100)]
     text = (f"targets: [aws]\nqueues: {{{', '.join(q + ': {}' for q in qs)}}}\nservices:\n"
