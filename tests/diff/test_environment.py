@@ -149,3 +149,18 @@ def test_words_not_python_values(tmp_path):
            "and its messages are deleted" in text
     assert "  ~ consumer 'ledger' of topic 'payments': filter: currency in [EUR] -> currency in [EUR, USD]" in text
     assert "  ~ queue 'orders': dead_letter_retention: 14d -> none" in text
+
+
+def test_services_to_redeploy_are_listed_by_their_new_names(tmp_path):
+    """'zz' was 'aa' (renamed_from): it sorts after 'mm' by its new name, before it by its deployed one."""
+    base = ("version: 1\nname: demo\ntargets: [aws]\nqueues:\n  jobs: {}\nservices:\n  aa: {publishes: [jobs]}\n"
+            "  mm: {publishes: [jobs]}\n  wk: {consumes: [jobs]}\n")
+    head = ("version: 1\nname: demo\ntargets: [aws]\nqueues:\n  jobs: {}\n  more: {}\nservices:\n"
+            "  zz: {publishes: [jobs, more], renamed_from: aa}\n  mm: {publishes: [jobs, more]}\n"
+            "  wk: {consumes: [jobs, more]}\n")
+    (tmp_path / "b.yaml").write_text(base)
+    (tmp_path / "h.yaml").write_text(head)
+    code, out, err = run_cli("diff", tmp_path / "b.yaml", tmp_path / "h.yaml", "--format", "json")
+    assert code == 0, err
+    assert [(r["service"], r["name"]) for r in json.loads(out)["redeploy"]] == [
+        ("mm", "MORE_QUEUE_URL"), ("wk", "MORE_DLQ_URL"), ("wk", "MORE_QUEUE_URL"), ("zz", "MORE_QUEUE_URL")]

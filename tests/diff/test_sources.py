@@ -199,3 +199,18 @@ def test_root_applies_to_the_git_side_as_to_the_file(repo):
     code, out, err = run_cli("diff", "main:sub/t.yaml", "sub/t.yaml")
     assert code == 1 and err.startswith("main:sub/t.yaml:3:19: error TOP107 message 'Order': schema file "
                                         "'../schemas/order.json' climbs out of the directory topowire may read")
+
+
+def test_a_path_with_a_colon_reads_its_message_schema_next_to_it(repo):
+    """``main:team:a/topology.yaml``: the path is everything after the first ':', so the schema file named by
+    the topology is looked up in ``team:a/``, next to it."""
+    import subprocess as sp
+
+    d = repo / "team:a"
+    d.mkdir()
+    (d / "job.json").write_text('{"type": "object", "required": ["id"]}')
+    (d / "topology.yaml").write_text(BASE + "messages:\n  Job: {schema: job.json, example: {id: 1}}\n")
+    sp.run(["git", "add", "."], cwd=repo, check=True, capture_output=True)
+    sp.run(["git", "commit", "-qm", "colon"], cwd=repo, check=True, capture_output=True)
+    result = sources.read_result("main:team:a/topology.yaml", "dev")
+    assert result.ok and sorted(result.topology.messages) == ["Job"]
