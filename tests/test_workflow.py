@@ -127,6 +127,8 @@ def test_every_step_runs_locally_on_a_pull_request(tmp_path):
         assert results[name].returncode == 0, f"{name}: {results[name].stdout}{results[name].stderr}"
     assert "::warning file=topology.yaml,line=" in results["Validate"].stdout
     diff = (repo / "topology-diff" / "comment.md").read_text()
+    full = (repo / "topology-diff" / "full.md").read_text()
+    assert diff.startswith(full) and "left out" not in diff  # a small change: the comment is the whole report
     assert "> [!CAUTION]" in diff and "ai-platform-dev-embedding-jobs" in diff and "```mermaid" in diff
     assert (repo / "topology-diff" / "pr-number").read_text() == "42\n"
     contracts = "https://github.com/acme/shop/blob/" + "c" * 40 + "/asyncapi"

@@ -21,12 +21,23 @@ def add_parser(sub):
     p.add_argument("--base", metavar="REF", help="compare HEAD against HEAD's path at this git ref (e.g. origin/main)")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                    help="text for people, markdown for a pull-request comment, json for tools (default: text)")
+    p.add_argument("--max-bytes", type=_positive, metavar="N",
+                   help="markdown only: keep the comment under N bytes, cutting long lists (destructive changes "
+                        "last) with a line that says how many were left out (the comment workflow uses 50000)")
     p.add_argument("--fail-on-destructive", action="store_true",
                    help="exit 1 when anything destructive is found, in any environment")
     add_stack_argument(p)
     add_root(p)
     p.set_defaults(run=run)
     return p
+
+
+def _positive(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or not 1_000 <= int(text) <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size in bytes from 1000 to 10000000")
+    return int(text)
 
 
 def sides(args) -> tuple:
@@ -61,7 +72,10 @@ def _run(args) -> int:
     result = Diff(base_spec, head_spec, semantic.compare(base, head), actions, clouds, base, head, args.stack,
                   environments.compare(base_r, head_r), environment=environment.changes(base, head, clouds),
                   renames=renames.suggest(base, head))
-    sys.stdout.write(output.check(FORMATS[args.format](result), "the diff report"))
+    if args.max_bytes is not None and args.format != "markdown":
+        raise UsageError("--max-bytes is for --format markdown (a pull-request comment)")
+    report = FORMATS[args.format](result, args.max_bytes) if args.format == "markdown" else FORMATS[args.format](result)
+    sys.stdout.write(output.check(report, "the diff report"))
     if args.fail_on_destructive and result.destructive_anywhere:
         print(f"topowire diff: {len(result.destructive_anywhere)} destructive change(s)", file=sys.stderr)
         return EXIT_INVALID

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from ..docs.mermaid import flowchart, label, node_id
-from ..escape import html, md_cell_code, md_code, md_fence, md_text, terminal
-from . import sections
+from ..escape import html, md_cell_code, md_code, md_text, terminal
+from . import diagram, sections
+from .budget import Rows, fit
 
 SYMBOL = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
 ACTIONS = ("create", "update", "replace", "delete")
@@ -98,7 +98,13 @@ def text(diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def markdown(diff) -> str:
+def _left_out(n: int, what: str) -> str:
+    return (f"… and {n} more {what}, left out to keep this comment short: `topowire diff` (or the `full.md` of the "
+            "run's topology-diff artifact) lists them all")
+
+
+def markdown(diff, max_bytes: int | None = None) -> str:
+    """The pull-request comment; over ``max_bytes``, long lists are cut (destructive changes last) and say so."""
     out = [f"### topowire diff: {md_code(diff.base)} → {md_code(diff.head)}", ""]
     if diff.base_topology is None:
         out += ["> [!NOTE]", f"> {md_code(diff.base)} does not exist, so the base is empty and everything below is "
@@ -109,8 +115,9 @@ def markdown(diff) -> str:
         out += ["> [!CAUTION]", f"> **{len(rows)} destructive change(s)**: these delete or replace "
                 "resources that may hold messages, or cut how long they keep them. Drain them first, or use "
                 "`renamed_from` for a rename.", ">"]
-        out += [f"> - {'stack ' + md_text(stack) + ', ' if stack else ''}**{TITLES[a.cloud]}** {a.action} "
-                f"{md_text(a.kind)} {md_code(a.name)} ({md_text(a.subject)}): {md_text(a.reason)}" for stack, a in rows]
+        out.append(Rows([f"> - {'stack ' + md_text(stack) + ', ' if stack else ''}**{TITLES[a.cloud]}** {a.action} "
+                         f"{md_text(a.kind)} {md_code(a.name)} ({md_text(a.subject)}): {md_text(a.reason)}"
+                         for stack, a in rows], lambda n: "> - " + _left_out(n, "destructive change(s)"), 0))
         out.append("")
     elif not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         out += ["No changes to the topology.", ""]
@@ -122,23 +129,25 @@ def markdown(diff) -> str:
         out.append(f"| {TITLES[cloud]} | {c['create']} | {c['update']} | {c['replace']} | {c['delete']} | "
                    f"{'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
     out += ["", "#### Changes", ""]
-    out += [f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
-            for c in diff.changes] or ["- none"]
+    out.append(Rows([f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
+                     for c in diff.changes] or ["- none"], lambda n: "- " + _left_out(n, "change(s)"), 1))
     out += sections.redeploy_markdown(diff)
     if diff.head_topology is not None:
-        out += ["", "#### Topology after the change", "", md_fence(diagram(diff), "mermaid"),
-                "", "Green: added; orange: changed; red, dashed: removed."]
+        out += ["", "#### Topology after the change", "",
+                Rows(["\n".join(diagram.markdown(diff))], lambda n: "The diagram is left out to keep this comment "
+                     "short: `topowire docs` draws the topology.", 2)]
     for cloud in diff.clouds:
         acts = [a for a in diff.actions if a.cloud == cloud]
         if not acts:
             continue
         out += ["", f"<details><summary>{TITLES[cloud]}: {len(acts)} resource change(s)</summary>", "",
                 "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
-        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {md_text(a.kind)} | "
-                f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in acts]
+        out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {md_text(a.kind)} | "
+                         f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in acts],
+                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 3))
         out += ["", "</details>"]
     out += _env_markdown(diff)
-    return "\n".join(out) + "\n"
+    return "\n".join(fit(out, max_bytes)) + "\n"
 
 
 def _env_markdown(diff) -> list:
@@ -156,62 +165,14 @@ def _env_markdown(diff) -> list:
             continue
         out += ["", f"<details><summary>{html(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
                 f"change(s)</summary>", ""]
-        out += [f"- **{ch.op}** {md_text(ch.subject)}" + (f": {md_text(ch.detail)}" if ch.detail else "")
-                for ch in e.changes]
+        out.append(Rows([f"- **{ch.op}** {md_text(ch.subject)}" + (f": {md_text(ch.detail)}" if ch.detail else "")
+                         for ch in e.changes], lambda n: "- " + _left_out(n, "change(s)"), 4))
         out += ["", "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
-        out += [f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} {md_text(a.kind)} | "
-                f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in e.actions]
+        out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} "
+                         f"{md_text(a.kind)} | {md_cell_code(a.name)} | {md_text(a.reason)} |" for a in e.actions],
+                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 5))
         out += ["", "</details>"]
     return out
-
-
-def _subject_nodes(diff) -> dict:
-    """Mermaid node id -> added/changed/removed, from the semantic changes.
-
-    A consumer's change marks its service; a detail on an existing element (a setting, a rename) marks it
-    changed; a bare added/removed marks the element itself.
-    """
-    marks: dict = {}
-    for c in diff.changes:
-        kind, _, rest = c.subject.partition(" '")
-        prefix = {"queue": "q", "topic": "t", "service": "svc", "consumer": "svc"}.get(kind)
-        if prefix is None:
-            continue
-        op = "changed" if kind == "consumer" or c.detail or c.op == "renamed" else c.op
-        nid = node_id(prefix, rest.split("'", 1)[0])
-        if marks.get(nid) not in ("added", "removed"):
-            marks[nid] = op
-    return marks
-
-
-def diagram(diff) -> str:
-    """The Mermaid flowchart of HEAD, with added, changed and removed elements styled apart."""
-    head, base = diff.head_topology, diff.base_topology
-    lines = flowchart(head).rstrip("\n").split("\n")
-    marks = _subject_nodes(diff)
-    if base is not None:
-        kept_channels = {c.deployed_name for c in head.channels()}  # one set, not a scan per removed channel
-        kept_services = {h.deployed_name for h in head.services.values()}
-        for ch in base.channels():
-            if head.channel(ch.name) is None and ch.deployed_name not in kept_channels:
-                nid = node_id("q" if ch.kind == "queue" else "t", ch.name)
-                shape = f'[("{label(ch.name)[1:-1]}<br/>removed {ch.kind}")]' if ch.kind == "queue" else \
-                    f'{{{{"{label(ch.name)[1:-1]}<br/>removed topic"}}}}'
-                lines.append(f"  {nid}{shape}")
-                marks[nid] = "removed"
-        for s in base.services.values():
-            if s.name not in head.services and s.deployed_name not in kept_services:
-                nid = node_id("svc", s.name)
-                lines.append(f'  {nid}["{label(s.name)[1:-1]}<br/>removed"]')
-                marks[nid] = "removed"
-    lines += ["  classDef added fill:#e6f4ea,stroke:#188038,stroke-width:3px",
-              "  classDef changed fill:#fef7e0,stroke:#e37400,stroke-width:3px",
-              "  classDef removed fill:#fce8e6,stroke:#d93025,stroke-width:3px,stroke-dasharray: 6 4"]
-    for op in ("added", "changed", "removed"):
-        ids = sorted(n for n, o in marks.items() if o == op)
-        if ids:
-            lines.append(f"  class {','.join(ids)} {op}")
-    return "\n".join(lines) + "\n"
 
 
 FORMATS = {"text": text, "markdown": markdown, "json": as_json}

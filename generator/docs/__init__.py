@@ -16,7 +16,7 @@ from ..clouds import derived_names, gcp_spec, spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables
-from .mermaid import flowchart
+from . import mermaid
 
 
 def _dead_letter(settings) -> str:
@@ -155,6 +155,21 @@ def environments(stacks: dict, base) -> dict | None:
             "name_columns": [c for c, _ in name_cols], "names": rows, "shortened": shortened}
 
 
+def diagram(topo) -> Escaped:
+    """The Diagram section's body: one Mermaid block, or parts when the whole is more than Mermaid renders."""
+    parts = mermaid.parts(topo)
+    if len(parts) == 1:
+        return escape.md_fence(parts[0].text, "mermaid")
+    out = [f"The whole diagram is more than Mermaid draws in one ({mermaid.MAX_EDGES} edges and "
+           f"{mermaid.MAX_TEXT:,} characters at most), so it is drawn in {len(parts)} parts. Channels joined "
+           "through a service share a part while they fit; a service with channels in several parts is drawn in each."]
+    for i, p in enumerate(parts, 1):
+        what = (f"{p.channels} channel(s), {escape.md_code(p.first)} to {escape.md_code(p.last)}" if p.channels
+                else "services without channels")
+        out += ["", f"### Diagram part {i} of {len(parts)}: {what}", "", escape.md_fence(p.text, "mermaid")]
+    return Escaped("\n".join(out))
+
+
 def _table_rows(topo, subscriptions, consumers) -> dict:
     """The large tables' rows, written in Python (tables.py) exactly as the template's loops wrote them."""
     cells = tables.Cells(_finalize)
@@ -187,7 +202,7 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     for ch in topo.channels():
         if ch.message is not None:
             carriers.setdefault(ch.message, []).append(ch)
-    text = output.join(template.generate(t=topo, source=source, diagram=escape.md_fence(flowchart(topo), "mermaid"),
+    text = output.join(template.generate(t=topo, source=source, diagram=diagram(topo),
                            long_gcp=long_gcp, carriers=carriers,
                            rows=_table_rows(topo, subscriptions, consumers), links=links or {},
                            envs=environments(stacks or {}, base or topo),

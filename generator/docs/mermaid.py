@@ -1,14 +1,40 @@
-"""The Mermaid flowchart of a topology.
+"""The Mermaid flowchart of a topology, in as many diagrams as Mermaid can render.
 
 Services are boxes, queues cylinders, topics hexagons, dead-letter channels
 dashed cylinders; filters label the edges they restrict and FIFO channels say
 so. Node ids are derived from names, so the same topology always gives the
 same text.
+
+Mermaid refuses a diagram longer than 50,000 characters or with more than 500
+edges (its defaults; below) and draws an error box instead, so a topology of a
+few hundred services cannot be one diagram. ``parts`` splits it: connected
+channels stay together where they fit, each part declares the nodes it uses
+(a service with channels in two parts appears in both), and a channel with
+more edges than one diagram holds is spread over several.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..escape import mermaid_label
+
+# Mermaid 11's defaults (node_modules/mermaid, the renderer the tests run): `MAX_TEXTLENGTH = 5e4` in
+# dist/mermaid.core.mjs (a longer diagram is replaced by "Maximum text size in diagram exceeded", counted in
+# JavaScript string length, UTF-16 code units) and `"maxEdges": 500` in its default config (a flowchart with more
+# edges throws "Edge limit exceeded").
+MAX_TEXT = 50_000
+MAX_EDGES = 500
+# An edge label longer than this (a filter with hundreds of values) is shortened in the diagram; the consumers
+# table lists the whole filter.
+MAX_LABEL = 1_000
+
+_SECTIONS = ("services", "queues", "topics", "publishers", "consumers", "dead letters")
+_CLASSES = ("service", "queue", "topic", "dlq")
+_STYLE = ("  classDef service fill:#e8f0fe,stroke:#1a73e8,color:#174ea6",
+          "  classDef queue fill:#fef7e0,stroke:#e37400,color:#5f3b00",
+          "  classDef topic fill:#e6f4ea,stroke:#188038,color:#0d652d",
+          "  classDef dlq fill:#fce8e6,stroke:#d93025,color:#a50e0e,stroke-dasharray: 5 5")
 
 
 def node_id(prefix: str, *names: str) -> str:
@@ -31,80 +57,231 @@ def filter_text(flt) -> str:
     return "; ".join(f"{attr} = {' or '.join(values)}" for attr, values in flt)
 
 
-def flowchart(topo) -> str:
+def js_length(text: str) -> int:
+    """The length Mermaid measures: JavaScript's, in UTF-16 code units (a character beyond U+FFFF counts 2)."""
+    n = len(text)
+    return n if text.isascii() else n + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _edge_label(text: str) -> str:
+    if len(text) <= MAX_LABEL:
+        return label(text)
+    return label(text[:MAX_LABEL].rsplit(" ", 1)[0] + " … (shortened: the consumers table has all of it)")
+
+
+class Node(NamedTuple):
+    order: int
+    section: int
+    line: str
+    nid: str
+    cls: str
+
+
+class Edge(NamedTuple):
+    order: int
+    section: int
+    line: str
+    ends: tuple  # the node ids it joins
+
+
+class Graph(NamedTuple):
+    nodes: dict      # node id -> Node
+    edges: list      # Edge, in the whole diagram's order
+    channels: list   # (channel name, its node ids, its edges) in topology order: the units parts are made of
+    loose: list      # node ids of services without any channel
+
+
+def graph(topo) -> Graph:
+    """Every node and edge of the topology's diagram, grouped by the channel each belongs to."""
     ids: dict = {}  # (prefix, names) -> node id: each channel's and service's id is used several times
 
-    def node_id(prefix: str, *names: str) -> str:
+    def nid_of(prefix: str, *names: str) -> str:
         nid = ids.get((prefix, names))
         if nid is None:
             nid = ids[(prefix, names)] = _node_id(prefix, *names)
         return nid
 
-    out = ["flowchart LR"]
-    classes: dict[str, list[str]] = {"service": [], "queue": [], "topic": [], "dlq": []}
+    nodes: dict = {}
+    edges: list = []
+    own: dict = {}  # channel name -> ([its node ids], [its edges])
 
-    out.append("  %% services")
+    def node(section, line, nid, cls, channel=None):
+        nodes[nid] = Node(len(nodes) + len(edges), section, line, nid, cls)
+        if channel is not None:
+            own.setdefault(channel, ([], []))[0].append(nid)
+
+    def edge(section, line, channel, *ends):
+        e = Edge(len(nodes) + len(edges), section, line, ends)
+        edges.append(e)
+        own.setdefault(channel, ([], []))[1].append(e)
+
     for s in topo.services.values():
-        nid = node_id("svc", s.name)
-        out.append(f'  {nid}["{_lines(s.name)}"]')
-        classes["service"].append(nid)
-
-    out.append("  %% queues")
+        node(0, f'  {nid_of("svc", s.name)}["{_lines(s.name)}"]', nid_of("svc", s.name), "service")
     for q in topo.queues.values():
-        nid = node_id("q", q.name)
-        out.append(f'  {nid}[("{_lines(q.name, "FIFO queue" if q.fifo else "queue")}")]')
-        classes["queue"].append(nid)
+        node(1, f'  {nid_of("q", q.name)}[("{_lines(q.name, "FIFO queue" if q.fifo else "queue")}")]',
+             nid_of("q", q.name), "queue", q.name)
         if q.settings.dead_letter.enabled:
-            did = node_id("dlq", q.name)
-            out.append(f'  {did}[("{_lines(q.name + "-dlq", "dead letters")}")]')
-            classes["dlq"].append(did)
-
-    out.append("  %% topics")
+            did = nid_of("dlq", q.name)
+            node(1, f'  {did}[("{_lines(q.name + "-dlq", "dead letters")}")]', did, "dlq", q.name)
     for t in topo.topics.values():
-        nid = node_id("t", t.name)
-        out.append(f'  {nid}{{{{"{_lines(t.name, "FIFO topic" if t.fifo else "topic")}"}}}}')
-        classes["topic"].append(nid)
+        nid = nid_of("t", t.name)
+        node(2, f'  {nid}{{{{"{_lines(t.name, "FIFO topic" if t.fifo else "topic")}"}}}}', nid, "topic", t.name)
         for c in topo.consumers.get(t.name, ()):
             if c.settings.dead_letter.enabled:
-                did = node_id("dlq", t.name, c.service)
-                out.append(f'  {did}[("{_lines(f"{t.name}-{c.service}-dlq", "dead letters")}")]')
-                classes["dlq"].append(did)
+                did = nid_of("dlq", t.name, c.service)
+                node(2, f'  {did}[("{_lines(f"{t.name}-{c.service}-dlq", "dead letters")}")]', did, "dlq", t.name)
 
-    out.append("  %% publishers")
     for s in topo.services.values():
         for r in s.publishes:
             ch = topo.channel(r.channel)
-            out.append(f"  {node_id('svc', s.name)} --> {node_id('q' if ch.kind == 'queue' else 't', ch.name)}")
-
-    out.append("  %% consumers")
+            src, dst = nid_of("svc", s.name), nid_of("q" if ch.kind == "queue" else "t", ch.name)
+            edge(3, f"  {src} --> {dst}", ch.name, src, dst)
     for ch in topo.channels():
-        src = node_id("q" if ch.kind == "queue" else "t", ch.name)
+        src = nid_of("q" if ch.kind == "queue" else "t", ch.name)
         for c in topo.consumers.get(ch.name, ()):
-            dst = node_id("svc", c.service)
-            if c.filter:
-                out.append(f"  {src} -- {label(filter_text(c.filter))} --> {dst}")
-            else:
-                out.append(f"  {src} --> {dst}")
-
-    out.append("  %% dead letters")
+            dst = nid_of("svc", c.service)
+            line = f"  {src} -- {_edge_label(filter_text(c.filter))} --> {dst}" if c.filter else f"  {src} --> {dst}"
+            edge(4, line, ch.name, src, dst)
     for q in topo.queues.values():
         dl = q.settings.dead_letter
         if dl.enabled:
-            text = f"after {dl.max_receive_count} receives"
-            out.append(f"  {node_id('q', q.name)} -. {label(text)} .-> {node_id('dlq', q.name)}")
+            src, dst = nid_of("q", q.name), nid_of("dlq", q.name)
+            edge(5, f"  {src} -. {label(f'after {dl.max_receive_count} receives')} .-> {dst}", q.name, src, dst)
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             dl = c.settings.dead_letter
             if dl.enabled:
+                src, dst = nid_of("t", t.name), nid_of("dlq", t.name, c.service)
                 text = f"{c.service}: after {dl.max_receive_count} receives"
-                out.append(f"  {node_id('t', t.name)} -. {label(text)} .-> {node_id('dlq', t.name, c.service)}")
+                edge(5, f"  {src} -. {label(text)} .-> {dst}", t.name, src, dst)
 
-    out.append("  classDef service fill:#e8f0fe,stroke:#1a73e8,color:#174ea6")
-    out.append("  classDef queue fill:#fef7e0,stroke:#e37400,color:#5f3b00")
-    out.append("  classDef topic fill:#e6f4ea,stroke:#188038,color:#0d652d")
-    out.append("  classDef dlq fill:#fce8e6,stroke:#d93025,color:#a50e0e,stroke-dasharray: 5 5")
-    for cls, ids in classes.items():
-        if ids:
-            out.append(f"  class {','.join(ids)} {cls}")
+    channels = [(ch.name, *own.get(ch.name, ([], []))) for ch in topo.channels()]
+    used = {n for e in edges for n in e.ends}
+    loose = [nid_of("svc", s.name) for s in topo.services.values() if nid_of("svc", s.name) not in used]
+    return Graph(nodes, edges, channels, loose)
+
+
+def text(g: Graph, node_ids=None, edges=None) -> str:
+    """The flowchart of ``g``, or of the given nodes and edges only (each edge's ends among the nodes)."""
+    nodes = g.nodes.values() if node_ids is None else sorted((g.nodes[n] for n in node_ids), key=lambda n: n.order)
+    edges = g.edges if edges is None else sorted(edges, key=lambda e: e.order)
+    by_section: list = [[] for _ in _SECTIONS]
+    classes: dict = {c: [] for c in _CLASSES}
+    for n in nodes:
+        by_section[n.section].append(n.line)
+        classes[n.cls].append(n.nid)
+    for e in edges:
+        by_section[e.section].append(e.line)
+    out = ["flowchart LR"]
+    for name, lines in zip(_SECTIONS, by_section):
+        out.append(f"  %% {name}")
+        out += lines
+    out += _STYLE
+    out += [f"  class {','.join(ids)} {cls}" for cls, ids in classes.items() if ids]
     return "\n".join(out) + "\n"
 
+
+def flowchart(topo) -> str:
+    """The whole topology as one flowchart (what Mermaid renders only while it ``fits``)."""
+    return text(graph(topo))
+
+
+def fits(diagram: str, edges: int) -> bool:
+    """Whether Mermaid (with its default limits) renders ``diagram`` of ``edges`` edges rather than an error."""
+    return edges <= MAX_EDGES and js_length(diagram) <= MAX_TEXT
+
+
+class Part(NamedTuple):
+    first: str  # the first and last channel it draws ("" for a part of services without channels)
+    last: str
+    channels: int
+    text: str
+
+
+# A part's text without its nodes' and edges' lines: the header, section comments, styles and "class" lines'
+# own words (their ids are counted with each node).
+_FIXED = js_length(text(Graph({}, [], [], []))) + sum(len(f"  class  {c}\n") for c in _CLASSES)
+
+
+def parts(topo, g: Graph | None = None) -> list[Part]:
+    """The diagram split into parts Mermaid renders, in a stable order: channels as the topology lists them,
+    those connected through a service kept together where they fit. One part when the whole diagram fits."""
+    g = g or graph(topo)
+    whole = text(g)
+    if fits(whole, len(g.edges)):
+        return [Part("", "", len(g.channels), whole)]
+    made: list = []
+    part: dict = {"nodes": {}, "edges": [], "names": [], "size": _FIXED}
+
+    def cost(nids, edges) -> int:
+        new = [n for n in nids if n not in part["nodes"]]
+        return (sum(js_length(g.nodes[n].line) + len(n) + 2 for n in new)
+                + sum(js_length(e.line) + 1 for e in edges))
+
+    def close():
+        if part["nodes"]:
+            names = part["names"]
+            made.append(Part(names[0] if names else "", names[-1] if names else "", len(dict.fromkeys(names)),
+                             text(g, part["nodes"], part["edges"])))
+        part.update(nodes={}, edges=[], names=[], size=_FIXED)
+
+    def add(name, nids, edges):
+        part["size"] += cost(nids, edges)
+        for n in nids:
+            part["nodes"][n] = True
+        part["edges"] += edges
+        if name is not None:
+            part["names"].append(name)
+
+    def fits_in_part(nids, edges) -> bool:
+        return (len(part["edges"]) + len(edges) <= MAX_EDGES
+                and part["size"] + cost(nids, edges) <= MAX_TEXT)
+
+    for name, own, edges in _in_components(g):
+        nids = list(dict.fromkeys([*own, *(n for e in edges for n in e.ends)]))
+        if fits_in_part(nids, edges):
+            add(name, nids, edges)
+            continue
+        close()
+        if fits_in_part(nids, edges):
+            add(name, nids, edges)
+            continue
+        # One channel larger than a diagram: its edges over several parts, each with the nodes it joins.
+        add(name, own[:1], [])
+        for e in edges:
+            if not fits_in_part(e.ends, [e]):
+                close()
+                add(name, own[:1], [])
+            add(None, e.ends, [e])
+    for nid in g.loose:
+        if not fits_in_part([nid], []):
+            close()
+        add(None, [nid], [])
+    close()
+    return made
+
+
+def _in_components(g: Graph) -> list:
+    """The channels grouped by connected component (channels joined through a service), each component in the
+    order of its first channel, channels in topology order within it."""
+    parent = list(range(len(g.channels)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict = {}  # service node id -> the first channel index it touches
+    for i, (_, own, edges) in enumerate(g.channels):
+        for e in edges:
+            for n in e.ends:
+                if n.startswith("svc_"):
+                    j = first.setdefault(n, i)
+                    a, b = root(i), root(j)
+                    if a != b:
+                        parent[max(a, b)] = min(a, b)
+    groups: dict = {}
+    for i in range(len(g.channels)):
+        groups.setdefault(root(i), []).append(g.channels[i])
+    return [ch for r in sorted(groups) for ch in groups[r]]

@@ -1,0 +1,157 @@
+"""The pull-request comment's diagram stays one Mermaid can draw, however large the topology.
+
+The whole topology while it fits Mermaid's limits (500 edges, 50,000 characters); past them the channels the
+change touches; past that no diagram and a sentence saying why. Every drawn block goes through the real renderer
+(mermaid-cli exits 0 even when it draws its error box, so the SVG is read for it).
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+from bench.generate import topology as synthetic
+from conftest import ROOT, run_cli
+from generator.docs import mermaid
+
+MMDC = ROOT / "node_modules" / ".bin" / "mmdc"
+ERROR_BOXES = ("Maximum text size in diagram exceeded", "Edge limit exceeded", "Syntax error")
+COMMENT_LIMIT = 60_000  # bytes: topology-comment.yml refuses a larger report
+
+
+def _diff(tmp_path, base: str | None, head: str) -> str:
+    (tmp_path / "head.yaml").write_text(head)
+    if base is not None:
+        (tmp_path / "base.yaml").write_text(base)
+    code, md, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
+    assert code == 0, err
+    return md
+
+
+def _blocks(md: str) -> list:
+    return [b.split("```", 1)[0] for b in md.split("```mermaid\n")[1:]]
+
+
+def _renders(tmp_path, md: str) -> str:
+    (tmp_path / "c.md").write_text(md)
+    proc = subprocess.run([str(MMDC), "-p", str(ROOT / "puppeteer.config.json"), "-i", str(tmp_path / "c.md"),
+                           "-o", str(tmp_path / "out.md")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    svg = (tmp_path / "out-1.svg").read_text()
+    assert not any(e in svg for e in ERROR_BOXES)
+    return svg
+
+
+def test_a_small_change_to_a_large_topology_draws_the_channels_it_touches(tmp_path):
+    base = synthetic(300)
+    head = base.replace("  svc-00007:\n", "  svc-new:\n    consumes: [q-00001]\n  svc-00007:\n", 1) \
+        .replace("  q-00010: {description: queue 10}", "  q-00010: {description: queue 10, retention: 2d}")
+    assert head != base and "svc-new" in head and "retention: 2d" in head
+    md = _diff(tmp_path, base, head)
+    assert "shows only the channels the change touches" in md
+    [block] = _blocks(md)
+    assert mermaid.js_length(block) <= mermaid.MAX_TEXT
+    assert "svc_svc_new" in block and "class svc_svc_new added" in block
+    assert "class q_q_00010 changed" in block
+    assert "svc_svc_00150[" not in block  # an untouched service is left out
+    assert len(md.encode()) < COMMENT_LIMIT
+    svg = _renders(tmp_path, md)
+    assert ">svc-new<" in svg and ">q-00010<" in svg
+
+
+def test_a_removed_service_of_a_large_topology_is_drawn_removed(tmp_path):
+    base = synthetic(300)
+    start = base.index("  svc-00011:\n")
+    head = base[:start] + base[base.index("  svc-00012:\n"):]
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    assert 'svc_svc_00011["svc-00011<br/>removed"]' in block and "class svc_svc_00011 removed" in block
+    _renders(tmp_path, md)
+
+
+def test_a_change_too_large_to_draw_says_so_instead(tmp_path):
+    md = _diff(tmp_path, "version: 1\nname: bench\n", synthetic(400))  # every element is new
+    assert "```mermaid" not in md
+    assert "no diagram here" in md and "`topowire docs` draws the whole topology in parts" in md
+
+
+def test_a_topology_that_fits_is_drawn_whole(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    md = _diff(tmp_path, base, base.replace("  moderation:\n", "  reviewer:\n    consumes: [audit-events]\n"
+                                                                "  moderation:\n"))
+    assert "shows only" not in md
+    [block] = _blocks(md)
+    assert "svc_moderation[" in block  # unchanged services are drawn too
+
+
+def _md_tables(md: str) -> list:
+    """Each GFM table's body rows (as lists of cell texts), as a real Markdown parser reads them."""
+    from markdown_it import MarkdownIt
+
+    tables, rows, cells = [], None, None
+    for tok in MarkdownIt("gfm-like").parse(md):
+        if tok.type == "tbody_open":
+            rows = []
+        elif tok.type == "tbody_close":
+            tables.append(rows)
+            rows = None
+        elif tok.type == "tr_open" and rows is not None:
+            cells = []
+        elif tok.type == "inline" and cells is not None:
+            cells.append(tok.content)
+        elif tok.type == "tr_close" and rows is not None:
+            rows.append(cells)
+            cells = None
+    return tables
+
+
+def _comment(tmp_path, base: str, head: str, max_bytes: int) -> str:
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    code, md, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown",
+                            "--max-bytes", max_bytes)
+    assert code == 0, err
+    assert len(md.encode()) <= max_bytes
+    return md
+
+
+def test_a_first_import_gets_a_comment_under_the_limit_that_says_what_it_left_out(tmp_path):
+    md = _comment(tmp_path, "version: 1\nname: bench\n", synthetic(400), 50_000)
+    tables = _md_tables(md)
+    counts = {row[0]: sum(map(int, row[1:5])) for row in tables[0]}  # create..delete: the totals, never cut
+    assert counts == {"AWS": 4140, "Azure": 937, "GCP": 4134}
+    for cloud, rows in zip(("AWS", "Azure", "GCP"), tables[1:4]):
+        more = rows[-1][3]
+        left = int(more.split(" more resource change(s)")[0].rsplit(" ", 1)[1])
+        assert len(rows) - 1 + left == counts[cloud] and "`topowire diff`" in more
+    whole = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")[1]
+    listed = [line for line in md.split("\n") if line.startswith("- **added**")]
+    cut = next(line for line in md.split("\n") if line.startswith("- … and "))
+    assert listed and len(listed) + int(cut.split()[3]) == whole.count("\n- **added**")
+    assert "The diagram is left out" in md
+
+
+def test_destructive_changes_are_the_last_list_cut(tmp_path):
+    base = synthetic(300)
+    head = "version: 1\nname: bench\n"  # everything removed: thousands of destructive deletions
+    md = _comment(tmp_path, base, head, 20_000)
+    lines = md.split("\n")
+    destructive = [x for x in lines if x.startswith("> - **")]
+    assert destructive, "some destructive changes are listed"
+    assert any(x.startswith("> - … and ") and "destructive change(s)" in x for x in lines)
+    assert not any(x.startswith("- **removed**") for x in lines)  # every lesser list gave up its rows first
+    assert "**" in md.split("destructive change(s)**")[0]  # the headline count is whole
+
+
+def test_without_a_limit_nothing_is_cut(tmp_path):
+    base, head = synthetic(300), synthetic(300).replace("{description: queue 10}", "{description: queue 10, delay: 5s}")
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    whole = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")[1]
+    assert "left out" not in whole
+    assert _comment(tmp_path, base, head, 10_000_000) == whole
+
+
+def test_max_bytes_is_for_markdown_only(tmp_path):
+    (tmp_path / "t.yaml").write_text(synthetic(10))
+    code, out, err = run_cli("diff", tmp_path / "t.yaml", tmp_path / "t.yaml", "--max-bytes", "50000")
+    assert code == 2 and "--max-bytes is for --format markdown" in err

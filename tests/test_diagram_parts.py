@@ -1,0 +1,130 @@
+"""A diagram of a large topology is split into parts the real Mermaid renders, not one error box.
+
+Mermaid replaces a diagram longer than 50,000 characters with "Maximum text size in diagram exceeded" and
+refuses one with more than 500 edges ("Edge limit exceeded"); mermaid-cli still exits 0 with the error box
+drawn, so the SVGs are read for it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from bench.generate import topology as synthetic
+from conftest import ROOT, run_cli
+from generator.check import load_topology
+from generator.docs import mermaid
+
+MMDC = ROOT / "node_modules" / ".bin" / "mmdc"
+PUPPETEER_CONFIG = ROOT / "puppeteer.config.json"
+ERROR_BOXES = ("Maximum text size in diagram exceeded", "Edge limit exceeded", "Syntax error")
+
+
+def _render(md_path, tmp_path) -> list:
+    proc = subprocess.run([str(MMDC), "-p", str(PUPPETEER_CONFIG), "-i", str(md_path), "-o",
+                           str(tmp_path / "out.md")], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    svgs = sorted(tmp_path.glob("out-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    for svg in svgs:
+        body = svg.read_text()
+        assert not any(e in body for e in ERROR_BOXES), f"{svg.name} is Mermaid's error box"
+    return svgs
+
+
+def _one_topic_with(consumers: int) -> str:
+    # 50 filtered subscriptions (SNS allows 200 a topic: TOP206), the others take every message
+    svcs = "".join(f"  s{i:04d}:\n    consumes:\n      wide: {{filter: {{kind: [k{i}]}}}}\n" if i < 50 else
+                   f"  s{i:04d}: {{consumes: [wide]}}\n" for i in range(consumers))
+    return "version: 1\nname: wide\ntopics:\n  wide: {}\nservices:\n  pub:\n    publishes: [wide]\n" + svcs
+
+
+def test_the_limits_are_the_installed_mermaids():
+    core = (ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.core.mjs").read_text()
+    assert re.search(r"MAX_TEXTLENGTH = 5e4;", core), "Mermaid's text limit moved: update mermaid.MAX_TEXT"
+    chunks = "".join(p.read_text() for p in (ROOT / "node_modules" / "mermaid" / "dist" / "chunks" /
+                                             "mermaid.core").glob("*.mjs"))
+    assert '"maxEdges": 500,' in chunks, "Mermaid's edge limit moved: update mermaid.MAX_EDGES"
+    assert (mermaid.MAX_TEXT, mermaid.MAX_EDGES) == (50_000, 500)
+
+
+def test_a_small_topology_stays_one_diagram():
+    topo, _ = load_topology(ROOT / "topology.yaml")
+    parts = mermaid.parts(topo)
+    assert len(parts) == 1 and parts[0].text == mermaid.flowchart(topo)
+
+
+@pytest.mark.parametrize("services", [130, 400, 1500])
+def test_every_part_fits_and_together_they_draw_everything_once(tmp_path, services):
+    src = tmp_path / "topology.yaml"
+    src.write_text(synthetic(services))
+    topo, _ = load_topology(src)
+    g = mermaid.graph(topo)
+    assert not mermaid.fits(mermaid.text(g), len(g.edges))  # the whole is too large: this is the case under test
+    parts = mermaid.parts(topo)
+    assert len(parts) > 1
+    drawn, declared = [], set()
+    for p in parts:
+        edge_lines = [line for line in p.text.split("\n") if line in {e.line for e in g.edges}]
+        assert len(edge_lines) <= mermaid.MAX_EDGES and mermaid.js_length(p.text) <= mermaid.MAX_TEXT
+        ids = set(re.findall(r"^  (\w+)[\[{(]", p.text, re.M))
+        for line in edge_lines:  # every edge's two ends are declared in its own part
+            ends = re.findall(r"\b((?:svc|q|t|dlq)_\w+)", line)
+            assert set(ends) <= ids, line
+        drawn += edge_lines
+        declared |= ids
+    assert sorted(drawn) == sorted(e.line for e in g.edges)  # each edge exactly once
+    assert declared == set(g.nodes)
+    assert mermaid.parts(topo) == parts  # deterministic
+
+
+def test_a_topic_with_more_consumers_than_a_diagram_holds_is_spread(write):
+    topo, _ = load_topology(write(_one_topic_with(700)))
+    parts = mermaid.parts(topo)
+    assert len(parts) >= 3  # 701 edges to consumers and 700 to dead letters, at most 500 a part
+    for p in parts:
+        assert "t_wide{{" in p.text and p.first == p.last == "wide"
+        assert mermaid.js_length(p.text) <= mermaid.MAX_TEXT
+
+
+def test_a_huge_filter_is_shortened_in_the_diagram_only(write):
+    # 150 values: the most an SNS filter takes (TOP206); Pub/Sub and Service Bus allow far shorter filters
+    values = ", ".join(f"a-rather-long-value-{i:05d}" for i in range(150))
+    src = write("targets: [aws]\ntopics:\n  tt: {}\nservices:\n  pp: {publishes: [tt]}\n"
+                f"  cc:\n    consumes:\n      tt: {{filter: {{kind: [{values}]}}}}\n")
+    topo, _ = load_topology(src)
+    line = next(line for line in mermaid.flowchart(topo).split("\n") if "shortened" in line)
+    assert len(line) < mermaid.MAX_LABEL + 200 and "value-00000" in line and "value-00149" not in line
+    code, page, _ = run_cli("docs", src, "-o", "-")
+    assert code == 0 and "value-00149" in page  # the consumers table keeps every value
+
+
+def test_javascript_length_counts_astral_characters_twice():
+    assert mermaid.js_length("abc") == 3
+    assert mermaid.js_length("é") == 1
+    assert mermaid.js_length("😀a") == 3
+
+
+def test_the_docs_page_of_a_large_topology_renders_every_part(tmp_path):
+    src = tmp_path / "topology.yaml"
+    src.write_text(synthetic(260))
+    out = tmp_path / "docs.md"
+    assert run_cli("docs", src, "-o", out)[0] == 0
+    md = out.read_text()
+    blocks = md.count("```mermaid")
+    assert blocks > 1 and f"drawn in {blocks} parts" in md
+    assert len(re.findall(r"^### Diagram part \d+ of \d+: ", md, re.M)) == blocks
+    svgs = _render(out, tmp_path)
+    assert len(svgs) == blocks
+    topo, _ = load_topology(src)
+    shown = "".join(s.read_text() for s in svgs)
+    for name in [*topo.services, *topo.queues, *topo.topics]:
+        assert f">{name}<" in shown, f"{name} is in no rendered part"
+
+
+def test_the_spread_topic_renders(tmp_path, write):
+    out = tmp_path / "docs.md"
+    assert run_cli("docs", write(_one_topic_with(300)), "-o", out)[0] == 0
+    assert out.read_text().count("```mermaid") == 2
+    _render(out, tmp_path)
