@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 
 from ..check import fewer_collections
 from ..errors import InputError
-from . import DEFAULT_REGION, REGION_KEY, Plan, PlannedResource
+from . import DEFAULT_REGION, REGION_KEY, Plan, PlannedResource, sdk_shortcuts
 
 
 def _plain(value):
@@ -64,33 +63,6 @@ def _explicit_dependencies(request) -> list:
     return sorted(set(request.dependencies) - implied)
 
 
-@contextmanager
-def _without_source_positions():
-    """Skip the SDK's capture of each resource's Python stack while the mock engine runs the program.
-
-    For every resource registered by a typed class (``aws.sqs.Queue``...), the SDK walks the whole
-    Python stack, reads each frame's source line and turns each file name into a URI, so that the
-    engine can point at the program line in its messages. The mock monitor discards all of it, and
-    it cost ~1 ms a resource, as much as the rest of registering it (bench/RESULTS.md). `pulumi up`
-    and `pulumi preview` keep it: only `topowire plan` and the tests run through here.
-    """
-    try:
-        from pulumi.runtime import resource as sdk_resource
-        from pulumi.runtime.proto import source_pb2
-    except ImportError:  # pragma: no cover - another SDK layout: keep its behaviour
-        yield
-        return
-    saved = getattr(sdk_resource, "_get_stack_trace", None)
-    if saved is None:  # pragma: no cover
-        yield
-        return
-    sdk_resource._get_stack_trace = source_pb2.StackTrace
-    try:
-        yield
-    finally:
-        sdk_resource._get_stack_trace = saved
-
-
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
         config: dict | None = None, stack: str = "dev", root: str | None = None, progress=None) -> Plan:
     """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
@@ -107,12 +79,9 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
         import pulumi
         from pulumi.runtime import mocks as pulumi_mocks
         from pulumi.runtime import settings as pulumi_settings
-        from pulumi.runtime.stack import run_pulumi_func
-        from pulumi.runtime.sync_await import _sync_await
     except ImportError:
         raise InputError(f"topowire plan needs the Pulumi SDK and the {cloud} provider: "
                          f"pip install 'topowire[{cloud}]'") from None
-    from .. import program
     from ..clouds import aws_mock, azure_mock, gcp_mock
 
     region = region or DEFAULT_REGION.get(cloud, "")
@@ -180,9 +149,21 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
 
+    with sdk_shortcuts.shortcuts():
+        return _program(path, cloud, stack, monitor)
+
+
+def _program(path, cloud, stack, monitor) -> Plan:
+    """Run the program under the mocks already set, and gather the plan."""
+    import pulumi
+    from pulumi.runtime import settings as pulumi_settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from .. import program
+
     try:
-        with _without_source_positions():
-            _sync_await(run_pulumi_func(program.main))
+        _sync_await(run_pulumi_func(program.main))
     except pulumi.RunError as exc:
         raise InputError(str(exc), getattr(exc, "diagnostics", ())) from None
     if monitor.duplicates:
