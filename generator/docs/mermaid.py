@@ -60,7 +60,7 @@ def filter_text(flt) -> str:
 def js_length(text: str) -> int:
     """The length Mermaid measures: JavaScript's, in UTF-16 code units (a character beyond U+FFFF counts 2)."""
     n = len(text)
-    return n if text.isascii() else n + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return n if text.isascii() else n + sum(ord(ch) > 0xFFFF for ch in text)
 
 
 def _edge_label(text: str) -> str:
@@ -75,6 +75,7 @@ class Node(NamedTuple):
     line: str
     nid: str
     cls: str
+    cost: int  # what it adds to a diagram's length: its line, its newline, its id in a "class" line and a comma
 
 
 class Edge(NamedTuple):
@@ -82,6 +83,7 @@ class Edge(NamedTuple):
     section: int
     line: str
     ends: tuple  # the node ids it joins
+    cost: int    # its line and newline
 
 
 class Graph(NamedTuple):
@@ -93,72 +95,65 @@ class Graph(NamedTuple):
 
 def graph(topo) -> Graph:
     """Every node and edge of the topology's diagram, grouped by the channel each belongs to."""
-    ids: dict = {}  # (prefix, names) -> node id: each channel's and service's id is used several times
-
-    def nid_of(prefix: str, *names: str) -> str:
-        nid = ids.get((prefix, names))
-        if nid is None:
-            nid = ids[(prefix, names)] = _node_id(prefix, *names)
-        return nid
-
+    svc = {name: _node_id("svc", name) for name in topo.services}
+    chan = {ch.name: _node_id("q" if ch.kind == "queue" else "t", ch.name) for ch in topo.channels()}
+    own: dict = {name: ([], []) for name in chan}  # channel name -> ([its node ids], [its edges])
     nodes: dict = {}
     edges: list = []
-    own: dict = {}  # channel name -> ([its node ids], [its edges])
+    order = iter(range(1 << 62)).__next__
 
     def node(section, line, nid, cls, channel=None):
-        nodes[nid] = Node(len(nodes) + len(edges), section, line, nid, cls)
+        nodes[nid] = Node(order(), section, line, nid, cls, js_length(line) + len(nid) + 2)
         if channel is not None:
-            own.setdefault(channel, ([], []))[0].append(nid)
+            own[channel][0].append(nid)
 
-    def edge(section, line, channel, *ends):
-        e = Edge(len(nodes) + len(edges), section, line, ends)
+    def edge(section, line, channel, src, dst):
+        e = Edge(order(), section, line, (src, dst), js_length(line) + 1)
         edges.append(e)
-        own.setdefault(channel, ([], []))[1].append(e)
+        own[channel][1].append(e)
 
-    for s in topo.services.values():
-        node(0, f'  {nid_of("svc", s.name)}["{_lines(s.name)}"]', nid_of("svc", s.name), "service")
+    for name, nid in svc.items():
+        node(0, f'  {nid}["{_lines(name)}"]', nid, "service")
     for q in topo.queues.values():
-        node(1, f'  {nid_of("q", q.name)}[("{_lines(q.name, "FIFO queue" if q.fifo else "queue")}")]',
-             nid_of("q", q.name), "queue", q.name)
+        node(1, f'  {chan[q.name]}[("{_lines(q.name, "FIFO queue" if q.fifo else "queue")}")]', chan[q.name], "queue",
+             q.name)
         if q.settings.dead_letter.enabled:
-            did = nid_of("dlq", q.name)
+            did = _node_id("dlq", q.name)
             node(1, f'  {did}[("{_lines(q.name + "-dlq", "dead letters")}")]', did, "dlq", q.name)
     for t in topo.topics.values():
-        nid = nid_of("t", t.name)
+        nid = chan[t.name]
         node(2, f'  {nid}{{{{"{_lines(t.name, "FIFO topic" if t.fifo else "topic")}"}}}}', nid, "topic", t.name)
         for c in topo.consumers.get(t.name, ()):
             if c.settings.dead_letter.enabled:
-                did = nid_of("dlq", t.name, c.service)
+                did = _node_id("dlq", t.name, c.service)
                 node(2, f'  {did}[("{_lines(f"{t.name}-{c.service}-dlq", "dead letters")}")]', did, "dlq", t.name)
 
     for s in topo.services.values():
+        src = svc[s.name]
         for r in s.publishes:
-            ch = topo.channel(r.channel)
-            src, dst = nid_of("svc", s.name), nid_of("q" if ch.kind == "queue" else "t", ch.name)
-            edge(3, f"  {src} --> {dst}", ch.name, src, dst)
-    for ch in topo.channels():
-        src = nid_of("q" if ch.kind == "queue" else "t", ch.name)
-        for c in topo.consumers.get(ch.name, ()):
-            dst = nid_of("svc", c.service)
+            dst = chan[r.channel]
+            edge(3, f"  {src} --> {dst}", r.channel, src, dst)
+    for name, src in chan.items():
+        for c in topo.consumers.get(name, ()):
+            dst = svc[c.service]
             line = f"  {src} -- {_edge_label(filter_text(c.filter))} --> {dst}" if c.filter else f"  {src} --> {dst}"
-            edge(4, line, ch.name, src, dst)
+            edge(4, line, name, src, dst)
     for q in topo.queues.values():
         dl = q.settings.dead_letter
         if dl.enabled:
-            src, dst = nid_of("q", q.name), nid_of("dlq", q.name)
+            src, dst = chan[q.name], _node_id("dlq", q.name)
             edge(5, f"  {src} -. {label(f'after {dl.max_receive_count} receives')} .-> {dst}", q.name, src, dst)
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             dl = c.settings.dead_letter
             if dl.enabled:
-                src, dst = nid_of("t", t.name), nid_of("dlq", t.name, c.service)
+                src, dst = chan[t.name], _node_id("dlq", t.name, c.service)
                 text = f"{c.service}: after {dl.max_receive_count} receives"
                 edge(5, f"  {src} -. {label(text)} .-> {dst}", t.name, src, dst)
 
-    channels = [(ch.name, *own.get(ch.name, ([], []))) for ch in topo.channels()]
     used = {n for e in edges for n in e.ends}
-    loose = [nid_of("svc", s.name) for s in topo.services.values() if nid_of("svc", s.name) not in used]
-    return Graph(nodes, edges, channels, loose)
+    loose = [nid for nid in svc.values() if nid not in used]
+    return Graph(nodes, edges, [(name, *own[name]) for name in chan], loose)
 
 
 def text(g: Graph, node_ids=None, edges=None) -> str:
@@ -207,16 +202,16 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
     """The diagram split into parts Mermaid renders, in a stable order: channels as the topology lists them,
     those connected through a service kept together where they fit. One part when the whole diagram fits."""
     g = g or graph(topo)
-    whole = text(g)
-    if fits(whole, len(g.edges)):
-        return [Part("", "", len(g.channels), whole)]
+    if len(g.edges) <= MAX_EDGES:  # else it cannot fit, whatever its length
+        whole = text(g)
+        if fits(whole, len(g.edges)):
+            return [Part("", "", len(g.channels), whole)]
     made: list = []
     part: dict = {"nodes": {}, "edges": [], "names": [], "size": _FIXED}
 
     def cost(nids, edges) -> int:
         new = [n for n in nids if n not in part["nodes"]]
-        return (sum(js_length(g.nodes[n].line) + len(n) + 2 for n in new)
-                + sum(js_length(e.line) + 1 for e in edges))
+        return sum(g.nodes[n].cost for n in new) + sum(e.cost for e in edges)
 
     def close():
         if part["nodes"]:
