@@ -12,35 +12,34 @@ from functools import cache
 
 @contextmanager
 def shortcuts():
-    """Both shortcuts below, for the length of the block."""
-    with _without_source_positions(), _acyclic_contains_unknowns():
-        yield
-
-
-@contextmanager
-def _without_source_positions():
-    """Skip the SDK's capture of each resource's Python stack while the mock engine runs the program.
-
-    For every resource registered by a typed class (``aws.sqs.Queue``...), the SDK walks the whole
-    Python stack, reads each frame's source line and turns each file name into a URI, so that the
-    engine can point at the program line in its messages. The mock monitor discards all of it, and
-    it cost ~1 ms a resource, as much as the rest of registering it (bench/RESULTS.md).
-    """
+    """Both shortcuts below, for the length of the block: the SDK's own functions are put back after."""
     try:
         from pulumi.runtime import resource as sdk_resource
+        from pulumi.runtime import rpc
         from pulumi.runtime.proto import source_pb2
     except ImportError:  # pragma: no cover - another SDK layout: keep its behaviour
         yield
         return
-    saved = getattr(sdk_resource, "_get_stack_trace", None)
-    if saved is None:  # pragma: no cover
+    # Skip the SDK's capture of each resource's Python stack. For every resource registered by a typed class
+    # (``aws.sqs.Queue``...), the SDK walks the whole Python stack, reads each frame's source line and turns
+    # each file name into a URI, so that the engine can point at the program line in its messages. The mock
+    # monitor discards all of it, and it cost ~1 ms a resource, as much as the rest of registering it.
+    with _swapped(sdk_resource, "_get_stack_trace", source_pb2.StackTrace), \
+            _swapped(rpc, "contains_unknowns", contains_unknowns):
+        yield
+
+
+@contextmanager
+def _swapped(module, name: str, value):
+    saved = getattr(module, name, None)
+    if saved is None:  # pragma: no cover - another SDK version: keep its behaviour
         yield
         return
-    sdk_resource._get_stack_trace = source_pb2.StackTrace
+    setattr(module, name, value)
     try:
         yield
     finally:
-        sdk_resource._get_stack_trace = saved
+        setattr(module, name, saved)
 
 
 def contains_unknowns(val) -> bool:
@@ -74,21 +73,3 @@ def _unknown() -> type:
     from pulumi.output import Unknown
 
     return Unknown
-
-
-@contextmanager
-def _acyclic_contains_unknowns():
-    try:
-        from pulumi.runtime import rpc
-    except ImportError:  # pragma: no cover - another SDK layout: keep its behaviour
-        yield
-        return
-    saved = getattr(rpc, "contains_unknowns", None)
-    if saved is None:  # pragma: no cover
-        yield
-        return
-    rpc.contains_unknowns = contains_unknowns
-    try:
-        yield
-    finally:
-        rpc.contains_unknowns = saved
