@@ -103,6 +103,16 @@ def _left_out(n: int, what: str) -> str:
             "run's topology-diff artifact) lists them all")
 
 
+def _redeploy_markdown(diff) -> list:
+    """The services-to-redeploy section with its table's rows as ``Rows``: a rename of the prefix changes every
+    service's variables on every cloud, hundreds of rows that alone would be over the comment's limit."""
+    lines = sections.redeploy_markdown(diff)
+    if not lines:
+        return lines
+    head = lines.index("| --- | --- | --- |") + 1
+    return lines[:head] + [Rows(lines[head:], lambda n: f"| … | | {_left_out(n, 'variable change(s)')} |", 2)]
+
+
 def markdown(diff, max_bytes: int | None = None) -> str:
     """The pull-request comment; over ``max_bytes``, long lists are cut (destructive changes last) and say so."""
     out = [f"### topowire diff: {md_code(diff.base)} → {md_code(diff.head)}", ""]
@@ -131,11 +141,11 @@ def markdown(diff, max_bytes: int | None = None) -> str:
     out += ["", "#### Changes", ""]
     out.append(Rows([f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
                      for c in diff.changes] or ["- none"], lambda n: "- " + _left_out(n, "change(s)"), 1))
-    out += sections.redeploy_markdown(diff)
+    out += _redeploy_markdown(diff)
     if diff.head_topology is not None:
         out += ["", "#### Topology after the change", "",
                 Rows(["\n".join(diagram.markdown(diff))], lambda n: "The diagram is left out to keep this comment "
-                     "short: `topowire docs` draws the topology.", 2)]
+                     "short: `topowire docs` draws the topology.", 3)]
     for cloud in diff.clouds:
         acts = [a for a in diff.actions if a.cloud == cloud]
         if not acts:
@@ -144,7 +154,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
                 "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
         out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {md_text(a.kind)} | "
                          f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in acts],
-                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 3))
+                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 4))
         out += ["", "</details>"]
     out += _env_markdown(diff)
     return "\n".join(fit(out, max_bytes)) + "\n"
@@ -166,11 +176,11 @@ def _env_markdown(diff) -> list:
         out += ["", f"<details><summary>{html(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
                 f"change(s)</summary>", ""]
         out.append(Rows([f"- **{ch.op}** {md_text(ch.subject)}" + (f": {md_text(ch.detail)}" if ch.detail else "")
-                         for ch in e.changes], lambda n: "- " + _left_out(n, "change(s)"), 4))
+                         for ch in e.changes], lambda n: "- " + _left_out(n, "change(s)"), 5))
         out += ["", "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
         out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} "
                          f"{md_text(a.kind)} | {md_cell_code(a.name)} | {md_text(a.reason)} |" for a in e.actions],
-                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 5))
+                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 6))
         out += ["", "</details>"]
     return out
 

@@ -142,6 +142,18 @@ def test_destructive_changes_are_the_last_list_cut(tmp_path):
     assert "**" in md.split("destructive change(s)**")[0]  # the headline count is whole
 
 
+def test_the_redeploy_table_is_cut_too(tmp_path):
+    # a new name changes every physical name: every service's variables on every cloud, ~100 KB of table rows
+    base = synthetic(40)
+    md = _comment(tmp_path, base, base.replace("name: bench", "name: bench2"), 50_000)
+    whole = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")[1]
+    table = _md_tables(md)[1]  # after the counts: the services to redeploy
+    more = table[-1][2]
+    assert "more variable change(s)" in more and table[-1][:2] == ["…", ""]
+    left = int(more.split(" more variable change(s)")[0].rsplit(" ", 1)[1])
+    assert len(table) - 1 + left == len(_md_tables(whole)[1])
+
+
 def test_without_a_limit_nothing_is_cut(tmp_path):
     base, head = synthetic(300), synthetic(300).replace("{description: queue 10}", "{description: queue 10, delay: 5s}")
     (tmp_path / "base.yaml").write_text(base)
