@@ -103,6 +103,15 @@ def _left_out(n: int, what: str) -> str:
             "run's topology-diff artifact) lists them all")
 
 
+def _rename_markdown(diff) -> list:
+    """The did-you-mean-to-rename warning with its suggestions as ``Rows`` (kept right after the destructive
+    changes): 50 a kind of names up to 63 characters are some 50,000 bytes, the whole comment's budget."""
+    lines = sections.rename_markdown(diff)
+    if not lines:
+        return lines
+    return lines[:3] + [Rows(lines[3:-1], lambda n: "> - " + _left_out(n, "rename suggestion(s)"), 1)] + lines[-1:]
+
+
 def _redeploy_markdown(diff) -> list:
     """The services-to-redeploy section with its table's rows as ``Rows``: a rename of the prefix changes every
     service's variables on every cloud, hundreds of rows that alone would be over the comment's limit."""
@@ -110,7 +119,7 @@ def _redeploy_markdown(diff) -> list:
     if not lines:
         return lines
     head = lines.index("| --- | --- | --- |") + 1
-    return lines[:head] + [Rows(lines[head:], lambda n: f"| … | | {_left_out(n, 'variable change(s)')} |", 2)]
+    return lines[:head] + [Rows(lines[head:], lambda n: f"| … | | {_left_out(n, 'variable change(s)')} |", 3)]
 
 
 def markdown(diff, max_bytes: int | None = None) -> str:
@@ -119,7 +128,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
     if diff.base_topology is None:
         out += ["> [!NOTE]", f"> {md_code(diff.base)} does not exist, so the base is empty and everything below is "
                 "new. If that path or ref is a typo, fix it: a wrong base hides every deletion.", ""]
-    out += sections.rename_markdown(diff)
+    out += _rename_markdown(diff)
     rows = _destructive(diff)
     if rows:
         out += ["> [!CAUTION]", f"> **{len(rows)} destructive change(s)**: these delete or replace "
@@ -131,7 +140,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
         out.append("")
     elif not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         out += ["No changes to the topology.", ""]
-        return "\n".join(out)
+        return "\n".join(fit(out, max_bytes))
     else:
         out += ["No destructive change: nothing that may hold messages is deleted, replaced or kept shorter.", ""]
     out += ["| Cloud | Create | Update | Replace | Delete | Destructive |", "| --- | --- | --- | --- | --- | --- |"]
@@ -140,12 +149,12 @@ def markdown(diff, max_bytes: int | None = None) -> str:
                    f"{'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
     out += ["", "#### Changes", ""]
     out.append(Rows([f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
-                     for c in diff.changes] or ["- none"], lambda n: "- " + _left_out(n, "change(s)"), 1))
+                     for c in diff.changes] or ["- none"], lambda n: "- " + _left_out(n, "change(s)"), 2))
     out += _redeploy_markdown(diff)
     if diff.head_topology is not None:
         out += ["", "#### Topology after the change", "",
                 Rows(["\n".join(diagram.markdown(diff))], lambda n: "The diagram is left out to keep this comment "
-                     "short: `topowire docs` draws the topology.", 3)]
+                     "short: `topowire docs` draws the topology.", 4)]
     for cloud in diff.clouds:
         acts = [a for a in diff.actions if a.cloud == cloud]
         if not acts:
@@ -154,7 +163,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
                 "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
         out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {md_text(a.kind)} | "
                          f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in acts],
-                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 4))
+                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 5))
         out += ["", "</details>"]
     out += _env_markdown(diff)
     return "\n".join(fit(out, max_bytes)) + "\n"
@@ -176,11 +185,11 @@ def _env_markdown(diff) -> list:
         out += ["", f"<details><summary>{html(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
                 f"change(s)</summary>", ""]
         out.append(Rows([f"- **{ch.op}** {md_text(ch.subject)}" + (f": {md_text(ch.detail)}" if ch.detail else "")
-                         for ch in e.changes], lambda n: "- " + _left_out(n, "change(s)"), 5))
+                         for ch in e.changes], lambda n: "- " + _left_out(n, "change(s)"), 6))
         out += ["", "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
         out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} "
                          f"{md_text(a.kind)} | {md_cell_code(a.name)} | {md_text(a.reason)} |" for a in e.actions],
-                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 6))
+                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 7))
         out += ["", "</details>"]
     return out
 

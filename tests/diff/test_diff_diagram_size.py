@@ -154,6 +154,25 @@ def test_the_redeploy_table_is_cut_too(tmp_path):
     assert len(table) - 1 + left == len(_md_tables(whole)[1])
 
 
+def _long_names(suffix: str) -> str:
+    pad = "x" * 52  # names of 61 characters and more (Service Bus takes them)
+    return "\n".join(["version: 1", "name: ren", "targets: [azure]", "queues:",
+                      *(f"  queue-{pad}-{i:03d}{suffix}: {{}}" for i in range(50)), "topics:",
+                      *(f"  topic-{pad}-{i:03d}{suffix}: {{}}" for i in range(50)), "services:",
+                      *(f"  svc-{pad}-{i:03d}{suffix}: {{publishes: [queue-{pad}-{i:03d}{suffix}, "
+                        f"topic-{pad}-{i:03d}{suffix}]}}" for i in range(50))]) + "\n"
+
+
+def test_rename_suggestions_are_cut_right_after_destructive_changes(tmp_path):
+    # 150 suggestions (50 a kind) of long names: about 55,000 bytes of warning before anything else
+    md = _comment(tmp_path, _long_names(""), _long_names("b"), 50_000)
+    listed = [x for x in md.split("\n") if x.startswith("> - ") and "is removed and" in x]
+    more = next(x for x in md.split("\n") if "more rename suggestion(s)" in x)
+    assert listed and len(listed) + int(more.split()[4]) == 150
+    destructive = [x for x in md.split("\n") if x.startswith("> - **Azure**")]
+    assert "more destructive change(s)" not in md and f"**{len(destructive)} destructive change(s)**" in md
+
+
 def test_without_a_limit_nothing_is_cut(tmp_path):
     base, head = synthetic(300), synthetic(300).replace("{description: queue 10}", "{description: queue 10, delay: 5s}")
     (tmp_path / "base.yaml").write_text(base)
