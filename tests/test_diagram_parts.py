@@ -14,7 +14,7 @@ import pytest
 
 from bench.generate import topology as synthetic
 from conftest import ROOT, run_cli
-from generator.check import load_topology
+from generator.check import load_result, load_topology
 from generator.docs import mermaid
 
 MMDC = ROOT / "node_modules" / ".bin" / "mmdc"
@@ -77,6 +77,22 @@ def test_every_part_fits_and_together_they_draw_everything_once(tmp_path, servic
     assert sorted(drawn) == sorted(e.line for e in g.edges)  # each edge exactly once
     assert declared == set(g.nodes)
     assert mermaid.parts(topo) == parts  # deterministic
+
+
+@pytest.mark.parametrize("services", [400, 1500])
+def test_every_environment_splits_at_the_same_channels(tmp_path, services):
+    # an environment may change max_receive_count, which the dead-letter edges show: "after 5 receives" in dev,
+    # "after 100 receives" in prod moved the parts' boundaries, so part 2 of dev was not part 2 of prod
+    src = tmp_path / "topology.yaml"
+    src.write_text(synthetic(services) + "environments:\n  dev: {}\n  prod: {defaults: {max_receive_count: 100}}\n"
+                   "  one: {defaults: {max_receive_count: 1}}\n")
+    split = {}
+    for stack in ("dev", "prod", "one", "unlisted"):
+        parts = mermaid.parts(load_result(src, warnings=False, stack=stack).topology)
+        assert all(mermaid.js_length(p.text) <= mermaid.MAX_TEXT for p in parts)
+        split[stack] = [(p.first, p.last, p.channels) for p in parts]
+    assert len(split["dev"]) > 1
+    assert split["prod"] == split["dev"] == split["one"] == split["unlisted"]
 
 
 def test_a_topic_with_more_consumers_than_a_diagram_holds_is_spread(write):

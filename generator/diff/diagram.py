@@ -75,7 +75,7 @@ def markdown(diff) -> list:
     marks = _subject_nodes(diff)
     extra = _removed(diff, marks)
     whole = _styled(mermaid.text(g), extra, marks)
-    if mermaid.fits(whole, len(g.edges)):
+    if mermaid.fits(whole, len(g.edges), mermaid.slack(g.edges)):  # as in every environment
         return [md_fence(whole, "mermaid"), "", LEGEND]
     # Too large for one diagram: the channels a change touches (a marked channel or dead-letter channel, or a
     # marked service at one end of its edges), with every node their edges join.
@@ -91,7 +91,7 @@ def markdown(diff) -> list:
     part = _styled(mermaid.text(g, list(nodes), edges), extra, marks, set(nodes) | set(extra))
     why = (f"The whole topology is more than Mermaid draws in one diagram ({mermaid.MAX_EDGES} edges and "
            f"{mermaid.MAX_TEXT:,} characters at most)")
-    if mermaid.fits(part, len(edges)):
+    if mermaid.fits(part, len(edges), mermaid.slack(edges)):
         return [f"{why}: this shows only the channels the change touches and their services.", "",
                 md_fence(part, "mermaid"), "", LEGEND]
     return [f"{why}, and so is the part this change touches ({len(marks)} changed element(s), {len(edges)} edges): "

@@ -83,7 +83,8 @@ class Edge(NamedTuple):
     section: int
     line: str
     ends: tuple  # the node ids it joins
-    cost: int    # its line and newline
+    cost: int    # its line and newline, and its slack
+    slack: int = 0  # characters its line may grow by in another environment (``_receive_slack``)
 
 
 class Graph(NamedTuple):
@@ -107,8 +108,8 @@ def graph(topo) -> Graph:
         if channel is not None:
             own[channel][0].append(nid)
 
-    def edge(section, line, channel, src, dst):
-        e = Edge(order(), section, line, (src, dst), js_length(line) + 1)
+    def edge(section, line, channel, src, dst, slack=0):
+        e = Edge(order(), section, line, (src, dst), js_length(line) + 1 + slack, slack)
         edges.append(e)
         own[channel][1].append(e)
 
@@ -142,14 +143,15 @@ def graph(topo) -> Graph:
         dl = q.settings.dead_letter
         if dl.enabled:
             src, dst = chan[q.name], _node_id("dlq", q.name)
-            edge(5, f"  {src} -. {label(f'after {dl.max_receive_count} receives')} .-> {dst}", q.name, src, dst)
+            edge(5, f"  {src} -. {label(f'after {dl.max_receive_count} receives')} .-> {dst}", q.name, src, dst,
+                 _receive_slack(dl.max_receive_count))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             dl = c.settings.dead_letter
             if dl.enabled:
                 src, dst = chan[t.name], _node_id("dlq", t.name, c.service)
                 text = f"{c.service}: after {dl.max_receive_count} receives"
-                edge(5, f"  {src} -. {label(text)} .-> {dst}", t.name, src, dst)
+                edge(5, f"  {src} -. {label(text)} .-> {dst}", t.name, src, dst, _receive_slack(dl.max_receive_count))
 
     used = {n for e in edges for n in e.ends}
     loose = [nid for nid in svc.values() if nid not in used]
@@ -181,9 +183,21 @@ def flowchart(topo) -> str:
     return text(graph(topo))
 
 
-def fits(diagram: str, edges: int) -> bool:
-    """Whether Mermaid (with its default limits) renders ``diagram`` of ``edges`` edges rather than an error."""
-    return edges <= MAX_EDGES and js_length(diagram) <= MAX_TEXT
+def fits(diagram: str, edges: int, slack: int = 0) -> bool:
+    """Whether Mermaid (with its default limits) renders ``diagram`` of ``edges`` edges rather than an error
+    (``slack``: characters to count on top, for a decision every environment must share)."""
+    return edges <= MAX_EDGES and js_length(diagram) + slack <= MAX_TEXT
+
+
+def _receive_slack(count: int) -> int:
+    """An environment may change ``max_receive_count`` (1 to 1000), the one number the diagram shows: its digits
+    are counted as four wherever the diagram is split, so every stack's docs split at the same channels."""
+    return 4 - len(str(count))
+
+
+def slack(edges) -> int:
+    """The characters ``edges`` may grow by in another environment."""
+    return sum(e.slack for e in edges)
 
 
 class Part(NamedTuple):
@@ -204,7 +218,7 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
     g = g or graph(topo)
     if len(g.edges) <= MAX_EDGES:  # else it cannot fit, whatever its length
         whole = text(g)
-        if fits(whole, len(g.edges)):
+        if fits(whole, len(g.edges), slack(g.edges)):
             return [Part("", "", len(g.channels), whole)]
     made: list = []
     part: dict = {"nodes": {}, "edges": [], "names": [], "size": _FIXED}
