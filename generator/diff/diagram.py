@@ -91,6 +91,9 @@ def markdown(diff) -> list:
     part = _styled(mermaid.text(g, list(nodes), edges), extra, marks, set(nodes) | set(extra))
     why = (f"The whole topology is more than Mermaid draws in one diagram ({mermaid.MAX_EDGES} edges and "
            f"{mermaid.MAX_TEXT:,} characters at most)")
+    if not nodes and not extra:  # tags, defaults or a message: nothing to draw but an empty frame
+        return [f"{why}, and this change touches none of its channels or services: no diagram here. "
+                "`topowire docs` draws the whole topology in parts."]
     if mermaid.fits(part, len(edges), mermaid.slack(edges)):
         return [f"{why}: this shows only the channels the change touches and their services.", "",
                 md_fence(part, "mermaid"), "", LEGEND]

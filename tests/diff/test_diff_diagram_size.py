@@ -74,6 +74,13 @@ def test_a_change_too_large_to_draw_says_so_instead(tmp_path):
     assert "no diagram here" in md and "`topowire docs` draws the whole topology in parts" in md
 
 
+def test_a_change_that_touches_no_channel_draws_no_empty_diagram(tmp_path):
+    base = synthetic(300)
+    md = _diff(tmp_path, base, base.replace("tags: {cost-center: bench}", "tags: {cost-center: other}"))
+    assert "```mermaid" not in md  # it drew an empty frame under "shows only the channels the change touches"
+    assert "touches none of its channels or services: no diagram here" in md
+
+
 def test_a_topology_that_fits_is_drawn_whole(tmp_path):
     base = (ROOT / "topology.yaml").read_text()
     md = _diff(tmp_path, base, base.replace("  moderation:\n", "  reviewer:\n    consumes: [audit-events]\n"
