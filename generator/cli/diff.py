@@ -40,6 +40,16 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _warn_if_over(report: str, max_bytes: int | None) -> None:
+    """Every list is cut before the limit is passed, but headings, counts and "left out" lines are kept (a comment
+    without them would mislead): when they alone are over the limit, say so rather than pass it silently."""
+    size = len(report.encode("utf-8"))
+    if max_bytes is not None and size > max_bytes:
+        print(f"topowire diff: warning: the comment is {size} bytes, over --max-bytes {max_bytes}: every list is "
+              "cut, and its headings, counts and 'left out' lines alone are this long; raise --max-bytes",
+              file=sys.stderr)
+
+
 def sides(args) -> tuple:
     if args.base is not None:
         if len(args.sides) > 1:
@@ -76,6 +86,7 @@ def _run(args) -> int:
         raise UsageError("--max-bytes is for --format markdown (a pull-request comment)")
     report = FORMATS[args.format](result, args.max_bytes) if args.format == "markdown" else FORMATS[args.format](result)
     sys.stdout.write(output.check(report, "the diff report"))
+    _warn_if_over(report, args.max_bytes)
     if args.fail_on_destructive and result.destructive_anywhere:
         print(f"topowire diff: {len(result.destructive_anywhere)} destructive change(s)", file=sys.stderr)
         return EXIT_INVALID
