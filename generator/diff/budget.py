@@ -15,6 +15,7 @@ class Rows(NamedTuple):
     lines: list
     more: Callable[[int], str]
     priority: int  # lower keeps its rows first
+    whole: bool = False  # one block shown whole or not at all (the diagram): left out, its room goes to the rest
 
 
 def _size(line: str) -> int:
@@ -39,7 +40,7 @@ def fit(parts: list, limit: int | None) -> list:
                 left -= _size(line)
                 n += 1
             kept[id(r)] = n
-            if n < len(r.lines):
+            if n < len(r.lines) and not r.whole:
                 left = 0  # a more important list was cut: the lesser ones list nothing rather than a few
     out: list = []
     for p in parts:

@@ -154,7 +154,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
     if diff.head_topology is not None:
         out += ["", "#### Topology after the change", "",
                 Rows(["\n".join(diagram.markdown(diff))], lambda n: "The diagram is left out to keep this comment "
-                     "short: `topowire docs` draws the topology.", 4)]
+                     "short: `topowire docs` draws the topology.", 4, whole=True)]
     for cloud in diff.clouds:
         acts = [a for a in diff.actions if a.cloud == cloud]
         if not acts:

@@ -180,6 +180,16 @@ def test_rename_suggestions_are_cut_right_after_destructive_changes(tmp_path):
     assert "more destructive change(s)" not in md and f"**{len(destructive)} destructive change(s)**" in md
 
 
+def test_a_diagram_left_out_leaves_its_room_to_the_resource_tables(tmp_path):
+    base = synthetic(60)  # a whole diagram of some 21,000 characters
+    head = base.replace("tags: {cost-center: bench}", "tags: {cost-center: other}") \
+        .replace("{description: queue 10}", "{description: queue 10, retention: 2d}")
+    md = _comment(tmp_path, base, head, 20_000)
+    assert "The diagram is left out" in md
+    rows = [row for table in _md_tables(md)[1:] for row in table if row[0] != "…"]
+    assert len(md.encode()) > 15_000 and len(rows) > 100  # it was a 2,300-byte comment listing no resource
+
+
 def test_without_a_limit_nothing_is_cut(tmp_path):
     base, head = synthetic(300), synthetic(300).replace("{description: queue 10}", "{description: queue 10, delay: 5s}")
     (tmp_path / "base.yaml").write_text(base)
