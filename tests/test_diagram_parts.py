@@ -144,3 +144,16 @@ def test_the_spread_topic_renders(tmp_path, write):
     assert run_cli("docs", write(_one_topic_with(300)), "-o", out)[0] == 0
     assert out.read_text().count("```mermaid") == 2
     _render(out, tmp_path)
+
+
+def test_part_headings_name_first_and_last_channel_and_services_without_channels(tmp_path):
+    body = synthetic(200).replace("services:\n", "services:\n" + "".join(
+        f"  lonely-{i:04d}: {{description: no channel}}\n" for i in range(1500)), 1)
+    src = tmp_path / "topology.yaml"
+    src.write_text(body)
+    code, md, err = run_cli("docs", src, "-o", "-")
+    assert code == 0, err
+    heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", md, re.M)
+    assert any(re.fullmatch(r"\d+ channel\(s\), first `[qt]-\d{5}`, last `[qt]-\d{5}`", h) for h in heads)
+    lonely = [int(m) for h in heads for m in re.findall(r"(\d+) service\(s\) without channels", h)]
+    assert sum(lonely) == 1500

@@ -162,10 +162,13 @@ def diagram(topo) -> Escaped:
         return escape.md_fence(parts[0].text, "mermaid")
     out = [f"The whole diagram is more than Mermaid draws in one ({mermaid.MAX_EDGES} edges and "
            f"{mermaid.MAX_TEXT:,} characters at most), so it is drawn in {len(parts)} parts. Channels joined "
-           "through a service share a part while they fit; a service with channels in several parts is drawn in each."]
+           "through a service share a part while they fit (so a part's channels need not be neighbours in the "
+           "tables); a service with channels in several parts is drawn in each."]
     for i, p in enumerate(parts, 1):
-        what = (f"{p.channels} channel(s), {escape.md_code(p.first)} to {escape.md_code(p.last)}" if p.channels
-                else "services without channels")
+        what = [f"{p.channels} channel(s), first {escape.md_code(p.first)}, last {escape.md_code(p.last)}"
+                if p.channels > 1 else f"channel {escape.md_code(p.first)}" if p.channels else "",
+                f"{p.loose} service(s) without channels" if p.loose else ""]
+        what = "; ".join(w for w in what if w)
         out += ["", f"### Diagram part {i} of {len(parts)}: {what}", "", escape.md_fence(p.text, "mermaid")]
     return Escaped("\n".join(out))
 

@@ -201,10 +201,11 @@ def slack(edges) -> int:
 
 
 class Part(NamedTuple):
-    first: str  # the first and last channel it draws ("" for a part of services without channels)
+    first: str  # the first and last channel it draws, in the order it draws them ("" without channels)
     last: str
     channels: int
     text: str
+    loose: int = 0  # services without any channel it draws too
 
 
 # A part's text without its nodes' and edges' lines: the header, section comments, styles and "class" lines'
@@ -221,7 +222,7 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
         if fits(whole, len(g.edges), slack(g.edges)):
             return [Part("", "", len(g.channels), whole)]
     made: list = []
-    part: dict = {"nodes": {}, "edges": [], "names": [], "size": _FIXED}
+    part: dict = {"nodes": {}, "edges": [], "names": [], "size": _FIXED, "loose": 0}
 
     def cost(nids, edges) -> int:
         new = [n for n in nids if n not in part["nodes"]]
@@ -231,8 +232,8 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
         if part["nodes"]:
             names = part["names"]
             made.append(Part(names[0] if names else "", names[-1] if names else "", len(dict.fromkeys(names)),
-                             text(g, part["nodes"], part["edges"])))
-        part.update(nodes={}, edges=[], names=[], size=_FIXED)
+                             text(g, part["nodes"], part["edges"]), part["loose"]))
+        part.update(nodes={}, edges=[], names=[], size=_FIXED, loose=0)
 
     def add(name, nids, edges):
         part["size"] += cost(nids, edges)
@@ -266,6 +267,7 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
         if not fits_in_part([nid], []):
             close()
         add(None, [nid], [])
+        part["loose"] += 1
     close()
     return made
 
