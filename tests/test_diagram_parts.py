@@ -157,3 +157,19 @@ def test_part_headings_name_first_and_last_channel_and_services_without_channels
     assert any(re.fullmatch(r"\d+ channel\(s\), first `[qt]-\d{5}`, last `[qt]-\d{5}`", h) for h in heads)
     lonely = [int(m) for h in heads for m in re.findall(r"(\d+) service\(s\) without channels", h)]
     assert sum(lonely) == 1500
+
+
+def test_parts_measured_in_utf16_render_with_astral_and_entity_characters(tmp_path):
+    """Emoji count two in Mermaid's length and entities grow each label: parts still fit and render."""
+    svcs = "".join(f"  s{i:04d}:\n    consumes:\n      wide: {{filter: {{kind: ['😀🚀 {i} & <b> # % \"q\"']}}}}\n"
+                   for i in range(450))
+    src = tmp_path / "topology.yaml"
+    src.write_text("version: 1\nname: wide\ntargets: [azure]\ntopics:\n  wide: {}\nservices:\n  pub:\n"
+                   "    publishes: [wide]\n" + svcs)
+    topo, _ = load_topology(src)
+    parts = mermaid.parts(topo)
+    assert len(parts) > 1 and all(mermaid.js_length(p.text) <= mermaid.MAX_TEXT for p in parts)
+    assert max(mermaid.js_length(p.text) for p in parts) > len(max((p.text for p in parts), key=len))  # astral
+    out = tmp_path / "docs.md"
+    assert run_cli("docs", src, "-o", out)[0] == 0
+    assert len(_render(out, tmp_path)) == len(parts)
