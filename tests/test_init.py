@@ -137,6 +137,22 @@ def test_never_overwrites_and_says_what_it_kept(tmp_path):
     assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
 
 
+def test_never_writes_through_a_symlinked_directory(tmp_path):
+    repo, elsewhere = tmp_path / "platform", tmp_path / "elsewhere"
+    repo.mkdir()
+    elsewhere.mkdir()
+    (repo / ".github").symlink_to(elsewhere)   # a cloned repository's .github pointing anywhere
+    (repo / "docs").symlink_to(elsewhere)
+    code, out, err = run_cli("init", repo)
+    assert code == 0, err
+    assert list(elsewhere.iterdir()) == []
+    skipped = [line for line in out.splitlines() if line.startswith("skipped ")]
+    assert {line.split(":", 1)[0] for line in skipped} == {
+        "skipped .github/workflows/topology.yml", "skipped .github/workflows/topology-comment.yml",
+        "skipped docs/architecture.md"}
+    assert (repo / "topology.yaml").is_file()  # the rest is written
+
+
 def test_an_invalid_kept_topology_gets_no_docs(tmp_path):
     (tmp_path / "topology.yaml").write_text("version: 1\nname: x\nqueues: {jobs: {retention: soon}}\n")
     code, out, err = run_cli("init", tmp_path)

@@ -31,6 +31,17 @@ def add_parser(sub):
     return p
 
 
+def _through_a_link(root: Path, rel: str) -> bool:
+    """Whether a directory on the way from ``root`` to ``rel`` is a symbolic link (``.github`` pointing anywhere:
+    init would write where it points)."""
+    at = root
+    for part in Path(rel).parts[:-1]:
+        at = at / part
+        if at.is_symlink():
+            return True
+    return False
+
+
 def _write_new(path: Path, text: str) -> bool:
     """Create ``path`` with ``text``; False when something (even a dangling symlink) is already there."""
     if os.path.lexists(path):
@@ -67,11 +78,16 @@ def run(args) -> int:
         name = scaffold.project_name(root.resolve().name)
         planned = scaffold.files(name, args.cloud, args.stack, __version__)
         planned["schema/topology.schema.json"] = schema.schema_text()
-        written, kept = [], []
+        written, kept, linked = [], [], []
         for rel, text in planned.items():
+            if _through_a_link(root, rel):
+                linked.append(rel)
+                continue
             (written if _write_new(root / rel, text) else kept).append(rel)
         docs = "docs/architecture.md"
-        if os.path.lexists(root / docs):
+        if _through_a_link(root, docs):
+            linked.append(docs)
+        elif os.path.lexists(root / docs):
             kept.append(docs)
         else:
             content = _docs(root)
@@ -87,6 +103,9 @@ def run(args) -> int:
         print(f"wrote {rel}")
     for rel in kept:
         print(f"kept  {rel} (it exists; not overwritten)")
+    for rel in linked:
+        print(f"skipped {rel}: a directory on its path is a symbolic link, which init does not follow; "
+              "write it there yourself if that is where it belongs")
     steps = [] if args.dir == "." else [f"cd {args.dir}"]
     steps += [f"pip install 'topowire[{args.cloud}]=={__version__}' pre-commit",
               f"topowire validate && topowire plan --cloud {args.cloud}",
