@@ -159,7 +159,7 @@ def test_part_headings_name_first_and_last_channel_and_services_without_channels
     assert sum(lonely) == 1500
 
 
-def test_parts_measured_in_utf16_render_with_astral_and_entity_characters(tmp_path):
+def test_parts_measured_in_utf16_with_astral_and_entity_characters_renders(tmp_path):
     """Emoji count two in Mermaid's length and entities grow each label: parts still fit and render."""
     svcs = "".join(f"  s{i:04d}:\n    consumes:\n      wide: {{filter: {{kind: ['😀🚀 {i} & <b> # % \"q\"']}}}}\n"
                    for i in range(450))

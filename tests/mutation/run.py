@@ -55,9 +55,10 @@ AREAS = {
     # Not tests/reliability/test_git_injection.py: it runs `python -m generator` in a temporary repository, where
     # the mutated code cannot find mutmut's configuration and fails, whichever the mutant (a false "killed").
     "diff": (["generator/diff/*"], ["tests/diff", "tests/reliability/test_markup_injection.py"]),
-    # docs: the three Mermaid-renderer tests (chromium, ~15 s) only catch diagrams the renderer refuses; every
-    # diagram line is already pinned by docs/architecture.md and the golden pages.
-    "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py",
+    # docs: the Mermaid-renderer tests (chromium, ~15 s) only catch diagrams the renderer refuses; every
+    # diagram line is already pinned by docs/architecture.md and the golden pages, the parts' limits by
+    # test_diagram_parts.py's tests that do not render.
+    "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py", "tests/test_diagram_parts.py",
                                     "tests/test_speed_paths.py::test_docs_tables_are_what_the_template_wrote",
                                     "-k", "not renders and not renderer"]),
 }
