@@ -112,8 +112,9 @@ def md_cell_code(value) -> Escaped:
 def md_fence(value, info: str = "") -> Escaped:
     """A fenced code block of ``value``; no line inside can close it."""
     text = "" if value is None else str(value)
-    text = _visible(text.replace("\r\n", "\n").replace("\r", "\n"))
-    longest = max((len(r) for r in re.findall(r"`+", text)), default=0)
+    if not (text.isascii() and text.replace("\n", "").isprintable()):  # else nothing to show or change
+        text = _visible(text.replace("\r\n", "\n").replace("\r", "\n"))
+    longest = max((len(r) for r in re.findall(r"`+", text)), default=0) if "`" in text else 0
     fence = "`" * max(3, longest + 1)
     if not re.fullmatch(r"[A-Za-z0-9_+-]*", info):
         raise ValueError(f"not a fence info string: {info!r}")

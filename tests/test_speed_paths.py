@@ -214,3 +214,18 @@ def test_message_validators_count_every_keyword_through_a_shared_class():
     import jsonschema
 
     assert type(first) is type(second) is _counting(jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize("value, fenced", [
+    ("flowchart LR\n  a --> b\n", "```mermaid\nflowchart LR\n  a --> b\n```"),        # the fast path
+    ("a\r\nb\rc", "```mermaid\na\nb\nc\n```"),                                       # carriage returns
+    ("x\x1b[31m\n", "```mermaid\nx\\x1b[31m\n```"),                                  # a control character
+    ("a\u202eb", "```mermaid\na<U+202E>b\n```"),                                     # a bidi override
+    ("tab\there", "```mermaid\ntab\there\n```"),                                     # a tab is kept
+    ("```\nx", "````mermaid\n```\nx\n````"),                                         # backticks lengthen it
+    ("é and `", "```mermaid\né and `\n```"),
+])
+def test_fences_with_and_without_their_fast_path(value, fenced):
+    from generator.escape import md_fence
+
+    assert md_fence(value, "mermaid") == fenced

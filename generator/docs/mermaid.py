@@ -50,7 +50,7 @@ def label(text: str) -> str:
 
 
 def _lines(*parts: str) -> str:
-    return "<br/>".join(label(p)[1:-1] for p in parts if p)
+    return "<br/>".join(mermaid_label(p) for p in parts if p)  # what label() quotes
 
 
 def filter_text(flt) -> str:
