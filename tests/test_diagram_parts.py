@@ -173,3 +173,26 @@ def test_parts_measured_in_utf16_with_astral_and_entity_characters_renders(tmp_p
     out = tmp_path / "docs.md"
     assert run_cli("docs", src, "-o", out)[0] == 0
     assert len(_render(out, tmp_path)) == len(parts)
+
+
+def test_channels_joined_through_a_service_are_grouped_before_the_next_component(write):
+    # In name order the channels alternate between two groups that share no service.
+    topo, _ = load_topology(write("queues:\n  c1-x: {}\n  c2-y: {}\n  c3-x: {}\n  c4-y: {}\nservices:\n"
+                                  "  sx: {publishes: [c1-x, c3-x]}\n  sy: {publishes: [c2-y, c4-y]}\n"))
+    assert [name for name, _, _ in mermaid._in_components(mermaid.graph(topo))] == ["c1-x", "c3-x", "c2-y", "c4-y"]
+
+
+def test_a_part_holds_exactly_as_many_edges_as_mermaid_allows_and_renders(tmp_path):
+    # One topic, 600 consumers, no dead letters: 601 edges, packed to Mermaid's limit of 500 in the first part
+    # (it refuses the 501st edge: `edges.length < maxEdges` before each one).
+    svcs = "".join(f"  s{i:04d}: {{consumes: [wide]}}\n" for i in range(600))
+    src = tmp_path / "topology.yaml"
+    src.write_text("version: 1\nname: wide\ntargets: [azure]\ndefaults: {dead_letter: false}\ntopics:\n  wide: {}\n"
+                   "services:\n  pub: {publishes: [wide]}\n" + svcs)
+    topo, _ = load_topology(src)
+    parts = mermaid.parts(topo)
+    edges = [p.text.count(" --> ") for p in parts]
+    assert edges[0] == mermaid.MAX_EDGES and sum(edges) == 601
+    md = tmp_path / "first.md"
+    md.write_text("```mermaid\n" + parts[0].text + "```\n")
+    _render(md, tmp_path)
