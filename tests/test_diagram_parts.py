@@ -182,17 +182,22 @@ def test_channels_joined_through_a_service_are_grouped_before_the_next_component
     assert [name for name, _, _ in mermaid._in_components(mermaid.graph(topo))] == ["c1-x", "c3-x", "c2-y", "c4-y"]
 
 
-def test_a_part_holds_exactly_as_many_edges_as_mermaid_allows_and_renders(tmp_path):
+def _six_hundred_consumers(tmp_path):
     # One topic, 600 consumers, no dead letters: 601 edges, packed to Mermaid's limit of 500 in the first part
     # (it refuses the 501st edge: `edges.length < maxEdges` before each one).
     svcs = "".join(f"  s{i:04d}: {{consumes: [wide]}}\n" for i in range(600))
     src = tmp_path / "topology.yaml"
     src.write_text("version: 1\nname: wide\ntargets: [azure]\ndefaults: {dead_letter: false}\ntopics:\n  wide: {}\n"
                    "services:\n  pub: {publishes: [wide]}\n" + svcs)
-    topo, _ = load_topology(src)
-    parts = mermaid.parts(topo)
-    edges = [p.text.count(" --> ") for p in parts]
+    return mermaid.parts(load_topology(src)[0])
+
+
+def test_a_part_holds_exactly_as_many_edges_as_mermaid_allows(tmp_path):
+    edges = [p.text.count(" --> ") for p in _six_hundred_consumers(tmp_path)]
     assert edges[0] == mermaid.MAX_EDGES and sum(edges) == 601
+
+
+def test_a_part_of_exactly_the_edge_limit_renders(tmp_path):
     md = tmp_path / "first.md"
-    md.write_text("```mermaid\n" + parts[0].text + "```\n")
-    _render(md, tmp_path)
+    md.write_text("```mermaid\n" + _six_hundred_consumers(tmp_path)[0].text + "```\n")
+    _render(md, tmp_path)  # and 501 edges make mermaid-cli exit 1 ("Edge limit exceeded")
