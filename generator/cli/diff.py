@@ -21,7 +21,7 @@ def add_parser(sub):
     p.add_argument("--base", metavar="REF", help="compare HEAD against HEAD's path at this git ref (e.g. origin/main)")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text",
                    help="text for people, markdown for a pull-request comment, json for tools (default: text)")
-    p.add_argument("--max-bytes", type=_positive, metavar="N",
+    p.add_argument("--max-bytes", type=_byte_limit, metavar="N",
                    help="markdown only: keep the comment under N bytes, cutting long lists (destructive changes "
                         "last) with a line that says how many were left out (the comment workflow uses 50000)")
     p.add_argument("--fail-on-destructive", action="store_true",
@@ -32,7 +32,7 @@ def add_parser(sub):
     return p
 
 
-def _positive(text: str) -> int:
+def _byte_limit(text: str) -> int:
     import argparse
 
     if not text.isdigit() or not 1_000 <= int(text) <= 10_000_000:

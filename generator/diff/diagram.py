@@ -74,9 +74,10 @@ def markdown(diff) -> list:
     g = mermaid.graph(diff.head_topology)
     marks = _subject_nodes(diff)
     extra = _removed(diff, marks)
-    whole = _styled(mermaid.text(g), extra, marks)
-    if mermaid.fits(whole, len(g.edges), mermaid.slack(g.edges)):  # as in every environment
-        return [md_fence(whole, "mermaid"), "", LEGEND]
+    if len(g.edges) <= mermaid.MAX_EDGES:  # else it cannot fit, whatever its length
+        whole = _styled(mermaid.text(g), extra, marks)
+        if mermaid.fits(whole, len(g.edges), mermaid.slack(g.edges)):  # as in every environment
+            return [md_fence(whole, "mermaid"), "", LEGEND]
     # Too large for one diagram: the channels a change touches (a marked channel or dead-letter channel, or a
     # marked service at one end of its edges), with every node their edges join.
     changed = set(marks)

@@ -103,6 +103,21 @@ def _left_out(n: int, what: str) -> str:
             "run's topology-diff artifact) lists them all")
 
 
+def _change_rows(changes, priority: int, none: list = ()) -> Rows:
+    """A change list's lines (``- **op** subject: detail``, or ``none`` without changes), cut with a "left out"
+    line."""
+    return Rows([f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
+                 for c in changes] or list(none), lambda n: "- " + _left_out(n, "change(s)"), priority)
+
+
+def _action_rows(actions, priority: int, cloud_in_kind: bool = False) -> Rows:
+    """A resource table's rows (Action | Resource | Name | Why), cut with a "left out" row."""
+    return Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | "
+                 f"{TITLES[a.cloud] + ' ' if cloud_in_kind else ''}{md_text(a.kind)} | {md_cell_code(a.name)} | "
+                 f"{md_text(a.reason)} |" for a in actions],
+                lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", priority)
+
+
 def _rename_markdown(diff) -> list:
     """The did-you-mean-to-rename warning with its suggestions as ``Rows`` (kept right after the destructive
     changes): 50 a kind of names up to 63 characters are some 50,000 bytes, the whole comment's budget."""
@@ -148,8 +163,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
         out.append(f"| {TITLES[cloud]} | {c['create']} | {c['update']} | {c['replace']} | {c['delete']} | "
                    f"{'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
     out += ["", "#### Changes", ""]
-    out.append(Rows([f"- **{c.op}** {md_text(c.subject)}" + (f": {md_text(c.detail)}" if c.detail else "")
-                     for c in diff.changes] or ["- none"], lambda n: "- " + _left_out(n, "change(s)"), 2))
+    out.append(_change_rows(diff.changes, 2, none=["- none"]))
     out += _redeploy_markdown(diff)
     if diff.head_topology is not None:
         out += ["", "#### Topology after the change", "",
@@ -161,9 +175,7 @@ def markdown(diff, max_bytes: int | None = None) -> str:
             continue
         out += ["", f"<details><summary>{TITLES[cloud]}: {len(acts)} resource change(s)</summary>", "",
                 "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
-        out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {md_text(a.kind)} | "
-                         f"{md_cell_code(a.name)} | {md_text(a.reason)} |" for a in acts],
-                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 5))
+        out.append(_action_rows(acts, 5))
         out += ["", "</details>"]
     out += _env_markdown(diff)
     return "\n".join(fit(out, max_bytes)) + "\n"
@@ -184,12 +196,9 @@ def _env_markdown(diff) -> list:
             continue
         out += ["", f"<details><summary>{html(e.label)}: {len(e.changes)} change(s), {len(e.actions)} resource "
                 f"change(s)</summary>", ""]
-        out.append(Rows([f"- **{ch.op}** {md_text(ch.subject)}" + (f": {md_text(ch.detail)}" if ch.detail else "")
-                         for ch in e.changes], lambda n: "- " + _left_out(n, "change(s)"), 6))
+        out.append(_change_rows(e.changes, 6))
         out += ["", "| Action | Resource | Name | Why |", "| --- | --- | --- | --- |"]
-        out.append(Rows([f"| {'**' + a.action + '**' if a.destructive else a.action} | {TITLES[a.cloud]} "
-                         f"{md_text(a.kind)} | {md_cell_code(a.name)} | {md_text(a.reason)} |" for a in e.actions],
-                        lambda n: f"| … | | | {_left_out(n, 'resource change(s)')} |", 7))
+        out.append(_action_rows(e.actions, 7, cloud_in_kind=True))
         out += ["", "</details>"]
     return out
 
