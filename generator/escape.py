@@ -109,6 +109,19 @@ def md_cell_code(value) -> Escaped:
     return Escaped(_code(_one_line(value)).replace("|", "\\|"))
 
 
+# Many names at once, joined by newlines: each needs nothing but the backticks (no space, '`' or '|' anywhere).
+_CODES_PLAIN = re.compile(r"[!-_a-{}~]+(?:\n[!-_a-{}~]+)*")
+
+
+def md_cell_codes(values: list) -> list:
+    """``md_cell_code`` of each string in ``values``, checked in one pass: the tens of thousands of cloud names
+    of a large topology's docs need nothing but their backticks."""
+    joined = "\n".join(values)
+    if values and joined.count("\n") == len(values) - 1 and _CODES_PLAIN.fullmatch(joined):  # no value has one
+        return [f"`{v}`" for v in values]
+    return [str(md_cell_code(v)) for v in values]
+
+
 def md_fence(value, info: str = "") -> Escaped:
     """A fenced code block of ``value``; no line inside can close it."""
     text = "" if value is None else str(value)

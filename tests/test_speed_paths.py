@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, run_cli
 
@@ -229,3 +231,33 @@ def test_fences_with_and_without_their_fast_path(value, fenced):
     from generator.escape import md_fence
 
     assert md_fence(value, "mermaid") == fenced
+
+
+def test_many_cell_codes_at_once_are_each_one_escaped():
+    from generator.escape import md_cell_codes
+
+    values = [value for value, *_ in ESCAPES]
+    assert md_cell_codes(values) == [cell_code for _, _, cell_code, _, _ in ESCAPES]  # one needs more: each alone
+    assert md_cell_codes(["rows-dev-jobs", "a.fifo", "q~1"]) == ["`rows-dev-jobs`", "`a.fifo`", "`q~1`"]
+    assert md_cell_codes([]) == []
+    for value, _, cell_code, _, _ in ESCAPES:  # among plain names, a value that is not decides for all of them
+        assert md_cell_codes(["ok", value, "ok"]) == ["`ok`", cell_code, "`ok`"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=st.sampled_from("ab-.\n"), min_size=1, max_size=6),  # mostly plain names
+                          st.text(alphabet=st.sampled_from("ab-|` \n\t\u202e.é"), max_size=6)), max_size=5))
+def test_many_cell_codes_agree_with_one_at_a_time(values):
+    from generator.escape import md_cell_code, md_cell_codes
+
+    assert md_cell_codes(values) == [md_cell_code(v) for v in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=st.sampled_from("az09-"), max_size=6),
+                          st.text(alphabet=st.sampled_from("az09-\"#%&<>`\n_ é"), max_size=6)), max_size=5))
+def test_diagram_labels_at_once_agree_with_one_at_a_time(names):
+    from generator.docs.mermaid import _labels
+    from generator.escape import mermaid_label
+
+    assert _labels(names) == {n: mermaid_label(n) for n in names}

@@ -7,12 +7,10 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 from __future__ import annotations
 
 import json
-from typing import NamedTuple
-
 import jinja2
 
 from .. import escape, output
-from ..clouds import derived_names, gcp_spec, spec
+from ..clouds import gcp_spec, spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables
@@ -61,25 +59,6 @@ def _environment() -> jinja2.Environment:
                        fence=escape.md_fence, url=escape.url, html_comment=escape.html_comment,
                        dur=duration_text, tojson=_json)  # the large tables' cells: tables.py
     return env
-
-
-class NameRow(NamedTuple):  # attributes, not keys: Jinja's `row.cloud` finds them without a failed getattr
-    cloud: str
-    kind: str
-    name: str
-
-
-def cloud_names(topo) -> list[NameRow]:
-    rows = []
-    for cloud in topo.targets:
-        mod = spec(cloud)
-        seen = set()
-        for dn in derived_names(topo, cloud):
-            if (dn.kind, dn.name) in seen:
-                continue
-            seen.add((dn.kind, dn.name))
-            rows.append(NameRow(mod.TITLE, dn.kind, dn.name))
-    return rows
 
 
 def _setting_text(field: str, value) -> str:
@@ -181,7 +160,7 @@ def _table_rows(topo, subscriptions, consumers) -> dict:
             "topics": tables.topics(topo, cells, _encryption),
             "consumers": tables.consumers(consumers, cells, _dead_letter),
             "dead_letters": tables.dead_letters(topo, subscriptions, cells),
-            "cloud_names": tables.cloud_names(cloud_names(topo), cells)}
+            "cloud_names": tables.cloud_names(topo, cells)}
 
 
 def render(topo, source: str, links: dict | None = None, stacks: dict | None = None, base=None) -> str:

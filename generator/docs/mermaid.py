@@ -15,6 +15,8 @@ more edges than one diagram holds is spread over several.
 
 from __future__ import annotations
 
+import re
+from functools import partial
 from typing import NamedTuple
 
 from ..escape import mermaid_label
@@ -38,19 +40,12 @@ _STYLE = ("  classDef service fill:#e8f0fe,stroke:#1a73e8,color:#174ea6",
 
 
 def node_id(prefix: str, *names: str) -> str:
-    return prefix + "_" + "__".join(n.replace("-", "_") for n in names)
-
-
-_node_id = node_id
+    return prefix + "_" + "__".join([n.replace("-", "_") for n in names])
 
 
 def label(text: str) -> str:
     """A quoted Mermaid label: one line; quotes, brackets, entities and backticks as entities."""
     return '"' + mermaid_label(text) + '"'
-
-
-def _lines(*parts: str) -> str:
-    return "<br/>".join(mermaid_label(p) for p in parts if p)  # what label() quotes
 
 
 def filter_text(flt) -> str:
@@ -92,76 +87,106 @@ class Graph(NamedTuple):
     edges: list      # Edge, in the whole diagram's order
     channels: list   # (channel name, its node ids, its edges) in topology order: the units parts are made of
     loose: list      # node ids of services without any channel
+    services: list   # per channel (as ``channels``), the service node ids its edges join
+
+
+# Tens of thousands of each per large topology: made as tuple.__new__ does, without the named tuple's Python-level
+# __new__ (a third of the time).
+_new_node = partial(tuple.__new__, Node)
+_new_edge = partial(tuple.__new__, Edge)
+
+
+def _labels(names) -> dict:
+    """``mermaid_label`` of each name; at once when every name needs nothing (their characters allow it)."""
+    names = list(names)
+    if _PLAIN_NAMES.fullmatch("".join(names)):
+        return {n: n for n in names}
+    return {n: mermaid_label(n) for n in names}
+
+
+_PLAIN_NAMES = re.compile(r"[a-z0-9-]*")  # the topology's names as its schema allows them: nothing to escape
 
 
 def graph(topo) -> Graph:
-    """Every node and edge of the topology's diagram, grouped by the channel each belongs to."""
-    svc = {name: _node_id("svc", name) for name in topo.services}
-    chan = {ch.name: _node_id("q" if ch.kind == "queue" else "t", ch.name) for ch in topo.channels()}
-    own: dict = {name: ([], []) for name in chan}  # channel name -> ([its node ids], [its edges])
+    """Every node and edge of the topology's diagram, grouped by the channel each belongs to.
+
+    Written for a large topology's 50,000 nodes and edges: each name escaped once, each node and edge made as a
+    plain tuple is."""
+    consumers = topo.consumers
+    svc = {name: node_id("svc", name) for name in topo.services}
+    chan = {ch.name: node_id("q" if ch.kind == "queue" else "t", ch.name) for ch in topo.channels()}
+    lab = _labels([*svc, *chan])
+    own: dict = {name: ([], [], {}) for name in chan}  # channel -> ([its node ids], [its edges], {its services})
     nodes: dict = {}
     edges: list = []
     order = iter(range(1 << 62)).__next__
 
     def node(section, line, nid, cls, channel=None):
-        nodes[nid] = Node(order(), section, line, nid, cls, js_length(line) + len(nid) + 2)
+        nodes[nid] = _new_node((order(), section, line, nid, cls,
+                                (len(line) if line.isascii() else js_length(line)) + len(nid) + 2))
         if channel is not None:
             own[channel][0].append(nid)
 
-    def edge(section, line, channel, src, dst, slack=0):
-        e = Edge(order(), section, line, (src, dst), js_length(line) + 1 + slack, slack)
-        edges.append(e)
-        own[channel][1].append(e)
-
     for name, nid in svc.items():
-        node(0, f'  {nid}["{_lines(name)}"]', nid, "service")
+        node(0, f'  {nid}["{lab[name]}"]', nid, "service")
     for q in topo.queues.values():
-        node(1, f'  {chan[q.name]}[("{_lines(q.name, "FIFO queue" if q.fifo else "queue")}")]', chan[q.name], "queue",
-             q.name)
+        nid = chan[q.name]
+        node(1, f'  {nid}[("{lab[q.name]}<br/>{"FIFO queue" if q.fifo else "queue"}")]', nid, "queue", q.name)
         if q.settings.dead_letter.enabled:
-            did = _node_id("dlq", q.name)
-            node(1, f'  {did}[("{_lines(q.name + "-dlq", "dead letters")}")]', did, "dlq", q.name)
+            did = node_id("dlq", q.name)
+            node(1, f'  {did}[("{lab[q.name]}-dlq<br/>dead letters")]', did, "dlq", q.name)
     for t in topo.topics.values():
         nid = chan[t.name]
-        node(2, f'  {nid}{{{{"{_lines(t.name, "FIFO topic" if t.fifo else "topic")}"}}}}', nid, "topic", t.name)
-        for c in topo.consumers.get(t.name, ()):
+        node(2, f'  {nid}{{{{"{lab[t.name]}<br/>{"FIFO topic" if t.fifo else "topic"}"}}}}', nid, "topic", t.name)
+        for c in consumers.get(t.name, ()):
             if c.settings.dead_letter.enabled:
-                did = _node_id("dlq", t.name, c.service)
-                node(2, f'  {did}[("{_lines(f"{t.name}-{c.service}-dlq", "dead letters")}")]', did, "dlq", t.name)
+                did = node_id("dlq", t.name, c.service)
+                node(2, f'  {did}[("{lab[t.name]}-{lab[c.service]}-dlq<br/>dead letters")]', did, "dlq", t.name)
+
+    def edge(section, line, channel, src, dst, service=None, slack=0):
+        e = _new_edge((order(), section, line, (src, dst),
+                       (len(line) if line.isascii() else js_length(line)) + 1 + slack, slack))
+        edges.append(e)
+        mine = own[channel]
+        mine[1].append(e)
+        if service is not None:
+            mine[2][service] = True
 
     for s in topo.services.values():
         src = svc[s.name]
         for r in s.publishes:
             dst = chan[r.channel]
-            edge(3, f"  {src} --> {dst}", r.channel, src, dst)
+            edge(3, f"  {src} --> {dst}", r.channel, src, dst, src)
     for name, src in chan.items():
-        for c in topo.consumers.get(name, ()):
+        for c in consumers.get(name, ()):
             dst = svc[c.service]
             line = f"  {src} -- {_edge_label(filter_text(c.filter))} --> {dst}" if c.filter else f"  {src} --> {dst}"
-            edge(4, line, name, src, dst)
+            edge(4, line, name, src, dst, dst)
     for q in topo.queues.values():
         dl = q.settings.dead_letter
         if dl.enabled:
-            src, dst = chan[q.name], _node_id("dlq", q.name)
-            edge(5, f"  {src} -. {label(f'after {dl.max_receive_count} receives')} .-> {dst}", q.name, src, dst,
-                 _receive_slack(dl.max_receive_count))
+            src, dst = chan[q.name], node_id("dlq", q.name)
+            edge(5, f'  {src} -. "after {dl.max_receive_count} receives" .-> {dst}', q.name, src, dst,
+                 slack=_receive_slack(dl.max_receive_count))
     for t in topo.topics.values():
-        for c in topo.consumers.get(t.name, ()):
+        src = chan[t.name]
+        for c in consumers.get(t.name, ()):
             dl = c.settings.dead_letter
             if dl.enabled:
-                src, dst = chan[t.name], _node_id("dlq", t.name, c.service)
-                text = f"{c.service}: after {dl.max_receive_count} receives"
-                edge(5, f"  {src} -. {label(text)} .-> {dst}", t.name, src, dst, _receive_slack(dl.max_receive_count))
+                dst = node_id("dlq", t.name, c.service)
+                edge(5, f'  {src} -. "{lab[c.service]}: after {dl.max_receive_count} receives" .-> {dst}', t.name,
+                     src, dst, slack=_receive_slack(dl.max_receive_count))
 
     used = {n for e in edges for n in e.ends}
     loose = [nid for nid in svc.values() if nid not in used]
-    return Graph(nodes, edges, [(name, *own[name]) for name in chan], loose)
+    return Graph(nodes, edges, [(name, *own[name][:2]) for name in chan], loose, [list(own[name][2]) for name in chan])
 
 
 def text(g: Graph, node_ids=None, edges=None) -> str:
     """The flowchart of ``g``, or of the given nodes and edges only (each edge's ends among the nodes)."""
-    nodes = g.nodes.values() if node_ids is None else sorted((g.nodes[n] for n in node_ids), key=lambda n: n.order)
-    edges = g.edges if edges is None else sorted(edges, key=lambda e: e.order)
+    # Sorted as tuples: their first field, the order, is unique, so no other field is compared.
+    nodes = g.nodes.values() if node_ids is None else sorted([g.nodes[n] for n in node_ids])
+    edges = g.edges if edges is None else sorted(edges)
     by_section: list = [[] for _ in _SECTIONS]
     classes: dict = {c: [] for c in _CLASSES}
     for n in nodes:
@@ -210,7 +235,7 @@ class Part(NamedTuple):
 
 # A part's text without its nodes' and edges' lines: the header, section comments, styles and "class" lines'
 # own words (their ids are counted with each node).
-_FIXED = js_length(text(Graph({}, [], [], []))) + sum(len(f"  class  {c}\n") for c in _CLASSES)
+_FIXED = js_length(text(Graph({}, [], [], [], []))) + sum(len(f"  class  {c}\n") for c in _CLASSES)
 
 
 def parts(topo, g: Graph | None = None) -> list[Part]:
@@ -223,10 +248,11 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
             return [Part("", "", len(g.channels), whole)]
     made: list = []
     part: dict = {"nodes": {}, "edges": [], "names": [], "size": _FIXED, "loose": 0}
+    node_cost = {nid: n.cost for nid, n in g.nodes.items()}
 
     def cost(nids, edges) -> int:
-        new = [n for n in nids if n not in part["nodes"]]
-        return sum(g.nodes[n].cost for n in new) + sum(e.cost for e in edges)
+        seen = part["nodes"]
+        return sum([node_cost[n] for n in nids if n not in seen]) + sum([e.cost for e in edges])
 
     def close():
         if part["nodes"]:
@@ -235,36 +261,33 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
                              text(g, part["nodes"], part["edges"]), part["loose"]))
         part.update(nodes={}, edges=[], names=[], size=_FIXED, loose=0)
 
-    def add(name, nids, edges):
-        part["size"] += cost(nids, edges)
-        for n in nids:
-            part["nodes"][n] = True
+    def add(name, nids, edges, size=None):
+        part["size"] += cost(nids, edges) if size is None else size
+        part["nodes"].update(dict.fromkeys(nids, True))
         part["edges"] += edges
         if name is not None:
             part["names"].append(name)
 
-    def fits_in_part(nids, edges) -> bool:
-        return (len(part["edges"]) + len(edges) <= MAX_EDGES
-                and part["size"] + cost(nids, edges) <= MAX_TEXT)
-
-    for name, own, edges in _in_components(g):
-        nids = list(dict.fromkeys([*own, *(n for e in edges for n in e.ends)]))
-        if fits_in_part(nids, edges):
-            add(name, nids, edges)
-            continue
-        close()
-        if fits_in_part(nids, edges):
-            add(name, nids, edges)
+    for i in _in_components(g):
+        name, own, edges = g.channels[i]
+        joined = g.services[i]
+        fixed = sum([node_cost[n] for n in own]) + sum([e.cost for e in edges])  # what the channel's own lines add
+        size = fixed + sum([node_cost[n] for n in joined if n not in part["nodes"]])
+        if not _fits_in(part, size, len(edges)):
+            close()
+            size = fixed + sum([node_cost[n] for n in joined])  # a new part has none of its services yet
+        if _fits_in(part, size, len(edges)):
+            add(name, own + joined, edges, size)
             continue
         # One channel larger than a diagram: its edges over several parts, each with the nodes it joins.
         add(name, own[:1], [])
         for e in edges:
-            if not fits_in_part(e.ends, [e]):
+            if not _fits_in(part, cost(e.ends, [e]), 1):
                 close()
                 add(name, own[:1], [])
             add(None, e.ends, [e])
     for nid in g.loose:
-        if not fits_in_part([nid], []):
+        if not _fits_in(part, cost([nid], []), 0):
             close()
         add(None, [nid], [])
         part["loose"] += 1
@@ -272,9 +295,13 @@ def parts(topo, g: Graph | None = None) -> list[Part]:
     return made
 
 
+def _fits_in(part: dict, size: int, edges: int) -> bool:
+    return len(part["edges"]) + edges <= MAX_EDGES and part["size"] + size <= MAX_TEXT
+
+
 def _in_components(g: Graph) -> list:
-    """The channels grouped by connected component (channels joined through a service), each component in the
-    order of its first channel, channels in topology order within it."""
+    """The channels' indices grouped by connected component (channels joined through a service), each component
+    in the order of its first channel, channels in topology order within it."""
     parent = list(range(len(g.channels)))
 
     def root(i):
@@ -284,15 +311,14 @@ def _in_components(g: Graph) -> list:
         return i
 
     first: dict = {}  # service node id -> the first channel index it touches
-    for i, (_, own, edges) in enumerate(g.channels):
-        for e in edges:
-            for n in e.ends:
-                if n.startswith("svc_"):
-                    j = first.setdefault(n, i)
-                    a, b = root(i), root(j)
-                    if a != b:
-                        parent[max(a, b)] = min(a, b)
+    for i, joined in enumerate(g.services):
+        for n in joined:
+            j = first.setdefault(n, i)
+            if j != i:
+                a, b = root(i), root(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
     groups: dict = {}
     for i in range(len(g.channels)):
-        groups.setdefault(root(i), []).append(g.channels[i])
-    return [ch for r in sorted(groups) for ch in groups[r]]
+        groups.setdefault(root(i), []).append(i)
+    return [i for r in sorted(groups) for i in groups[r]]

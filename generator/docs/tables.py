@@ -9,7 +9,10 @@ the page's structure and the small sections; the rows come in as ``Escaped`` tex
 
 from __future__ import annotations
 
-from ..escape import Escaped, md_cell_code, md_text
+from operator import attrgetter
+
+from ..clouds import derived_names, spec
+from ..escape import Escaped, md_cell_code, md_text, md_cell_codes
 from ..units import duration_text, size_text
 from .mermaid import filter_text
 
@@ -17,14 +20,28 @@ from .mermaid import filter_text
 class Cells(dict):
     """``finalize`` of plain strings (names, durations, settings), each distinct one escaped once per page.
 
-    Only ``str`` values go through it, never ``Escaped`` ones (equal as keys, but printed as they are)."""
+    Only ``str`` values go through it, never ``Escaped`` ones (equal as keys, but printed as they are).
+    ``code`` is the same for ``md_cell_code`` (channel names, repeated in many rows), ``dur`` for a duration's
+    cell from its seconds."""
 
     def __init__(self, finalize):
         super().__init__()
         self.finalize = finalize
+        self.code = _Memo(lambda v: str(md_cell_code(v)))
+        self.dur = _Memo(lambda secs: self[duration_text(secs)])
 
     def __missing__(self, value):
         out = self[value] = str(self.finalize(value))
+        return out
+
+
+class _Memo(dict):
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, value):
+        out = self[value] = self.make(value)
         return out
 
 
@@ -40,23 +57,27 @@ def _rows(lines: list) -> Escaped:
     return Escaped("\n".join(lines))
 
 
+def _by_channel(ref) -> str:  # publishes are sorted as the template's sort filter did (ignoring case)
+    return _ignore_case(ref.channel)
+
+
 def services(t, cells: Cells) -> Escaped:
-    lines = []
+    code, lines = cells.code, []
     for s in t.services.values():
-        pubs = ", ".join(md_cell_code(r.channel) for r in sorted(s.publishes, key=lambda r: _ignore_case(r.channel)))
-        cons = ", ".join(md_cell_code(c.channel) for c in s.consumes)
+        pubs = ", ".join([code[r.channel] for r in sorted(s.publishes, key=_by_channel)])
+        cons = ", ".join([code[c.channel] for c in s.consumes])
         lines.append(f"| **{cells[s.name]}** | {md_text(s.owner)} | {pubs} | {cons} | {md_text(s.description)} |")
     return _rows(lines)
 
 
 def queues(t, cells: Cells, dead_letter, encryption) -> Escaped:
-    lines = []
+    dur, lines = cells.dur, []
     for q in t.queues.values():
         s = q.settings
         size = cells[size_text(s.max_message_size) if s.max_message_size else "cloud default"]
         lines.append(f"| **{cells[q.name]}** | {md_cell_code(q.message)} | {'yes' if q.fifo else 'no'} | "
-                     f"{cells[duration_text(s.visibility_timeout)]} | {cells[duration_text(s.retention)]} | "
-                     f"{cells[duration_text(s.delay)]} | {size} | {cells[dead_letter(s)]} | "
+                     f"{dur[s.visibility_timeout]} | {dur[s.retention]} | "
+                     f"{dur[s.delay]} | {size} | {cells[dead_letter(s)]} | "
                      f"{cells.finalize(encryption(s.encryption))} | {'yes' if s.protect else '**no**'} | "
                      f"{_joined(t.consumers.get(q.name, ()), cells)} | {md_text(q.description)} |")
     return _rows(lines)
@@ -65,7 +86,7 @@ def queues(t, cells: Cells, dead_letter, encryption) -> Escaped:
 def topics(t, cells: Cells, encryption) -> Escaped:
     lines = []
     for tp in t.topics.values():
-        pubs = ", ".join(cells[r.service] for r in t.publishers.get(tp.name, ()))
+        pubs = ", ".join([cells[r.service] for r in t.publishers.get(tp.name, ())])
         lines.append(f"| **{cells[tp.name]}** | {md_cell_code(tp.message)} | {'yes' if tp.fifo else 'no'} | "
                      f"{cells.finalize(encryption(tp.encryption))} | {pubs} | "
                      f"{_joined(t.consumers.get(tp.name, ()), cells)} | {md_text(tp.description)} |")
@@ -73,40 +94,42 @@ def topics(t, cells: Cells, encryption) -> Escaped:
 
 
 def consumers(consumers, cells: Cells, dead_letter) -> Escaped:
-    lines = []
+    dur, lines = cells.dur, []
     for c in consumers:
         s = c.settings
-        flt = cells[filter_text(c.filter) if c.filter else "all messages"]
-        took = cells[duration_text(c.processing_time) if c.processing_time is not None else "—"]
-        lines.append(f"| **{cells[c.service]}** | {cells[c.channel]} | {cells.finalize(c.kind)} | {flt} | "
-                     f"{cells[duration_text(s.visibility_timeout)]} | {took} | "
-                     f"{cells[duration_text(s.retention)]} | {cells[dead_letter(s)]} |")
+        flt = cells[filter_text(c.filter)] if c.filter else cells["all messages"]
+        took = dur[c.processing_time] if c.processing_time is not None else cells["—"]
+        lines.append(f"| **{cells[c.service]}** | {cells[c.channel]} | {cells[c.kind]} | "
+                     f"{flt} | {dur[s.visibility_timeout]} | {took} | {dur[s.retention]} | {cells[dead_letter(s)]} |")
     return _rows(lines)
 
 
 def dead_letters(t, subscriptions, cells: Cells) -> Escaped:
-    lines = []
+    dur, code, lines = cells.dur, cells.code, []
     for q in t.queues.values():
         dl = q.settings.dead_letter
         if dl.enabled:
-            lines.append(f"| queue {md_cell_code(q.name)} | {_joined(t.consumers.get(q.name, ()), cells)} | "
-                         f"{cells.finalize(dl.max_receive_count)} receives | {cells[duration_text(dl.retention)]} | "
-                         f"{cells[duration_text(q.settings.retention)]} |")
+            lines.append(f"| queue {code[q.name]} | {_joined(t.consumers.get(q.name, ()), cells)} | "
+                         f"{cells.finalize(dl.max_receive_count)} receives | {dur[dl.retention]} | "
+                         f"{dur[q.settings.retention]} |")
     for c in subscriptions:
         dl = c.settings.dead_letter
         if dl.enabled:
-            lines.append(f"| topic {md_cell_code(c.channel)} | {cells[c.service]} | "
-                         f"{cells.finalize(dl.max_receive_count)} receives | {cells[duration_text(dl.retention)]} | "
-                         f"{cells[duration_text(c.settings.retention)]} |")
+            lines.append(f"| topic {code[c.channel]} | {cells[c.service]} | "
+                         f"{cells.finalize(dl.max_receive_count)} receives | {dur[dl.retention]} | "
+                         f"{dur[c.settings.retention]} |")
     return _rows(lines)
 
 
-def cloud_names(rows, cells: Cells) -> Escaped:
-    heads: dict = {}  # (cloud, kind) -> the row's first two cells: a few dozen distinct ones
+def cloud_names(t, cells: Cells) -> Escaped:
+    """Each target cloud's derived names, a row per distinct (resource kind, name), in the specs' order."""
     lines = []
-    for r in rows:
-        head = heads.get((r.cloud, r.kind))
-        if head is None:
-            head = heads[(r.cloud, r.kind)] = f"| {cells[r.cloud]} | {cells[r.kind]} | "
-        lines.append(f"{head}{md_cell_code(r.name)} |")
+    for cloud in t.targets:
+        rows = list(dict.fromkeys(map(_KIND_NAME, derived_names(t, cloud))))  # the names' kinds and names, once
+        title = cells[spec(cloud).TITLE]
+        heads = {kind: f"| {title} | {cells[kind]} | " for kind in {kind for kind, _ in rows}}
+        lines += [f"{heads[kind]}{code} |" for (kind, _), code in zip(rows, md_cell_codes([n for _, n in rows]))]
     return _rows(lines)
+
+
+_KIND_NAME = attrgetter("kind", "name")
