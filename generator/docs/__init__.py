@@ -192,4 +192,6 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]
                            if "gcp" in topo.targets else []),
                        "the architecture docs")
+    if text.endswith("\n") and not text.endswith("\n\n"):  # as it usually does: no copy of a large page
+        return text
     return text.rstrip("\n") + "\n"
