@@ -36,23 +36,38 @@ HEAD = ["| command | wall s | CPU s (median) | CPU min | CPU max | peak MiB | ra
 
 
 def measure(cmd: list, runs: int, stdout_path: Path | None = None) -> dict:
-    walls, cpus, peaks = [], [], []
+    return measure_together([cmd], runs, stdout_path)[0]
+
+
+def measure_together(cmds: list, runs: int, stdout_path: Path | None = None) -> list:
+    """Each command ``runs`` times, taking turns (a, b, c, a, b, c, ...): the commands a ratio compares share
+    the same minutes, so a shared host's load, which drifts within a run, stretches all of them alike.
+    ``stdout_path``: where the first command writes its output."""
+    walls, cpus, peaks = ([[] for _ in cmds] for _ in range(3))
     for _ in range(runs):
-        out = open(stdout_path, "w") if stdout_path else subprocess.DEVNULL
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - start)
-        if stdout_path:
-            out.close()
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        peaks.append(usage.ru_maxrss / 1024)  # KiB -> MiB
-        code = os.waitstatus_to_exitcode(status)
-        if code not in (0, 1):
-            raise SystemExit(f"{' '.join(map(str, cmd))} exited {code}")
-    return {"wall": statistics.median(walls), "cpu": statistics.median(cpus), "min": min(cpus), "max": max(cpus),
-            "rss": max(peaks)}
+        for i, cmd in enumerate(cmds):
+            out = open(stdout_path, "w") if stdout_path and i == 0 else subprocess.DEVNULL
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT,
+                                    env={**os.environ, "PYTHONPATH": str(ROOT)})
+            _, status, usage = os.wait4(proc.pid, 0)
+            walls[i].append(time.perf_counter() - start)
+            if out is not subprocess.DEVNULL:
+                out.close()
+            cpus[i].append(usage.ru_utime + usage.ru_stime)
+            peaks[i].append(usage.ru_maxrss / 1024)  # KiB -> MiB
+            code = os.waitstatus_to_exitcode(status)
+            if code not in (0, 1):
+                raise SystemExit(f"{' '.join(map(str, cmd))} exited {code}")
+    return [{"wall": statistics.median(w), "cpu": statistics.median(c), "min": min(c), "max": max(c), "rss": max(p)}
+            for w, c, p in zip(walls, cpus, peaks)]
+
+
+def _plan_and_floor(path: Path, cloud: str, plan_json: Path, runs: int) -> list:
+    """``topowire plan`` (its JSON written to ``plan_json``) and the minimal program registering the same
+    resources, taking turns; the floor reads the JSON the plan before it wrote."""
+    return measure_together([[PY, "-m", "generator", "plan", str(path), "--cloud", cloud, "--format", "json"],
+                             [PY, str(ROOT / "bench" / "floor.py"), str(plan_json)]], runs, stdout_path=plan_json)
 
 
 def row(name: str, m: dict, ratio: str = "") -> str:
@@ -164,7 +179,9 @@ def main(argv=None) -> int:
              f"Written by `make bench` (`python bench/run.py`). Each command runs as a fresh process {args.runs} "
              f"times ({args.plan_runs} for `plan` and its floor from 1,000 services); wall-clock and CPU (user + "
              "system) seconds, peak resident memory in MiB. **Ratios are of median CPU times measured in this run**: "
-             "the machine may be shared, and other processes stretch wall-clock times far more than CPU times.", "",
+             "the machine may be shared, and other processes stretch wall-clock times far more than CPU times. "
+             "The commands of one table take turns (validate, check-jsonschema, parse, docs, validate, ...; plan, "
+             "floor, plan, ...), so the commands a ratio compares share the same minutes of the host's load.", "",
              f"- Machine: {machine()}", f"- Versions: {', '.join(versions())}",
              f"- Date: {time.strftime('%Y-%m-%d %H:%M %Z')}", f"- Load average (1, 5, 15 min) at the start: {load()}",
              ""]
@@ -176,8 +193,8 @@ def main(argv=None) -> int:
     subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "generator"), str(ROOT / "bench")], check=True,
                    env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"})
 
-    cold = measure([PY, "-m", "generator", "validate", "-q", "topology.yaml"], args.runs)
-    imports = measure([PY, "-c", "import yaml, jsonschema"], args.runs)
+    cold, imports = measure_together([[PY, "-m", "generator", "validate", "-q", "topology.yaml"],
+                                      [PY, "-c", "import yaml, jsonschema"]], args.runs)
     r_cold = cold["cpu"] / imports["cpu"]
     lines += ["## Cold start", "", *HEAD,
               row("`topowire validate topology.yaml`", cold, f"{r_cold:.2f}× the imports"),
@@ -192,11 +209,11 @@ def main(argv=None) -> int:
         path = work / f"topology-{n}.yaml"
         path.write_text(topology(n))
         print(f"size {n}: {path.stat().st_size / 1024:.0f} KiB", file=sys.stderr, flush=True)
-        validate = measure([PY, "-m", "generator", "validate", "-q", str(path)], args.runs)
-        cjs = measure([str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), str(path)], args.runs)
-        parse = measure([PY, "-c", "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)",
-                         str(path)], args.runs)
-        docs = measure([PY, "-m", "generator", "docs", str(path), "-o", str(work / f"docs-{n}.md")], args.runs)
+        validate, cjs, parse, docs = measure_together([
+            [PY, "-m", "generator", "validate", "-q", str(path)],
+            [str(BIN / "check-jsonschema"), "--schemafile", str(SCHEMA), str(path)],
+            [PY, "-c", "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)", str(path)],
+            [PY, "-m", "generator", "docs", str(path), "-o", str(work / f"docs-{n}.md")]], args.runs)
         validate_rss[n] = validate["rss"]
         r_cjs, r_parse, r_docs = (validate["cpu"] / cjs["cpu"], validate["cpu"] / parse["cpu"],
                                   docs["cpu"] / validate["cpu"])
@@ -211,9 +228,7 @@ def main(argv=None) -> int:
             for cloud in CLOUDS:
                 print(f"  plan {cloud} at {n}", file=sys.stderr, flush=True)
                 plan_json = work / f"plan-{n}-{cloud}.json"
-                plan = measure([PY, "-m", "generator", "plan", str(path), "--cloud", cloud, "--format", "json"], runs,
-                               stdout_path=plan_json)
-                floor = measure([PY, str(ROOT / "bench" / "floor.py"), str(plan_json)], runs)
+                plan, floor = _plan_and_floor(path, cloud, plan_json, runs)
                 count = resources(plan_json)
                 per_resource[cloud][n] = (plan["cpu"] / count, count)
                 floor_per_resource[cloud][n] = floor["cpu"] / count
@@ -227,16 +242,20 @@ def main(argv=None) -> int:
             goals += [(f"validate at {n} services ≤ 2× the bare parse", r_parse <= 2, f"{r_parse:.2f}×"),
                       (f"validate at {n} services ≤ 0.15× check-jsonschema", r_cjs <= 0.15, f"{r_cjs:.2f}×"),
                       (f"docs at {n} services ≤ 1.15× validate", r_docs <= 1.15, f"{r_docs:.2f}×")]
+            broken = (("reference", "publishes to a misspelt channel (TOP101, \"did you mean\")"),
+                      ("schema", "a misspelt key (TOP010, the JSON Schema's explanations)"))
+            for kind, _ in broken:
+                (work / f"topology-{n}-{kind}.yaml").write_text(topology(n, kind))
+            valid, *bad = measure_together([[PY, "-m", "generator", "validate", "-q", str(f)] for f in
+                                            [path, *(work / f"topology-{n}-{kind}.yaml" for kind, _ in broken)]],
+                                           args.runs)
             lines += [f"## Invalid files ({n} services, every service with an error)", "", *HEAD,
-                      row("`topowire validate`, the valid file", validate)]
-            for broken, what in (("reference", "publishes to a misspelt channel (TOP101, \"did you mean\")"),
-                                 ("schema", "a misspelt key (TOP010, the JSON Schema's explanations)")):
-                bad = work / f"topology-{n}-{broken}.yaml"
-                bad.write_text(topology(n, broken))
-                m = measure([PY, "-m", "generator", "validate", "-q", str(bad)], args.runs)
-                r = m["cpu"] / validate["cpu"]
+                      row("`topowire validate`, the valid file (measured again, taking turns with the others)",
+                          valid)]
+            for (kind, what), m in zip(broken, bad):
+                r = m["cpu"] / valid["cpu"]
                 lines.append(row(f"`topowire validate`, every service {what}", m, f"{r:.2f}× the valid file"))
-                goals.append((f"invalid file at {n} services ({broken} errors) ≤ 2× the valid one", r <= 2,
+                goals.append((f"invalid file at {n} services ({kind} errors) ≤ 2× the valid one", r <= 2,
                               f"{r:.2f}×"))
             lines.append("")
 
@@ -247,9 +266,7 @@ def main(argv=None) -> int:
         for cloud in CLOUDS:
             print(f"  plan {cloud} at {n}", file=sys.stderr, flush=True)
             plan_json = work / f"plan-{n}-{cloud}.json"
-            plan = measure([PY, "-m", "generator", "plan", str(path), "--cloud", cloud, "--format", "json"],
-                           args.plan_runs, stdout_path=plan_json)
-            floor = measure([PY, str(ROOT / "bench" / "floor.py"), str(plan_json)], args.plan_runs)
+            plan, floor = _plan_and_floor(path, cloud, plan_json, args.plan_runs)
             count = resources(plan_json)
             per_resource[cloud][n] = (plan["cpu"] / count, count)
             floor_per_resource[cloud][n] = floor["cpu"] / count
