@@ -280,6 +280,18 @@ def test_environments_long_gcp_jobs_and_shortened_accounts_whole(tmp_path):
     assert '```json\n{\n  "title": "café crème"\n}\n```' in text  # examples keep their characters
 
 
+def test_an_unlisted_stack_s_page_lists_its_own_names_too(tmp_path):
+    path = tmp_path / "topology.yaml"
+    path.write_text(ENVS_TOPOLOGY, "utf-8")
+    text = docs_of(path, stack="qa")  # neither dev (the default) nor qa is listed: both get a column
+    assert "| Cloud | Resource | dev (unlisted) | qa (unlisted) | prod | staging |\n| --- | --- | --- | --- | --- | --- |\n" \
+           "| Azure | Service Bus queue | `envs-dev-jobs` | `envs-qa-jobs` | `envs-live-jobs` | `envs-staging-jobs` |\n" \
+           in text
+    assert "| qa (unlisted) | transcoding-worker-with-a-long-name | `envs-qa-transcoding-worker-with-a-long-name` |" in text
+    prod = docs_of(path, stack="prod")  # a listed stack's page: the default stack's column, no other
+    assert "| Cloud | Resource | dev (unlisted) | prod | staging |\n" in prod
+
+
 def test_a_single_environment_gets_one_column_of_names(tmp_path):
     path = tmp_path / "topology.yaml"
     path.write_text("version: 1\nname: one\ntargets: [aws]\nqueues: {jobs: {}}\nservices:\n"

@@ -6,11 +6,13 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import jinja2
 
 from .. import escape, output
-from ..clouds import gcp_spec, spec
+from ..clouds import derived_names, gcp_spec, spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables
@@ -61,6 +63,7 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # a few distinct (setting, value) pairs, in 10,000s of stores
 def _setting_text(field: str, value) -> str:
     if value is None:
         return "—"
@@ -82,10 +85,15 @@ def _flat_settings(topo) -> dict:
     out[("clouds", "azure sku")] = topo.clouds.azure_sku
     out[("clouds", "aws alarm_topic")] = topo.clouds.aws_alarm_topic or "—"
 
+    texts: dict = {}  # a store's settings -> their texts: most stores share a few combinations
+
     def store(subject, st):
-        for field, value in settings_view(st) + (("dead_letter_retention", st.dead_letter.retention),
-                                                 ("protect", st.protect)):
-            out[(subject, field)] = _setting_text(field, value)
+        view = settings_view(st) + (("dead_letter_retention", st.dead_letter.retention), ("protect", st.protect))
+        shown = texts.get(view)
+        if shown is None:
+            shown = texts[view] = [(field, _setting_text(field, value)) for field, value in view]
+        for field, text in shown:
+            out[(subject, field)] = text
 
     for q in topo.queues.values():
         store(f"queue {q.name}", q.settings)
@@ -96,11 +104,13 @@ def _flat_settings(topo) -> dict:
     return out
 
 
-def environments(stacks: dict, base) -> dict | None:
+def environments(stacks: dict, base, page=None) -> dict | None:
     """The Environments section: settings that differ between stacks, and every stack's physical names.
 
     ``stacks`` are the declared environments' Topologies, ``base`` the file as
-    written (what unlisted stacks deploy). None when there are no environments.
+    written (what unlisted stacks deploy), ``page`` the stack the page shows. The
+    names cover every declared stack, the default stack and the page's own stack.
+    None when there are no environments.
     """
     if not stacks:
         return None
@@ -108,19 +118,21 @@ def environments(stacks: dict, base) -> dict | None:
     setting_cols = [("unlisted stacks", base)] + [(n, stacks[n]) for n in names]
     flats = [_flat_settings(t) for _, t in setting_cols]
     flats[0][("stack", "prefix")] = f"{base.name}-<stack>"
-    keys = list(dict.fromkeys(k for f in flats for k in f))
-    differ = [{"subject": k[0], "setting": k[1], "values": [f.get(k, "—") for f in flats]}
-              for k in keys if len({f.get(k, "—") for f in flats}) > 1]
+    keys = list(dict.fromkeys(itertools.chain.from_iterable(flats)))
+    columns = [[f.get(k, "—") for k in keys] for f in flats]
+    differ = [{"subject": k[0], "setting": k[1], "values": list(values)}
+              for k, values in zip(keys, zip(*columns)) if values.count(values[0]) != len(values)]
     name_cols = [(n, stacks[n]) for n in names]
-    if base.stack not in stacks:
-        name_cols.insert(0, (f"{base.stack} (unlisted)", base))
+    unlisted = {t.stack: t for t in (base, page or base) if t.stack not in stacks}  # the default stack, this page's
+    name_cols[:0] = [(f"{name} (unlisted)", t) for name, t in unlisted.items()]
     rows = []
     for cloud in base.targets:
         mod = spec(cloud)
-        per_stack = [mod.derived_names(t) for _, t in name_cols]
+        per_stack = [derived_names(t, cloud) for _, t in name_cols]  # what the rules derived for each stack
+        first = per_stack[0]
+        columns = [[dn.name for dn in p[:len(first)]] + ["—"] * (len(first) - len(p)) for p in per_stack]
         seen = set()
-        for i, dn in enumerate(per_stack[0]):
-            values = tuple(p[i].name if i < len(p) else "—" for p in per_stack)
+        for dn, values in zip(first, zip(*columns)):
             if (dn.kind, values) in seen:
                 continue
             seen.add((dn.kind, values))
@@ -130,8 +142,11 @@ def environments(stacks: dict, base) -> dict | None:
         for label, t in name_cols:
             shortened += [{"stack": label, "service": s, "full": full, "id": short}
                           for s, full, short in gcp_spec.shortened_accounts(t)]
+    cells = tables.Cells(_finalize)
     return {"setting_columns": [c for c, _ in setting_cols], "settings": differ,
-            "name_columns": [c for c, _ in name_cols], "names": rows, "shortened": shortened}
+            "setting_rows": tables.environment_settings(differ, cells),
+            "name_columns": [c for c, _ in name_cols], "names": rows, "name_rows": tables.environment_names(rows, cells),
+            "shortened": shortened}
 
 
 def diagram(topo) -> Escaped:
@@ -187,7 +202,7 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     text = output.join(template.generate(t=topo, source=source, diagram=diagram(topo),
                            long_gcp=long_gcp, carriers=carriers,
                            rows=_table_rows(topo, subscriptions, consumers), links=links or {},
-                           envs=environments(stacks or {}, base or topo),
+                           envs=environments(stacks or {}, base or topo, topo),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]
                            if "gcp" in topo.targets else []),

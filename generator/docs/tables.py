@@ -133,3 +133,24 @@ def cloud_names(t, cells: Cells) -> Escaped:
 
 
 _KIND_NAME = attrgetter("kind", "name")
+
+
+def environment_settings(rows: list, cells: Cells) -> Escaped:
+    """The Environments section's settings that differ: subject, setting, then a value per column."""
+    return _rows([f"| {cells[r['subject']]} | {cells[r['setting']]} |{''.join(f' {cells[v]} |' for v in r['values'])}"
+                  for r in rows])
+
+
+def environment_names(rows: list, cells: Cells) -> Escaped:
+    """The physical names per stack: cloud, resource kind, then a name per stack (all names escaped at once)."""
+    if not rows:
+        return _rows([])
+    width = len(rows[0]["names"])
+    codes = md_cell_codes([n for r in rows for n in r["names"]])
+    heads: dict = {}
+    lines = []
+    for i, r in enumerate(rows):
+        key = (r["cloud"], r["kind"])
+        head = heads.get(key) or heads.setdefault(key, f"| {cells[r['cloud']]} | {cells[r['kind']]} |")
+        lines.append(f"{head} {' | '.join(codes[i * width:(i + 1) * width])} |")
+    return _rows(lines)
