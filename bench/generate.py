@@ -9,10 +9,15 @@ from __future__ import annotations
 import sys
 
 
-def topology(services: int, broken: str = "") -> str:
+ENVIRONMENTS = ["environments:", "  dev: {defaults: {retention: 1d, protect: false}, tags: {env: dev}}",
+                "  staging: {tags: {env: staging}}", "  prod: {defaults: {retention: 14d}, tags: {env: prod}}"]
+
+
+def topology(services: int, broken: str = "", environments: bool = False) -> str:
     """``broken``: "" (valid), "reference" (every service also publishes to a misspelt channel, a
     different one each: thousands of "did you mean" look-ups) or "schema" (every service has a
-    misspelt key, which the JSON Schema rejects)."""
+    misspelt key, which the JSON Schema rejects). ``environments``: three stacks, each with its own
+    settings (every store's retention or protection differs between them) and tags."""
     channels = max(3, services)
     kinds = ["topic" if i % 3 == 0 else "queue" for i in range(channels)]
     names = [f"{'t' if k == 'topic' else 'q'}-{i:05d}" for i, k in enumerate(kinds)]
@@ -43,6 +48,8 @@ def topology(services: int, broken: str = "") -> str:
                 out.append(f"      {c}: {{filter: {{status: [ok, failed], region: [eu]}}}}")
             else:
                 out.append(f"      {c}:")
+    if environments:
+        out += ENVIRONMENTS
     return "\n".join(out) + "\n"
 
 

@@ -242,6 +242,17 @@ def main(argv=None) -> int:
             goals += [(f"validate at {n} services ≤ 2× the bare parse", r_parse <= 2, f"{r_parse:.2f}×"),
                       (f"validate at {n} services ≤ 0.15× check-jsonschema", r_cjs <= 0.15, f"{r_cjs:.2f}×"),
                       (f"docs at {n} services ≤ 1.15× validate", r_docs <= 1.15, f"{r_docs:.2f}×")]
+            with_envs = work / f"topology-{n}-environments.yaml"
+            with_envs.write_text(topology(n, environments=True))
+            e_validate, e_docs = measure_together([
+                [PY, "-m", "generator", "validate", "-q", str(with_envs)],
+                [PY, "-m", "generator", "docs", str(with_envs), "-o", str(work / f"docs-{n}-environments.md")]],
+                args.runs)
+            lines += [f"## {n} services with three environments (dev, staging, prod)", "",
+                      "Not a goal of issue 16: what `environments` add (every stack checked; docs' settings that "
+                      "differ and names per stack).", "", *HEAD,
+                      row("`topowire validate` (every environment checked)", e_validate),
+                      row("`topowire docs`", e_docs, f"{e_docs['cpu'] / e_validate['cpu']:.2f}× validate"), ""]
             broken = (("reference", "publishes to a misspelt channel (TOP101, \"did you mean\")"),
                       ("schema", "a misspelt key (TOP010, the JSON Schema's explanations)"))
             for kind, _ in broken:

@@ -18,5 +18,5 @@ def test_bench_runs_on_the_smallest_size(tmp_path):
     for needle in ("## Cold start", "## 10 services", "check-jsonschema", "bare PyYAML C-loader parse",
                    "`topowire plan --cloud gcp`", "the SDK floor", "## Invalid files", "CPU per resource",
                    "## Goals", "## plan at 12 services", "### Whose per-resource cost grows",
-                   "| aws | SDK floor |", "| aws | topowire above the floor |"):
+                   "| aws | SDK floor |", "| aws | topowire above the floor |", "with three environments"):
         assert needle in text
