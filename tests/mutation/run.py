@@ -58,6 +58,12 @@ AREAS = {
     # docs: the Mermaid-renderer tests (chromium, ~15 s) only catch diagrams the renderer refuses; every
     # diagram line is already pinned by docs/architecture.md and the golden pages, the parts' limits by
     # test_diagram_parts.py's tests that do not render.
+    # escape: every context's escaping, by the hostile-markup tests, the fast paths' written-out values and the
+    # docs (not the renderer's or check-jsonschema's runs, nor the subprocess tests of start-up imports).
+    "escape": (["generator/escape.py"], ["tests/reliability/test_markup_injection.py", "tests/test_speed_paths.py",
+                                        "tests/test_docs.py", "-k", "not render and not renders and not renderer and "
+                                        "not check_jsonschema and not ecma and not imports and not subcommand and "
+                                        "not help and not starts_without and not compiled_validator"]),
     "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py", "tests/test_diagram_parts.py",
                                     "tests/test_speed_paths.py::test_docs_tables_are_what_the_template_wrote",
                                     "-k", "not renders and not renderer"]),

@@ -259,18 +259,45 @@ def test_mermaid_labels(value, expected):
 def test_html_comment_cannot_close():
     out = escape.html_comment("x --> <!-- y\n")
     assert "-->" not in out and "<!--" not in out and "\n" not in out
+    assert escape.html_comment("a--b---c") == "a-&#45;b-&#45;-c"  # no '--' at all (HTML 4 ends comments on it)
+
+
+def test_html_text_and_attribute_values():
+    assert escape.html("\"x\" 'y' <b> & z\n") == "&quot;x&quot; &#x27;y&#x27; &lt;b&gt; &amp; z "  # one line
+
+
+def test_inline_code_pads_only_a_backtick_or_a_space_at_either_end():
+    assert [escape.md_code(v) for v in ("X y", "y X", "`y", "y`", " y", "a`b")] == \
+        ["`X y`", "`y X`", "`` `y ``", "`` y` ``", "`  y `", "``a`b``"]
+
+
+@pytest.mark.parametrize("value, info, fenced", [
+    (None, "", "```\n\n```"),                   # nothing to show: an empty block, not 'None'
+    ("a  \n\n", "", "```\na  \n```"),             # trailing newlines go, trailing spaces stay
+    ("x", "JSON", "```JSON\nx\n```"),              # an info string of capitals, digits, _ + -
+])
+def test_fences_of_nothing_trailing_spaces_and_info_strings(value, info, fenced):
+    assert escape.md_fence(value, info) == fenced
+
+
+def test_a_fence_info_string_cannot_carry_markup():
+    with pytest.raises(ValueError, match="not a fence info string: 'json x'"):
+        escape.md_fence("x", "json x")
 
 
 def test_annotations_follow_the_actions_toolkit():
     # @actions/core command.ts: escapeData %, \r, \n; escapeProperty also : and ,
     assert escape.annotation_data("50%\r\n::error::x") == "50%25%0D%0A::error::x"
     assert escape.annotation_property("a:b,c\n") == "a%3Ab%2Cc%0A"
+    # bidi and zero-width characters are shown, line breaks escaped as the toolkit does (not shown as \\u000a)
+    assert escape.annotation_data("a\u202eb\u200bc\r\n") == "a\\u202eb\\u200bc%0D%0A"
 
 
 def test_terminal_text_cannot_start_a_workflow_command_or_move_the_cursor():
     out = escape.terminal("x\n::error::fake\r\x1b[2J\u202e")
     assert "\n" not in out and "\r" not in out and "\x1b" not in out and "\u202e" not in out
     assert out == "x\\n::error::fake\\r\\u001b[2J\\u202e"
+    assert escape.terminal(None) == ""
 
 
 def test_github_annotations_of_a_hostile_key_stay_one_command(write):
