@@ -155,8 +155,40 @@ def test_part_headings_name_first_and_last_channel_and_services_without_channels
     assert code == 0, err
     heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", md, re.M)
     assert any(re.fullmatch(r"\d+ channel\(s\), first `[qt]-\d{5}`, last `[qt]-\d{5}`", h) for h in heads)
-    lonely = [int(m) for h in heads for m in re.findall(r"(\d+) service\(s\) without channels", h)]
-    assert sum(lonely) == 1500
+    lonely = [int(m) for h in heads for m in re.findall(r"(\S+) service\(s\) without channels", h)]
+    assert sum(lonely) == 1500 and min(lonely) > 0
+    # every channel is counted in exactly one part (none is spread here): a part's count starts from zero
+    counted = [int(m) for h in heads for m in re.findall(r"^(\d+) channel\(s\)|^channel ", h) if m] + \
+        [1 for h in heads if h.startswith("channel ")]
+    assert sum(counted) == 200
+
+
+@pytest.mark.parametrize("services", [400, 1500])
+def test_a_part_is_closed_only_when_the_next_channel_does_not_fit(tmp_path, services):
+    src = tmp_path / "topology.yaml"
+    src.write_text(synthetic(services))
+    parts = mermaid.parts(load_topology(src)[0])
+    # the channels are small next to a diagram, so every part but the last is nearly full (a part that started
+    # from its predecessor's size closed at once, with one channel each)
+    edges = [p.text.count("-->") + p.text.count(".->") for p in parts]
+    assert len(parts) > 2
+    assert all(mermaid.js_length(p.text) > mermaid.MAX_TEXT * 0.8 or n > mermaid.MAX_EDGES * 0.9
+               for p, n in zip(parts[:-1], edges))
+
+
+@pytest.mark.parametrize("flt", ["ok", "\U0001F600 é & <b>"])
+def test_the_size_model_is_the_text_s_javascript_length(write, flt):
+    """What parts() adds up (a fixed frame, each node's and edge's cost) is the text's JavaScript length and the
+    environments' slack, plus exactly what it counts in advance: one comma per class line and the lines of
+    classes a part may lack."""
+    from generator.docs.mermaid import _CLASSES, _FIXED
+
+    topo, _ = load_topology(write(synthetic(30).replace("region: [eu]", f"region: ['{flt}']")))
+    g = mermaid.graph(topo)
+    model = _FIXED + sum(n.cost for n in g.nodes.values()) + sum(e.cost for e in g.edges)
+    present = {n.cls for n in g.nodes.values()}
+    ahead = len(present) + sum(len(f"  class  {c}\n") for c in _CLASSES if c not in present)
+    assert model == mermaid.js_length(mermaid.text(g)) + mermaid.slack(g.edges) + ahead
 
 
 def test_parts_measured_in_utf16_with_astral_and_entity_characters_renders(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+
 import jinja2
 
 from .. import escape, output
@@ -145,7 +146,7 @@ def environments(stacks: dict, base, page=None) -> dict | None:
     cells = tables.Cells(_finalize)
     return {"setting_columns": [c for c, _ in setting_cols], "settings": differ,
             "setting_rows": tables.environment_settings(differ, cells),
-            "name_columns": [c for c, _ in name_cols], "names": rows, "name_rows": tables.environment_names(rows, cells),
+            "name_columns": [c for c, _ in name_cols], "name_rows": tables.environment_names(rows, cells),
             "shortened": shortened}
 
 

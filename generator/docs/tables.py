@@ -143,9 +143,7 @@ def environment_settings(rows: list, cells: Cells) -> Escaped:
 
 def environment_names(rows: list, cells: Cells) -> Escaped:
     """The physical names per stack: cloud, resource kind, then a name per stack (all names escaped at once)."""
-    if not rows:
-        return _rows([])
-    width = len(rows[0]["names"])
+    width = len(rows[0]["names"]) if rows else 0
     codes = md_cell_codes([n for r in rows for n in r["names"]])
     heads: dict = {}
     lines = []

@@ -66,6 +66,7 @@ AREAS = {
                                         "not help and not starts_without and not compiled_validator"]),
     "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py", "tests/test_diagram_parts.py",
                                     "tests/test_speed_paths.py::test_docs_tables_are_what_the_template_wrote",
+                                    "tests/test_speed_paths.py::test_diagram_labels_at_once_agree_with_one_at_a_time",
                                     "-k", "not renders and not renderer"]),
 }
 
