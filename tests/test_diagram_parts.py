@@ -120,6 +120,49 @@ def test_javascript_length_counts_astral_characters_twice():
     assert mermaid.js_length("abc") == 3
     assert mermaid.js_length("é") == 1
     assert mermaid.js_length("😀a") == 3
+    assert mermaid.js_length("\uffff\U00010000") == 3  # the last one-unit character, the first two-unit one
+
+
+def test_fits_at_each_limit():
+    at = "x" * mermaid.MAX_TEXT
+    assert mermaid.fits(at, mermaid.MAX_EDGES) and mermaid.fits(at, 0)
+    assert not mermaid.fits(at + "x", 0) and not mermaid.fits("x", mermaid.MAX_EDGES + 1)
+    assert mermaid.fits(at[:-2], 0, slack=2) and not mermaid.fits(at[:-2], 0, slack=3)
+
+
+def test_an_edge_label_is_shortened_past_its_limit_only_at_a_space():
+    exact = ("word " * (mermaid.MAX_LABEL // 5))[:mermaid.MAX_LABEL]
+    assert mermaid._edge_label(exact) == f'"{exact}"'  # exactly the limit: whole
+    longer = "aa bb " * 200 + "tail"
+    assert mermaid._edge_label(longer) == \
+        '"' + longer[:mermaid.MAX_LABEL].rsplit(" ", 1)[0] + ' … (shortened: the consumers table has all of it)"'
+    assert longer[:mermaid.MAX_LABEL].rsplit(" ", 1)[0] == "aa bb " * 166 + "aa"  # at the last space, not before
+
+
+def test_the_page_of_a_topology_in_parts_says_how_it_is_split(tmp_path):
+    src = tmp_path / "topology.yaml"
+    src.write_text(synthetic(400).replace("services:\n", "services:\n  alone: {description: no channel}\n", 1))
+    code, md, err = run_cli("docs", src, "-o", "-")
+    assert code == 0, err
+    parts = mermaid.parts(load_topology(src)[0])
+    section = md.split("## Diagram\n", 1)[1].split("\n## Services", 1)[0]
+    assert (f"The whole diagram is more than Mermaid draws in one (500 edges and 50,000 characters at most), so it is "
+            f"drawn in {len(parts)} parts. Channels joined through a service share a part while they fit (so a "
+            "part's channels need not be neighbours in the tables); a service with channels in several parts is "
+            "drawn in each.\n\n### Diagram part 1 of ") in section
+    heads = re.findall(r"^### Diagram part (\d+) of (\d+): (.*)\n\n```mermaid\nflowchart LR\n", section, re.M)
+    assert [(int(i), int(n)) for i, n, _ in heads] == [(i, len(parts)) for i in range(1, len(parts) + 1)]
+    assert heads[0][2] == f"{parts[0].channels} channel(s), first `{parts[0].first}`, last `{parts[0].last}`"
+    assert heads[-1][2].endswith("; 1 service(s) without channels") or heads[-1][2] == "1 service(s) without channels"
+
+
+def test_a_part_of_one_channel_and_one_of_services_alone_are_named_so(write):
+    from generator.docs import diagram
+
+    topo, _ = load_topology(write(_one_topic_with(700).replace("services:\n", "services:\n" + "".join(
+        f"  lonely-{i:04d}: {{description: no channel}}\n" for i in range(2500)), 1)))
+    heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", diagram(topo), re.M)
+    assert "channel `wide`" in heads and any(re.fullmatch(r"\d+ service\(s\) without channels", h) for h in heads)
 
 
 def test_the_docs_page_of_a_large_topology_renders_every_part(tmp_path):
