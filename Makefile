@@ -103,7 +103,7 @@ golden: $(VENV)/.demo
 	PYTHONPATH=$(CURDIR) $(BIN)/python tests/golden/golden.py
 
 # Mutation testing (not part of CI): each area with its own tests, in build/mutation/<area>/.
-AREAS ?= rules specs model loader schema diff docs escape programs
+AREAS ?= rules specs model loader schema diff docs escape plan programs
 # SAMPLE=N [SEED=S]: a random sample of N mutants per area; ONLY=file: re-run the mutants it names (run.py).
 export SAMPLE SEED ONLY MUTMUT_CHILDREN
 mutation: $(VENV)/.dev

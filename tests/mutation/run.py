@@ -64,6 +64,8 @@ AREAS = {
                                         "tests/test_docs.py", "-k", "not render and not renders and not renderer and "
                                         "not check_jsonschema and not ecma and not imports and not subcommand and "
                                         "not help and not starts_without and not compiled_validator"]),
+    # plan: the SDK shortcuts `topowire plan` swaps in (answers checked against the SDK's own functions)
+    "plan": (["generator/plan/sdk_shortcuts.py"], ["tests/test_plan_speedups.py"]),
     "docs": (["generator/docs/*"], ["tests/test_docs.py", "tests/golden/test_golden_docs.py", "tests/test_diagram_parts.py",
                                     "tests/test_speed_paths.py::test_docs_tables_are_what_the_template_wrote",
                                     "tests/test_speed_paths.py::test_diagram_labels_at_once_agree_with_one_at_a_time",
