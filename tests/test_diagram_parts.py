@@ -298,3 +298,15 @@ def test_a_part_of_exactly_the_edge_limit_renders(tmp_path):
     md = tmp_path / "first.md"
     md.write_text("```mermaid\n" + _six_hundred_consumers(tmp_path)[0].text + "```\n")
     _render(md, tmp_path)  # and 501 edges make mermaid-cli exit 1 ("Edge limit exceeded")
+
+
+def test_a_part_of_two_channels_names_both(write):
+    from generator.docs import diagram
+
+    # three queues of 200 consumers each: 202 edges a queue (its publisher, consumers, dead letters), two a part
+    queues = "".join(f"  q{q}: {{}}\n" for q in range(3))
+    svcs = "".join(f"  p{q}: {{publishes: [q{q}]}}\n" + "".join(f"  c{q}-{i:03d}: {{consumes: [q{q}]}}\n" for i in range(200))
+                   for q in range(3))
+    topo, _ = load_topology(write(f"version: 1\nname: two\nqueues:\n{queues}services:\n{svcs}"))
+    heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", diagram(topo), re.M)
+    assert heads == ["2 channel(s), first `q0`, last `q1`", "channel `q2`"]
