@@ -6,7 +6,6 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 
@@ -64,7 +63,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-@functools.lru_cache(maxsize=4096, typed=True)  # a few distinct (setting, value) pairs, in 10,000s of stores
 def _setting_text(field: str, value) -> str:
     if value is None:
         return "—"
@@ -105,13 +103,14 @@ def _flat_settings(topo) -> dict:
     return out
 
 
-def environments(stacks: dict, base, page=None) -> dict | None:
+def environments(stacks: dict, base, page=None, cells: tables.Cells | None = None) -> dict | None:
     """The Environments section: settings that differ between stacks, and every stack's physical names.
 
     ``stacks`` are the declared environments' Topologies, ``base`` the file as
     written (what unlisted stacks deploy), ``page`` the stack the page shows. The
     names cover every declared stack, the default stack and the page's own stack.
-    None when there are no environments.
+    ``cells``: the page's escaped cells, shared with its other tables. None when
+    there are no environments.
     """
     if not stacks:
         return None
@@ -143,7 +142,7 @@ def environments(stacks: dict, base, page=None) -> dict | None:
         for label, t in name_cols:
             shortened += [{"stack": label, "service": s, "full": full, "id": short}
                           for s, full, short in gcp_spec.shortened_accounts(t)]
-    cells = tables.Cells(_finalize)
+    cells = cells if cells is not None else tables.Cells(_finalize)
     return {"setting_columns": [c for c, _ in setting_cols], "settings": differ,
             "setting_rows": tables.environment_settings(differ, cells),
             "name_columns": [c for c, _ in name_cols], "name_rows": tables.environment_names(rows, cells),
@@ -168,9 +167,8 @@ def diagram(topo) -> Escaped:
     return Escaped("\n".join(out))
 
 
-def _table_rows(topo, subscriptions, consumers) -> dict:
+def _table_rows(topo, subscriptions, consumers, cells: tables.Cells) -> dict:
     """The large tables' rows, written in Python (tables.py) exactly as the template's loops wrote them."""
-    cells = tables.Cells(_finalize)
     return {"services": tables.services(topo, cells),
             "queues": tables.queues(topo, cells, _dead_letter, _encryption),
             "topics": tables.topics(topo, cells, _encryption),
@@ -200,10 +198,11 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     for ch in topo.channels():
         if ch.message is not None:
             carriers.setdefault(ch.message, []).append(ch)
+    cells = tables.Cells(_finalize)  # each distinct cell of the page escaped once, whichever table prints it
     text = output.join(template.generate(t=topo, source=source, diagram=diagram(topo),
                            long_gcp=long_gcp, carriers=carriers,
-                           rows=_table_rows(topo, subscriptions, consumers), links=links or {},
-                           envs=environments(stacks or {}, base or topo, topo),
+                           rows=_table_rows(topo, subscriptions, consumers, cells), links=links or {},
+                           envs=environments(stacks or {}, base or topo, topo, cells),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]
                            if "gcp" in topo.targets else []),

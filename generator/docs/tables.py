@@ -17,25 +17,9 @@ from ..units import duration_text, size_text
 from .mermaid import filter_text
 
 
-class Cells(dict):
-    """``finalize`` of plain strings (names, durations, settings), each distinct one escaped once per page.
-
-    Only ``str`` values go through it, never ``Escaped`` ones (equal as keys, but printed as they are).
-    ``code`` is the same for ``md_cell_code`` (channel names, repeated in many rows), ``dur`` for a duration's
-    cell from its seconds."""
-
-    def __init__(self, finalize):
-        super().__init__()
-        self.finalize = finalize
-        self.code = _Memo(lambda v: str(md_cell_code(v)))
-        self.dur = _Memo(lambda secs: self[duration_text(secs)])
-
-    def __missing__(self, value):
-        out = self[value] = str(self.finalize(value))
-        return out
-
-
 class _Memo(dict):
+    """``make(value)`` for each distinct value, made once."""
+
     def __init__(self, make):
         super().__init__()
         self.make = make
@@ -43,6 +27,20 @@ class _Memo(dict):
     def __missing__(self, value):
         out = self[value] = self.make(value)
         return out
+
+
+class Cells(_Memo):
+    """``finalize`` of plain strings (names, durations, settings), each distinct one escaped once per page.
+
+    Only ``str`` values go through it, never ``Escaped`` ones (equal as keys, but printed as they are).
+    ``code`` is the same for ``md_cell_code`` (channel names, repeated in many rows), ``dur`` for a duration's
+    cell from its seconds."""
+
+    def __init__(self, finalize):
+        super().__init__(lambda value: str(finalize(value)))
+        self.finalize = finalize
+        self.code = _Memo(lambda v: str(md_cell_code(v)))
+        self.dur = _Memo(lambda secs: self[duration_text(secs)])
 
 
 def _ignore_case(value):  # Jinja's sort filter compares strings case-insensitively by default
@@ -145,10 +143,6 @@ def environment_names(rows: list, cells: Cells) -> Escaped:
     """The physical names per stack: cloud, resource kind, then a name per stack (all names escaped at once)."""
     width = len(rows[0]["names"]) if rows else 0
     codes = md_cell_codes([n for r in rows for n in r["names"]])
-    heads: dict = {}
-    lines = []
-    for i, r in enumerate(rows):
-        key = (r["cloud"], r["kind"])
-        head = heads.get(key) or heads.setdefault(key, f"| {cells[r['cloud']]} | {cells[r['kind']]} |")
-        lines.append(f"{head} {' | '.join(codes[i * width:(i + 1) * width])} |")
-    return _rows(lines)
+    heads = {key: f"| {cells[key[0]]} | {cells[key[1]]} |" for key in {(r["cloud"], r["kind"]) for r in rows}}
+    return _rows([f"{heads[(r['cloud'], r['kind'])]} {' | '.join(codes[i * width:(i + 1) * width])} |"
+                  for i, r in enumerate(rows)])
