@@ -135,14 +135,42 @@ def resources(plan_json: Path) -> int:
     return sum(1 for r in json.loads(plan_json.read_text())["resources"] if r["type"] != "pulumi:pulumi:Stack")
 
 
+def docs_by_part(path: Path, work: Path, runs: int) -> list:
+    """`topowire docs` against itself with a part of the page left out (bench/docs_parts.py), taking turns with
+    validate: what each part costs, and how far from 1.15× validate the page would be without it."""
+    page, out = work / "docs-whole.md", str(work / "docs-part.md")
+    validate, whole, *less = measure_together(
+        [[PY, "-m", "generator", "validate", "-q", str(path)],
+         [PY, "-m", "generator", "docs", str(path), "-o", str(page)]]
+        + [[PY, str(ROOT / "bench" / "docs_parts.py"), part, str(path), out] for part in ("diagram", "tables", "page")],
+        runs)
+    blocks = sum(1 for line in page.read_text("utf-8").splitlines() if line.startswith("```") and "mermaid" in line)
+    names = (f"`topowire docs` without its diagram ({blocks} Mermaid block(s))",
+             "`topowire docs` without the rows of its large tables",
+             "`topowire docs` rendering no page (load, check without the warning rules, imports)")
+    return [f"## docs part by part ({path.stat().st_size / 1024:.0f} KiB)", "",
+            "Not a goal: why `docs` is where it is. The same page with a part left out (bench/docs_parts.py), taking "
+            "turns with validate and the whole page.", "", *HEAD,
+            row("`topowire validate`", validate),
+            row("`topowire docs`", whole, f"{whole['cpu'] / validate['cpu']:.2f}× validate"),
+            *[row(name, m, f"{m['cpu'] / validate['cpu']:.2f}× validate") for name, m in zip(names, less)], ""]
+
+
+def growth(costs: list) -> float:
+    """The largest rise of a per-resource cost from a size to any larger one (``costs`` by size, smallest first);
+    below 1× when it only falls."""
+    pairs = [b / a for i, a in enumerate(costs) for b in costs[i + 1:]]
+    return max(pairs) if pairs else 0
+
+
 def _growth_decomposition(ns: list, per_resource: dict, floor_per_resource: dict) -> list:
     """Whose cost grows: the SDK floor's CPU per resource at the same sizes, and topowire's cost above the floor
     (plan minus floor, per resource). The goal above keeps the issue's metric; this says which part grows."""
     lines = ["### Whose per-resource cost grows", "",
              "The same CPU per resource split in two: the SDK floor's own (the minimal program registering the same "
-             "resources) and topowire's cost above it (plan minus floor, per resource). Growth is the cost at the "
-             "largest size over the cost at the smallest (below 1×: it shrinks per resource).",
-             "", "| cloud | part | " + " | ".join(f"{n} services" for n in ns) + " | growth (largest size / smallest) |",
+             "resources) and topowire's cost above it (plan minus floor, per resource). Growth as above: the largest "
+             "rise from a size to a larger one (below 1×: it only falls per resource).",
+             "", "| cloud | part | " + " | ".join(f"{n} services" for n in ns) + " | growth |",
              "| --- | --- |" + " --- |" * (len(ns) + 1)]
     for cloud in CLOUDS:
         both = [n for n in ns if n in per_resource[cloud] and n in floor_per_resource[cloud]]
@@ -152,8 +180,8 @@ def _growth_decomposition(ns: list, per_resource: dict, floor_per_resource: dict
         ours = [per_resource[cloud][n][0] - floor_per_resource[cloud][n] for n in both]
         for part, values in (("SDK floor", floor), ("topowire above the floor", ours)):
             cells = {n: f"{v * 1000:.2f} ms" for n, v in zip(both, values)}
-            growth = (f"{values[-1] / values[0]:.2f}×" if min(values) > 0 else "n/a (not above the floor)")
-            lines.append(f"| {cloud} | {part} | " + " | ".join(cells.get(n, "") for n in ns) + f" | {growth} |")
+            rise = f"{growth(values):.2f}×" if min(values) > 0 else "n/a (not above the floor)"
+            lines.append(f"| {cloud} | {part} | " + " | ".join(cells.get(n, "") for n in ns) + f" | {rise} |")
     return lines + [""]
 
 
@@ -242,6 +270,7 @@ def main(argv=None) -> int:
             goals += [(f"validate at {n} services ≤ 2× the bare parse", r_parse <= 2, f"{r_parse:.2f}×"),
                       (f"validate at {n} services ≤ 0.15× check-jsonschema", r_cjs <= 0.15, f"{r_cjs:.2f}×"),
                       (f"docs at {n} services ≤ 1.15× validate", r_docs <= 1.15, f"{r_docs:.2f}×")]
+            lines += docs_by_part(path, work, args.runs)
             with_envs = work / f"topology-{n}-environments.yaml"
             with_envs.write_text(topology(n, environments=True))
             e_validate, e_docs = measure_together([
@@ -290,18 +319,22 @@ def main(argv=None) -> int:
         ns = sorted({n for c in CLOUDS for n in per_resource[c]})
         lines += ["## plan: CPU per resource", "", "CPU time of `topowire plan` divided by the resources it registers "
                   "(start-up included, which weighs most on the smallest size).", "",
-                  "| cloud | " + " | ".join(f"{n} services" for n in ns) + " | growth (largest / smallest) |",
-                  "| --- |" + " --- |" * (len(ns) + 1)]
+                  "| cloud | " + " | ".join(f"{n} services" for n in ns)
+                  + " | growth (largest rise to a larger size) | spread (largest / smallest) |",
+                  "| --- |" + " --- |" * (len(ns) + 2)]
         for cloud in CLOUDS:
             costs = [per_resource[cloud][n][0] for n in ns if n in per_resource[cloud]]
-            growth = max(costs) / min(costs) if costs else 0
+            rise, spread = growth(costs), (max(costs) / min(costs) if costs else 0)
             lines.append(f"| {cloud} | " + " | ".join(
                 f"{per_resource[cloud][n][0] * 1000:.2f} ms ({per_resource[cloud][n][1]})" if n in per_resource[cloud]
-                else "" for n in ns) + f" | {growth:.2f}× |")
+                else "" for n in ns) + f" | {rise:.2f}× | {spread:.2f}× |")
             if len(costs) >= 2:
-                goals.append((f"plan --cloud {cloud}: CPU per resource across {', '.join(map(str, ns))} services "
-                              "varies ≤ 1.3×", growth <= 1.3, f"{growth:.2f}×"))
-        lines.append("")
+                goals.append((f"plan --cloud {cloud}: CPU per resource grows ≤ 1.3× from "
+                              f"{' to '.join(map(str, ns))} services", rise <= 1.3, f"{rise:.2f}×"))
+        lines += ["", "Growth is the issue's metric: the largest rise of the cost per resource from any size to a larger "
+                  "one (a super-linear part of topowire's would show here). The spread also counts a cost that "
+                  "*falls* with size, the start-up shared by fewer resources at the smallest size; rounds 1 to 4 "
+                  "reported it as the goal.", ""]
         lines += _growth_decomposition(ns, per_resource, floor_per_resource)
     if plan_sizes:
         top = max(plan_sizes)
