@@ -187,6 +187,9 @@ class Topology:
     environment: Optional[str] = None  # the stack, when ``environments`` lists it (its settings are applied)
     environments: tuple = ()  # every stack that ``environments`` lists, sorted
     prefix_explicit: bool = False
+    # What a queue, topic or subscription that sets nothing of its own gets: the built-in defaults under
+    # ``defaults`` and the stack's environment's ``defaults``.
+    defaults: Optional[Settings] = None
 
     def channel(self, name: str):
         return self.queues.get(name) or self.topics.get(name)
@@ -416,6 +419,7 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         environment=stack if declared else None,
         environments=environments(data),
         prefix_explicit=bool(env.get("prefix")),
+        defaults=_settings(default_layers, dpath),
     )
 
 

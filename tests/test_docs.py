@@ -64,7 +64,8 @@ def test_docs_content_of_the_ai_platform():
     # settings that differ between environments, one column per stack
     assert "| Subject | Setting | unlisted stacks | dev | prod |" in text
     assert "| queue inference-requests | retention | 1d | 1d | 4d |" in text
-    assert "| subscription inference-results/notifier | retention | 4d | 1d | 14d |" in text
+    assert "| defaults | retention | 4d | 1d | 14d |" in text      # one row for what every store follows
+    assert "| subscription inference-results/notifier | retention |" not in text
     assert text.count("```mermaid") == 1
     prod = docs_of(ROOT / "topology.yaml", "prod")
     assert "This page shows stack **prod**" in prod and "| Tags | `cost-center=ai`, `env=prod` |" in prod
@@ -299,7 +300,7 @@ def test_a_single_environment_gets_one_column_of_names(tmp_path):
                     "environments:\n  dev: {defaults: {retention: 1d}}\n", "utf-8")
     text = docs_of(path)
     assert "| Subject | Setting | unlisted stacks | dev |\n| --- | --- | --- | --- |\n" \
-           "| stack | prefix | one-\\<stack\\> | one-dev |\n| queue jobs | retention | 4d | 1d |\n" in text
+           "| stack | prefix | one-\\<stack\\> | one-dev |\n| defaults | retention | 4d | 1d |\n" in text
     assert "| Cloud | Resource | dev |\n| --- | --- | --- |\n| AWS | SQS queue | `one-dev-jobs` |\n" in text
 
 

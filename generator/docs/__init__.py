@@ -94,6 +94,7 @@ def _flat_settings(topo) -> dict:
         for field, text in shown:
             out[(subject, field)] = text
 
+    store("defaults", topo.defaults)  # what every store below that sets nothing of its own has
     for q in topo.queues.values():
         store(f"queue {q.name}", q.settings)
     for t in topo.topics.values():
@@ -101,6 +102,22 @@ def _flat_settings(topo) -> dict:
         for c in topo.consumers.get(t.name, ()):
             store(f"subscription {t.name}/{c.service}", c.settings)
     return out
+
+
+_STORES = ("queue ", "topic ", "subscription ")
+
+
+def _listed(key: tuple, values: tuple, table: dict) -> bool:
+    """Whether the settings that differ have a row for ``key`` (subject, setting): its values differ between
+    the stacks, or, for a queue's, topic's or subscription's setting, they are not those of a listed
+    ``defaults`` row. A store without a row of its own therefore has the defaults row's values, and a change
+    of ``defaults`` is one row rather than one per store."""
+    varies = values.count(values[0]) != len(values)
+    subject, setting = key
+    defaults = table.get(("defaults", setting)) if subject.startswith(_STORES) else None
+    if defaults is None:
+        return varies
+    return values != defaults and (varies or defaults.count(defaults[0]) != len(defaults))
 
 
 def environments(stacks: dict, base, page=None, cells: tables.Cells | None = None) -> dict | None:
@@ -119,9 +136,9 @@ def environments(stacks: dict, base, page=None, cells: tables.Cells | None = Non
     flats = [_flat_settings(t) for _, t in setting_cols]
     flats[0][("stack", "prefix")] = f"{base.name}-<stack>"
     keys = list(dict.fromkeys(itertools.chain.from_iterable(flats)))
-    columns = [[f.get(k, "—") for k in keys] for f in flats]
+    table = dict(zip(keys, zip(*[[f.get(k, "—") for k in keys] for f in flats])))
     differ = [{"subject": k[0], "setting": k[1], "values": list(values)}
-              for k, values in zip(keys, zip(*columns)) if values.count(values[0]) != len(values)]
+              for k, values in table.items() if _listed(k, values, table)]
     name_cols = [(n, stacks[n]) for n in names]
     unlisted = {t.stack: t for t in (base, page or base) if t.stack not in stacks}  # the default stack, this page's
     name_cols[:0] = [(f"{name} (unlisted)", t) for name, t in unlisted.items()]
@@ -144,6 +161,7 @@ def environments(stacks: dict, base, page=None, cells: tables.Cells | None = Non
                           for s, full, short in gcp_spec.shortened_accounts(t)]
     cells = cells if cells is not None else tables.Cells(_finalize)
     return {"setting_columns": [c for c, _ in setting_cols], "settings": differ,
+            "defaults_differ": any(r["subject"] == "defaults" for r in differ),
             "setting_rows": tables.environment_settings(differ, cells),
             "name_columns": [c for c, _ in name_cols], "name_rows": tables.environment_names(rows, cells),
             "shortened": shortened}
