@@ -241,58 +241,6 @@ def test_docs_escape_environment_values(write):
     assert code == 0 and "| tags | team | — | a\\|b |" in out
 
 
-DEFAULTS_ROWS = HEADER + """\
-targets: [aws]
-defaults: {retention: 2d}
-queues:
-  follows: {}
-  own: {retention: 7d, delay: 5s}
-  own-in-prod: {}
-topics:
-  events: {retention: 3d}
-  sealed: {encryption: {kms_key: alias/events}}
-  open: {}
-services:
-  api: {publishes: [follows, own, own-in-prod, events, sealed, open]}
-  worker: {consumes: {follows: {}, own: {}, own-in-prod: {}, events: {}, sealed: {}, open: {}}}
-environments:
-  dev: {defaults: {retention: 1d}}
-  prod:
-    defaults: {retention: 14d, encryption: {kms_key: alias/prod}}
-    queues: {own-in-prod: {retention: 5d}}
-"""
-
-
-def test_docs_settings_that_differ_group_what_the_defaults_change(write):
-    """A change of `defaults` is one row, not one per queue and subscription: a store is listed only where it
-    does not have the defaults row's values, even when its own value is the same in every stack."""
-    code, out, err = run_cli("docs", write(DEFAULTS_ROWS), "-o", "-")
-    assert code == 0, err
-    table = out.split("Settings that differ between environments:", 1)[1].split("## Diagram", 1)[0]
-    rows = [line for line in table.splitlines() if line.startswith("| ") and "Subject" not in line]
-    assert "| defaults | retention | 2d | 1d | 14d |" in rows
-    assert "| defaults | encryption | managed | managed | alias/prod |" in rows
-    assert "| queue own | retention | 7d | 7d | 7d |" in rows              # its own, against varying defaults
-    assert "| queue own-in-prod | retention | 2d | 1d | 5d |" in rows       # the environment's entry for it
-    assert "| subscription events/worker | retention | 3d | 3d | 3d |" in rows  # inherited from its topic
-    assert "| topic sealed | encryption | alias/events | alias/events | alias/events |" in rows
-    for follower in ("queue follows", "subscription open/worker", "topic open", "topic events"):
-        assert not any(r.startswith(f"| {follower} |") for r in rows), follower
-    assert not any(r.startswith("| queue own | delay |") for r in rows)  # its own, but the same in every stack
-    assert "without a row of its own for a setting has the `defaults` row's values" in table
-
-
-def test_docs_settings_that_differ_without_a_defaults_row_list_what_varies(write):
-    """Defaults the same in every stack: no defaults row, no sentence about it, stores listed where they vary."""
-    code, out, _ = run_cli("docs", write(DEFAULTS_ROWS.replace("  dev: {defaults: {retention: 1d}}\n", "  dev: {}\n")
-                                        .replace("    defaults: {retention: 14d, encryption: {kms_key: alias/prod}}\n",
-                                                 "")), "-o", "-")
-    assert code == 0
-    assert "| queue own-in-prod | retention | 2d | 2d | 5d |" in out
-    assert "| defaults |" not in out and "| queue own | retention |" not in out
-    assert "`defaults` row's values" not in out
-
-
 def test_diff_reports_per_environment(tmp_path):
     base = (ROOT / "topology.yaml").read_text()
     a, b, c = tmp_path / "a.yaml", tmp_path / "b.yaml", tmp_path / "c.yaml"
