@@ -235,13 +235,13 @@ ENVS_SETTINGS = """\
 | Subject | Setting | unlisted stacks | prod | staging |
 | --- | --- | --- | --- | --- |
 | stack | prefix | envs-\\<stack\\> | envs-live | envs-staging |
+| tags | tier | — | gold | — |
 | clouds | azure sku | Standard | Premium | Standard |
 | queue jobs | retention | 4d | 14d | 4d |
 | queue jobs | dead\\_letter\\_retention | 14d | 10d | 14d |
 | topic events | encryption | managed | alias/events | managed |
 | subscription events/transcoding-worker-with-a-long-name | retention | 4d | 2d | 4d |
 | subscription events/transcoding-worker-with-a-long-name | encryption | managed | alias/events | managed |
-| tags | tier | — | gold | — |
 """
 
 ENVS_LONG_GCP = """\
@@ -358,6 +358,7 @@ environments:
   prod:
     defaults: {retention: 14d, encryption: {kms_key: alias/prod}}
     queues: {own-in-prod: {retention: 5d}}
+    tags: {oncall: pager}
 """
 
 
@@ -378,6 +379,10 @@ def test_docs_settings_that_differ_group_what_the_defaults_change(write):
         assert not any(r.startswith(f"| {follower} |") for r in rows), follower
     assert not any(r.startswith("| queue own | delay |") for r in rows)  # its own, but the same in every stack
     assert "without a row of its own for a setting has the `defaults` row's values" in table
+    # in groups: the stack, tags (one only prod sets among them), clouds, defaults, then the stores
+    heads = [r.split(" | ")[0][2:].split(" ")[0] for r in rows[1:]]
+    assert heads == sorted(heads, key=["stack", "tags", "clouds", "defaults", "queue", "topic",
+                                       "subscription"].index) and "tags" in heads
 
 
 def test_docs_settings_that_differ_without_a_defaults_row_list_what_varies(write):

@@ -105,6 +105,13 @@ def _flat_settings(topo) -> dict:
 
 
 _STORES = ("queue ", "topic ", "subscription ")
+# The settings table's groups, in this order: a tag or cloud setting that only an environment sets comes with
+# the others, not after every store.
+_SUBJECTS = {"stack": 0, "tags": 1, "clouds": 2, "defaults": 3, "queue": 4, "topic": 5, "subscription": 6}
+
+
+def _subject_rank(key: tuple) -> int:
+    return _SUBJECTS[key[0].split(" ", 1)[0]]
 
 
 def _listed(key: tuple, values: tuple, table: dict) -> bool:
@@ -135,7 +142,7 @@ def environments(stacks: dict, base, page=None, cells: tables.Cells | None = Non
     setting_cols = [("unlisted stacks", base)] + [(n, stacks[n]) for n in names]
     flats = [_flat_settings(t) for _, t in setting_cols]
     flats[0][("stack", "prefix")] = f"{base.name}-<stack>"
-    keys = list(dict.fromkeys(itertools.chain.from_iterable(flats)))
+    keys = sorted(dict.fromkeys(itertools.chain.from_iterable(flats)), key=_subject_rank)  # stable: each group's own order
     table = dict(zip(keys, zip(*[[f.get(k, "—") for k in keys] for f in flats])))
     differ = [{"subject": k[0], "setting": k[1], "values": list(values)}
               for k, values in table.items() if _listed(k, values, table)]
