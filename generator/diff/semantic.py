@@ -10,8 +10,8 @@ DURATIONS = ("visibility_timeout", "retention", "delay")
 
 
 def _show(field, value) -> str:
-    if value is None:
-        return "none"
+    if value is None:  # no filter delivers every message: "none" alone would read as the opposite
+        return "none (every message)" if field == "filter" else "none"
     if field in DURATIONS or field == "dead_letter_retention":
         return duration_text(value)
     if field == "max_message_size":

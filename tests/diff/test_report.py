@@ -70,6 +70,6 @@ def test_a_removed_filter_and_a_renamed_service_say_what_they_were(tmp_path):
                                                           "  invoicing: {renamed_from: billing, consumes: [payments]}")
     changes = _json(tmp_path, base, head)["changes"]
     assert {"op": "changed", "subject": "consumer 'invoicing' of topic 'payments'",
-            "detail": "filter: currency in [EUR] -> none"} in changes
+            "detail": "filter: currency in [EUR] -> none (every message)"} in changes
     assert {"op": "renamed", "subject": "service 'invoicing'",
             "detail": "from 'billing' (renamed_from keeps the deployed resources)"} in changes
