@@ -190,6 +190,7 @@ class Topology:
     # What a queue, topic or subscription that sets nothing of its own gets: the built-in defaults under
     # ``defaults`` and the stack's environment's ``defaults``.
     defaults: Optional[Settings] = None
+    defaults_processing_time: Optional[int] = None  # what a consumer that sets no processing_time gets (seconds)
 
     def channel(self, name: str):
         return self.queues.get(name) or self.topics.get(name)
@@ -420,6 +421,7 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         environments=environments(data),
         prefix_explicit=bool(env.get("prefix")),
         defaults=_settings(default_layers, dpath),
+        defaults_processing_time=_norm("processing_time", _pick("processing_time", default_layers)[0]),
     )
 
 

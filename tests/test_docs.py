@@ -352,11 +352,11 @@ topics:
   open: {}
 services:
   api: {publishes: [follows, own, own-in-prod, events, sealed, open]}
-  worker: {consumes: {follows: {}, own: {}, own-in-prod: {}, events: {}, sealed: {}, open: {}}}
+  worker: {consumes: {follows: {}, own: {processing_time: 10s}, own-in-prod: {}, events: {}, sealed: {}, open: {}}}
 environments:
   dev: {defaults: {retention: 1d}}
   prod:
-    defaults: {retention: 14d, encryption: {kms_key: alias/prod}}
+    defaults: {retention: 14d, encryption: {kms_key: alias/prod}, processing_time: 1m, visibility_timeout: 5m}
     queues: {own-in-prod: {retention: 5d}}
     tags: {oncall: pager}
 """
@@ -378,19 +378,32 @@ def test_docs_settings_that_differ_group_what_the_defaults_change(write):
     for follower in ("queue follows", "subscription open/worker", "topic open", "topic events"):
         assert not any(r.startswith(f"| {follower} |") for r in rows), follower
     assert not any(r.startswith("| queue own | delay |") for r in rows)  # its own, but the same in every stack
-    assert "without a row of its own for a setting has the `defaults` row's values" in table
-    # in groups: the stack, tags (one only prod sets among them), clouds, defaults, then the stores
+    assert "| defaults | processing\\_time | — | — | 1m |" in rows        # the consumers' (GCP's lease)
+    assert "| consumer own/worker | processing\\_time | 10s | 10s | 10s |" in rows
+    assert not any(r.startswith("| consumer follows/worker |") for r in rows)
+    assert "or consumer without a row of its own for a setting has the `defaults` row's value there; so has a " \
+           "topic for its encryption" in table
+    # in groups: the stack, tags (one only prod sets among them), clouds, defaults, the stores, the consumers
     heads = [r.split(" | ")[0][2:].split(" ")[0] for r in rows[1:]]
-    assert heads == sorted(heads, key=["stack", "tags", "clouds", "defaults", "queue", "topic",
-                                       "subscription"].index) and "tags" in heads
+    assert heads == sorted(heads, key=["stack", "tags", "clouds", "defaults", "queue", "topic", "subscription",
+                                       "consumer"].index) and "tags" in heads
 
 
 def test_docs_settings_that_differ_without_a_defaults_row_list_what_varies(write):
     """Defaults the same in every stack: no defaults row, no sentence about it, stores listed where they vary."""
     code, out, _ = run_cli("docs", write(DEFAULTS_ROWS.replace("  dev: {defaults: {retention: 1d}}\n", "  dev: {}\n")
-                                        .replace("    defaults: {retention: 14d, encryption: {kms_key: alias/prod}}\n",
-                                                 "")), "-o", "-")
+                                        .replace("    defaults: {retention: 14d, encryption: {kms_key: alias/prod}, "
+                                                 "processing_time: 1m, visibility_timeout: 5m}\n", "")), "-o", "-")
     assert code == 0
     assert "| queue own-in-prod | retention | 2d | 2d | 5d |" in out
     assert "| defaults |" not in out and "| queue own | retention |" not in out
-    assert "`defaults` row's values" not in out
+    assert "| consumer own/worker |" not in out  # its own processing time, the same in every stack
+    assert "`defaults` row's value" not in out
+
+
+def test_docs_settings_without_channels_have_no_defaults_row(write):
+    """Defaults that nothing follows are not a difference to review."""
+    code, out, err = run_cli("docs", write(HEADER + "services: {api: {}}\nenvironments:\n"
+                                           "  prod: {defaults: {retention: 14d}}\n"), "-o", "-")
+    assert code == 0, err
+    assert "| defaults |" not in out and "`defaults` row's value" not in out

@@ -68,7 +68,7 @@ def _setting_text(field: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return ("on" if value else "off") if field == "dead_letter" else ("yes" if value else "no")
-    if field in ("visibility_timeout", "retention", "delay", "dead_letter_retention"):
+    if field in ("visibility_timeout", "retention", "delay", "dead_letter_retention", "processing_time"):
         return duration_text(int(value))
     if field == "max_message_size":
         return size_text(int(value))
@@ -94,20 +94,27 @@ def _flat_settings(topo) -> dict:
         for field, text in shown:
             out[(subject, field)] = text
 
-    store("defaults", topo.defaults)  # what every store below that sets nothing of its own has
+    if topo.queues or topo.topics:  # what every store and consumer below that sets nothing of its own has
+        store("defaults", topo.defaults)
+        out[("defaults", "processing_time")] = _setting_text("processing_time", topo.defaults_processing_time)
     for q in topo.queues.values():
         store(f"queue {q.name}", q.settings)
     for t in topo.topics.values():
         out[(f"topic {t.name}", "encryption")] = t.encryption.kms_key or t.encryption.mode
         for c in topo.consumers.get(t.name, ()):
             store(f"subscription {t.name}/{c.service}", c.settings)
+    for ch in topo.channels():  # processing_time is the consumer's own (or the defaults'), whatever the channel
+        for c in topo.consumers.get(ch.name, ()):
+            out[(f"consumer {ch.name}/{c.service}", "processing_time")] = _setting_text("processing_time",
+                                                                                        c.processing_time)
     return out
 
 
-_STORES = ("queue ", "topic ", "subscription ")
+_STORES = ("queue ", "topic ", "subscription ", "consumer ")
 # The settings table's groups, in this order: a tag or cloud setting that only an environment sets comes with
 # the others, not after every store.
-_SUBJECTS = {"stack": 0, "tags": 1, "clouds": 2, "defaults": 3, "queue": 4, "topic": 5, "subscription": 6}
+_SUBJECTS = {"stack": 0, "tags": 1, "clouds": 2, "defaults": 3, "queue": 4, "topic": 5, "subscription": 6,
+             "consumer": 7}
 
 
 def _subject_rank(key: tuple) -> int:
@@ -116,7 +123,7 @@ def _subject_rank(key: tuple) -> int:
 
 def _listed(key: tuple, values: tuple, table: dict) -> bool:
     """Whether the settings that differ have a row for ``key`` (subject, setting): its values differ between
-    the stacks, or, for a queue's, topic's or subscription's setting, they are not those of a listed
+    the stacks, or, for a queue's, topic's, subscription's or consumer's setting, they are not those of a listed
     ``defaults`` row. A store without a row of its own therefore has the defaults row's values, and a change
     of ``defaults`` is one row rather than one per store."""
     varies = values.count(values[0]) != len(values)
