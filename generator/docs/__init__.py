@@ -149,7 +149,8 @@ def environments(stacks: dict, base, page=None, cells: tables.Cells | None = Non
     setting_cols = [("unlisted stacks", base)] + [(n, stacks[n]) for n in names]
     flats = [_flat_settings(t) for _, t in setting_cols]
     flats[0][("stack", "prefix")] = f"{base.name}-<stack>"
-    keys = sorted(dict.fromkeys(itertools.chain.from_iterable(flats)), key=_subject_rank)  # stable: each group's own order
+    # in groups (a stable sort: each group keeps its own order)
+    keys = sorted(dict.fromkeys(itertools.chain.from_iterable(flats)), key=_subject_rank)
     table = dict(zip(keys, zip(*[[f.get(k, "—") for k in keys] for f in flats])))
     differ = [{"subject": k[0], "setting": k[1], "values": list(values)}
               for k, values in table.items() if _listed(k, values, table)]
