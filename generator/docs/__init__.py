@@ -110,9 +110,8 @@ def _flat_settings(topo) -> dict:
     return out
 
 
-_STORES = ("queue ", "topic ", "subscription ", "consumer ")
 # The settings table's groups, in this order: a tag or cloud setting that only an environment sets comes with
-# the others, not after every store.
+# the others, not after every store. The groups after ``defaults`` are what follows the defaults row.
 _SUBJECTS = {"stack": 0, "tags": 1, "clouds": 2, "defaults": 3, "queue": 4, "topic": 5, "subscription": 6,
              "consumer": 7}
 
@@ -128,7 +127,7 @@ def _listed(key: tuple, values: tuple, table: dict) -> bool:
     of ``defaults`` is one row rather than one per store."""
     varies = values.count(values[0]) != len(values)
     subject, setting = key
-    defaults = table.get(("defaults", setting)) if subject.startswith(_STORES) else None
+    defaults = table.get(("defaults", setting)) if _subject_rank(key) > _SUBJECTS["defaults"] else None
     if defaults is None:
         return varies
     return values != defaults and (varies or defaults.count(defaults[0]) != len(defaults))
