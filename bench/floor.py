@@ -18,7 +18,9 @@ from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from generator.clouds import aws_mock, azure_mock, gcp_mock
+from generator.clouds.aws import mock as aws_mock
+from generator.clouds.azure import mock as azure_mock
+from generator.clouds.gcp import mock as gcp_mock
 from generator.plan import DEFAULT_REGION
 
 

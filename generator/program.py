@@ -70,19 +70,19 @@ def main() -> None:
         raise pulumi.RunError(f"the {cloud} back-end is not part of this version of topowire yet; "
                               f"implemented: {', '.join(IMPLEMENTED)}")
     if cloud == "aws":
-        from .clouds import aws
+        from .clouds.aws import program as aws
 
         outputs = aws.deploy(topo, aws.Options(region=pulumi.Config("aws").get("region"),
                                                endpoint=config.get("endpoint")))
     elif cloud == "azure":
-        from .clouds import azure
+        from .clouds.azure import program as azure
 
         outputs = azure.deploy(topo, azure.Options(
             resource_group=config.get("resourceGroup"), namespace=config.get("namespace"),
             location=pulumi.Config("azure-native").get("location"), local_auth=config.get_bool("localAuth") or False,
             action_group=config.get("actionGroup"), alerts=config.get_bool("alerts") is not False))
     elif cloud == "gcp":
-        from .clouds import gcp
+        from .clouds.gcp import program as gcp
 
         channels = config.get("notificationChannels")
         outputs = gcp.deploy(topo, gcp.Options(

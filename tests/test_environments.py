@@ -7,8 +7,10 @@ import pytest
 from conftest import HEADER, ROOT, run_cli
 from generator import model
 from generator.check import check_document, load_result
-from generator.clouds import aws_spec, azure_spec, gcp_spec
-from generator.clouds.gcp_spec import fit_account_id
+from generator.clouds.aws import spec as aws_spec
+from generator.clouds.azure import spec as azure_spec
+from generator.clouds.gcp import spec as gcp_spec
+from generator.clouds.gcp.spec import fit_account_id
 from generator.loader import load_bytes
 from generator.plan import engine
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..clouds import aws_spec, azure_spec, gcp_spec
+from ..clouds.aws import spec as aws_spec
+from ..clouds.azure import spec as azure_spec
+from ..clouds.gcp import spec as gcp_spec
 
 SQS_BINDING = "0.2.0"
 SNS_BINDING = "0.1.0"

@@ -1,8 +1,9 @@
-"""Per-cloud knowledge: names, limits and quirks, one module per cloud.
+"""Per-cloud knowledge, one package per cloud: ``aws/``, ``azure/``, ``gcp/``.
 
-``<cloud>_spec`` modules are pure Python (the validator and the docs use them);
-the Pulumi programs in ``aws.py``, ``azure.py`` and ``gcp.py`` import the SDKs
-and are loaded only by ``plan`` and ``pulumi up``.
+Each holds ``spec`` (names, limits and quirks: pure Python, used by the validator
+and the docs), ``program`` (the Pulumi ComponentResources: imports the SDK, loaded
+only by ``plan`` and ``pulumi up``) and ``mock`` (what the cloud would answer, for
+Pulumi's mock engine). This module holds what the clouds share.
 """
 
 from __future__ import annotations
@@ -52,9 +53,11 @@ def env_name(channel: str, suffix: str) -> str:
 
 def spec(cloud: str):
     """The spec module of ``cloud`` ("aws", "azure" or "gcp")."""
-    from . import aws_spec, azure_spec, gcp_spec
+    import importlib
 
-    return {"aws": aws_spec, "azure": azure_spec, "gcp": gcp_spec}[cloud]
+    if cloud not in ("aws", "azure", "gcp"):
+        raise KeyError(cloud)
+    return importlib.import_module(f"{__name__}.{cloud}.spec")
 
 
 _MEMO: dict = {}  # id(topology) -> what is derived from it, dropped with the topology

@@ -5,8 +5,9 @@
   filters, dead letters, settings, services);
 - ``impact``: per cloud in ``targets``, whether each resource is created,
   updated in place, replaced or deleted, from each provider's behaviour as the
-  ``<cloud>_spec.inventory`` functions describe it; destructive means a
+  ``clouds.<cloud>.spec.inventory`` functions describe it; destructive means a
   resource that may hold messages is deleted or replaced;
+- ``replacement``: whether the provider replaces an item (shared by ``impact`` and ``dependents``);
 - ``dependents``: what follows a replaced resource (policies, alarms, grants);
 - ``environment``: each service's variables before and after, per cloud;
 - ``renames``: a removed and a similar added name, to suggest ``renamed_from``;

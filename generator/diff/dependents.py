@@ -3,7 +3,7 @@
 ``impact`` compares the items a reviewer recognises (queues, topics, subscriptions). A replacement
 takes more along: on AWS a new queue URL replaces its queue policy and redrive-allow policy, a new DLQ
 name replaces its alarm, and every IAM policy naming the queue's ARN is rewritten; on GCP and Azure
-the grants on a replaced subscription are replaced. Each cloud lists them in ``<cloud>_spec.dependents``.
+the grants on a replaced subscription are replaced. Each cloud lists them in ``clouds.<cloud>.spec.dependents``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..clouds import spec
 from ..words import change
 from . import Action
+from .replacement import replace_reasons
 
 
 def _changed(old: tuple, new: tuple) -> list:
@@ -21,8 +22,6 @@ def _changed(old: tuple, new: tuple) -> list:
 
 def replaced(base, head, cloud: str) -> dict:
     """Keys of the inventory items a deployment replaces on ``cloud`` -> (kind, name)."""
-    from .impact import replace_reasons
-
     mod = spec(cloud)
     old = {i.key: i for i in mod.inventory(base)}
     new = {i.key: i for i in mod.inventory(head)}

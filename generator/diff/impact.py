@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ..clouds import spec
 from ..units import duration_text
-from ..words import change
 from . import Action, dependents
+from .replacement import replace_reasons
 
 # Settings that lose messages already stored when lowered in place (docs/review.md, "What loses messages").
 LOWERED_LOSES = ("retention",)
@@ -23,16 +23,6 @@ def _losses(mod, old: dict, new: dict) -> list:
         if o is not None and n is not None and n < o:
             out.append(f"{field} lowered {duration_text(o)} -> {duration_text(n)}: {mod.RETENTION_LOWERED}")
     return out
-
-
-def replace_reasons(o, n) -> list:
-    """Why the provider must replace item ``o`` to make it ``n`` (empty: it need not)."""
-    reasons = []
-    if o.name != n.name:
-        reasons.append(f"name {o.name} -> {n.name}")
-    of, nf = _fields(o.replace_on), _fields(n.replace_on)
-    reasons += [change(k, of.get(k), nf.get(k)) for k in sorted(set(of) | set(nf)) if of.get(k) != nf.get(k)]
-    return reasons
 
 
 def actions(base, head, cloud: str) -> list:

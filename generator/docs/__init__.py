@@ -12,7 +12,8 @@ import json
 import jinja2
 
 from .. import escape, output
-from ..clouds import derived_names, gcp_spec, spec
+from ..clouds import derived_names, spec
+from ..clouds.gcp import spec as gcp_spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables

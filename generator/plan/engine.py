@@ -82,7 +82,9 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
     except ImportError:
         raise InputError(f"topowire plan needs the Pulumi SDK and the {cloud} provider: "
                          f"pip install 'topowire[{cloud}]'") from None
-    from ..clouds import aws_mock, azure_mock, gcp_mock
+    from ..clouds.aws import mock as aws_mock
+    from ..clouds.azure import mock as azure_mock
+    from ..clouds.gcp import mock as gcp_mock
 
     region = region or DEFAULT_REGION.get(cloud, "")
     cloud_mock = {"aws": aws_mock, "azure": azure_mock, "gcp": gcp_mock}[cloud]

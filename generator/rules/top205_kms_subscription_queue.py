@@ -24,7 +24,7 @@ Failing:
 
 import json
 
-from ..clouds import aws_spec
+from ..clouds.aws import spec as aws_spec
 from ..diagnostics import WARNING, Finding
 
 CODE = "TOP205"

@@ -19,7 +19,8 @@ Failing:
     queues: {jobs: {encryption: {kms_key: "arn:aws:kms:*:*:*"}}}
 """
 
-from ..clouds import aws_spec, stores
+from ..clouds import stores
+from ..clouds.aws import spec as aws_spec
 from ..diagnostics import ERROR, Finding
 
 CODE = "TOP209"

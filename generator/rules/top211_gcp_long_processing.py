@@ -29,7 +29,7 @@ Failing:
           jobs: {processing_time: 90m}
 """
 
-from ..clouds import gcp_spec
+from ..clouds.gcp import spec as gcp_spec
 from ..diagnostics import WARNING, Finding
 from ..units import duration_text
 

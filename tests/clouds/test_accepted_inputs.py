@@ -13,7 +13,10 @@ from hypothesis import strategies as st
 
 from conftest import CASES, EXAMPLES, ROOT
 from generator.check import check_document, load_topology
-from generator.clouds import aws_spec, azure_spec, gcp_spec, spec
+from generator.clouds import spec
+from generator.clouds.aws import spec as aws_spec
+from generator.clouds.azure import spec as azure_spec
+from generator.clouds.gcp import spec as gcp_spec
 from generator.clouds.accepts import Accepts, problems, seconds
 from generator.loader import load_bytes
 from generator.plan import engine

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import CASES, EXAMPLES, ROOT
 from generator.check import load_topology
-from generator.clouds import azure_spec
+from generator.clouds.azure import spec as azure_spec
 from generator.errors import InputError
 from generator.plan import engine
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import CASES, EXAMPLES, ROOT
 from generator.check import load_topology
-from generator.clouds.gcp_mock import PROJECT, PROJECT_NUMBER
+from generator.clouds.gcp.mock import PROJECT, PROJECT_NUMBER
 from generator.plan import engine
 
 FILES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "gcp" / "full.yaml"]
@@ -167,7 +167,7 @@ def test_service_accounts_get_exactly_their_topics_and_subscriptions(path):
 
 def test_filters_and_ordering_replace_the_subscription_explicitly():
     plan = plan_of(CASES / "gcp" / "full.yaml")
-    from generator.clouds import gcp
+    from generator.clouds.gcp import program as gcp
 
     assert gcp.IMMUTABLE == ["filter", "enableMessageOrdering"]
     [indexer] = [r for r in plan.by_type(SUB) if r.inputs["name"] == "media-dev-uploads-indexer"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from generator.check import load_topology
-from generator.clouds import azure_spec
+from generator.clouds.azure import spec as azure_spec
 
 
 def topo(write, body: str):
@@ -45,7 +45,7 @@ def test_role_assignments_over_the_subscription_limit_are_a_problem(write, monke
 def test_the_aws_policy_size_bound_counts_every_arn_a_service_names(write):
     """Each ARN with the shortest region (us-east-1), quoted and separated: len + 3. Written out:
     ``arn:aws:sqs:us-east-1:123456789012:`` is 35 characters."""
-    from generator.clouds import aws_spec
+    from generator.clouds.aws import spec as aws_spec
 
     t = topo(write, "targets: [aws]\nqueues: {jobs: {}}\ntopics: {events: {}}\nservices:\n"
                     "  sender: {publishes: [jobs]}\n  announcer: {publishes: [events]}\n"
@@ -63,7 +63,7 @@ def test_the_aws_policy_size_bound_counts_every_arn_a_service_names(write):
     ("shop-dev-web", "shop-dev-web"),                     # fits: kept
 ])
 def test_gcp_service_account_ids_fit_6_to_30_characters(full, fitted):
-    from generator.clouds import gcp_spec
+    from generator.clouds.gcp import spec as gcp_spec
 
     assert gcp_spec.fit_account_id(full) == fitted
 

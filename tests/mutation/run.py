@@ -47,10 +47,10 @@ AREAS = {
                                         "-k", "not mutated_documents and not generated_topologies"]),
     "rules": (["generator/rules/*"], ["tests/rules", "tests/test_invalid_cases.py",
                                       "tests/golden/test_golden_diagnostics.py"]),
-    "specs": (["generator/clouds/aws_spec.py", "generator/clouds/azure_spec.py", "generator/clouds/gcp_spec.py",
+    "specs": (["generator/clouds/aws/spec.py", "generator/clouds/azure/spec.py", "generator/clouds/gcp/spec.py",
                "generator/clouds/__init__.py"], ["tests/rules", "tests/clouds", "tests/diff", "tests/golden"]),
     # tests/diff/test_diff.py: a renamed channel or service keeps its resources (the programs' aliases).
-    "programs": (["generator/clouds/aws.py", "generator/clouds/azure.py", "generator/clouds/gcp.py"],
+    "programs": (["generator/clouds/aws/program.py", "generator/clouds/azure/program.py", "generator/clouds/gcp/program.py"],
                  ["tests/clouds", "tests/golden", "tests/reliability/test_guarantees.py", "tests/diff/test_diff.py"]),
     # Not tests/reliability/test_git_injection.py: it runs `python -m generator` in a temporary repository, where
     # the mutated code cannot find mutmut's configuration and fails, whichever the mutant (a false "killed").

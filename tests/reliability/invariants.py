@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import re
 
-from generator.clouds import aws_spec, azure_spec, gcp_spec
-from generator.clouds.gcp_mock import PROJECT_NUMBER
+from generator.clouds.aws import spec as aws_spec
+from generator.clouds.azure import spec as azure_spec
+from generator.clouds.gcp import spec as gcp_spec
+from generator.clouds.gcp.mock import PROJECT_NUMBER
 
 AWS_ACTIONS = {"sqs:SendMessage", "sns:Publish", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "kms:Decrypt", "kms:GenerateDataKey"}

@@ -8,7 +8,9 @@ import pytest
 
 from conftest import HEADER, run_cli
 
-from generator.clouds import aws_spec, azure_spec, gcp_spec
+from generator.clouds.aws import spec as aws_spec
+from generator.clouds.azure import spec as azure_spec
+from generator.clouds.gcp import spec as gcp_spec
 
 
 def codes(path, code):

@@ -15,7 +15,10 @@ import pytest
 from conftest import HEADER, ROOT
 from generator import loader
 from generator.check import check_document
-from generator.clouds import aws_spec, azure_spec, gcp_spec, spec
+from generator.clouds import spec
+from generator.clouds.aws import spec as aws_spec
+from generator.clouds.azure import spec as azure_spec
+from generator.clouds.gcp import spec as gcp_spec
 from generator.errors import InputError
 from generator.loader import load_bytes
 from generator.model import build

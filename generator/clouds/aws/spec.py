@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from . import DerivedName, Range, subscription_pulumi_names
-from .accepts import Accepts
+from .. import DerivedName, Range, subscription_pulumi_names
+from ..accepts import Accepts
 
 CLOUD = "aws"
 TITLE = "AWS"
@@ -235,7 +235,7 @@ def inventory(topo) -> list:
     cannot deliver), so ``dead_letter: false`` on a topic consumer updates
     what the DLQ receives instead of deleting it.
     """
-    from . import Item, settings_view
+    from .. import Item, settings_view
 
     out = []
     tags = (("tags", tuple(sorted(dict(topo.tags).items()))),)  # every resource below but policies and subscriptions
@@ -330,7 +330,7 @@ def dependents(topo) -> list:
     replaced (renamed) with its queue, whose own action covers it. Per service: the IAM policy lists the
     ARNs it may use.
     """
-    from . import Dependent
+    from .. import Dependent
 
     out = []
 
@@ -376,7 +376,7 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
     What ``diff`` compares: a variable's name comes from the channel's name in the YAML, its value from the
     deployed (physical) name. ``tests/diff/test_environment.py`` checks it against the program's outputs.
     """
-    from . import env_name
+    from .. import env_name
 
     def url(name):
         return f"https://sqs.{region}.amazonaws.com/{account}/{name}"
@@ -394,7 +394,7 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
             ch = topo.channel(c.channel)
             name = queue_name(topo, ch) if ch.kind == "queue" else subscription_queue_name(topo, ch, s.name)
             env[env_name(c.channel, "QUEUE_URL")] = url(name)
-            # a topic consumer's queue always has a DLQ: SNS's own, for what it cannot deliver (see aws.py)
+            # a topic consumer's queue always has a DLQ: SNS's own, for what it cannot deliver (see aws/program.py)
             if ch.kind == "topic" or ch.settings.dead_letter.enabled:
                 env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
         out[s.name] = dict(sorted(env.items()))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import Adjust, DerivedName, PulumiName, Range, env_name, subscription_pulumi_names
-from .accepts import Accepts
+from .. import Adjust, DerivedName, PulumiName, Range, env_name, subscription_pulumi_names
+from ..accepts import Accepts
 
 CLOUD = "gcp"
 TITLE = "GCP"
@@ -266,7 +266,7 @@ def inventory(topo) -> list:
     changing one replaces it. Ack deadline, retention, dead-letter policy and
     retry policy change in place. Topics hold no messages; their subscriptions do.
     """
-    from . import Item, settings_view
+    from .. import Item, settings_view
 
     out = []
     tags = (("labels", tuple(sorted(labels(topo.tags).items()))),)  # on every topic and subscription
@@ -353,7 +353,7 @@ def dependents(topo) -> list:
     or topic replaces each grant on it, the service agent's included; so does a new ``member``: another
     ``gcp_service_account``, or the created account's (``service_account_id``) instead of a given one.
     """
-    from . import Dependent
+    from .. import Dependent
 
     out = []
 
@@ -391,8 +391,8 @@ def dependents(topo) -> list:
 
 
 def environment(topo, project: str = "<project>") -> dict:
-    """Each service's environment as the GCP program exports it, without Pulumi (see aws_spec.environment)."""
-    from . import env_name
+    """Each service's environment as the GCP program exports it, without Pulumi (see clouds.aws.spec.environment)."""
+    from .. import env_name
 
     out = {}
     for s in topo.services.values():

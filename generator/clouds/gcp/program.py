@@ -30,10 +30,10 @@ from typing import Optional
 import pulumi
 import pulumi_gcp as gcp
 
-from . import gcp_spec as spec
-from . import renames
-from . import subscription_resource_name
-from .components import env_name, with_aliases
+from . import spec
+from .. import renames
+from .. import subscription_resource_name
+from ..components import env_name, with_aliases
 
 IMMUTABLE = ["filter", "enableMessageOrdering"]
 

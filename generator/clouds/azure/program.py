@@ -20,10 +20,10 @@ from typing import Optional
 import pulumi
 from pulumi_azure_native import authorization, monitor, resources, servicebus
 
-from . import azure_spec as spec
-from . import renames
-from . import subscription_resource_name
-from .components import env_name, with_aliases
+from . import spec
+from .. import renames
+from .. import subscription_resource_name
+from ..components import env_name, with_aliases
 
 DUPLICATE_WINDOW = "PT10M"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from . import Adjust, DerivedName, PulumiName, Range, subscription_pulumi_names
-from .accepts import Accepts
+from .. import Adjust, DerivedName, PulumiName, Range, subscription_pulumi_names
+from ..accepts import Accepts
 
 CLOUD = "azure"
 TITLE = "Azure"
@@ -267,7 +267,7 @@ def inventory(topo) -> list:
     and the subscription's ``$Default`` rule change in place. Deleting a topic
     deletes its subscriptions.
     """
-    from . import Item, settings_view
+    from .. import Item, settings_view
 
     sku = topo.clouds.azure_sku
     out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo),
@@ -401,11 +401,11 @@ def dependents(topo) -> list:
     ``azure_principal_id`` replaces the service's assignments (their name is the GUID of scope, principal
     and role, ``role_assignment_name``; the principal is compared lowercased, as that name is).
     """
-    from . import Dependent
+    from .. import Dependent
 
     out = []
     for t in topo.topics.values():
-        for c in topo.consumers.get(t.name, ()):   # every subscription's "$Default" rule is managed (azure.py)
+        for c in topo.consumers.get(t.name, ()):   # every subscription's "$Default" rule is managed (azure/program.py)
             key = ("subscription", t.deployed_name, topo.deployed(c.service))
             out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
                                  f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
@@ -430,8 +430,8 @@ def dependents(topo) -> list:
 
 
 def environment(topo, namespace: str | None = None) -> dict:
-    """Each service's environment as the Azure program exports it, without Pulumi (see aws_spec.environment)."""
-    from . import env_name
+    """Each service's environment as the Azure program exports it, without Pulumi (see clouds.aws.spec.environment)."""
+    from .. import env_name
 
     out = {}
     for s in topo.services.values():

@@ -16,7 +16,7 @@ children named ``f"{name}-<role>"`` parented to it:
 - ``topowire:aws:ServiceAccess``: one service's least-privilege IAM policy,
   attached to ``identity.aws_role`` when given.
 
-Physical names come from ``aws_spec`` (never Pulumi auto-names). Only this
+Physical names come from ``clouds.aws.spec`` (never Pulumi auto-names). Only this
 module and the program import the Pulumi SDK.
 """
 
@@ -29,10 +29,10 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
-from . import aws_spec as spec
-from . import renames
-from . import subscription_resource_name
-from .components import env_name, with_aliases
+from . import spec
+from .. import renames
+from .. import subscription_resource_name
+from ..components import env_name, with_aliases
 
 LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
 KMS_DATA_KEY_REUSE_SECONDS = 300
