@@ -242,13 +242,13 @@ def inventory(topo) -> list:
 
     def queue(key, name, fifo, s, subject, extra=(), sns=False):
         out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra + tags, True,
-                        subject))
+                        subject, s.protect))  # the program protects the queue and its DLQ (program._queue_resources)
         if s.dead_letter.enabled or sns:
             sources = ("SQS redrive after max_receive_count",) if s.dead_letter.enabled else ()
             sources += ("SNS undeliverable messages",) if sns else ()
             out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq_name(name), (("fifo", fifo),),
                             (("retention", s.dead_letter.retention), ("receives", " and ".join(sources))) + tags,
-                            True, subject))
+                            True, subject, s.protect))
 
     for q in topo.queues.values():
         queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")

@@ -274,12 +274,12 @@ def inventory(topo) -> list:
     def store(key, sub, topic, s, fifo, flt, subject):
         out.append(Item(CLOUD, "Pub/Sub subscription", key, sub,
                         (("topic", topic), ("filter", filter_expression(flt) if flt else None), ("ordering", fifo)),
-                        settings_view(s) + tags, True, subject))
+                        settings_view(s) + tags, True, subject, s.protect))  # protected like the program's
         if s.dead_letter.enabled:
             dlq = dead_letter_id(sub)
             out.append(Item(CLOUD, "Pub/Sub dead-letter topic", ("dlq-topic",) + key[1:], dlq, (), tags, False, subject))
             out.append(Item(CLOUD, "Pub/Sub dead-letter subscription", ("dlq",) + key[1:], dlq, (("topic", dlq),),
-                            (("retention", s.dead_letter.retention),) + tags, True, subject))
+                            (("retention", s.dead_letter.retention),) + tags, True, subject, s.protect))
 
     for q in topo.queues.values():
         tid = topic_id(topo, q)
