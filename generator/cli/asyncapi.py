@@ -92,7 +92,8 @@ def changed_contracts(file: str, stack: str, ref: str, link: str, root=None) -> 
 
     topo = _topology(file, stack, root)
     head = asyncapi.documents(topo, "")
-    base_topo = sources.read(f"{ref}:{file}", stack, root=root)
+    base_r = sources.read_at(ref, file, stack, root=root)  # from git, with the base's own schema files
+    base_topo = base_r.topology if base_r is not None else None
     base = asyncapi.documents(base_topo, "") if base_topo is not None else {}
     href = link.rstrip("/")
     href = "".join(c if (c.isascii() and (c.isalnum() or c in "-._~:/?#@!$&*+,;=%")) else

@@ -73,7 +73,10 @@ def _run(args) -> int:
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
-    base_r = sources.read_result(base_spec, args.stack, args.root)
+    if args.base is not None:  # always from git: never a working-tree file named '<ref>:<path>'
+        base_r = sources.read_at(args.base, head_spec, args.stack, args.root)
+    else:
+        base_r = sources.read_result(base_spec, args.stack, args.root)
     head_r = sources.read_result(head_spec, args.stack, args.root)
     if head_r is None:
         raise UsageError(f"{head_spec} does not exist")

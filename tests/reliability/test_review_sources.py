@@ -1,0 +1,171 @@
+"""Where each side of a review comes from (issue 30): the base is the base commit, whole.
+
+A pull request controls the working tree. With ``diff --base REF`` and ``asyncapi --changes-since REF`` the base
+must come from git -- never from a committed file or symlink named ``REF:topology.yaml`` (``:`` is legal in a
+path) -- and so must the files the base's topology names (message ``schema:`` files, the ``$ref`` inside them):
+read from the working tree, a breaking change only in a schema file compares the PR's schema with itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import run_cli
+
+ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+BASE = """version: 1
+name: shop
+messages:
+  Order:
+    schema: schemas/order.json
+    example: {id: "o-1"}
+queues:
+  orders: {message: Order}
+  audit: {}
+services:
+  web: {publishes: [orders, audit]}
+  worker: {consumes: [orders, audit]}
+"""
+SCHEMA = {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}}
+
+
+def git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, env={**os.environ, **ENV}, check=True, capture_output=True,
+                          text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A repository whose main is BASE with its schema file, checked out on a branch 'change'."""
+    r = tmp_path / "repo"
+    (r / "schemas").mkdir(parents=True)
+    git(r, "init", "-q", "-b", "main")
+    (r / "topology.yaml").write_text(BASE)
+    (r / "schemas" / "order.json").write_text(json.dumps(SCHEMA))
+    git(r, "add", ".")
+    git(r, "commit", "-qm", "base")
+    git(r, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(r, "checkout", "-q", "-b", "change")
+    monkeypatch.chdir(r)
+    return r
+
+
+def destructive(*args) -> tuple:
+    code, out, err = run_cli("diff", *args, "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    return [a["name"] for a in report["destructive"]], [c["subject"] + ": " + c["detail"] for c in report["changes"]]
+
+
+def delete_audit(repo):
+    (repo / "topology.yaml").write_text(BASE.replace("  audit: {}\n", "").replace(", audit]", "]"))
+
+
+# ---- 1. the base can be planted by the PR ----
+
+@pytest.mark.parametrize("plant", ["file", "symlink", "symlink-dir"])
+def test_a_planted_file_named_like_the_base_is_never_read_as_the_base(repo, plant):
+    delete_audit(repo)
+    if plant == "file":      # a copy of the head, committed as 'origin/main:topology.yaml' (under origin/)
+        (repo / "origin").mkdir()
+        (repo / "origin" / "main:topology.yaml").write_text((repo / "topology.yaml").read_text())
+    elif plant == "symlink":
+        (repo / "origin").mkdir()
+        (repo / "origin" / "main:topology.yaml").symlink_to("../topology.yaml")
+    else:                    # the directory 'origin' itself a symlink to where a planted copy is
+        (repo / "planted").mkdir()
+        (repo / "planted" / "main:topology.yaml").write_text((repo / "topology.yaml").read_text())
+        (repo / "origin").symlink_to("planted")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "hide the deletion")
+    gone, _ = destructive("--base", "origin/main", "topology.yaml")
+    assert any("audit" in name for name in gone)
+    code, _, err = run_cli("diff", "--base", "origin/main", "topology.yaml", "--fail-on-destructive")
+    assert code == 1 and "destructive" in err
+    # the two-sided form is refused as ambiguous rather than read either way
+    code, _, err = run_cli("diff", "origin/main:topology.yaml", "topology.yaml")
+    assert code == 1 and "both a file" in err and "Traceback" not in err
+
+
+def test_changes_since_reads_the_base_from_git_not_a_planted_file(repo):
+    (repo / "topology.yaml").write_text(BASE.replace("  web: {publishes: [orders, audit]}\n",
+                                                     "  web: {publishes: [orders]}\n"))
+    (repo / "origin").mkdir()
+    (repo / "origin" / "main:topology.yaml").write_text((repo / "topology.yaml").read_text())
+    code, out, err = run_cli("asyncapi", "topology.yaml", "--changes-since", "origin/main", "--link", "x")
+    assert code == 0, err
+    assert "[web](x/web.yaml): changed" in out
+
+
+def test_a_base_ref_with_a_colon_is_refused(repo):
+    code, _, err = run_cli("diff", "--base", "origin/main:origin/main", "topology.yaml")
+    assert code == 1 and "is not a git ref" in err
+
+
+def test_a_head_path_given_absolute_is_read_at_the_ref_too(repo):
+    delete_audit(repo)
+    gone, _ = destructive("--base", "origin/main", str(repo / "topology.yaml"))
+    assert any("audit" in name for name in gone)
+
+
+# ---- 2. the base's referenced files come from the base commit ----
+
+def test_a_breaking_change_only_in_a_schema_file_shows_in_the_diff(repo):
+    (repo / "schemas" / "order.json").write_text(json.dumps({**SCHEMA, "additionalProperties": False}))
+    git(repo, "commit", "-qam", "a required field")
+    _, changes = destructive("--base", "origin/main", "topology.yaml")
+    assert "message 'Order': schema changed" in changes
+    code, out, err = run_cli("asyncapi", "topology.yaml", "--changes-since", "origin/main", "--link", "x")
+    assert code == 0, err
+    assert "changed" in out and "No service's AsyncAPI document changes" not in out
+
+
+def test_a_schema_change_that_breaks_the_bases_example_does_not_blame_the_base(repo):
+    (repo / "schemas" / "order.json").write_text(json.dumps({**SCHEMA, "properties": {"id": {"type": "integer"}}}))
+    (repo / "topology.yaml").write_text(BASE.replace('{id: "o-1"}', "{id: 1}"))
+    git(repo, "commit", "-qam", "ids are numbers")
+    _, changes = destructive("--base", "origin/main", "topology.yaml")
+    assert "message 'Order': schema changed" in changes and "message 'Order': example changed" in changes
+
+
+def test_a_schema_file_new_in_the_pr_is_not_the_bases(repo):
+    """The base names a schema file the PR adds only now: at the base it does not exist, an error of the base."""
+    (repo / "schemas" / "order.json").unlink()
+    git(repo, "commit", "-qam", "no schema")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    (repo / "schemas" / "order.json").write_text(json.dumps(SCHEMA))
+    code, _, err = run_cli("diff", "--base", "origin/main", "topology.yaml")
+    assert code == 1 and "does not exist at origin/main" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["symlink-in-base", "ref-to-symlink", "schema-out-of-root", "ref-into-git"])
+def test_the_bases_schema_files_keep_the_confinement_rules(repo, kind):
+    """What confine.read refuses in the working tree is refused at the commit: symlinks (a blob holding a target
+    path, followed nowhere), '..' out of the root, '.git'."""
+    schema = dict(SCHEMA)
+    if kind == "symlink-in-base":
+        (repo / "schemas" / "order.json").unlink()
+        (repo / "schemas" / "real.json").write_text(json.dumps(SCHEMA))
+        (repo / "schemas" / "order.json").symlink_to("real.json")
+    elif kind == "ref-to-symlink":
+        os.symlink("/etc/passwd", repo / "schemas" / "id.json")
+        schema["properties"] = {"id": {"$ref": "id.json"}}
+    elif kind == "schema-out-of-root":
+        (repo / "topology.yaml").write_text(BASE.replace("schema: schemas/order.json", "schema: ../outside.json"))
+    else:
+        schema["properties"] = {"id": {"$ref": "../.git/config.json"}}
+    (repo / "schemas" / "order.json").write_text(json.dumps(schema)) if kind != "symlink-in-base" else None
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base with a hostile schema")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    (repo / "schemas").mkdir(exist_ok=True)
+    code, _, err = run_cli("diff", "--base", "origin/main", "topology.yaml")
+    assert code == 1 and "Traceback" not in err
+    why = {"symlink-in-base": "is a symlink at origin/main", "ref-to-symlink": "is a symlink at origin/main",
+           "schema-out-of-root": "climbs out of", "ref-into-git": ".git"}[kind]
+    assert why in err
+    assert "root:" not in err  # nothing of /etc/passwd
