@@ -199,15 +199,18 @@ def test_without_a_limit_nothing_is_cut(tmp_path):
     assert _comment(tmp_path, base, head, 10_000_000) == whole
 
 
-def test_a_limit_below_the_fixed_lines_says_so(tmp_path):
+def test_a_limit_below_the_fixed_lines_cuts_the_end_and_says_so(tmp_path):
+    """Issue 30: --max-bytes bounds the whole comment; past the fixed lines, the end is cut at a line (never the
+    destructive changes, which come first) with a line saying so, and every <details> is closed."""
     base = synthetic(40) + "environments:\n  dev: {}\n  prod: {}\n  stage: {}\n"
     (tmp_path / "base.yaml").write_text(base)
     (tmp_path / "head.yaml").write_text(base.replace("retention: 4d", "retention: 1d"))
     code, md, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown",
                             "--max-bytes", "1000")
     size = len(md.encode())
-    assert code == 0 and size > 1000  # headings, counts and the per-environment table are kept
-    assert f"the comment is {size} bytes, over --max-bytes 1000" in err and "raise --max-bytes" in err
+    assert code == 0 and size <= 1000, err
+    assert md.rstrip().endswith("has it all") and "left out to keep this comment under 1,000 bytes" in md
+    assert "> [!CAUTION]" in md and "destructive change(s)" in md
     assert md.count("<details>") == md.count("</details>")
     assert not [x for x in md.split("\n") if x.startswith(("- **", "> - **", "| update", "| **"))]  # all cut
 

@@ -169,3 +169,60 @@ def test_the_bases_schema_files_keep_the_confinement_rules(repo, kind):
            "schema-out-of-root": "climbs out of", "ref-into-git": ".git"}[kind]
     assert why in err
     assert "root:" not in err  # nothing of /etc/passwd
+
+
+# ---- 4. the whole comment within one budget, the destructive changes always in it, first ----
+
+LINK = "https://github.com/acme/shop/blob/" + "c" * 40 + "/asyncapi"
+
+
+def _sides(tmp_path, edit):
+    from bench.generate import topology as synthetic
+
+    base = synthetic(300)
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(edit(base))
+    return tmp_path / "base.yaml", tmp_path / "head.yaml"
+
+
+@pytest.mark.parametrize("limit", [50_000, 20_000, 5_000, 1_000])
+@pytest.mark.parametrize("edit", ["description", "description+retention", "description+delete"])
+def test_300_services_and_a_description_edit_stay_under_the_budget_with_the_contracts(tmp_path, limit, edit):
+    """One description edit changes all 300 services' AsyncAPI documents (37 KB of links): the contracts list is
+    inside --max-bytes, cut first; the destructive changes are in the comment, before everything they outrank."""
+    def change(text):
+        text = text.replace("description: synthetic topology", "description: a synthetic topology")
+        if "retention" in edit:
+            text = text.replace("retention: 4d", "retention: 1d")          # every queue keeps messages shorter
+        if "delete" in edit:
+            text = text.replace("q-00002", "q-99999")                      # a queue deleted (and another added)
+        return text
+
+    base, head = _sides(tmp_path, change)
+    code, md, err = run_cli("diff", base, head, "--format", "markdown", "--max-bytes", str(limit),
+                            "--contracts-link", LINK)
+    assert code == 0, err
+    assert len(md.encode()) <= limit
+    assert md.startswith("### topowire diff:")
+    if edit != "description":
+        assert "> [!CAUTION]" in md
+        assert md.index("> [!CAUTION]") < md.index("| Cloud |") if "| Cloud |" in md else True
+        assert "destructive change(s)**" in md
+    if limit == 50_000 and edit == "description":   # 37 KB of links and a small diff: all of it fits
+        assert md.count("): changed") == 300 and "left out" not in md
+    if limit == 20_000 and edit == "description":   # the links are cut, with a note
+        assert "### AsyncAPI contracts" in md and "more service(s) whose document changes, left out" in md
+    assert md.count("<details>") == md.count("</details>")
+
+
+def test_without_a_limit_the_contracts_list_is_whole_and_as_asyncapi_prints_it(tmp_path, monkeypatch):
+    base, head = _sides(tmp_path, lambda t: t.replace("description: synthetic topology", "description: other"))
+    code, md, err = run_cli("diff", base, head, "--format", "markdown", "--contracts-link", LINK)
+    assert code == 0, err
+    assert md.count("): changed") == 300 and "left out" not in md
+
+
+def test_contracts_link_is_for_markdown_only(tmp_path):
+    base, head = _sides(tmp_path, lambda t: t)
+    code, _, err = run_cli("diff", base, head, "--contracts-link", LINK)
+    assert code == 2 and "--contracts-link is for --format markdown" in err
