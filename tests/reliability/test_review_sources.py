@@ -226,3 +226,48 @@ def test_contracts_link_is_for_markdown_only(tmp_path):
     base, head = _sides(tmp_path, lambda t: t)
     code, _, err = run_cli("diff", base, head, "--contracts-link", LINK)
     assert code == 2 and "--contracts-link is for --format markdown" in err
+
+
+# ---- 5. an ARN of another account is refused like a foreign role (TOP209) ----
+
+A, B = "111111111111", "222222222222"
+ROLE = f"arn:aws:iam::{A}:role/r"
+
+
+def _key(account, alias=False):
+    return (f"arn:aws:kms:us-east-1:{account}:alias/k" if alias else
+            f"arn:aws:kms:us-east-1:{account}:key/1111aaaa-2222-3333-4444-555566667777")
+
+
+FOREIGN = {
+    "key ARN vs roles": (f"queues: {{jobs: {{encryption: {{kms_key: '{_key(B)}'}}}}}}\n", ROLE, None, True),
+    "alias ARN vs roles": (f"queues: {{jobs: {{encryption: {{kms_key: '{_key(B, True)}'}}}}}}\n", ROLE, None, True),
+    "topic key vs roles": (f"queues: {{jobs: {{}}}}\ntopics: {{ev: {{encryption: {{kms_key: '{_key(B)}'}}}}}}\n", ROLE,
+                           None, True),
+    "alarm topic vs roles": ("queues: {jobs: {}}\n", ROLE, f"arn:aws:sns:us-east-1:{B}:oncall", True),
+    "alarm topic vs key, no role": (f"queues: {{jobs: {{encryption: {{kms_key: '{_key(A)}'}}}}}}\n", None,
+                                    f"arn:aws:sns:us-east-1:{B}:oncall", True),
+    "two keys, no role": (f"queues: {{jobs: {{encryption: {{kms_key: '{_key(A)}'}}}}, "
+                          f"more: {{encryption: {{kms_key: '{_key(B)}'}}}}}}\n", None, None, True),
+    "one account everywhere": (f"queues: {{jobs: {{encryption: {{kms_key: '{_key(A)}'}}}}}}\n", ROLE,
+                               f"arn:aws:sns:us-east-1:{A}:oncall", False),
+    "alias name (looked up in the deploying account)": ("queues: {jobs: {encryption: {kms_key: alias/k}}}\n", ROLE,
+                                                        None, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN))
+def test_a_kms_key_or_alarm_topic_of_another_account_is_refused(tmp_path, name):
+    channels, role, alarm, refused = FOREIGN[name]
+    text = "version: 1\nname: shop\ntargets: [aws]\n" + channels
+    if alarm:
+        text += f"clouds: {{aws: {{alarm_topic: '{alarm}'}}}}\n"
+    identity = f", identity: {{aws_role: '{role}'}}" if role else ""
+    consumes = "[jobs, more]" if "more:" in channels else "[jobs]"
+    text += f"services:\n  web: {{publishes: {consumes}{identity}}}\n  worker: {{consumes: {consumes}}}\n"
+    (tmp_path / "t.yaml").write_text(text)
+    code, out, err = run_cli("validate", tmp_path / "t.yaml")
+    if refused:
+        assert code == 1 and "TOP209" in out + err and f"is in account {B}" in out + err, out + err
+    else:
+        assert "TOP209" not in out + err, out + err
