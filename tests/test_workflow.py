@@ -227,6 +227,13 @@ def test_a_hostile_report_cannot_hide_the_provenance_mention_anyone_or_inject_ht
         assert "@\u200bacme/platform-team @\u200boctocat" in rest
 
 
+def test_an_escaped_angle_bracket_of_the_report_still_reads_as_one(tmp_path):
+    """topowire writes a '<' of a description as '\\<': the poster makes it '&lt;' (shows '<'), not '\\&lt;'
+    (which would show '&lt;')."""
+    proc, posted = post(tmp_path, comment=b"- **changed** queue 'a': description: a \\<b\\> c\n")
+    assert proc.returncode == 0 and posted["42"] == PROVENANCE + "- **changed** queue 'a': description: a &lt;b\\> c\n"
+
+
 def test_the_reports_own_markup_is_kept(tmp_path):
     report = (b"<details><summary>AWS: 1 resource change(s)</summary>\n\n| a | b |\n\n</details>\n"
               b"```mermaid\n  n1[\"orders<br/>removed\"]\n```\n")

@@ -22,6 +22,13 @@ from .. import confine
 MODE_FILE = ("100644", "100755")
 
 
+def _lexical(path) -> Path:
+    """``path`` made absolute from the real current directory, without following a symlink of the working tree
+    (the commit's tree is what is read: a symlink the pull request puts in the working tree changes nothing)."""
+    p = Path(path)
+    return Path(posixpath.normpath((p if p.is_absolute() else Path(os.path.realpath(os.getcwd())) / p).as_posix()))
+
+
 class GitTree:
     """The files of ``commit`` in the repository whose top directory (in the working tree) is ``top``."""
 
@@ -57,8 +64,8 @@ class GitTree:
     def read(self, name: str, base: Path, root: Path, max_bytes: int = confine.MAX_REFERENCED_BYTES) -> bytes:
         """``confine.read`` at the commit: the bytes of ``name`` (relative to ``base``), confined to ``root``."""
         pure = confine.check_name(name)
-        real_root = Path(os.path.realpath(root))
-        target = Path(posixpath.normpath((Path(os.path.realpath(base)) / pure).as_posix()))
+        real_root = _lexical(root)
+        target = Path(posixpath.normpath((_lexical(base) / pure).as_posix()))
         if target != real_root and real_root not in target.parents:
             raise confine.PathRefused(name, f"climbs out of the directory topowire may read ({real_root})",
                                       "keep schema files inside the repository, or widen the allowed directory "

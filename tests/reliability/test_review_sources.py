@@ -271,3 +271,16 @@ def test_a_kms_key_or_alarm_topic_of_another_account_is_refused(tmp_path, name):
         assert code == 1 and "TOP209" in out + err and f"is in account {B}" in out + err, out + err
     else:
         assert "TOP209" not in out + err, out + err
+
+
+def test_a_symlink_put_in_the_working_tree_does_not_change_which_base_files_are_read(repo):
+    """The PR replaces schemas/ by a symlink to a directory with a schema of its own: the base still reads
+    its schema from the commit (and the head, from the working tree, reads the PR's)."""
+    (repo / "other").mkdir()
+    (repo / "other" / "order.json").write_text(json.dumps({**SCHEMA, "additionalProperties": False}))
+    git(repo, "rm", "-rq", "schemas")
+    (repo / "schemas").symlink_to("other")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "schemas elsewhere")
+    _, changes = destructive("--base", "origin/main", "topology.yaml")
+    assert "message 'Order': schema changed" in changes
