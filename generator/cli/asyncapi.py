@@ -77,14 +77,6 @@ class _Usage(Exception):
     pass
 
 
-def _generated(path: Path) -> bool:
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            return fh.read(len(HEADER)) == HEADER
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
 def changed_contracts(file: str, stack: str, ref: str, link: str, root=None) -> str:
     """Markdown: which services' AsyncAPI documents differ between ``ref:file`` and ``file``, with links."""
     from .. import asyncapi, escape
@@ -134,32 +126,37 @@ def run(args) -> int:
         sys.stdout.write(next(iter(files.values())))
         return EXIT_OK
 
-    out = Path(args.output)
-    changes = []  # (path, what)
+    from .. import escape
+    from ..confine import Output, scan
+
+    out = Output(args.output, "asyncapi output directory (-o)", directory=True)
+    shown = escape.terminal(args.output)
+    changes = []  # (Output, what, text)
     for name, text in files.items():
-        path = out / name
-        current = path.read_text("utf-8") if path.is_file() else None
-        if current != text:
+        path = Output(Path(args.output) / name, "asyncapi output")
+        current = path.current()
+        if current != text.encode("utf-8"):
             changes.append((path, "missing" if current is None else "stale", text))
-    if args.service is None and out.is_dir():  # documents of services that no longer exist
-        for path in sorted(out.glob("*.yaml")):
-            if path.name not in files and _generated(path):
-                changes.append((path, "obsolete", None))
+    if args.service is None:  # documents of services that no longer exist: regular files only, links skipped
+        for name, head in scan(out, ".yaml", len(HEADER.encode("utf-8"))).items():
+            if name not in files and head == HEADER.encode("utf-8"):
+                changes.append((Output(Path(args.output) / name, "asyncapi output"), "obsolete", None))
     if not changes:
-        print(f"{out}/ is up to date")
+        print(f"{shown}/ is up to date")
         return EXIT_OK
     if args.check:
         for path, what, _ in changes:
-            print(f"{path} is {what}", file=sys.stderr)
-        print(f"run 'topowire asyncapi {args.file} -o {out}' and commit the result", file=sys.stderr)
+            print(f"{escape.terminal(path.path)} is {what}", file=sys.stderr)
+        print(f"run 'topowire asyncapi {escape.terminal(args.file)} -o {shown}' and commit the result", file=sys.stderr)
         return EXIT_INVALID
-    out.mkdir(parents=True, exist_ok=True)
     for path, what, text in changes:
         if text is None:
-            path.unlink()
-            print(f"removed {path} (no such service any more)", file=sys.stderr if args.fail_on_change else sys.stdout)
+            path.remove()
+            print(f"removed {escape.terminal(path.path)} (no such service any more)",
+                  file=sys.stderr if args.fail_on_change else sys.stdout)
         else:
-            path.write_text(text, "utf-8")
-            print(f"wrote {path}" + (f": it was {what}; review and commit it" if args.fail_on_change else ""),
+            path.write(text)
+            print(f"wrote {escape.terminal(path.path)}" + (f": it was {what}; review and commit it"
+                                                           if args.fail_on_change else ""),
                   file=sys.stderr if args.fail_on_change else sys.stdout)
     return EXIT_INVALID if args.fail_on_change else EXIT_OK
