@@ -40,7 +40,8 @@ def _text(value) -> str:
 
 def one_line(value) -> str:
     """A string for one line of a comment: control and line-break characters become '?'."""
-    return "".join("?" if (ord(c) < 32 or c in "\x7f\x85\u2028\u2029") else c for c in str(value))
+    text = "".join("?" if (ord(c) < 32 or c in "\x7f\x85\u2028\u2029") else c for c in str(value))
+    return escape.HIDDEN.sub(lambda m: escape.name(m.group()), text)
 
 
 def _filter(flt) -> dict:
@@ -200,6 +201,25 @@ def documents(topo, source: str) -> dict:
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data):  # no &id001 anchors: every document reads on its own
         return True
+
+    # A scalar holding a hidden character (bidi override, zero-width space, tag character: escape.HIDDEN) is
+    # written double-quoted with every non-ASCII character as a \u escape: PyYAML keeps them raw otherwise (even
+    # in double quotes), and a reviewer would read reordered or invisible text in the contract.
+    def analyze_scalar(self, scalar):
+        analysis = super().analyze_scalar(scalar)
+        if escape.HIDDEN.search(scalar):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+            analysis.allow_single_quoted = analysis.allow_block = False
+        return analysis
+
+    def write_double_quoted(self, text, split=True):
+        if not escape.HIDDEN.search(text):
+            return super().write_double_quoted(text, split)
+        self.allow_unicode = False
+        try:
+            return super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = True
 
 
 def dump(doc: dict) -> str:
