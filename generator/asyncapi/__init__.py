@@ -222,9 +222,15 @@ class _Dumper(yaml.SafeDumper):
             self.allow_unicode = True
 
 
-def dump(doc: dict) -> str:
-    """YAML text of a document: keys in the order built (stable), Unicode kept, no anchors."""
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+def dump(doc: dict, budget=None) -> str:
+    """YAML text of a document: keys in the order built (stable), Unicode kept, no anchors. With ``budget`` (an
+    output.Budget), the text is counted while it is written: OutputTooLarge as soon as the total passes it."""
+    if budget is None:
+        return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                         default_flow_style=False)
+    stream = budget.stream()
+    yaml.dump(doc, stream, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return stream.getvalue()
 
 
 def md(text) -> str:
