@@ -54,7 +54,8 @@ _WORD_JOINER = "\u2060"  # after '@': GitHub does not turn '@name' into a mentio
 HIDDEN = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
                     "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
                     "\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-                    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+                    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+                    "\ud800-\udfff]")  # lone surrogates: the bytes of a file name that is not UTF-8 (surrogateescape)
 _BIDI = HIDDEN  # the name of old: bidi controls are among the hidden characters
 
 
@@ -185,7 +186,7 @@ def mermaid_label(value) -> Escaped:
 
 # Characters a reader cannot see or that move others: controls (ANSI escapes), line and paragraph separators,
 # and format characters (Cf: bidi overrides and isolates, zero-width space/joiners, word joiner, BOM).
-_INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
 
 
 def _escape_code(ch: str) -> str:

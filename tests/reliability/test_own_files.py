@@ -225,3 +225,38 @@ def test_special_files_in_the_output_directory_are_skipped_without_hanging(repo)
         assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
     assert os.path.islink(repo / "asyncapi" / "hook.yaml") and os.path.islink(repo / "asyncapi" / "stdin.yaml")
     assert (repo / "asyncapi" / "fifo.yaml").exists() and (repo / ".git" / "hooks" / "pre-commit").read_text() == HEADER
+
+
+# --- file names that are not UTF-8 -------------------------------------------------------------------------------
+
+NOT_UTF8 = os.fsdecode(b"caf\xe9-\xff")  # Latin-1 bytes: a lone surrogate once decoded (surrogateescape)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_diff_of_a_path_that_is_not_utf8(repo, fmt):
+    (repo / f"{NOT_UTF8}.yaml").write_text(TOPOLOGY)
+    rc, out, err = run_cli("diff", "topology.yaml", f"{NOT_UTF8}.yaml", "--format", fmt)
+    assert rc == 0 and "internal error" not in err, out + err
+    out.encode("utf-8")  # printable as UTF-8: the name's bytes are shown, not passed through
+    assert "\\udcff" in out.lower() or "U+DCFF" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_validate_of_a_path_that_is_not_utf8(repo, fmt):
+    (repo / f"{NOT_UTF8}.yaml").write_text(TOPOLOGY.replace("name: demo", "name: demo\nbogus: 1"))
+    rc, out, err = run_cli("validate", f"{NOT_UTF8}.yaml", "--format", fmt)
+    assert rc == 1 and "internal error" not in err, out + err
+    out.encode("utf-8")
+
+
+def test_a_committed_output_named_in_bytes_that_are_not_utf8(repo):
+    (repo / "asyncapi").mkdir()
+    os.close(os.open(os.fsencode(repo / "asyncapi") + b"/\xff\x1b[31m.yaml", os.O_CREAT | os.O_WRONLY))
+    with open(os.fsencode(repo / "asyncapi") + b"/\xff\x1b[31m.yaml", "w") as fh:
+        fh.write(HEADER)
+    for mode in ("--check", "--fail-on-change"):
+        rc, out, err = run_cli("asyncapi", "topology.yaml", "-o", "asyncapi", mode)
+        assert rc == 1 and "internal error" not in err, out + err
+        (out + err).encode("utf-8")
+        assert "\x1b" not in out + err
+    assert not os.path.exists(os.fsencode(repo / "asyncapi") + b"/\xff\x1b[31m.yaml")  # obsolete: removed
