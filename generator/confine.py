@@ -367,11 +367,15 @@ class Output:
             if info is not None and not stat.S_ISREG(info.st_mode):
                 raise self._refused("is not a regular file (a link, a directory, a FIFO or a device)",
                                     "delete it and run the command again")
-            tmp = f".{name}.topowire-{os.getpid()}.tmp"
+            import secrets
+
+            tmp = f".{name}.topowire-{secrets.token_hex(6)}.tmp"  # O_EXCL: never an existing file or a link
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(tmp, flags, 0o644, dir_fd=parent)
+            fd = os.open(tmp, flags, 0o666, dir_fd=parent)  # the umask applies, as for any new file
             try:
                 with os.fdopen(fd, "wb") as fh:
+                    if info is not None:  # the output keeps its mode (git records the executable bit)
+                        os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
                     fh.write(data)
                 os.rename(tmp, name, src_dir_fd=parent, dst_dir_fd=parent)
             except BaseException:

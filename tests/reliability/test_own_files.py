@@ -260,3 +260,15 @@ def test_a_committed_output_named_in_bytes_that_are_not_utf8(repo):
         (out + err).encode("utf-8")
         assert "\x1b" not in out + err
     assert not os.path.exists(os.fsencode(repo / "asyncapi") + b"/\xff\x1b[31m.yaml")  # obsolete: removed
+
+
+def test_a_rewritten_output_keeps_its_mode_and_a_stale_temporary_name_does_not_block(repo):
+    (repo / "docs").mkdir()
+    out = repo / "docs" / "architecture.md"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    (repo / "docs" / f".architecture.md.topowire-{os.getpid()}.tmp").symlink_to("../.git/hooks/pre-commit")
+    rc, o, e = run_cli("docs", "topology.yaml", "-o", "docs/architecture.md")
+    assert rc == 0, o + e
+    assert out.stat().st_mode & 0o777 == 0o640 and out.read_text() != "old\n"
+    _untouched(repo)
