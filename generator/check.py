@@ -60,6 +60,9 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
         findings = slips.explain(doc, findings)
         return Result(doc.file, sort_diagnostics(locator.diagnostic(f) for f in findings), notes=(SKIPPED,))
     base = model.build(doc, model.DEFAULT_STACK, base=True)
+    too_much = stack_work_problem(base)
+    if too_much:
+        return Result(doc.file, sort_diagnostics([locator.diagnostic(too_much)]))
     stacks = {name: model.build(doc, name) for name in base.environments}
     # --cloud checks the clouds asked for, also one that 'targets' does not list (can this file move there?);
     # the note says so, since plan and `pulumi up` refuse such a cloud until 'targets' lists it.
@@ -88,6 +91,35 @@ def check_document(doc: Document, clouds=None, warnings: bool = True, stack: str
     found = slips.explain(doc, found)
     return Result(doc.file, causes.order(sort_diagnostics(locator.diagnostic(f) for f in found)), topo, stacks,
                   base, doc, notes)
+
+
+# Every environment is a whole stack: built, checked by every rule on every target, planned and diffed. One budget
+# for all of them: (the file as written + each environment) x targets x resources. Three environments on three
+# clouds at 10,000 resources (bench/: 5,000 services) is 120,000; 50 empty environments of a 1,000-service file,
+# 102,000 (each costs a whole check: 40x the time of the file alone). Past the budget: TOP117, exit 1.
+MAX_STACK_WORK = 250_000
+
+
+def stack_work(topo: model.Topology) -> tuple:
+    """(stacks, targets, resources, their product) of a topology: what its environments cost in all."""
+    resources = len(topo.services) + len(topo.queues) + len(topo.topics) + \
+        sum(len(s.consumes) for s in topo.services.values())
+    stacks = 1 + len(topo.environments)
+    targets = max(1, len(topo.targets))
+    return stacks, targets, resources, stacks * targets * resources
+
+
+def stack_work_problem(topo: model.Topology):
+    """A Finding when environments x targets x resources is past MAX_STACK_WORK (checked before any of it)."""
+    stacks, targets, resources, work = stack_work(topo)
+    if stacks == 1 or work <= MAX_STACK_WORK:
+        return None
+    return Finding("TOP117", ERROR, f"{stacks} stacks (the file and {stacks - 1} environments) x {targets} "
+                   f"target(s) x {resources:,} resources is {work:,} stack-resources to check, more than topowire's "
+                   f"budget of {MAX_STACK_WORK:,}: every environment is a whole stack, checked, planned and diffed "
+                   "on every target", ("environments",),
+                   "remove the environments that change nothing (a stack not listed uses the file as written), or "
+                   "split the topology", key=True)
 
 
 def check_file(path, clouds=None, warnings: bool = True, stack: str = model.DEFAULT_STACK, root=None,

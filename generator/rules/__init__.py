@@ -44,6 +44,7 @@ from . import (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
+    top212_example_over_max_message_size,
 )
 
 RULES = (
@@ -77,6 +78,7 @@ RULES = (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
+    top212_example_over_max_message_size,
 )
 
 
