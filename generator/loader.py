@@ -87,6 +87,9 @@ class Document:
     keys: dict
     root: FsPath | None = None  # the directory files it names must stay in (None: the file's own directory)
     cache: dict = field(default_factory=dict, compare=False, repr=False)  # work shared by every build of it
+    # where the files it names are read: None, the working tree (confine.read); or an object with confine.read's
+    # signature, e.g. the git commit the document itself comes from (generator/diff/gittree.py)
+    files: object = field(default=None, compare=False, repr=False)
 
     def locator(self) -> Locator:
         return Locator(self.file, self.values, self.keys)
@@ -122,7 +125,7 @@ def load_file(path: str | FsPath, confine_root: str | FsPath | None = None) -> D
 
 
 def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None = None,
-               confine_root: str | FsPath | None = None) -> Document:
+               confine_root: str | FsPath | None = None, files=None) -> Document:
     text = data if isinstance(data, str) else _decode(data, file)
     if len(text) > MAX_BYTES:
         raise _error(file, "TOP008", f"input is larger than {MAX_BYTES // 1048576} MiB", "")
@@ -133,7 +136,8 @@ def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None 
     except _Many as m:
         diags = tuple(Diagnostic(file, f.mark.line, f.mark.col, ERROR, f.code, f.message, f.hint) for f in m.fails)
         raise InputError(diags[0].message, diags) from None
-    return Document(root, file, source, values, keys, FsPath(confine_root) if confine_root is not None else None)
+    return Document(root, file, source, values, keys, FsPath(confine_root) if confine_root is not None else None,
+                    files=files)
 
 
 def _error(file: str, code: str, message: str, hint: str, line: int = 1, col: int = 1) -> InputError:

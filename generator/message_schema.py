@@ -95,29 +95,30 @@ class _Source:
         return self.locator is not None
 
 
-def load(raw, base: Path, root: Path, topology_file: str, cache: dict | None = None) -> Loaded:
+def load(raw, base: Path, root: Path, topology_file: str, cache: dict | None = None, files=None) -> Loaded:
     """Load, resolve and check the ``schema`` of one message; problems are returned, not raised.
 
     ``cache`` (one per topology) makes a schema written once and used by many messages -- an alias, or the
-    same file -- cost once: checking a schema against its metaschema is the expensive part.
+    same file -- cost once: checking a schema against its metaschema is the expensive part. ``files`` reads the
+    files (``confine.read``'s signature): None is the working tree, a ``diff.gittree.GitTree`` a commit's files.
     """
     if raw is None:
         return Loaded(None, None, "", (), None)
     if cache is None:
-        return _load(raw, base, root, topology_file, [0])
+        return _load(raw, base, root, topology_file, [0], files)
     key = ("file", raw) if isinstance(raw, str) else ("inline", json.dumps(raw, sort_keys=True, default=str))
     if key not in cache:
-        cache[key] = _load(raw, base, root, topology_file, cache.setdefault("nodes", [0]))
+        cache[key] = _load(raw, base, root, topology_file, cache.setdefault("nodes", [0]), files)
     return cache[key]
 
 
-def _load(raw, base: Path, root: Path, topology_file: str, total: list) -> Loaded:
+def _load(raw, base: Path, root: Path, topology_file: str, total: list, files=None) -> Loaded:
     sources: dict[str, _Source] = {}
     name = raw if isinstance(raw, str) else None
     try:
         if name is not None:
             uri = _uri_of(name)
-            first = _read(name, uri, base, root, topology_file, None, ())
+            first = _read(name, uri, base, root, topology_file, None, (), files)
         else:
             uri = ""
             first = _Source("", raw, None, None)
@@ -144,7 +145,7 @@ def _load(raw, base: Path, root: Path, topology_file: str, total: list) -> Loade
                 if len(sources) >= MAX_FILES:
                     raise _Stop(src.problem(f"the schema references more than {MAX_FILES} files", "merge the files",
                                             where))
-                sources[target] = _read(target, target, base, root, topology_file, src, where)
+                sources[target] = _read(target, target, base, root, topology_file, src, where, files)
                 pending.append(sources[target])
         for src in sources.values():
             _check_dialect(src)
@@ -162,10 +163,10 @@ def _uri_of(name: str) -> str:
 
 
 def _read(name: str, uri: str, base: Path, root: Path, topology_file: str, referrer: Optional[_Source],
-          where: tuple) -> _Source:
+          where: tuple, files=None) -> _Source:
     display = os.path.join(os.path.dirname(topology_file), uri)
     try:
-        data = confine.read(name, base, root)
+        data = (files or confine).read(name, base, root)
     except confine.PathRefused as exc:
         if referrer is None:
             raise _Stop(Problem(f"schema file {exc}", exc.hint)) from None

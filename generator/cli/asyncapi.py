@@ -87,31 +87,13 @@ def _generated(path: Path) -> bool:
 
 def changed_contracts(file: str, stack: str, ref: str, link: str, root=None) -> str:
     """Markdown: which services' AsyncAPI documents differ between ``ref:file`` and ``file``, with links."""
-    from .. import asyncapi, escape
-    from ..diff import sources
+    from ..diff import contracts, sources
+    from ..diff.budget import fit
 
     topo = _topology(file, stack, root)
-    head = asyncapi.documents(topo, "")
-    base_topo = sources.read(f"{ref}:{file}", stack, root=root)
-    base = asyncapi.documents(base_topo, "") if base_topo is not None else {}
-    href = link.rstrip("/")
-    href = "".join(c if (c.isascii() and (c.isalnum() or c in "-._~:/?#@!$&*+,;=%")) else
-                   "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in href)
-    lines = ["### AsyncAPI contracts", ""]
-    for name in sorted(set(head) | set(base)):
-        md = asyncapi.md(name)
-        if name not in base:
-            lines.append(f"- [{md}]({href}/{name}.yaml): new")
-        elif name not in head:
-            lines.append(f"- {md}: removed")
-        elif head[name] != base[name]:
-            lines.append(f"- [{md}]({href}/{name}.yaml): changed")
-    if len(lines) == 2:
-        lines.append(f"No service's AsyncAPI document changes (stack {escape.md_code(stack)}).")
-    else:
-        lines.insert(2, f"Documents that this change alters (stack {escape.md_code(stack)}):")
-        lines.insert(3, "")
-    return "\n".join(lines) + "\n"
+    base_r = sources.read_at(ref, file, stack, root=root)  # from git, with the base's own schema files
+    base_topo = base_r.topology if base_r is not None else None
+    return "\n".join(fit(contracts.markdown_parts(contracts.changes(base_topo, topo), link, stack), None)) + "\n"
 
 
 def run(args) -> int:
