@@ -450,3 +450,19 @@ def environment(topo, namespace: str | None = None) -> dict:
                 env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+def identity_note(topo, service):
+    """(message, hint) saying what a service gets on this cloud when the file names no identity for it, or None
+    (TOP221; see clouds.aws.spec.identity_note for the wording)."""
+    return None
+
+
+def alarms(topo) -> int:
+    """How many Azure Monitor alerts the stack creates (unless stack config ``alerts`` is false): one per queue and
+    topic, on its dead-lettered messages."""
+    return len(topo.queues) + len(topo.topics)
+
+
+ALARM_TARGET = ("clouds.azure.action_group", "an action group's resource id",
+                "Azure Monitor alert", "Azure Monitor alerts")
