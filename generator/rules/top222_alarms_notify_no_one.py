@@ -28,6 +28,7 @@ Failing:
 
 from ..clouds import spec
 from ..diagnostics import WARNING, Finding
+from .. import words
 from ..words import plural
 
 CODE = "TOP222"
@@ -35,29 +36,30 @@ NAME = "alarms-notify-no-one"
 LEVEL = WARNING
 
 
-def _where(ctx, cloud: str) -> tuple:
-    """The node to point at: the clouds entry that should say it, or the nearest that exists."""
-    data = ctx.data
-    if ctx.environment is not None:
-        env = (data.get("environments") or {}).get(ctx.environment) or {}
-        base = ("environments", ctx.environment)
-        if cloud in (env.get("clouds") or {}):
-            return base + ("clouds", cloud)
-        return base + ("clouds",) if env.get("clouds") else base
+def _where(data, cloud: str) -> tuple:
+    """The node to point at: the top-level clouds entry that should say it, or the nearest that exists."""
     if cloud in (data.get("clouds") or {}):
         return ("clouds", cloud)
     return ("clouds",) if data.get("clouds") else ("name",)
 
 
 def check(ctx):
+    if ctx.environment is not None:
+        return  # an environment can set a target, never take one away: the file as written decides, once
     clouds = ctx.topology.clouds
     for cloud in ctx.clouds:
         mod = spec(cloud)
         count = mod.alarms(ctx.topology)
         if not count or clouds.targets(cloud) or clouds.notifies_no_one_on_purpose(cloud):
             continue
+        silent = [stack for stack, topo in sorted(ctx.stacks.items())
+                  if not topo.clouds.targets(cloud) and not topo.clouds.notifies_no_one_on_purpose(cloud)]
+        where = f"in stacks {words.listing(silent)}, and " if len(silent) > 1 else \
+            f"in stack '{silent[0]}', and " if silent else ""
+        where += "in every stack that environments does not list" if ctx.stacks else "in every stack"
         key, what, one, many = mod.ALARM_TARGET
         yield Finding(CODE, LEVEL, f"on {mod.TITLE}, {plural(count, one, many)} on dead letters "
-                      f"{'notifies' if count == 1 else 'notify'} no one: {key} is not set", _where(ctx, cloud),
+                      f"{'notifies' if count == 1 else 'notify'} no one {where}: {key} is not set",
+                      _where(ctx.data, cloud),
                       f"set {key} to {what} (per stack: environments.<stack>.{key}), or to none if no one is to "
                       "be notified")

@@ -310,9 +310,11 @@ def inventory(topo) -> list:
                             False, subject))
     for s in topo.services.values():
         grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
-            tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes))
+            tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes)) + \
+            tuple(sorted(("reads dead letters of", topo.channel(c.channel).deployed_name) for c in s.consumes
+                         if c.kind == "topic" or (c.kind == "queue" and c.settings.dead_letter.enabled)))
         out.append(Item(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name), (),
-                        (("grants", grants), ("role", s.identity.aws_role), ("kms keys", policy_keys(topo, s)))
+                        (("grants", grants), ("kms keys", policy_keys(topo, s)))
                         + tags, False, f"service '{s.name}'"))
     return out
 
@@ -456,6 +458,13 @@ def dependents(topo) -> list:
             refs.append((key, "update"))
         out.append(Dependent(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name),
                              tuple(sorted(set(refs))), f"service '{s.name}'", "policy"))
+        if s.identity.aws_role and (s.publishes or s.consumes):
+            # RolePolicyAttachment: role and policy_arn are ForceNew (terraform-provider-aws
+            # internal/service/iam/role_policy_attachment.go); the role is attached by name
+            out.append(Dependent(CLOUD, "IAM role policy attachment", ("attachment", s.deployed_name),
+                                 f"{policy_name(topo, s.name)} -> {role_name(s.identity.aws_role)}",
+                                 ((("policy", s.deployed_name), "none"),), f"service '{s.name}'", "role",
+                                 replace_on=(("role", role_name(s.identity.aws_role)),)))
     return out
 
 

@@ -382,6 +382,18 @@ def dependents(topo) -> list:
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), c.settings,
                   f"subscription of '{c.service}' to topic '{t.name}'")
+    # The dead-letter alert policy (unless stack config alerts: false): its filter names every dead-letter
+    # subscription and its notification channels are the file's; both change in place.
+    dlqs = sorted(("dlq",) + d.refs[0][0][1:] for d in out if d.key[0] == "agent-subscriber")
+    if dlqs:
+        channels = topo.clouds.gcp_notification_channels or \
+            (("none",) if topo.clouds.notifies_no_one_on_purpose("gcp") else ())
+        out.append(Dependent(CLOUD, "Cloud Monitoring alert policy", ("alert-policy",),
+                             f"{topo.prefix}: messages in dead-letter subscriptions", tuple((k, "none") for k in dlqs),
+                             "dead-letter delivery", "its conditions",
+                             update=(("notification_channels", tuple(channels)),
+                                     ("dead-letter subscriptions", tuple(k[1:] for k in dlqs)),
+                                     ("labels", tuple(sorted(labels(topo.tags).items()))))))
     for s in topo.services.values():
         member = (("member", "serviceAccount:" + (s.identity.gcp_service_account or
                                                   f"{service_account_id(topo, s.name)}@<project>.iam.gserviceaccount.com")),)
