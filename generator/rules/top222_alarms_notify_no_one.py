@@ -36,30 +36,37 @@ NAME = "alarms-notify-no-one"
 LEVEL = WARNING
 
 
-def _where(data, cloud: str) -> tuple:
+def _where(data, clouds: list) -> tuple:
     """The node to point at: the top-level clouds entry that should say it, or the nearest that exists."""
-    if cloud in (data.get("clouds") or {}):
-        return ("clouds", cloud)
+    for cloud in clouds:
+        if cloud in (data.get("clouds") or {}):
+            return ("clouds", cloud)
     return ("clouds",) if data.get("clouds") else ("name",)
 
 
 def check(ctx):
     if ctx.environment is not None:
         return  # an environment can set a target, never take one away: the file as written decides, once
-    clouds = ctx.topology.clouds
+    silent, parts = [], []
+    stacks = set()
     for cloud in ctx.clouds:
         mod = spec(cloud)
         count = mod.alarms(ctx.topology)
-        if not count or clouds.targets(cloud) or clouds.notifies_no_one_on_purpose(cloud):
+        if not count or ctx.topology.clouds.targets(cloud) or ctx.topology.clouds.notifies_no_one_on_purpose(cloud):
             continue
-        silent = [stack for stack, topo in sorted(ctx.stacks.items())
-                  if not topo.clouds.targets(cloud) and not topo.clouds.notifies_no_one_on_purpose(cloud)]
-        where = f"in stacks {words.listing(silent)}, and " if len(silent) > 1 else \
-            f"in stack '{silent[0]}', and " if silent else ""
-        where += "in every stack that environments does not list" if ctx.stacks else "in every stack"
-        key, what, one, many = mod.ALARM_TARGET
-        yield Finding(CODE, LEVEL, f"on {mod.TITLE}, {plural(count, one, many)} on dead letters "
-                      f"{'notifies' if count == 1 else 'notify'} no one {where}: {key} is not set",
-                      _where(ctx.data, cloud),
-                      f"set {key} to {what} (per stack: environments.<stack>.{key}), or to none if no one is to "
-                      "be notified")
+        key, _what, one, many = mod.ALARM_TARGET
+        silent.append(cloud)
+        parts.append(f"{mod.TITLE} ({plural(count, one, many)}; {key})")
+        stacks |= {stack for stack, topo in ctx.stacks.items()
+                   if not topo.clouds.targets(cloud) and not topo.clouds.notifies_no_one_on_purpose(cloud)}
+    if not silent:
+        return
+    where = f"in stacks {words.listing(sorted(stacks))}, and " if len(stacks) > 1 else \
+        f"in stack '{next(iter(stacks))}', and " if stacks else ""
+    where += "in every stack that environments does not list" if ctx.stacks else "in every stack"
+    shown = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    keys = " / ".join(spec(c).ALARM_TARGET[0] for c in silent)
+    yield Finding(CODE, LEVEL, f"the dead-letter alarms on {shown} notify no one {where}: the file says nowhere "
+                  "for them to go", _where(ctx.data, silent),
+                  f"set {keys} (per stack under environments.<stack>.clouds) to where alarms go, or to none if no "
+                  "one is to be notified")
