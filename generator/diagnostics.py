@@ -11,6 +11,8 @@ from typing import Iterable, Mapping, NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # what a reader should know; never fails validate, not even with --strict
+LEVELS = (ERROR, WARNING, INFO)
 
 Path = tuple  # a JSON path into the document: ("queues", "jobs", "retention")
 

@@ -18,7 +18,7 @@ physical-name ``prefix``; no backend reads ``environments`` itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Mapping, Optional
@@ -140,11 +140,21 @@ class Ref:
     path: tuple
 
 
+IDENTITY_FIELDS = ("aws_role", "azure_principal_id", "gcp_service_account")
+
+
 @dataclass(frozen=True)
 class Identity:
+    """Who a service runs as, per cloud: its ``identity``, with its stack's environment's over it key by key."""
+
     aws_role: Optional[str] = None
     azure_principal_id: Optional[str] = None
     gcp_service_account: Optional[str] = None
+    origins: Optional[Mapping[str, tuple]] = field(default=None, compare=False)  # field -> the node that set it
+
+    def origin(self, name: str, fallback: tuple) -> tuple:
+        """The JSON path of the node that set ``name`` (the service's own identity or its environment's)."""
+        return (self.origins or {}).get(name) or fallback
 
 
 @dataclass(frozen=True)
@@ -159,11 +169,35 @@ class Service:
     path: tuple
 
 
+NOTIFY_KEYS = {"aws": "alarm_topic", "azure": "action_group", "gcp": "notification_channels"}
+NO_ONE = "none"  # a notification target that says, on purpose, that alarms notify no one
+
+
 @dataclass(frozen=True)
 class Clouds:
-    aws_alarm_topic: Optional[str] = None
+    aws_alarm_topic: Optional[str] = None  # the SNS topic ARN the alarms notify (None: none set, or 'none')
     azure_sku: str = "Standard"
     azure_sku_explicit: bool = False
+    azure_action_group: Optional[str] = None  # the action group resource id the alerts notify
+    gcp_notification_channels: tuple = ()  # the Cloud Monitoring channels the alert notifies
+    # cloud -> what the file says about where that cloud's alarms go: "none" (no one, on purpose), a target,
+    # or absent (nothing said); and cloud -> the node that says it (top-level clouds or the environment's)
+    notify: Optional[Mapping[str, object]] = field(default=None, compare=False)
+    notify_origins: Optional[Mapping[str, tuple]] = field(default=None, compare=False)
+
+    def targets(self, cloud: str) -> tuple:
+        """Where ``cloud``'s dead-letter alarms notify, as the file says (empty: no one)."""
+        if cloud == "aws":
+            return (self.aws_alarm_topic,) if self.aws_alarm_topic else ()
+        if cloud == "azure":
+            return (self.azure_action_group,) if self.azure_action_group else ()
+        return tuple(self.gcp_notification_channels)
+
+    def notifies_no_one_on_purpose(self, cloud: str) -> bool:
+        return (self.notify or {}).get(cloud) == NO_ONE
+
+    def notify_origin(self, cloud: str) -> tuple:
+        return (self.notify_origins or {}).get(cloud) or ("clouds", cloud, NOTIFY_KEYS[cloud])
 
 
 @dataclass(frozen=True)
@@ -306,6 +340,7 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
     epath = ("environments", stack)
     env_queues = env.get("queues") or {}
     env_topics = env.get("topics") or {}
+    env_services = env.get("services") or {}
     defaults = data.get("defaults") or {}
     dpath = ("defaults",)
     env_defaults = env.get("defaults") or {}
@@ -383,11 +418,9 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
                 filter=None if flt is None else tuple(sorted((k, tuple(v)) for k, v in flt.items())),
                 processing_time=units.seconds(ptime) if ptime is not None else None,
                 options=MappingProxyType(options), settings=settings, path=cpath))
-        ident = s.get("identity") or {}
         services[sname] = Service(sname, s.get("renamed_from", sname), s.get("description", ""), s.get("owner", ""), pubs,
                                   tuple(sorted(consumers, key=lambda c: c.channel)),
-                                  Identity(ident.get("aws_role"), ident.get("azure_principal_id"),
-                                           ident.get("gcp_service_account")), spath)
+                                  _identity(s, spath, env_services.get(sname), epath + ("services", sname)), spath)
 
     consumers_by: dict = {}
     publishers_by: dict = {}
@@ -400,6 +433,12 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
     base_clouds, env_clouds = data.get("clouds") or {}, env.get("clouds") or {}
     clouds = {c: {**(base_clouds.get(c) or {}), **(env_clouds.get(c) or {})} for c in CLOUDS}
     azure = clouds["azure"]
+    notify, notify_origins = {}, {}
+    for cloud, key in NOTIFY_KEYS.items():
+        if key in (env_clouds.get(cloud) or {}):
+            notify[cloud], notify_origins[cloud] = env_clouds[cloud][key], epath + ("clouds", cloud, key)
+        elif key in (base_clouds.get(cloud) or {}):
+            notify[cloud], notify_origins[cloud] = base_clouds[cloud][key], ("clouds", cloud, key)
     prefix = env.get("prefix") or default_prefix(data["name"], stack)
     return Topology(
         name=data["name"],
@@ -412,7 +451,10 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         queues=_frozen(queues),
         topics=_frozen(topics),
         services=_frozen(services),
-        clouds=Clouds((clouds.get("aws") or {}).get("alarm_topic"), azure.get("sku", "Standard"), "sku" in azure),
+        clouds=Clouds(aws_alarm_topic=_target(notify.get("aws")), azure_sku=azure.get("sku", "Standard"),
+                      azure_sku_explicit="sku" in azure, azure_action_group=_target(notify.get("azure")),
+                      gcp_notification_channels=tuple(_target(notify.get("gcp")) or ()),
+                      notify=MappingProxyType(notify), notify_origins=MappingProxyType(notify_origins)),
         consumers=_frozen({k: tuple(sorted(v, key=lambda c: c.service)) for k, v in consumers_by.items()}),
         publishers=_frozen({k: tuple(sorted(v, key=lambda r: r.service)) for k, v in publishers_by.items()}),
         file=doc.file,
@@ -424,6 +466,22 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         defaults=_settings(default_layers, dpath),
         defaults_processing_time=_norm("processing_time", _pick("processing_time", default_layers)[0]),
     )
+
+
+def _target(value):
+    """A notification target as written, or None for 'none' and for nothing written."""
+    return None if value in (None, NO_ONE) else value
+
+
+def _identity(service: dict, spath: tuple, env_service: Optional[dict], epath: tuple) -> Identity:
+    """The service's identity, with its environment's entry over it key by key, remembering who set what."""
+    values, origins = {}, {}
+    for layer, path in (((service or {}).get("identity") or {}, spath + ("identity",)),
+                        (((env_service or {}).get("identity") or {}), epath + ("identity",))):
+        for name in IDENTITY_FIELDS:
+            if name in layer:
+                values[name], origins[name] = layer[name], path + (name,)
+    return Identity(**values, origins=MappingProxyType(origins))
 
 
 def _pick(field: str, layers: list):

@@ -55,7 +55,8 @@ def load(path: str, cloud: str, stack: str = "dev", root: str | None = None):
         raise pulumi.RunError(f"{path} lists targets {list(topo.targets)}, which do not include '{cloud}': add it to "
                               "'targets' or deploy this stack to another cloud")
     for d in warnings:
-        pulumi.log.warn(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (hint: {d.hint})" if d.hint else ""))
+        log = pulumi.log.info if d.level == "info" else pulumi.log.warn
+        log(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}" + (f" (hint: {d.hint})" if d.hint else ""))
     return topo
 
 

@@ -10,7 +10,7 @@ from .escape import annotation_data, annotation_property, terminal
 
 def text(results, summary: bool = True) -> str:
     lines = []
-    errors = warnings = 0
+    errors = warnings = infos = 0
     for r in results:
         for d in r.diagnostics:
             lines.append(terminal(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}"))
@@ -18,11 +18,13 @@ def text(results, summary: bool = True) -> str:
                 lines.append(f"  hint: {terminal(d.hint)}")
             errors += d.level == "error"
             warnings += d.level == "warning"
+            infos += d.level == "info"
         lines += [terminal(f"{r.file}: note: {n}") for n in getattr(r, "notes", ())]
     if summary:
         files = len(results)
         ok = sum(1 for r in results if r.ok)
-        lines.append(f"{files} file(s) checked, {ok} valid: {errors} error(s), {warnings} warning(s)")
+        lines.append(f"{files} file(s) checked, {ok} valid: {errors} error(s), {warnings} warning(s)"
+                     + (f", {infos} info" if infos else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -40,7 +42,7 @@ def github(results, summary: bool = True) -> str:
     lines = []
     for r in results:
         for d in r.diagnostics:
-            kind = "error" if d.level == "error" else "warning"
+            kind = {"error": "error", "info": "notice"}.get(d.level, "warning")
             msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
             lines.append(f"::{kind} file={annotation_property(d.file)},line={d.line},col={d.col},"
                          f"title={annotation_property(d.code)}::{annotation_data(terminal(msg))}")

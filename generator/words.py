@@ -12,6 +12,14 @@ def plural(n: int, singular: str, many: str | None = None) -> str:
     return f"{n} {many or IRREGULAR.get(singular) or singular + 's'}"
 
 
+def listing(names, limit: int = 6) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``; past ``limit`` names, how many more."""
+    quoted = [f"'{n}'" for n in names]
+    if len(quoted) > limit:
+        return ", ".join(quoted[:limit]) + f" and {len(quoted) - limit} more"
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 DURATION_FIELDS = ("visibility_timeout", "retention", "delay", "processing_time", "dead_letter_retention")
 
 

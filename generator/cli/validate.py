@@ -19,7 +19,7 @@ def add_parser(sub):
                                    "usage errors.")
     p.add_argument("files", nargs="*", metavar="FILE", default=["topology.yaml"],
                    help="topology files (default: topology.yaml)")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too (info never fails)")
     p.add_argument("--cloud", action="append", choices=CLOUDS,
                    help="check this cloud's limits (repeatable; default: the file's targets); a cloud that "
                         "'targets' does not list is checked too, with a note that plan refuses it")
@@ -36,5 +36,5 @@ def run(args) -> int:
     sys.stdout.write(output.check(REPORTERS[args.format](results, summary=not args.quiet), "the validation report"))
     failed = any(not r.ok for r in results)
     if args.strict:
-        failed = failed or any(r.diagnostics for r in results)
+        failed = failed or any(d.level != "info" for r in results for d in r.diagnostics)
     return EXIT_INVALID if failed else EXIT_OK

@@ -130,7 +130,8 @@ class Dependent:
     """A resource that follows others: it is not in the YAML itself, but refers to items of ``inventory``.
 
     ``refs``: ((item key, effect), ...) where effect is what a replacement of that item does to this
-    resource: "replace" (the reference cannot change in place) or "update". ``why`` says which property
+    resource: "replace" (the reference cannot change in place), "update", or "none" (it only comes and
+    goes with the item: an alert that names an entity by name). ``why`` says which property
     refers. With ``named``, ``name`` is the resource's own name, fixed at creation: a new one replaces it;
     otherwise ``name`` only tells people which one it is. ``replace_on`` and ``update``: its own settings
     from the YAML, as for ``Item`` (a role assignment's principal, an alarm's actions).

@@ -61,7 +61,7 @@ def actions(base, head, cloud: str, already: list) -> list:
             out.append(Action(cloud, action, now.kind, now.name, now.subject, why, False))
             seen.add((now.kind, now.name))
             continue
-        hits = [(gone[k], effect) for k, effect in d.refs if k in gone]
+        hits = [(gone[k], effect) for k, effect in d.refs if k in gone and effect != "none"]
         fixed = _changed(o.replace_on, d.replace_on)
         if (d.named and o.name != d.name) or fixed:
             named = [f"name {o.name} -> {d.name}"] if d.named and o.name != d.name else []

@@ -20,6 +20,8 @@ def _show(field, value) -> str:
         return "on" if value else "off"
     if field == "filter":  # never empty: validation refuses `filter: {}`, and no filter is None
         return "; ".join(f"{a} in [{', '.join(v)}]" for a, v in value)
+    if isinstance(value, (tuple, list)):  # notification channels
+        return "[" + ", ".join(map(str, value)) + "]" if value else "none"
     return str(value)
 
 
@@ -36,6 +38,13 @@ def _compare(subject, old: dict, new: dict) -> list:
         if old.get(k) != new.get(k):
             out.append(Change("changed", subject, f"{k}: {_show(k, old.get(k))} -> {_show(k, new.get(k))}"))
     return out
+
+
+def _compared(obj) -> dict:
+    """The fields of a dataclass that take part in its equality (not where in the file they were written)."""
+    from dataclasses import fields
+
+    return {f.name: getattr(obj, f.name) for f in fields(obj) if f.compare}
 
 
 def _pairs(old_by_key: dict, new_by_key: dict, subject, out: list):
@@ -72,7 +81,7 @@ def compare(base, head) -> list:
     if dict(base.tags) != dict(head.tags):
         out.append(Change("changed", "the topology", "tags changed"))
     if base.clouds != head.clouds:
-        out += _compare("clouds", base.clouds.__dict__, head.clouds.__dict__)
+        out += _compare("clouds", _compared(base.clouds), _compared(head.clouds))
 
     channels = lambda t: {(ch.kind, ch.deployed_name): ch for ch in t.channels()}  # noqa: E731
     for old, new, subject in _pairs(channels(base), channels(head), lambda ch: f"{ch.kind} '{ch.name}'", out):

@@ -83,7 +83,10 @@ def _flat_settings(topo) -> dict:
     out = {("stack", "prefix"): topo.prefix}
     out.update({("tags", k): v for k, v in topo.tags.items()})
     out[("clouds", "azure sku")] = topo.clouds.azure_sku
-    out[("clouds", "aws alarm_topic")] = topo.clouds.aws_alarm_topic or "—"
+    for cloud, key in (("aws", "alarm_topic"), ("azure", "action_group"), ("gcp", "notification_channels")):
+        targets = topo.clouds.targets(cloud)
+        out[("clouds", f"{cloud} {key}")] = ", ".join(targets) if targets else \
+            "none" if topo.clouds.notifies_no_one_on_purpose(cloud) else "—"
 
     texts: dict = {}  # a store's settings -> their texts: most stores share a few combinations
 
@@ -108,13 +111,16 @@ def _flat_settings(topo) -> dict:
         for c in topo.consumers.get(ch.name, ()):
             out[(f"consumer {ch.name}/{c.service}", "processing_time")] = _setting_text("processing_time",
                                                                                         c.processing_time)
+    for s in topo.services.values():  # who it runs as, per stack (environments.<stack>.services.<name>.identity)
+        for field in ("aws_role", "azure_principal_id", "gcp_service_account"):
+            out[(f"service {s.name}", field)] = getattr(s.identity, field) or "—"
     return out
 
 
 # The settings table's groups, in this order: a tag or cloud setting that only an environment sets comes with
 # the others, not after every store. The groups after ``defaults`` are what follows the defaults row.
 _SUBJECTS = {"stack": 0, "tags": 1, "clouds": 2, "defaults": 3, "queue": 4, "topic": 5, "subscription": 6,
-             "consumer": 7}
+             "consumer": 7, "service": 8}
 
 
 def _subject_rank(key: tuple) -> int:

@@ -33,7 +33,7 @@ def render() -> str:
         "# Diagnostic codes",
         "",
         "Every problem `topowire validate` reports has a stable code. Errors make `validate` exit 1;",
-        "warnings do too with `--strict`. Examples omit `version: 1` and `name:`.",
+        "warnings do too with `--strict`; info never does. Examples omit `version: 1` and `name:`.",
         "",
         "## Reading the file",
         "",

@@ -32,6 +32,7 @@ from . import (
     top116_environment_prefix,
     top117_environment_structure,
     top118_pulumi_name_collision,
+    top119_identity_shared_by_stacks,
     top125_setting_spelled_twice,
     top201_limit_out_of_range,
     top202_name_limits,
@@ -45,6 +46,10 @@ from . import (
     top210_policy_limits,
     top211_gcp_long_processing,
     top212_example_over_max_message_size,
+    top220_aws_managed_kms_key,
+    top221_service_identity,
+    top222_alarms_notify_no_one,
+    top223_role_policy_quota,
 )
 
 RULES = (
@@ -66,6 +71,7 @@ RULES = (
     top116_environment_prefix,
     top117_environment_structure,
     top118_pulumi_name_collision,
+    top119_identity_shared_by_stacks,
     top125_setting_spelled_twice,
     top201_limit_out_of_range,
     top202_name_limits,
@@ -79,12 +85,16 @@ RULES = (
     top210_policy_limits,
     top211_gcp_long_processing,
     top212_example_over_max_message_size,
+    top220_aws_managed_kms_key,
+    top221_service_identity,
+    top222_alarms_notify_no_one,
+    top223_role_policy_quota,
 )
 
 
 def run(ctx: Context, warnings: bool) -> list[Finding]:
     out: list[Finding] = []
     for rule in RULES:
-        if warnings or rule.LEVEL != "warning":
+        if warnings or rule.LEVEL == "error":
             out.extend(rule.check(ctx))
     return out

@@ -67,14 +67,14 @@ def check(ctx):
                              ("gcp_service_account", ident.gcp_service_account)):
             if value and any(w in value for w in aws_spec.WILDCARDS):
                 yield Finding(CODE, LEVEL, f"identity.{field} of service '{s.name}' contains a wildcard",
-                              s.path + ("identity", field), "name exactly one identity")
+                              ident.origin(field, s.path + ("identity", field)), "name exactly one identity")
         account = aws_spec.role_account(ident.aws_role or "")
         if account:
             roles.setdefault(account, []).append(s)
     alarm = topo.clouds.aws_alarm_topic
     account = _account(SNS_ACCOUNT, alarm)
     if account:
-        arns.setdefault(account, []).append((f"clouds.aws.alarm_topic '{alarm}'", ("clouds", "aws", "alarm_topic"),
+        arns.setdefault(account, []).append((f"clouds.aws.alarm_topic '{alarm}'", topo.clouds.notify_origin("aws"),
                                              "a topic"))
     every = set(roles) | set(arns)
     if len(every) > 1:
@@ -96,8 +96,8 @@ def check(ctx):
                               f"while other services use roles of account {ranked[0]}: cross-account roles are not "
                               f"supported (the policy would be attached to a role named "
                               f"'{s.identity.aws_role.rsplit('/', 1)[-1]}' in the deploying account)",
-                              s.path + ("identity", "aws_role"),
+                              s.identity.origin("aws_role", s.path + ("identity", "aws_role")),
                               "use roles of the account the stack deploys to (a role name is enough)")
     if alarm and any(w in alarm for w in aws_spec.WILDCARDS):
-        yield Finding(CODE, LEVEL, "clouds.aws.alarm_topic contains a wildcard", ("clouds", "aws", "alarm_topic"),
+        yield Finding(CODE, LEVEL, "clouds.aws.alarm_topic contains a wildcard", topo.clouds.notify_origin("aws"),
                       "name exactly one SNS topic ARN")

@@ -194,6 +194,11 @@ def test_service_policies_are_least_privilege(path):
         if recv:
             want["ConsumeFromQueues"] = (["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
                                           "sqs:ReceiveMessage"], sorted(recv))
+        # the dead-letter queues it is given as <CH>_DLQ_URL: exactly those, with the same actions
+        env = plan.outputs["services"][s.name]["env"]
+        dead = [queues[url.rsplit("/", 1)[1]] for key, url in env.items() if key.endswith("_DLQ_URL")]
+        if dead:
+            want["ConsumeDeadLetters"] = (want["ConsumeFromQueues"][0], sorted(dead))
         if not want:
             assert name not in policies
             continue
@@ -453,10 +458,15 @@ def test_a_service_with_one_kind_of_access_gets_exactly_that_policy(write):
                              "Resource": [sqs + "demo-dev-jobs"]}],
         "demo-dev-announcer": [{"Sid": "PublishToTopics", "Effect": "Allow", "Action": ["sns:Publish"],
                                 "Resource": [sns + "demo-dev-events"]}],
+        # a consumer also reads the dead-letter queue it is given as <CH>_DLQ_URL
         "demo-dev-worker": [{"Sid": "ConsumeFromQueues", "Effect": "Allow", "Action": consume,
-                             "Resource": [sqs + "demo-dev-jobs"]}],
+                             "Resource": [sqs + "demo-dev-jobs"]},
+                            {"Sid": "ConsumeDeadLetters", "Effect": "Allow", "Action": consume,
+                             "Resource": [sqs + "demo-dev-jobs-dlq"]}],
         "demo-dev-listener": [{"Sid": "ConsumeFromQueues", "Effect": "Allow", "Action": consume,
-                               "Resource": [sqs + "demo-dev-events-listener"]}],
+                               "Resource": [sqs + "demo-dev-events-listener"]},
+                              {"Sid": "ConsumeDeadLetters", "Effect": "Allow", "Action": consume,
+                               "Resource": [sqs + "demo-dev-events-listener-dlq"]}],
     }
 
 

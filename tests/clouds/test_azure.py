@@ -244,16 +244,31 @@ def test_dead_letter_alerts_per_entity(path):
     for a in alerts.values():
         c = a["criteria"]["allOf"][0]
         assert c["metricName"] == "DeadletteredMessages" and c["operator"] == "GreaterThan" and c["threshold"] == 0
-        assert "actions" not in a
+        # clouds.azure.action_group of the file (none: no actions)
+        group = topo.clouds.azure_action_group
+        assert a.get("actions") == ([{"actionGroupId": group}] if group else None)
 
 
-def test_alerts_go_to_the_action_group_and_can_be_turned_off():
-    group = "/subscriptions/x/resourceGroups/ops/providers/microsoft.insights/actionGroups/oncall"
-    plan = engine.run(str(ROOT / "topology.yaml"), "azure", config={"actionGroup": group})
-    for a in plan.by_type("azure-native:monitor:MetricAlert"):
-        assert a.inputs["actions"] == [{"actionGroupId": group}]
-    plan = engine.run(str(ROOT / "topology.yaml"), "azure", config={"alerts": "false"})
+GROUP = "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/ops/providers/microsoft.insights/actionGroups/"
+
+
+def test_alerts_go_to_the_action_group_and_can_be_turned_off(write):
+    path = write("targets: [azure]\nqueues: {jobs: {}}\n")         # the file says nothing: stack config decides
+    plan = engine.run(str(path), "azure", config={"actionGroup": GROUP + "config"})
+    assert [a.inputs["actions"] for a in plan.by_type("azure-native:monitor:MetricAlert")] == \
+        [[{"actionGroupId": GROUP + "config"}]]
+    plan = engine.run(str(path), "azure", config={"alerts": "false"})
     assert plan.by_type("azure-native:monitor:MetricAlert") == []
+
+
+def test_the_files_action_group_is_per_stack_and_wins_over_stack_config(write):
+    path = write("targets: [azure]\nqueues: {jobs: {}}\nclouds: {azure: {action_group: none}}\nenvironments:\n"
+                 f"  dev: {{}}\n  prod: {{clouds: {{azure: {{action_group: {GROUP}oncall}}}}}}\n")
+    alerts = lambda plan: [a.inputs.get("actions") for a in plan.by_type("azure-native:monitor:MetricAlert")]
+    assert alerts(engine.run(str(path), "azure", stack="prod", config={"actionGroup": GROUP + "config"})) == \
+        [[{"actionGroupId": GROUP + "oncall"}]]
+    # 'none' in the file: no one, even when stack config names a group (the file is the truth)
+    assert alerts(engine.run(str(path), "azure", stack="dev", config={"actionGroup": GROUP + "config"})) == [None]
 
 
 def test_outputs_and_environment():

@@ -160,6 +160,9 @@ def test_service_accounts_get_exactly_their_topics_and_subscriptions(path):
             sub = _id(topo, topo.queues[c.channel].deployed_name) if c.kind == "queue" else \
                 _id(topo, topo.topics[c.channel].deployed_name, s.deployed_name)
             want.add((member, "roles/pubsub.subscriber", sub))
+            if (topo.queues[c.channel].settings if c.kind == "queue" else c.settings).dead_letter.enabled:
+                # it is given <CH>_DLQ_SUBSCRIPTION: it may pull and acknowledge its dead letters there
+                want.add((member, "roles/pubsub.subscriber", sub + "-dlq"))
     assert got == want
     created = {_account(topo, s.name) for s in topo.services.values() if not s.identity.gcp_service_account}
     assert set(accounts) == created and all(6 <= len(a) <= 30 for a in accounts)
@@ -200,7 +203,8 @@ def test_outputs_and_environment():
         "INFERENCE_REQUESTS_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-dev-inference-requests",
         "INFERENCE_RESULTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-dev-inference-results",
     }
-    assert out["services"]["gpu-worker"]["service_account"] == "gpu-worker@ai-platform-prod.iam.gserviceaccount.com"
+    # stack dev runs as dev's own account (environments.dev.services.gpu-worker.identity)
+    assert out["services"]["gpu-worker"]["service_account"] == "gpu-worker@ai-platform-dev.iam.gserviceaccount.com"
     assert out["services"]["embedder"]["service_account"] == f"ai-platform-dev-embedder@{PROJECT}.iam.gserviceaccount.com"
 
 

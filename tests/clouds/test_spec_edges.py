@@ -52,9 +52,12 @@ def test_the_aws_policy_size_bound_counts_every_arn_a_service_names(write):
                     "  worker: {consumes: [jobs]}\n  listener: {consumes: [events]}\n"
                     "  both: {publishes: [jobs, events], consumes: [events]}\n")
     bound = {name: aws_spec.policy_size_lower_bound(t, s) for name, s in t.services.items()}
+    # a consumer reads its dead-letter queue too (<CH>_DLQ_URL): one more ARN per channel it consumes
     assert bound == {"sender": 35 + len("demo-dev-jobs") + 3, "announcer": 35 + len("demo-dev-events") + 3,
-                     "worker": 35 + len("demo-dev-jobs") + 3, "listener": 35 + len("demo-dev-events-listener") + 3,
-                     "both": 3 * 35 + len("demo-dev-jobs") + len("demo-dev-events") + len("demo-dev-events-both") + 9}
+                     "worker": 2 * 35 + len("demo-dev-jobs") + len("demo-dev-jobs-dlq") + 6,
+                     "listener": 2 * 35 + len("demo-dev-events-listener") + len("demo-dev-events-listener-dlq") + 6,
+                     "both": 4 * 35 + len("demo-dev-jobs") + len("demo-dev-events") + len("demo-dev-events-both")
+                     + len("demo-dev-events-both-dlq") + 12}
 
 
 @pytest.mark.parametrize("full, fitted", [

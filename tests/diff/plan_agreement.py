@@ -13,16 +13,20 @@ TYPES = {
             "SNS subscription": "aws:sns/topicSubscription:TopicSubscription", "IAM policy": "aws:iam/policy:Policy",
             "SQS queue policy": "aws:sqs/queuePolicy:QueuePolicy",
             "SQS redrive-allow policy": "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
-            "CloudWatch alarm": "aws:cloudwatch/metricAlarm:MetricAlarm"},
+            "CloudWatch alarm": "aws:cloudwatch/metricAlarm:MetricAlarm",
+            "IAM role policy attachment": "aws:iam/rolePolicyAttachment:RolePolicyAttachment"},
     "azure": {"Service Bus namespace": "azure-native:servicebus:Namespace",
               "Service Bus queue": "azure-native:servicebus:Queue", "Service Bus topic": "azure-native:servicebus:Topic",
               "Service Bus subscription": "azure-native:servicebus:Subscription",
-              "Service Bus filter rule": "azure-native:servicebus:DefaultRule"},
+              "Service Bus filter rule": "azure-native:servicebus:DefaultRule",
+              "Azure Monitor metric alert": "azure-native:monitor:MetricAlert",
+              "role assignment": "azure-native:authorization:RoleAssignment"},
     "gcp": {"Pub/Sub subscription": "gcp:pubsub/subscription:Subscription",
             "Pub/Sub dead-letter subscription": "gcp:pubsub/subscription:Subscription",
             "Pub/Sub topic": "gcp:pubsub/topic:Topic", "Pub/Sub dead-letter topic": "gcp:pubsub/topic:Topic",
             "IAM member": ("gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember",
-                           "gcp:pubsub/topicIAMMember:TopicIAMMember")},
+                           "gcp:pubsub/topicIAMMember:TopicIAMMember"),
+            "Cloud Monitoring alert policy": "gcp:monitoring/alertPolicy:AlertPolicy"},
 }
 
 
@@ -43,6 +47,11 @@ def _matches(name: str, names: set) -> bool:
     """Whether an action's name is one of a resource's names: its inputs (a URL or ARN ending in it), or for the
     names diff joins -- 'topic -> queue' (an SNS subscription), 'subscription: member' (a GCP IAM member) -- a part."""
     parts = {name, *name.split(" -> "), name.split(": ")[0]}
+    if " may " in name:  # an Azure role assignment, 'svc may receive on orders': its description says it, with the
+        svc, _, rest = name.partition(" may ")  # kind of entity ('topowire: svc may receive on queue-orders')
+        role, _, entity = rest.partition(" on ")
+        if any(v.startswith(f"topowire: {svc} may {role} on ") and v.endswith("-" + entity) for v in names):
+            return True
     if "/" in name and all(p in names for p in name.split("/") if p != "$Default"):  # topic/subscription/rule
         return True
     return any(p in names or any(v.endswith("/" + p) or v.endswith(":" + p) for v in names) for p in parts)

@@ -65,6 +65,9 @@ def test_what_follows_a_removed_dlq_goes_with_it(tmp_path):
         ("aws", "delete", "CloudWatch alarm", "shop-dev-orders-dlq-not-empty", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("aws", "delete", "SQS queue policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("aws", "delete", "SQS redrive-allow policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
+        # the consumer's grant on the dead-letter subscription goes with it
+        ("gcp", "delete", "IAM member", "shop-dev-orders-dlq: fulfilment",
+         "goes with Pub/Sub dead-letter subscription shop-dev-orders-dlq"),
         # the subscription stays: only the service agent's grants for dead-lettering go (publisher on the
         # dead-letter topic, which goes; subscriber on the subscription, which stays)
         ("gcp", "delete", "IAM member", "shop-dev-orders-dlq: service agent",
@@ -122,7 +125,9 @@ def test_a_new_gcp_service_account_replaces_the_services_iam_members(tmp_path):
     head = base.replace("a@p.", "b@p.")
     _, got = actions(tmp_path, head, base)
     why = "cannot change in place: member serviceAccount:a@p.iam.gserviceaccount.com -> serviceAccount:b@p.iam.gserviceaccount.com"
-    assert got == [("gcp", "replace", "IAM member", f"shop-dev-{c}: fulfilment", why) for c in ("audit-trail", "orders")]
+    # its grants on the subscriptions it consumes, and on their dead-letter subscriptions (<CH>_DLQ_SUBSCRIPTION)
+    assert got == sorted(("gcp", "replace", "IAM member", f"shop-dev-{c}: fulfilment", why)
+                         for c in ("audit-trail", "audit-trail-dlq", "orders", "orders-dlq"))
     # The given account dropped: the program creates one named after the service, and grants it instead
     _, got = actions(tmp_path, BASE, base)
     assert {a[:2] + a[4:] for a in got} == {("gcp", "replace", "cannot change in place: member serviceAccount:"
@@ -140,8 +145,10 @@ def test_new_tags_update_every_tagged_resource_in_place(tmp_path):
     assert kinds == {("aws", "CloudWatch alarm"): 3, ("aws", "IAM policy"): 3, ("aws", "SNS topic"): 1,
                      ("aws", "SQS dead-letter queue"): 3, ("aws", "SQS queue"): 3,
                      ("azure", "Service Bus namespace"): 1,   # Service Bus entities have no tags
+                     ("azure", "Azure Monitor metric alert"): 3,   # its alerts do
                      ("gcp", "Pub/Sub dead-letter subscription"): 3, ("gcp", "Pub/Sub dead-letter topic"): 3,
-                     ("gcp", "Pub/Sub subscription"): 3, ("gcp", "Pub/Sub topic"): 3}
+                     ("gcp", "Pub/Sub subscription"): 3, ("gcp", "Pub/Sub topic"): 3,
+                     ("gcp", "Cloud Monitoring alert policy"): 1}
 
 
 def test_azure_role_assignments_follow_a_replaced_queue(tmp_path):

@@ -43,6 +43,13 @@ EDITS = {
                                                   "'arn:aws:sns:us-east-1:123456789012:oncall'}}"),
     "filter": ("worker: {consumes: [orders, events]}", "worker: {consumes: {orders: , events: {filter: {kind: [a]}}}}"),
     "description": ("  events: {}", "  events: {description: hello}"),
+    "action_group": ("targets: [aws, azure, gcp]", "targets: [aws, azure, gcp]\nclouds: {azure: {action_group: "
+                     "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/ops/providers/"
+                     "microsoft.insights/actionGroups/oncall}}"),
+    "notification_channels": ("targets: [aws, azure, gcp]", "targets: [aws, azure, gcp]\nclouds: {gcp: "
+                              "{notification_channels: [projects/shop-1/notificationChannels/1]}}"),
+    "identity": ("  worker: {", "  worker: {identity: {aws_role: worker-task, azure_principal_id: "
+                 "8f7e0c1a-0000-4000-8000-000000000001, gcp_service_account: w@shop-1.iam.gserviceaccount.com}, "),
     "azure premium max_message_size": ("targets: [aws, azure, gcp]\n",
                                        "targets: [aws, azure, gcp]\nclouds: {azure: {sku: Premium}}\n"),
 }

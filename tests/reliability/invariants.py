@@ -192,3 +192,82 @@ def protected_by_default(plan, topo) -> None:
                 f"{r.type} {r.name} protect={r.protect}, its entity says protect: {stores[key].protect}"
             seen += 1
     assert seen >= len(stores), "a store of messages of the topology is missing from the plan"
+
+
+RECEIVE = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"}
+
+
+def granted_and_notified(plan, topo) -> None:
+    """Issue 29: what a plan grants and where its alarms go are the stack's own.
+
+    - every queue URL, dead-letter queue URL or subscription a service is given in its environment, it may
+      receive from (and delete from) under its own identity;
+    - the identities granted are exactly the stack's (``environments.<stack>.services.<name>.identity`` over
+      the service's), and a service without an AWS role gets its policy attached to no role;
+    - every dead-letter alarm notifies the file's target for the stack (``clouds.<cloud>`` of its environment
+      over the top-level ones), or nobody when the file says ``none``;
+    - no queue SNS delivers to is encrypted with an AWS managed key (SNS could never use it).
+    """
+    {"aws": _aws_granted, "azure": _azure_granted, "gcp": _gcp_granted}[plan.cloud](plan, topo)
+
+
+def _aws_granted(plan, topo):
+    arn = {r.inputs["name"]: r.outputs["arn"] for r in plan.by_type("aws:sqs/queue:Queue")}
+    policies = {r.inputs["name"]: (r.outputs["arn"], json.loads(r.inputs["policy"])["Statement"])
+                for r in plan.by_type("aws:iam/policy:Policy")}
+    attached = {(r.inputs["role"], r.inputs["policyArn"])
+                for r in plan.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")}
+    for s in topo.services.values():
+        env = plan.outputs["services"][s.name]["env"]
+        name = aws_spec.policy_name(topo, s.name)
+        urls = [v for k, v in env.items() if k.endswith(("_QUEUE_URL", "_DLQ_URL"))
+                and (k.endswith("_DLQ_URL") or any(c.channel.upper().replace("-", "_") + "_QUEUE_URL" == k
+                                                   for c in s.consumes))]
+        for url in urls:
+            queue = arn[url.rsplit("/", 1)[1]]
+            actions = {a for st in policies[name][1] if queue in st["Resource"] for a in st["Action"]}
+            assert RECEIVE <= actions, f"service '{s.name}' is given {url} but may not receive from it: {actions}"
+        if name in policies:
+            role = s.identity.aws_role
+            want = {(aws_spec.role_name(role), policies[name][0])} if role else set()
+            assert {a for a in attached if a[1] == policies[name][0]} == want, \
+                f"service '{s.name}': its policy is attached to {attached}, the stack's role is {role}"
+    target = topo.clouds.aws_alarm_topic
+    for r in plan.by_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
+        assert r.inputs.get("alarmActions") == ([target] if target else None), f"{r.name} notifies the wrong target"
+    fed = {r.inputs["endpoint"] for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
+    fed |= {json.loads(r.inputs["redrivePolicy"])["deadLetterTargetArn"]
+            for r in plan.by_type("aws:sns/topicSubscription:TopicSubscription")}
+    for r in plan.by_type("aws:sqs/queue:Queue"):
+        if r.outputs["arn"] in fed:
+            assert not aws_spec.aws_managed_key(r.inputs.get("kmsMasterKeyId") or ""), \
+                f"{r.name}: SNS cannot deliver to a queue encrypted with an AWS managed key"
+
+
+def _azure_granted(plan, topo):
+    principals = {r.inputs["principalId"] for r in plan.by_type("azure-native:authorization:RoleAssignment")}
+    assert principals == {s.identity.azure_principal_id for s in topo.services.values()
+                          if s.identity.azure_principal_id and (s.publishes or s.consumes)}, principals
+    # a receiver's role on its queue or subscription covers its dead-letter sub-queue ($DeadLetterQueue is part
+    # of the entity, not an ARM resource of its own): no dead-letter variable needs a grant of its own
+    for s in topo.services.values():
+        assert not [k for k in plan.outputs["services"][s.name]["env"] if "DLQ" in k or "DEAD" in k]
+    group = topo.clouds.azure_action_group
+    for r in plan.by_type("azure-native:monitor:MetricAlert"):
+        assert r.inputs.get("actions") == ([{"actionGroupId": group}] if group else None), r.name
+
+
+def _gcp_granted(plan, topo):
+    members = {(r.inputs["subscription"], r.inputs["member"])
+               for r in plan.by_type("gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember")}
+    for s in topo.services.values():
+        out = plan.outputs["services"][s.name]
+        if s.identity.gcp_service_account:
+            assert out["service_account"] == s.identity.gcp_service_account, s.name
+        member = f"serviceAccount:{out['service_account']}"
+        for key, value in out["env"].items():
+            if key.endswith("_SUBSCRIPTION"):  # <CH>_SUBSCRIPTION and <CH>_DLQ_SUBSCRIPTION
+                assert (value.rsplit("/", 1)[1], member) in members, f"service '{s.name}' may not read {value}"
+    channels = list(topo.clouds.gcp_notification_channels) or None
+    for r in plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy"):
+        assert r.inputs.get("notificationChannels") == channels, r.name

@@ -9,24 +9,27 @@ import pytest
 from conftest import CASES, EXAMPLES, ROOT, run_cli
 from generator.check import load_topology
 from generator.plan import engine
-from invariants import SECRETS, consistent, protected_by_default, secure
+from invariants import SECRETS, consistent, granted_and_notified, protected_by_default, secure
 
 FILES = [ROOT / "topology.yaml", *EXAMPLES, CASES / "aws" / "full.yaml", CASES / "azure" / "full.yaml",
          CASES / "gcp" / "full.yaml", CASES / "docs" / "tricky.yaml"]
 PAIRS = [(f, c) for f in FILES for c in ("aws", "azure", "gcp") if c in load_topology(f)[0].targets]
+# Every stack of every file: dev (the file as written unless environments lists it) and each environment
+STACKS = [(f, c, stack) for f, c in PAIRS for stack in sorted({"dev", *load_topology(f)[0].environments})]
 
 
 @lru_cache(maxsize=None)
-def plan_of(path, cloud):
-    return engine.run(str(path), cloud)
+def plan_of(path, cloud, stack="dev"):
+    return engine.run(str(path), cloud, stack=stack)
 
 
-@pytest.mark.parametrize("path,cloud", PAIRS, ids=lambda x: getattr(x, "name", x))
-def test_every_plan_is_consistent_secure_and_loses_nothing(path, cloud):
-    plan, topo = plan_of(path, cloud), load_topology(path)[0]
+@pytest.mark.parametrize("path,cloud,stack", STACKS, ids=lambda x: getattr(x, "name", x))
+def test_every_plan_of_every_stack_is_consistent_secure_and_loses_nothing(path, cloud, stack):
+    plan, topo = plan_of(path, cloud, stack), load_topology(path, stack=stack)[0]
     consistent(plan, topo)
     secure(plan, topo)
     protected_by_default(plan, topo)
+    granted_and_notified(plan, topo)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -103,3 +106,61 @@ def test_one_opt_out_does_not_switch_the_invariants_off_for_the_others(cloud, tm
         next(r for r in bad.resources if r.type == "aws:sns/topic:Topic").inputs.pop("kmsMasterKeyId")
         with pytest.raises(AssertionError, match="is not encrypted"):
             secure(bad, topo)
+
+
+def test_the_grant_and_target_invariant_catches_a_broken_plan():
+    """granted_and_notified fails on each way issue 29 found a plan wrong."""
+    import copy
+    import json
+
+    from generator.clouds.aws import spec as aws_spec
+
+    path = ROOT / "topology.yaml"
+    prod = load_topology(path, stack="prod")[0]
+    plan = plan_of(path, "aws", "prod")
+    granted_and_notified(plan, prod)
+
+    bad = copy.deepcopy(plan)   # a consumer given <CH>_DLQ_URL without the right to read it
+    policy = next(r for r in bad.resources if r.type == "aws:iam/policy:Policy" and "ConsumeDeadLetters" in
+                  r.inputs["policy"])
+    doc = json.loads(policy.inputs["policy"])
+    doc["Statement"] = [st for st in doc["Statement"] if st["Sid"] != "ConsumeDeadLetters"]
+    policy.inputs["policy"] = json.dumps(doc)
+    with pytest.raises(AssertionError, match="may not receive from it"):
+        granted_and_notified(bad, prod)
+
+    bad = copy.deepcopy(plan)   # prod's alarms sent nowhere (or to the file's top-level 'none')
+    next(r for r in bad.resources if r.type == "aws:cloudwatch/metricAlarm:MetricAlarm").inputs.pop("alarmActions")
+    with pytest.raises(AssertionError, match="notifies the wrong target"):
+        granted_and_notified(bad, prod)
+
+    bad = copy.deepcopy(plan)   # prod's policy attached to dev's role
+    attachment = next(r for r in bad.resources if r.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    attachment.inputs["role"] = "gpu-worker-task-dev"
+    with pytest.raises(AssertionError, match="the stack's role is gpu-worker-task"):
+        granted_and_notified(bad, prod)
+
+    bad = copy.deepcopy(plan)   # a subscription queue with SNS's own managed key
+    fed = next(r for r in bad.resources if r.type == "aws:sns/topicSubscription:TopicSubscription").inputs["endpoint"]
+    queue = next(r for r in bad.resources if r.type == "aws:sqs/queue:Queue" and r.outputs["arn"] == fed)
+    queue.inputs["kmsMasterKeyId"] = "alias/aws/sqs"
+    assert aws_spec.aws_managed_key("alias/aws/sqs") == "sqs"
+    with pytest.raises(AssertionError, match="AWS managed key"):
+        granted_and_notified(bad, prod)
+
+    gcp = plan_of(path, "gcp", "dev")
+    dev = load_topology(path, stack="dev")[0]
+    granted_and_notified(gcp, dev)
+    bad = copy.deepcopy(gcp)    # the consumer's grant on its dead-letter subscription missing
+    bad.resources = [r for r in bad.resources if not (r.type.endswith("SubscriptionIAMMember") and
+                                                      "dead-letter-subscriber" in r.name)]
+    with pytest.raises(AssertionError, match="may not read"):
+        granted_and_notified(bad, dev)
+
+    azure = plan_of(path, "azure", "prod")
+    granted_and_notified(azure, prod)
+    bad = copy.deepcopy(azure)  # the dev principal granted in prod
+    next(r for r in bad.resources if r.type == "azure-native:authorization:RoleAssignment").inputs["principalId"] = \
+        "6b2e9d41-7a3c-4f1e-8d20-5c9a1b7e3f64"
+    with pytest.raises(AssertionError):
+        granted_and_notified(bad, prod)

@@ -68,8 +68,9 @@ def call(token: str, args: dict, region: str) -> dict:
             arn = key.replace(":alias/", ":key/") if ":alias/" in key else key
         else:
             arn = f"arn:{PARTITION}:kms:{region}:{ACCOUNT}:key/{_uuid('kms', key)}"
+        manager = "AWS" if ":alias/aws/" in key or key.startswith("alias/aws/") else "CUSTOMER"  # AWS managed keys
         return {"id": arn.rsplit("/", 1)[-1], "arn": arn, "keyId": key, "enabled": True, "keyState": "Enabled",
-                "keyManager": "CUSTOMER", "keyUsage": "ENCRYPT_DECRYPT", "awsAccountId": ACCOUNT}
+                "keyManager": manager, "keyUsage": "ENCRYPT_DECRYPT", "awsAccountId": ACCOUNT}
     if token == "aws:index/getCallerIdentity:getCallerIdentity":
         return {"accountId": ACCOUNT, "arn": f"arn:{PARTITION}:iam::{ACCOUNT}:user/plan", "userId": "AIDA" + _suffix("u"),
                 "id": ACCOUNT}

@@ -14,7 +14,8 @@ children named ``f"{name}-<role>"`` parented to it:
   queue policies that let exactly that topic send to both queues; the
   subscription is created only after both policies.
 - ``topowire:aws:ServiceAccess``: one service's least-privilege IAM policy,
-  attached to ``identity.aws_role`` when given.
+  attached to ``identity.aws_role`` when given; a consumer may also read the
+  dead-letter queues it is given as ``<CH>_DLQ_URL``.
 
 Physical names come from ``clouds.aws.spec`` (never Pulumi auto-names). Only this
 module and the program import the Pulumi SDK.
@@ -38,6 +39,7 @@ LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
 KMS_DATA_KEY_REUSE_SECONDS = 300
 SNS_MANAGED_KEY = "alias/aws/sns"
 SNS_MAX_MESSAGE_SIZE = spec.SNS_MAX_MESSAGE_SIZE  # a subscription DLQ must hold any SNS payload
+CONSUME_ACTIONS = ("sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage")
 # The actions of SNS's default topic policy (statement "__default_statement_ID"), which a topic policy replaces.
 SNS_OWNER_ACTIONS = ("SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic",
                      "SNS:Publish", "SNS:Receive", "SNS:RemovePermission", "SNS:SetTopicAttributes", "SNS:Subscribe")
@@ -116,6 +118,24 @@ class QueueOut:
     policies: list = field(default_factory=list)  # the queue policies (queue, then DLQ)
 
 
+def sns_usable_key(owner: pulumi.Resource, key: str, queue: str) -> pulumi.Output:
+    """``key``, once AWS says it is a customer managed key; a RunError when it is an AWS managed one.
+
+    SNS delivers to a queue (and dead-letters to its DLQ) only with a key whose policy admits
+    sns.amazonaws.com, which an AWS managed key's never can (docs/aws.md, TOP220). An alias says so in the
+    YAML (validate refuses it); a key id or key ARN only says it through KMS's ``KeyManager``."""
+    def usable(manager: str) -> str:
+        if manager == "AWS":
+            raise pulumi.RunError(f"KMS key {key} of queue {queue} is an AWS managed key: SNS cannot deliver to a "
+                                  "queue encrypted with it (its key policy cannot admit sns.amazonaws.com), so the "
+                                  "messages would be lost. Use encryption: managed, or a customer managed key whose "
+                                  "policy lets sns.amazonaws.com use it (docs/aws.md, TOP205).")
+        return key
+
+    found = aws.kms.get_key_output(key_id=key, opts=pulumi.InvokeOutputOptions(parent=owner))
+    return found.key_manager.apply(usable)
+
+
 def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, fifo: bool, settings, tags: dict,
                      alarm_topic: Optional[str], topic_arn=None) -> QueueOut:
     """The SQS resources of one queue, parented to ``owner`` and named ``f"{name}-<role>"``."""
@@ -126,7 +146,9 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
     if enc.mode == "managed":
         encryption = {"sqs_managed_sse_enabled": True}
     elif enc.mode == "kms":
-        encryption = {"kms_master_key_id": enc.kms_key, "kms_data_key_reuse_period_seconds": KMS_DATA_KEY_REUSE_SECONDS}
+        # a queue SNS delivers to takes the key only once KMS says it is not an AWS managed one
+        key = enc.kms_key if topic_arn is None else sns_usable_key(owner, enc.kms_key, physical)
+        encryption = {"kms_master_key_id": key, "kms_data_key_reuse_period_seconds": KMS_DATA_KEY_REUSE_SECONDS}
     elif enc.mode == "none":
         encryption = {"sqs_managed_sse_enabled": False}
     common = dict(fifo_queue=fifo or None, content_based_deduplication=True if fifo else None,
@@ -334,9 +356,7 @@ def attached_role(service, parent):
         same_account)
 
 
-def role_name(role: str) -> str:
-    """``arn:aws:iam::123456789012:role/path/name`` or ``name`` -> ``name``."""
-    return role.rsplit("/", 1)[-1] if role.startswith("arn:") else role
+role_name = spec.role_name
 
 
 def access_statements(sends: list, publishes: list, receives: list, kms):
@@ -349,13 +369,15 @@ def access_statements(sends: list, publishes: list, receives: list, kms):
     queue_arns_send = [q.arn for q in sends]
     topic_arns = [t.arn for t in publishes]
     queue_arns_recv = [q.arn for q in receives]
+    # A consumer is given <CH>_DLQ_URL: it may read (receive, delete, return) its dead letters there.
+    dlq_arns_recv = [q.dlq_arn for q in receives if q.dlq_arn is not None]
     encrypt_keys = sorted({q.kms_key for q in sends if q.kms_key} | {t.kms_key for t in publishes if t.kms_key})
     decrypt_keys = sorted({q.kms_key for q in receives if q.kms_key} - set(encrypt_keys))
     if not (queue_arns_send or topic_arns or queue_arns_recv):
         return None
 
     def build(args):
-        send, pub, recv, enc, dec = args
+        send, pub, recv, dead, enc, dec = args
         out = []
         if send:
             out.append({"Sid": "SendToQueues", "Effect": "Allow", "Action": ["sqs:SendMessage"],
@@ -363,9 +385,11 @@ def access_statements(sends: list, publishes: list, receives: list, kms):
         if pub:
             out.append({"Sid": "PublishToTopics", "Effect": "Allow", "Action": ["sns:Publish"], "Resource": sorted(pub)})
         if recv:
-            out.append({"Sid": "ConsumeFromQueues", "Effect": "Allow",
-                        "Action": ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                                   "sqs:ReceiveMessage"], "Resource": sorted(recv)})
+            out.append({"Sid": "ConsumeFromQueues", "Effect": "Allow", "Action": list(CONSUME_ACTIONS),
+                        "Resource": sorted(recv)})
+        if dead:
+            out.append({"Sid": "ConsumeDeadLetters", "Effect": "Allow", "Action": list(CONSUME_ACTIONS),
+                        "Resource": sorted(dead)})
         if enc:
             out.append({"Sid": "EncryptWithKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
                         "Resource": sorted(set(enc))})
@@ -376,7 +400,7 @@ def access_statements(sends: list, publishes: list, receives: list, kms):
 
     # One Output.all over every ARN (not one per group and one over the groups): the same values and
     # dependencies with a fraction of the SDK's work; the groups are cut back out by their lengths.
-    groups = [queue_arns_send, topic_arns, queue_arns_recv, [kms[k] for k in encrypt_keys],
+    groups = [queue_arns_send, topic_arns, queue_arns_recv, dlq_arns_recv, [kms[k] for k in encrypt_keys],
               [kms[k] for k in decrypt_keys]]
     ends = [sum(len(g) for g in groups[:i + 1]) for i in range(len(groups))]
 

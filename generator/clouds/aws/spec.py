@@ -147,6 +147,35 @@ def derived_names(topo):
     return out
 
 
+def access_words(topo, service, limit: int = 4) -> str:
+    """What a service's IAM policy lets it do, in words: ``send to queue 'a', receive from queue 'b'`` (at most
+    ``limit`` channels named, then how many more)."""
+    items = []
+    for r in service.publishes:
+        ch = topo.channel(r.channel)
+        if ch is not None:
+            items.append(f"send to queue '{r.channel}'" if ch.kind == "queue" else f"publish to topic '{r.channel}'")
+    for c in service.consumes:
+        if c.kind is not None:
+            items.append(f"receive from {c.kind} '{c.channel}'")
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def identity_note(topo, service):
+    """(message, hint) saying what a service gets on AWS when the file names no role for it, or None.
+
+    Without ``identity.aws_role`` topowire still creates the service's IAM policy, but attaches it to nothing:
+    the service can do nothing until someone attaches it (topowire never guesses a role)."""
+    if service.identity.aws_role or not (service.publishes or service.consumes):
+        return None
+    return (f"on AWS, service '{service.name}' runs as no role the file names (identity.aws_role): topowire creates "
+            f"its IAM policy ({access_words(topo, service)}) and attaches it to no role, so the service can do none "
+            "of it until the policy is attached to the role it runs as",
+            f"set identity.aws_role (per stack: environments.<stack>.services.{service.name}.identity.aws_role), or "
+            f"attach the stack output services.{service.name}.policy_arn to the service's role yourself")
+
+
 def filter_policy(flt) -> dict:
     """The SNS filter policy (MessageAttributes scope) of a topowire filter."""
     return {attr: list(values) for attr, values in flt}
@@ -164,6 +193,9 @@ MAX_TAGS = 50
 # IAM: a managed policy document holds at most 6,144 characters, whitespace not counted
 # (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length)
 MAX_MANAGED_POLICY_CHARS = 6144
+# IAM: at most 10 managed policies attached to one role by default, an adjustable quota ("Managed policies per role";
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities)
+MAX_ROLE_MANAGED_POLICIES = 10
 
 
 def filter_problems(flt) -> list:
@@ -219,9 +251,13 @@ def policy_size_lower_bound(topo, service) -> int:
             total += arn("sns", topic_name(topo, topo.topics[r.channel]))
     for c in service.consumes:
         if c.kind == "queue":
-            total += arn("sqs", queue_name(topo, topo.queues[c.channel]))
+            name = queue_name(topo, topo.queues[c.channel])
+            total += arn("sqs", name)
+            if topo.queues[c.channel].settings.dead_letter.enabled:
+                total += arn("sqs", dlq_name(name))  # it reads its dead letters too (<CH>_DLQ_URL)
         elif c.kind == "topic":
-            total += arn("sqs", subscription_queue_name(topo, topo.topics[c.channel], service.name))
+            name = subscription_queue_name(topo, topo.topics[c.channel], service.name)
+            total += arn("sqs", name) + arn("sqs", dlq_name(name))
     return total
 
 
@@ -274,9 +310,11 @@ def inventory(topo) -> list:
                             False, subject))
     for s in topo.services.values():
         grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
-            tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes))
+            tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes)) + \
+            tuple(sorted(("reads dead letters of", topo.channel(c.channel).deployed_name) for c in s.consumes
+                         if c.kind == "topic" or (c.kind == "queue" and c.settings.dead_letter.enabled)))
         out.append(Item(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name), (),
-                        (("grants", grants), ("role", s.identity.aws_role), ("kms keys", policy_keys(topo, s)))
+                        (("grants", grants), ("kms keys", policy_keys(topo, s)))
                         + tags, False, f"service '{s.name}'"))
     return out
 
@@ -335,10 +373,34 @@ def kms_key_problem(key: str) -> str | None:
     return None
 
 
+# AWS managed keys are named alias/aws/<service> ("AWS managed keys": the alias is aws/ and the service's name; KMS
+# developer guide, concepts.html#aws-managed-key). Their key policies cannot be changed and let only the service
+# that owns the key use it, for the callers of that service (kms:ViaService); SNS, delivering to a queue, is
+# neither: "To use an encrypted Amazon SQS queue as a dead-letter queue, you must use a custom KMS with a key policy
+# that grants the Amazon SNS service principal access" (SNS developer guide, sns-dead-letter-queues.html), and
+# "you can't modify the key policy of an AWS managed KMS key for Amazon SQS" (SQS developer guide,
+# sqs-key-management.html).
+AWS_MANAGED_ALIAS = re.compile(rf"^(?:{_ARN_PREFIX})?alias/aws/([A-Za-z0-9/_-]+)$")
+
+
+def aws_managed_key(key: str) -> str | None:
+    """The service whose AWS managed key ``key`` names (``alias/aws/sqs`` -> ``sqs``), or None.
+
+    Only aliases tell: an AWS managed key named by its key id or key ARN is found at deployment
+    (``aws.kms.getKey``'s ``keyManager``)."""
+    m = AWS_MANAGED_ALIAS.match(key or "")
+    return m.group(1) if m else None
+
+
 def role_account(role: str) -> str | None:
     """The account of a role ARN (None for a plain role name)."""
     m = ROLE_ARN.match(role)
     return m.group(1) if m else None
+
+
+def role_name(role: str) -> str:
+    """``arn:aws:iam::123456789012:role/path/name`` or ``name`` -> ``name``."""
+    return role.rsplit("/", 1)[-1] if role.startswith("arn:") else role
 
 
 def is_key_arn(key: str) -> bool:
@@ -396,6 +458,13 @@ def dependents(topo) -> list:
             refs.append((key, "update"))
         out.append(Dependent(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name),
                              tuple(sorted(set(refs))), f"service '{s.name}'", "policy"))
+        if s.identity.aws_role and (s.publishes or s.consumes):
+            # RolePolicyAttachment: role and policy_arn are ForceNew (terraform-provider-aws
+            # internal/service/iam/role_policy_attachment.go); the role is attached by name
+            out.append(Dependent(CLOUD, "IAM role policy attachment", ("attachment", s.deployed_name),
+                                 f"{policy_name(topo, s.name)} -> {role_name(s.identity.aws_role)}",
+                                 ((("policy", s.deployed_name), "none"),), f"service '{s.name}'", "role",
+                                 replace_on=(("role", role_name(s.identity.aws_role)),)))
     return out
 
 
@@ -428,3 +497,13 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
                 env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+def alarms(topo) -> int:
+    """How many CloudWatch alarms the stack creates: one per dead-letter queue (every dead-lettering queue, every
+    topic consumer's queue: SNS's own dead letters)."""
+    return sum(1 for q in topo.queues.values() if q.settings.dead_letter.enabled) + \
+        sum(1 for c in topo.all_consumers() if c.kind == "topic")
+
+
+ALARM_TARGET = ("clouds.aws.alarm_topic", "an SNS topic ARN", "CloudWatch alarm", "CloudWatch alarms")

@@ -118,6 +118,14 @@ class Subscription(pulumi.ComponentResource):
         self.register_outputs({"name": self.subscription_name, "id": self.id})
 
 
+def alert_target(topo, options: Options) -> Optional[str]:
+    """Where the alerts notify: the file's ``clouds.azure.action_group`` (``none``: no one), else stack config
+    ``actionGroup`` (kept for stacks configured before the file could say it)."""
+    if topo.clouds.azure_action_group or topo.clouds.notifies_no_one_on_purpose("azure"):
+        return topo.clouds.azure_action_group
+    return options.action_group
+
+
 def _alert(owner, name, topo, ns, entity: str) -> None:
     if not ns.options.alerts:
         return
@@ -139,7 +147,7 @@ def _alert(owner, name, topo, ns, entity: str) -> None:
                 metric_namespace="Microsoft.ServiceBus/namespaces", operator="GreaterThan", threshold=0,
                 time_aggregation="Maximum",
                 dimensions=[monitor.MetricDimensionArgs(name="EntityName", operator="Include", values=[entity])])]),
-        actions=[monitor.MetricAlertActionArgs(action_group_id=ns.options.action_group)] if ns.options.action_group else None,
+        actions=[monitor.MetricAlertActionArgs(action_group_id=ns.action_group)] if ns.action_group else None,
         tags=dict(topo.tags),
         opts=pulumi.ResourceOptions(parent=owner))
 
@@ -179,6 +187,7 @@ class AzureTopology(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         tags = dict(topo.tags)
         self.options = options
+        self.action_group = alert_target(topo, options)
         self.sku = topo.clouds.azure_sku
         if options.resource_group:
             self.rg_name = pulumi.Output.from_input(options.resource_group)

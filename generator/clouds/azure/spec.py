@@ -413,6 +413,16 @@ def dependents(topo) -> list:
                                  f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
                                  ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
                                  "the subscription it belongs to", update=(("filter", c.filter),)))
+    # One alert per queue and topic (unless stack config alerts: false), on the namespace, naming the entity by
+    # name: a replaced entity of the same name keeps it; its action group changes in place.
+    namespace = namespace_name(topo)
+    group = topo.clouds.azure_action_group or ("none" if topo.clouds.notifies_no_one_on_purpose("azure") else None)
+    for ch in topo.channels():
+        entity = entity_name(topo, ch)
+        out.append(Dependent(CLOUD, "Azure Monitor metric alert", ("alert", ch.kind, ch.deployed_name),
+                             alert_name(namespace, entity), (((ch.kind, ch.deployed_name), "none"),),
+                             f"{ch.kind} '{ch.name}'", "its entity", named=True,
+                             update=(("action_group", group), ("tags", tuple(sorted(dict(topo.tags).items()))))))
     for s in topo.services.values():
         if not s.identity.azure_principal_id:
             continue
@@ -450,3 +460,19 @@ def environment(topo, namespace: str | None = None) -> dict:
                 env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+def identity_note(topo, service):
+    """(message, hint) saying what a service gets on this cloud when the file names no identity for it, or None
+    (TOP221; see clouds.aws.spec.identity_note for the wording)."""
+    return None
+
+
+def alarms(topo) -> int:
+    """How many Azure Monitor alerts the stack creates (unless stack config ``alerts`` is false): one per queue and
+    topic, on its dead-lettered messages."""
+    return len(topo.queues) + len(topo.topics)
+
+
+ALARM_TARGET = ("clouds.azure.action_group", "an action group's resource id",
+                "Azure Monitor alert", "Azure Monitor alerts")

@@ -15,7 +15,8 @@
 - ``ServiceAccess``: the service's account (``identity.gcp_service_account`` or
   a created one) gets ``roles/pubsub.publisher`` on exactly the topics it
   publishes to and ``roles/pubsub.subscriber`` on exactly the subscriptions it
-  consumes.
+  consumes, and on their dead-letter subscriptions (which it is given as
+  ``<CH>_DLQ_SUBSCRIPTION``).
 
 Filters and message ordering cannot change on an existing subscription: such a
 change replaces it, deleting the old one first (names are fixed), so nothing
@@ -123,7 +124,7 @@ class Subscription(pulumi.ComponentResource):
 
 
 class ServiceAccess(pulumi.ComponentResource):
-    def __init__(self, name, topo, service, topics: list, subscriptions: list, opts=None):
+    def __init__(self, name, topo, service, topics: list, subscriptions: list, opts=None, dead_letters: list = ()):
         super().__init__("topowire:gcp:ServiceAccess", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         if service.identity.gcp_service_account:
@@ -141,6 +142,10 @@ class ServiceAccess(pulumi.ComponentResource):
         for label, sub in subscriptions:
             gcp.pubsub.SubscriptionIAMMember(spec.iam_member_resource_name(name, "subscriber", label), subscription=sub.name, role=spec.SUBSCRIBER,
                                              member=member, opts=child)
+        # The service is given <CH>_DLQ_SUBSCRIPTION: it may read (pull, acknowledge) its dead letters there.
+        for label, sub in dead_letters:
+            gcp.pubsub.SubscriptionIAMMember(spec.iam_member_resource_name(name, spec.DEAD_LETTER_SUBSCRIBER, label),
+                                             subscription=sub.name, role=spec.SUBSCRIBER, member=member, opts=child)
         self.register_outputs({"email": self.email})
 
 
@@ -171,7 +176,7 @@ class GcpTopology(pulumi.ComponentResource):
                     with_aliases(child, renames.subscription(topo, t, c.service)), self.agent_identity)
         self.env, emails = {}, {}
         for s in topo.services.values():
-            topics, subs, env = [], [], {"GOOGLE_CLOUD_PROJECT": self.project_id}
+            topics, subs, dead, env = [], [], [], {"GOOGLE_CLOUD_PROJECT": self.project_id}
             for r in s.publishes:
                 comp = self.queues.get(r.channel) or self.topics[r.channel]
                 topics.append((topo.channel(r.channel).deployed_name, comp.topic))
@@ -182,10 +187,12 @@ class GcpTopology(pulumi.ComponentResource):
                 env[env_name(c.channel, "SUBSCRIPTION")] = store.subscription.id
                 if store.dlq_subscription is not None:
                     env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = store.dlq_subscription.id
+                    dead.append((topo.channel(c.channel).deployed_name, store.dlq_subscription))
                 if c.processing_time is not None and c.processing_time > spec.ACK_MAX:
                     # beyond the ack deadline only lease extension covers the job: the client's maximum (TOP211)
                     env[spec.max_lease_env(c.channel)] = str(c.processing_time)
-            access = ServiceAccess(s.name, topo, s, topics, subs, with_aliases(child, renames.service(topo, s.name)))
+            access = ServiceAccess(s.name, topo, s, topics, subs, with_aliases(child, renames.service(topo, s.name)),
+                                   dead)
             emails[s.name] = access.email
             self.env[s.name] = dict(sorted(env.items()))
         dlq_subs = [st.dlq_subscription for st in self._stores() if st.dlq_subscription is not None]
@@ -229,9 +236,17 @@ class GcpTopology(pulumi.ComponentResource):
             documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
                 content="Messages failed every delivery attempt and wait in a dead-letter subscription: inspect "
                         "them, then republish or acknowledge them.", mime_type="text/markdown"),
-            notification_channels=list(options.notification_channels) or None,
+            notification_channels=list(alert_channels(topo, options)) or None,
             user_labels=spec.labels(topo.tags),
             opts=pulumi.ResourceOptions(parent=self))
+
+
+def alert_channels(topo, options: Options) -> tuple:
+    """Where the alert notifies: the file's ``clouds.gcp.notification_channels`` (``none``: no one), else stack
+    config ``notificationChannels`` (kept for stacks configured before the file could say it)."""
+    if topo.clouds.gcp_notification_channels or topo.clouds.notifies_no_one_on_purpose("gcp"):
+        return tuple(topo.clouds.gcp_notification_channels)
+    return tuple(options.notification_channels)
 
 
 def _stores_of(topo):

@@ -307,6 +307,9 @@ def inventory(topo) -> list:
 RETENTION_LOWERED = "Pub/Sub discards the unacknowledged messages already older than the new retention"
 
 
+DEAD_LETTER_SUBSCRIBER = "dead-letter-subscriber"  # the consumer's grant on its dead-letter subscription
+
+
 def iam_member_resource_name(service: str, role: str, label: str) -> str:
     """The Pulumi name of one IAM member of a service (``publisher``/``subscriber`` on channel ``label``)."""
     return f"{service}-{role}-{label}"
@@ -326,6 +329,10 @@ def pulumi_names(topo) -> list:
                 out.append(PulumiName("SubscriptionIAMMember", iam_member_resource_name(
                     s.name, "subscriber", topo.channel(c.channel).deployed_name), c.path,
                     f"the IAM member letting '{s.name}' consume '{c.channel}'"))
+                if c.settings is not None and c.settings.dead_letter.enabled:
+                    out.append(PulumiName("SubscriptionIAMMember", iam_member_resource_name(
+                        s.name, DEAD_LETTER_SUBSCRIBER, topo.channel(c.channel).deployed_name), c.path,
+                        f"the IAM member letting '{s.name}' read the dead letters of '{c.channel}'"))
     return out
 
 
@@ -375,6 +382,18 @@ def dependents(topo) -> list:
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), c.settings,
                   f"subscription of '{c.service}' to topic '{t.name}'")
+    # The dead-letter alert policy (unless stack config alerts: false): its filter names every dead-letter
+    # subscription and its notification channels are the file's; both change in place.
+    dlqs = sorted(("dlq",) + d.refs[0][0][1:] for d in out if d.key[0] == "agent-subscriber")
+    if dlqs:
+        channels = topo.clouds.gcp_notification_channels or \
+            (("none",) if topo.clouds.notifies_no_one_on_purpose("gcp") else ())
+        out.append(Dependent(CLOUD, "Cloud Monitoring alert policy", ("alert-policy",),
+                             f"{topo.prefix}: messages in dead-letter subscriptions", tuple((k, "none") for k in dlqs),
+                             "dead-letter delivery", "its conditions",
+                             update=(("notification_channels", tuple(channels)),
+                                     ("dead-letter subscriptions", tuple(k[1:] for k in dlqs)),
+                                     ("labels", tuple(sorted(labels(topo.tags).items()))))))
     for s in topo.services.values():
         member = (("member", "serviceAccount:" + (s.identity.gcp_service_account or
                                                   f"{service_account_id(topo, s.name)}@<project>.iam.gserviceaccount.com")),)
@@ -393,6 +412,12 @@ def dependents(topo) -> list:
                     topic_subscription_id(topo, ch, s.name)
             out.append(Dependent(CLOUD, "IAM member", ("subscriber", s.deployed_name) + key, f"{sub}: {s.name}",
                                  ((key, "replace"),), f"service '{s.name}'", "subscription", replace_on=member))
+            if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
+                # the consumer reads its dead letters too: it is given <CH>_DLQ_SUBSCRIPTION (gcp/program.py)
+                dlq = ("dlq",) + key[1:]
+                out.append(Dependent(CLOUD, "IAM member", ("dead-letter-subscriber", s.deployed_name) + dlq,
+                                     f"{dead_letter_id(sub)}: {s.name}", ((dlq, "replace"),), f"service '{s.name}'",
+                                     "subscription", replace_on=member))
     return out
 
 
@@ -415,3 +440,21 @@ def environment(topo, project: str = "<project>") -> dict:
                 env[max_lease_env(c.channel)] = str(c.processing_time)
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+def identity_note(topo, service):
+    """(message, hint) saying what a service gets on this cloud when the file names no identity for it, or None
+    (TOP221; see clouds.aws.spec.identity_note for the wording)."""
+    return None
+
+
+def alarms(topo) -> int:
+    """How many Cloud Monitoring alert policies on dead letters the stack creates (unless stack config ``alerts``
+    is false): one when any subscription dead-letters."""
+    stores = [q.settings for q in topo.queues.values()] + [c.settings for c in topo.all_consumers()
+                                                              if c.kind == "topic"]
+    return 1 if any(s.dead_letter.enabled for s in stores) else 0
+
+
+ALARM_TARGET = ("clouds.gcp.notification_channels", "a list of notification channels",
+                "Cloud Monitoring alert policy", "Cloud Monitoring alert policies")
