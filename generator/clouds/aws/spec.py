@@ -399,3 +399,26 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
                 env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+# Large payloads (claim check, docs/format.md#large-payloads). SQS takes 1 MiB since August 2025 (it was 256 KiB;
+# moto 5.2 has MAXIMUM_MESSAGE_LENGTH = 1_048_576, moto/sqs/constants.py); SNS still 256 KiB (SNS quotas).
+SQS_MESSAGE_MAX = 1024 * 1024
+SNS_MESSAGE_MAX = 256 * 1024
+# What amazon-sqs-extended-client and amazon-sns-extended-client offload above when no threshold is given.
+EXTENDED_CLIENT_THRESHOLD = 256 * 1024
+S3_BUCKET_MAX = 63
+
+
+def payload_limit(topo, channel) -> tuple:
+    """(bytes, what): the largest body the channel's broker carries itself."""
+    if channel.kind == "topic":
+        return SNS_MESSAGE_MAX, "an SNS message"
+    return SQS_MESSAGE_MAX, "an SQS message"
+
+
+def payload_bucket_name(topo) -> str:
+    """The stack's one payload bucket: '<prefix>-payloads', cut to S3's 63 characters with a stable digest."""
+    from ...payloads import fit
+
+    return fit(f"{topo.prefix}-payloads".lower(), S3_BUCKET_MAX)

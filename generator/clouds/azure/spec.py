@@ -448,3 +448,11 @@ def environment(topo, namespace: str | None = None) -> dict:
                 env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+# Large payloads (claim check, docs/format.md#large-payloads): Service Bus quotas, "Maximum message size":
+# 256 KB on Basic and Standard, 100 MB on Premium (learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas).
+def payload_limit(topo, channel) -> tuple:
+    """(bytes, what): the largest body the channel's broker carries itself."""
+    premium = topo.clouds.azure_sku == "Premium"
+    return (100 * 1024 * 1024 if premium else 256 * 1024), f"a Service Bus {topo.clouds.azure_sku} message"

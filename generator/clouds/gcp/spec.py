@@ -409,3 +409,10 @@ def environment(topo, project: str = "<project>") -> dict:
                 env[max_lease_env(c.channel)] = str(c.processing_time)
         out[s.name] = dict(sorted(env.items()))
     return out
+
+
+# Large payloads (claim check, docs/format.md#large-payloads): Pub/Sub quotas, "Message size (the data field)":
+# 10 MB (cloud.google.com/pubsub/quotas#resource_limits).
+def payload_limit(topo, channel) -> tuple:
+    """(bytes, what): the largest body the channel's broker carries itself."""
+    return 10_000_000, "a Pub/Sub message"
