@@ -105,7 +105,7 @@ def test_expiry_is_retention_plus_dead_letter_rounded_up():
     text = ("queues:\n  jobs: {retention: 36h, dead_letter: {retention: 14d}, large_payloads: true}\n"
             "topics:\n  docs: {retention: 1d, large_payloads: true}\n"
             "services:\n  api: {publishes: [jobs, docs]}\n  aa: {consumes: {jobs: {}, docs: {dead_letter: false}}}\n"
-            "  bb: {consumes: {docs: {retention: 3d}}}\n")
+            "  bb: {consumes: {docs: {dead_letter: {retention: 20d}}}}\n")
     top = topo(text)
     assert payloads.expiry_days(top, top.queues["jobs"]) == 16  # 1.5 d + 14 d, rounded up
-    assert payloads.expiry_days(top, top.topics["docs"]) == 3 + 14  # the longest subscription: 3 d + its 14 d DLQ
+    assert payloads.expiry_days(top, top.topics["docs"]) == 1 + 20  # the longest subscription: 1 d + its 20 d DLQ
