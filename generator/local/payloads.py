@@ -133,10 +133,11 @@ def body(size: int = SIZE) -> str:
     return head + ("lorem ipsum " * (filler // 12 + 1))[:filler] + '"}'
 
 
-def routes(smoke, size: int = SIZE) -> None:
-    """Add to ``smoke`` (a ``smoke.Smoke``) one route per offloading channel and consumer, and its dead letter."""
-    from .smoke import accepts
+def routes(smoke, accepts, size: int = SIZE) -> None:
+    """Add to ``smoke`` (a ``smoke.Smoke``) one route per offloading channel and consumer, and its dead letter.
 
+    ``accepts(filter, attributes)``: whether a consumer's filter takes a message (smoke's own).
+    """
     topo, out = smoke.topo, smoke.out
     services = out["services"]
     payload = body(size)

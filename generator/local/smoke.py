@@ -216,7 +216,7 @@ class Smoke:
         if offloading(self.topo):  # claim checks through AWS's extended clients (generator/local/payloads.py)
             from . import payloads
 
-            payloads.routes(self)
+            payloads.routes(self, accepts)
         return self.routes
 
 
