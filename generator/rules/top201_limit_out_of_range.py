@@ -42,7 +42,7 @@ def _key(field: str) -> str:
 
 def _offloaded(topo) -> set:
     """ids of the settings of stores whose channel declares large_payloads: their max_message_size is the
-    payload's, which may exceed the broker's (TOP212 checks those channels)."""
+    payload's, which may exceed the broker's (TOP213 checks those channels)."""
     from ..payloads import offloading, stores_of
 
     return {id(s) for c in offloading(topo) for s in stores_of(topo, c)}

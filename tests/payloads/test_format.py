@@ -1,4 +1,4 @@
-"""large_payloads: the format (schema, resolution through defaults and environments) and TOP212 / TOP201."""
+"""large_payloads: the format (schema, resolution through defaults and environments) and TOP213 / TOP201."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def test_schema_refuses_bad_values(bad):
 
 def test_sns_limit_needs_large_payloads_on_aws():
     text = "targets: [aws]\ntopics:\n  docs: {max_message_size: 512KiB}\n" + PAIR % ("docs", "docs")
-    [d] = [d for d in diags(text) if d.code == "TOP212"]
+    [d] = [d for d in diags(text) if d.code == "TOP213"]
     assert "256KiB" in d.message and "large_payloads: true" in d.hint
     assert (d.line, d.col) == (5, 28)  # the value of max_message_size
     fixed = "targets: [aws]\ntopics:\n  docs: {max_message_size: 512KiB, large_payloads: true}\n" + PAIR % ("docs",
@@ -74,7 +74,7 @@ def test_queue_above_sqs_limit_hint_proposes_it_and_offloading_allows_it():
 ])
 def test_threshold_above_broker_limit(cloud, threshold, ok):
     text = f"targets: [{cloud}]\nqueues:\n  jobs: {{large_payloads: {{threshold: {threshold}}}}}\n" + PAIR % ("jobs", "jobs")
-    found = [d for d in diags(text) if d.code == "TOP212"]
+    found = [d for d in diags(text) if d.code == "TOP213"]
     assert (found == []) is ok
     if not ok:
         assert "threshold" in d_message(found) and (found[0].line, found[0].col) == (5, 38)
@@ -86,7 +86,7 @@ def d_message(found):
 
 def test_threshold_on_sns_topic_and_premium_service_bus():
     topic = "topics:\n  docs: {large_payloads: {threshold: 512KiB}}\n" + PAIR % ("docs", "docs")
-    assert [d.code for d in diags("targets: [aws]\n" + topic) if d.level == "error"] == ["TOP212"]
+    assert [d.code for d in diags("targets: [aws]\n" + topic) if d.level == "error"] == ["TOP213"]
     premium = "targets: [azure]\nclouds: {azure: {sku: Premium}}\n"
     assert codes(premium + "queues:\n  jobs: {large_payloads: {threshold: 50MiB}}\n" + PAIR % ("jobs", "jobs")) == []
 
@@ -95,10 +95,10 @@ def test_example_larger_than_the_broker():
     big = "x" * (300 * 1024)
     text = (f"targets: [aws]\nmessages:\n  doc: {{example: {big}}}\n"
             "topics:\n  docs: {message: doc}\n" + PAIR % ("docs", "docs"))
-    [d] = [d for d in diags(text) if d.code == "TOP212"]
+    [d] = [d for d in diags(text) if d.code == "TOP213"]
     assert "example" in d.message and d.line == 5
     assert [d for d in diags(text.replace("{message: doc}", "{message: doc, large_payloads: true}"))
-            if d.code == "TOP212"] == []
+            if d.code == "TOP213"] == []
 
 
 def test_expiry_is_retention_plus_dead_letter_rounded_up():

@@ -35,7 +35,7 @@ from ..diagnostics import ERROR, Finding
 from ..payloads import stores_of
 from ..units import size_text
 
-CODE = "TOP212"
+CODE = "TOP213"
 NAME = "large-payload-limits"
 LEVEL = ERROR
 
