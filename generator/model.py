@@ -57,6 +57,17 @@ class Encryption:
 
 
 @dataclass(frozen=True)
+class LargePayloads:
+    """A channel's claim check: bodies above ``threshold`` bytes go to object storage, the broker carries a pointer.
+
+    ``threshold`` None: the broker's own limit (each cloud's spec knows it). ``origin``: the node that set it.
+    """
+
+    threshold: Optional[int]
+    origin: tuple
+
+
+@dataclass(frozen=True)
 class DeadLetter:
     enabled: bool
     max_receive_count: int
@@ -106,6 +117,7 @@ class Queue:
     settings: Settings
     path: tuple
     kind: str = "queue"
+    large_payloads: Optional[LargePayloads] = None  # None: the broker carries every body itself
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,7 @@ class Topic:
     path: tuple
     kind: str = "topic"
     encryption_origin: tuple = ()  # the node that set ``encryption`` (the topic's path for the built-in default)
+    large_payloads: Optional[LargePayloads] = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +267,15 @@ def _norm(field: str, value):
     return value
 
 
+def _large_payloads(layers: list) -> Optional[LargePayloads]:
+    """``large_payloads`` from ``layers`` [(mapping, path), ...] (lowest first): None when unset or false."""
+    value, path = _pick("large_payloads", layers)
+    if not value or path is None:
+        return None
+    threshold = value.get("threshold") if isinstance(value, dict) else None
+    return LargePayloads(units.size_bytes(threshold) if threshold is not None else None, path)
+
+
 def _encryption(value) -> Encryption:
     if isinstance(value, dict):
         return Encryption("kms", value["kms_key"])
@@ -380,7 +402,9 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         for _s, opts, cpath in consumer_raw.get(qname, []):
             layers.append(({k: v for k, v in opts.items() if k in CONSUMER_QUEUE_OPTIONS}, cpath))
         queues[qname] = Queue(qname, q.get("renamed_from", qname), q.get("description", ""), q.get("message"),
-                              bool(q.get("fifo")), _settings(layers, qpath), qpath)
+                              bool(q.get("fifo")), _settings(layers, qpath), qpath,
+                              large_payloads=_large_payloads([*default_layers, (q, qpath),
+                                                              (env_queues.get(qname) or {}, epath + ("queues", qname))]))
 
     topics = {}
     for tname, t in topic_defs.items():
@@ -389,7 +413,9 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         enc, enc_path = _pick("encryption", [*default_layers, (t, tpath),
                                              (env_topics.get(tname) or {}, epath + ("topics", tname))])
         topics[tname] = Topic(tname, t.get("renamed_from", tname), t.get("description", ""), t.get("message"),
-                              bool(t.get("fifo")), _encryption(enc), tpath, encryption_origin=enc_path or tpath)
+                              bool(t.get("fifo")), _encryption(enc), tpath, encryption_origin=enc_path or tpath,
+                              large_payloads=_large_payloads([*default_layers, (t, tpath),
+                                                              (env_topics.get(tname) or {}, epath + ("topics", tname))]))
 
     services = {}
     for sname in sorted(raw_services):

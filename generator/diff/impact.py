@@ -69,4 +69,7 @@ def all_actions(base, head) -> tuple:
         h = head if head is not None and cloud in head.targets else None
         acts = actions(b, h, cloud)
         out += acts + dependents.actions(b, h, cloud, acts)
+        from . import payloads  # large-payload storage: its own module (issue 32)
+
+        out += payloads.actions(b, h, cloud)
     return clouds, out

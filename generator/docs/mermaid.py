@@ -107,6 +107,11 @@ def _labels(names) -> dict:
 _PLAIN_NAMES = re.compile(r"[a-z0-9-]*")  # the topology's names as its schema allows them: nothing to escape
 
 
+def _offloads(channel) -> str:
+    """A note in the label of a channel whose large bodies go to object storage (large_payloads)."""
+    return " · large payloads" if getattr(channel, "large_payloads", None) is not None else ""
+
+
 def graph(topo) -> Graph:
     """Every node and edge of the topology's diagram, grouped by the channel each belongs to.
 
@@ -131,13 +136,15 @@ def graph(topo) -> Graph:
         node(0, f'  {nid}["{lab[name]}"]', nid, "service")
     for q in topo.queues.values():
         nid = chan[q.name]
-        node(1, f'  {nid}[("{lab[q.name]}<br/>{"FIFO queue" if q.fifo else "queue"}")]', nid, "queue", q.name)
+        node(1, f'  {nid}[("{lab[q.name]}<br/>{"FIFO queue" if q.fifo else "queue"}{_offloads(q)}")]', nid, "queue",
+             q.name)
         if q.settings.dead_letter.enabled:
             did = node_id("dlq", q.name)
             node(1, f'  {did}[("{lab[q.name]}-dlq<br/>dead letters")]', did, "dlq", q.name)
     for t in topo.topics.values():
         nid = chan[t.name]
-        node(2, f'  {nid}{{{{"{lab[t.name]}<br/>{"FIFO topic" if t.fifo else "topic"}"}}}}', nid, "topic", t.name)
+        node(2, f'  {nid}{{{{"{lab[t.name]}<br/>{"FIFO topic" if t.fifo else "topic"}{_offloads(t)}"}}}}', nid,
+             "topic", t.name)
         for c in consumers.get(t.name, ()):
             if c.settings.dead_letter.enabled:
                 did = node_id("dlq", t.name, c.service)

@@ -68,12 +68,20 @@ def services(t, cells: Cells) -> Escaped:
     return _rows(lines)
 
 
+def offload_mark(channel) -> str:
+    """`` · large payloads [above <threshold>]`` after a channel that offloads its bodies (docs/format.md)."""
+    lp = getattr(channel, "large_payloads", None)
+    if lp is None:
+        return ""
+    return " · large payloads" + (f" above {size_text(lp.threshold)}" if lp.threshold is not None else "")
+
+
 def queues(t, cells: Cells, dead_letter, encryption) -> Escaped:
     dur, lines = cells.dur, []
     for q in t.queues.values():
         s = q.settings
         size = cells[size_text(s.max_message_size) if s.max_message_size else "cloud default"]
-        lines.append(f"| **{cells[q.name]}** | {md_cell_code(q.message)} | {'yes' if q.fifo else 'no'} | "
+        lines.append(f"| **{cells[q.name]}**{offload_mark(q)} | {md_cell_code(q.message)} | {'yes' if q.fifo else 'no'} | "
                      f"{dur[s.visibility_timeout]} | {dur[s.retention]} | "
                      f"{dur[s.delay]} | {size} | {cells[dead_letter(s)]} | "
                      f"{cells.finalize(encryption(s.encryption))} | {'yes' if s.protect else '**no**'} | "
@@ -85,7 +93,7 @@ def topics(t, cells: Cells, encryption) -> Escaped:
     lines = []
     for tp in t.topics.values():
         pubs = ", ".join([cells[r.service] for r in t.publishers.get(tp.name, ())])
-        lines.append(f"| **{cells[tp.name]}** | {md_cell_code(tp.message)} | {'yes' if tp.fifo else 'no'} | "
+        lines.append(f"| **{cells[tp.name]}**{offload_mark(tp)} | {md_cell_code(tp.message)} | {'yes' if tp.fifo else 'no'} | "
                      f"{cells.finalize(encryption(tp.encryption))} | {pubs} | "
                      f"{_joined(t.consumers.get(tp.name, ()), cells)} | {md_text(tp.description)} |")
     return _rows(lines)

@@ -93,12 +93,12 @@ def clients(endpoint: str, region: str = REGION) -> dict:
     from botocore.config import Config
 
     config = Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
-                    retries={"max_attempts": ATTEMPTS, "mode": "standard"})
+                    retries={"max_attempts": ATTEMPTS, "mode": "standard"}, s3={"addressing_style": "path"})
     with _no_aws_environment():
         session = boto3.session.Session(aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_SECRET,
                                         aws_session_token=None, region_name=region)
         return {name: session.client(name, endpoint_url=endpoint, config=config)
-                for name in ("sqs", "sns", "iam", "cloudwatch")}
+                for name in ("sqs", "sns", "iam", "cloudwatch", "s3")}
 
 
 def probe(endpoint: str, clients: dict) -> None:

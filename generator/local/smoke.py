@@ -9,7 +9,10 @@ Checks, each a route with a result:
   attributes no filter accepts;
 - a message received and not deleted ``max_receive_count`` times lands in the
   dead-letter queue on the next receive, and not before;
-- FIFO order holds within a message group.
+- FIFO order holds within a message group;
+- a channel with ``large_payloads``: a body of several MiB goes through S3
+  and back with AWS's extended clients, to every consumer, and stays readable
+  from the dead-letter queue (``local/payloads.py``).
 
 Bodies are the channel's ``example`` message when it has one. Every message
 carries a ``topowire_smoke_id`` attribute, so checks never confuse messages.
@@ -255,6 +258,12 @@ class Smoke:
         self.topics()
         self.dead_letters()
         self.fifo_order()
+        from ..payloads import offloading
+
+        if offloading(self.topo):  # claim checks through AWS's extended clients (generator/local/payloads.py)
+            from . import payloads
+
+            payloads.routes(self, accepts)
         return self.routes
 
 

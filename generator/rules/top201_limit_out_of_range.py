@@ -40,15 +40,24 @@ def _key(field: str) -> str:
     return "dead_letter.retention" if field == "dead_letter_retention" else field
 
 
+def _offloaded(topo) -> set:
+    """ids of the settings of stores whose channel declares large_payloads: their max_message_size is the
+    payload's, which may exceed the broker's (TOP213 checks those channels)."""
+    from ..payloads import offloading, stores_of
+
+    return {id(s) for c in offloading(topo) for s in stores_of(topo, c)}
+
+
 def check(ctx):
     topo = ctx.topology
+    offloaded = _offloaded(topo)
     for cloud in ctx.clouds:
         mod = spec(cloud)
         for r in mod.ranges(topo):
             reported = set()
             for label, s, _path in stores(topo):
                 value = setting(s, r.field)
-                if value is None:
+                if value is None or (r.field == "max_message_size" and id(s) in offloaded):
                     continue
                 low_bad = r.low is not None and value < r.low
                 high_bad = r.high is not None and value > r.high
@@ -67,4 +76,7 @@ def check(ctx):
                 yield Finding(CODE, LEVEL,
                               f"{label}: {r.field} is {text(value, r.unit)}, but the {r.what} on {mod.TITLE} must be "
                               f"{bounds}", where,
-                              f"set {_key(r.field)}: {text(limit, r.unit)}, or drop {cloud} from 'targets'")
+                              f"set {_key(r.field)}: {text(limit, r.unit)}, or drop {cloud} from 'targets'"
+                              + (", or declare large_payloads: true on the channel (bodies above the limit go to "
+                                 "object storage, the message carries a pointer)"
+                                 if r.field == "max_message_size" and high_bad else ""))

@@ -348,7 +348,7 @@ def test_endpoint_config_uses_an_explicit_emulator_provider():
     assert i["skipCredentialsValidation"] and i["skipRequestingAccountId"] and i["skipRegionValidation"]
     endpoints = json.loads(i["endpoints"]) if isinstance(i["endpoints"], str) else i["endpoints"]
     assert {k for k, v in endpoints[0].items() if v == "http://127.0.0.1:4566"} == {"sqs", "sns", "iam", "cloudwatch",
-                                                                                  "kms", "sts"}
+                                                                                  "kms", "sts", "s3"}
     assert plan.outputs["services"]["gpu-worker"]["env"]["AWS_ENDPOINT_URL"] == "http://127.0.0.1:4566"
 
 

@@ -55,6 +55,13 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         aname = inputs.get("name", name)
         state.update(arn=f"arn:{PARTITION}:cloudwatch:{region}:{ACCOUNT}:alarm:{aname}")
         return aname, state
+    if typ == "aws:s3/bucket:Bucket":  # the provider's id is the bucket's name; S3 ARNs carry no region or account
+        bname = inputs.get("bucket", name)
+        state.update(arn=f"arn:{PARTITION}:s3:::{bname}", bucketDomainName=f"{bname}.s3.amazonaws.com",
+                     bucketRegionalDomainName=f"{bname}.s3.{region}.amazonaws.com", region=region)
+        return bname, state
+    if typ.startswith("aws:s3/bucket") and "bucket" in inputs:  # a bucket's configuration: its id is the bucket's
+        return inputs["bucket"], state
     if typ.startswith("pulumi:providers:"):
         return _uuid("provider", name), state
     return f"{name}-{_suffix(typ, name, n=8).lower()}", state

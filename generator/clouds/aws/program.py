@@ -30,6 +30,7 @@ from typing import Optional
 import pulumi
 import pulumi_aws as aws
 
+from . import payloads as payload_store
 from . import spec
 from .. import renames
 from .. import subscription_resource_name
@@ -136,6 +137,11 @@ def sns_usable_key(owner: pulumi.Resource, key: str, queue: str) -> pulumi.Outpu
     return found.key_manager.apply(usable)
 
 
+def _broker_size(size):
+    """What SQS is told: a channel with large_payloads may declare a payload size above the queue's limit."""
+    return min(size, spec.SQS_MESSAGE_MAX) if size is not None else None
+
+
 def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, fifo: bool, settings, tags: dict,
                      alarm_topic: Optional[str], topic_arn=None) -> QueueOut:
     """The SQS resources of one queue, parented to ``owner`` and named ``f"{name}-<role>"``."""
@@ -161,7 +167,7 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
     dlq = None
     if has_dlq:
         dlq_name = spec.dlq_name(physical)
-        dlq_size = settings.max_message_size
+        dlq_size = _broker_size(settings.max_message_size)
         if topic_arn is not None and dlq_size is not None and dlq_size < SNS_MAX_MESSAGE_SIZE:
             dlq_size = SNS_MAX_MESSAGE_SIZE  # what the subscription queue refused for its size must fit here
         dlq = aws.sqs.Queue(f"{name}-dlq", name=dlq_name, message_retention_seconds=dl.retention,
@@ -173,7 +179,7 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
         visibility_timeout_seconds=settings.visibility_timeout,
         message_retention_seconds=settings.retention,
         delay_seconds=settings.delay,
-        max_message_size=settings.max_message_size,
+        max_message_size=_broker_size(settings.max_message_size),
         redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
             {"deadLetterTargetArn": arn, "maxReceiveCount": dl.max_receive_count}, sort_keys=True))
         if dlq and dl.enabled else None,
@@ -463,6 +469,7 @@ class AwsTopology(pulumi.ComponentResource):
                 env[env_name(c.channel, "QUEUE_URL")] = q.url
                 if q.dlq_url is not None:
                     env[env_name(c.channel, "DLQ_URL")] = q.dlq_url
+            env.update(payload_store.environment(topo, s))
             if options.region:
                 env["AWS_REGION"] = options.region
             if options.endpoint:
@@ -471,7 +478,10 @@ class AwsTopology(pulumi.ComponentResource):
                                                 with_aliases(child, renames.service(topo, s.name)))
             self.env[s.name] = dict(sorted(env.items()))
 
+        self.payloads, self.payload_access = payload_store.build(topo, self.kms_arns, attached_role, child)
         self.outputs = self._outputs(topo)
+        if self.payloads is not None:
+            self.outputs["payloads"] = payload_store.outputs(topo, self.payload_access)
         self.register_outputs(self.outputs)
 
     def _outputs(self, topo) -> dict:
@@ -504,7 +514,8 @@ def provider(options: Options) -> Optional[pulumi.ProviderResource]:
         skip_metadata_api_check=True,
         skip_region_validation=True,
         skip_requesting_account_id=True,
-        endpoints=[aws.ProviderEndpointArgs(sqs=e, sns=e, iam=e, cloudwatch=e, kms=e, sts=e)],
+        endpoints=[aws.ProviderEndpointArgs(sqs=e, sns=e, iam=e, cloudwatch=e, kms=e, sts=e, s3=e)],
+        s3_use_path_style=True,
     )
 
 

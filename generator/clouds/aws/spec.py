@@ -507,3 +507,73 @@ def alarms(topo) -> int:
 
 
 ALARM_TARGET = ("clouds.aws.alarm_topic", "an SNS topic ARN", "CloudWatch alarm", "CloudWatch alarms")
+
+
+# Large payloads (claim check, docs/format.md#large-payloads). SQS takes 1 MiB since August 2025 (it was 256 KiB;
+# moto 5.2 has MAXIMUM_MESSAGE_LENGTH = 1_048_576, moto/sqs/constants.py); SNS still 256 KiB (SNS quotas).
+SQS_MESSAGE_MAX = 1024 * 1024
+SNS_MESSAGE_MAX = 256 * 1024
+# What amazon-sqs-extended-client and amazon-sns-extended-client offload above when no threshold is given.
+EXTENDED_CLIENT_THRESHOLD = 256 * 1024
+S3_BUCKET_MAX = 63
+
+
+def payload_limit(topo, channel) -> tuple:
+    """(bytes, what): the largest body the channel's broker carries itself."""
+    if channel.kind == "topic":
+        return SNS_MESSAGE_MAX, "an SNS message"
+    return SQS_MESSAGE_MAX, "an SQS message"
+
+
+def payload_bucket_name(topo) -> str:
+    """The stack's one payload bucket: '<prefix>-payloads', cut to S3's 63 characters with a stable digest."""
+    from ...payloads import fit
+
+    return fit(f"{topo.prefix}-payloads".lower(), S3_BUCKET_MAX)
+
+
+def channel_encryption(channel):
+    """The encryption a channel's messages have: a queue's settings', a topic's own."""
+    return channel.settings.encryption if channel.kind == "queue" else channel.encryption
+
+
+def payload_buckets(topo) -> list:
+    """The stack's payload buckets as [(role, physical name, kms key or None, [channel, ...]), ...], sorted.
+
+    One bucket per encryption key: the extended clients call PutObject without encryption headers, so an
+    object gets its bucket's default encryption, which is one key per bucket. Channels with ``managed`` or
+    ``none`` share the SSE-S3 bucket (S3 encrypts every object since 2023); each KMS key gets its own.
+    """
+    from ...payloads import fit, offloading
+
+    groups: dict = {}
+    for c in offloading(topo):
+        enc = channel_encryption(c)
+        groups.setdefault(enc.kms_key if enc.mode == "kms" else None, []).append(c)
+    out = []
+    for key in sorted(groups, key=lambda k: (k is not None, k or "")):
+        if key is None:
+            role, name = "bucket", payload_bucket_name(topo)
+        else:
+            import hashlib
+
+            digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+            role = f"bucket-{digest}"
+            name = fit(f"{topo.prefix}-payloads".lower(), S3_BUCKET_MAX - 9) + f"-{digest}"
+        out.append((role, name, key, groups[key]))
+    return out
+
+
+def payload_location(topo, channel):
+    """(bucket name, key prefix) of a channel that offloads, or None."""
+    from ...payloads import object_prefix
+
+    for _role, name, _key, channels in payload_buckets(topo):
+        if any(c is channel for c in channels):
+            return name, object_prefix(channel)
+    return None
+
+
+def payload_policy_name(topo, service: str) -> str:
+    """The IAM policy of a service's payload rights: its access policy's name and '-payloads'."""
+    return f"{policy_name(topo, service)}-payloads"

@@ -54,6 +54,20 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         rid = f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}"
         state.update(id=rid, name=inputs["roleAssignmentName"], type="Microsoft.Authorization/roleAssignments")
         return rid, state
+    if typ == "azure-native:storage:StorageAccount":
+        rid = f"{_rg(inputs)}/providers/Microsoft.Storage/storageAccounts/{inputs['accountName']}"
+        state.update(id=rid, name=inputs["accountName"], type="Microsoft.Storage/storageAccounts",
+                     primaryEndpoints={"blob": f"https://{inputs['accountName']}.blob.core.windows.net/"})
+        return rid, state
+    if typ == "azure-native:storage:BlobContainer":
+        rid = (f"{_rg(inputs)}/providers/Microsoft.Storage/storageAccounts/{inputs['accountName']}/blobServices/default"
+               f"/containers/{inputs['containerName']}")
+        state.update(id=rid, name=inputs["containerName"], type="Microsoft.Storage/storageAccounts/blobServices/containers")
+        return rid, state
+    if typ == "azure-native:storage:ManagementPolicy":
+        rid = f"{_rg(inputs)}/providers/Microsoft.Storage/storageAccounts/{inputs['accountName']}/managementPolicies/default"
+        state.update(id=rid, name="DefaultManagementPolicy", type="Microsoft.Storage/storageAccounts/managementPolicies")
+        return rid, state
     if typ == "azure-native:monitor:MetricAlert":
         rid = f"{_rg(inputs)}/providers/Microsoft.Insights/metricAlerts/{inputs['ruleName']}"
         state.update(id=rid, name=inputs["ruleName"], type="Microsoft.Insights/metricAlerts")

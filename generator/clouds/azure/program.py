@@ -20,6 +20,7 @@ from typing import Optional
 import pulumi
 from pulumi_azure_native import authorization, monitor, resources, servicebus
 
+from . import payloads as payload_store
 from . import spec
 from .. import renames
 from .. import subscription_resource_name
@@ -221,6 +222,7 @@ class AzureTopology(pulumi.ComponentResource):
                     subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c, self,
                     with_aliases(child, renames.subscription(topo, t, c.service)))
         subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
+        self.payloads, _access = payload_store.build(topo, self.rg_name, location, subscription_id, child)
         self.env = {}
         for s in topo.services.values():
             sends, receives, env = [], [], {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": self.fqdn}
@@ -244,6 +246,7 @@ class AzureTopology(pulumi.ComponentResource):
                     env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
                     env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
             ServiceAccess(s.name, topo, s, sends, receives, subscription_id, with_aliases(child, renames.service(topo, s.name)))
+            env.update(payload_store.environment(topo, s, self.payloads))
             self.env[s.name] = dict(sorted(env.items()))
         self.outputs = {
             "cloud": "azure",
@@ -255,6 +258,8 @@ class AzureTopology(pulumi.ComponentResource):
                                             "id": sub.id} for (t, sv), sub in sorted(self.subscriptions.items())},
             "services": {n: {"env": e} for n, e in self.env.items()},
         }
+        if self.payloads is not None:
+            self.outputs["payloads"] = payload_store.outputs(topo, self.payloads)
         self.register_outputs(self.outputs)
 
 

@@ -476,3 +476,56 @@ def alarms(topo) -> int:
 
 ALARM_TARGET = ("clouds.azure.action_group", "an action group's resource id",
                 "Azure Monitor alert", "Azure Monitor alerts")
+
+
+# Large payloads (claim check, docs/format.md#large-payloads): Service Bus quotas, "Maximum message size":
+# 256 KB on Basic and Standard, 100 MB on Premium (learn.microsoft.com/azure/service-bus-messaging/service-bus-quotas).
+def payload_limit(topo, channel) -> tuple:
+    """(bytes, what): the largest body the channel's broker carries itself."""
+    premium = topo.clouds.azure_sku == "Premium"
+    return (100 * 1024 * 1024 if premium else 256 * 1024), f"a Service Bus {topo.clouds.azure_sku} message"
+
+
+# Claim-check storage (generator/clouds/azure/payloads.py). Built-in roles (learn.microsoft.com/azure/role-based-
+# access-control/built-in-roles/storage): Storage Blob Data Contributor reads, writes and deletes blobs; Reader reads.
+BLOB_CONTRIBUTOR_ROLE = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+BLOB_READER_ROLE = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+STORAGE_ACCOUNT_MAX = 24  # 3-24 lowercase letters and digits, globally unique (storage account naming rules)
+CONTAINER_MAX = 63  # 3-63 lowercase letters, digits and '-'
+
+
+def storage_account_name(topo) -> str:
+    """The stack's payload storage account: its prefix's letters and digits, 'pl', and 8 hex digits of the prefix."""
+    import hashlib
+    import re
+
+    digest = hashlib.sha256(topo.prefix.encode("utf-8")).hexdigest()[:8]
+    letters = re.sub(r"[^a-z0-9]", "", topo.prefix.lower())
+    return f"{letters[:STORAGE_ACCOUNT_MAX - 10]}pl{digest}"
+
+
+def payload_container_name(channel) -> str:
+    """One container per offloading channel: role assignments scope to a container, not to a blob prefix."""
+    from ...payloads import fit
+
+    return fit(f"{channel.deployed_name}-payloads", CONTAINER_MAX)
+
+
+def payload_roles(topo, service) -> list:
+    """[(channel, role name, role id), ...]: what a service needs on each offloading channel's container.
+
+    Publishing needs write, which only Contributor grants among the built-in blob roles; consuming a queue
+    reads and deletes (Contributor); a topic's blob is shared by every subscription, so its subscribers read.
+    """
+    from ...payloads import offloading
+
+    offloads = {c.name for c in offloading(topo)}
+    roles = {}
+    for r in service.publishes:
+        if r.channel in offloads:
+            roles[r.channel] = ("contributor", BLOB_CONTRIBUTOR_ROLE)
+    for c in service.consumes:
+        if c.channel in offloads and c.channel not in roles:
+            roles[c.channel] = (("contributor", BLOB_CONTRIBUTOR_ROLE) if c.kind == "queue" else
+                                ("reader", BLOB_READER_ROLE))
+    return [(topo.channel(n), *roles[n]) for n in sorted(roles)]

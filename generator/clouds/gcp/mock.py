@@ -34,6 +34,15 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         rid = f"{target}/{inputs['role']}/{inputs['member']}"
         state.update(id=rid, etag="BwY" + _num("etag", rid, n=8), project=project)
         return rid, state
+    if typ == "gcp:storage/bucket:Bucket":  # the provider's id is the bucket's name
+        bname = inputs["name"]
+        state.update(id=bname, project=project, url=f"gs://{bname}", selfLink=f"https://www.googleapis.com/storage/v1/b/{bname}",
+                     effectiveLabels=inputs.get("labels", {}))
+        return bname, state
+    if typ == "gcp:storage/bucketIAMMember:BucketIAMMember":
+        rid = f"b/{inputs['bucket']}/{inputs['role']}/{inputs['member']}/{(inputs.get('condition') or {}).get('title', '')}"
+        state.update(id=rid, etag="CAE=")
+        return rid, state
     if typ == "gcp:projects/serviceIdentity:ServiceIdentity":
         rid = f"projects/{project}/services/{inputs['service']}"
         email = f"service-{PROJECT_NUMBER}@gcp-sa-{inputs['service'].split('.')[0]}.iam.gserviceaccount.com"

@@ -31,6 +31,7 @@ from typing import Optional
 import pulumi
 import pulumi_gcp as gcp
 
+from . import payloads as payload_store
 from . import spec
 from .. import renames
 from .. import subscription_resource_name
@@ -195,6 +196,7 @@ class GcpTopology(pulumi.ComponentResource):
                                    dead)
             emails[s.name] = access.email
             self.env[s.name] = dict(sorted(env.items()))
+        self.payloads = payload_store.build(topo, emails, self.env, child)
         dlq_subs = [st.dlq_subscription for st in self._stores() if st.dlq_subscription is not None]
         if options.alerts and dlq_subs:
             self._alert(topo, options, dlq_subs)
@@ -212,6 +214,8 @@ class GcpTopology(pulumi.ComponentResource):
                               for (t, sv), sub in sorted(self.subscriptions.items())},
             "services": {n: {"service_account": emails[n], "env": e} for n, e in self.env.items()},
         }
+        if self.payloads is not None:
+            self.outputs["payloads"] = payload_store.outputs(topo, self.payloads)
         self.register_outputs(self.outputs)
 
     def _stores(self):

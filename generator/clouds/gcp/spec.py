@@ -458,3 +458,49 @@ def alarms(topo) -> int:
 
 ALARM_TARGET = ("clouds.gcp.notification_channels", "a list of notification channels",
                 "Cloud Monitoring alert policy", "Cloud Monitoring alert policies")
+
+
+# Large payloads (claim check, docs/format.md#large-payloads): Pub/Sub quotas, "Message size (the data field)":
+# 10 MB (cloud.google.com/pubsub/quotas#resource_limits).
+def payload_limit(topo, channel) -> tuple:
+    """(bytes, what): the largest body the channel's broker carries itself."""
+    return 10_000_000, "a Pub/Sub message"
+
+
+# Claim-check storage (generator/clouds/gcp/payloads.py). Predefined roles (cloud.google.com/storage/docs/
+# access-control/iam-roles): objectCreator creates objects only; objectViewer reads (and lists); objectUser
+# reads, creates and deletes. IAM Conditions on resource.name (cloud.google.com/iam/docs/conditions-resource-
+# attributes#resource-name): an object's name is projects/_/buckets/<bucket>/objects/<object>.
+OBJECT_CREATOR = "roles/storage.objectCreator"
+OBJECT_VIEWER = "roles/storage.objectViewer"
+OBJECT_USER = "roles/storage.objectUser"
+BUCKET_MAX = 63
+
+
+def payload_bucket_name(topo) -> str:
+    from ...payloads import fit
+
+    return fit(f"{topo.prefix}-payloads".lower(), BUCKET_MAX)
+
+
+def payload_roles(topo, service) -> list:
+    """[(channel, label, role), ...] sorted: a publisher creates, a queue's consumer reads and deletes
+    (objectUser: the one predefined role with delete short of objectAdmin), a topic's subscriber reads."""
+    from ...payloads import offloading
+
+    offloads = {c.name for c in offloading(topo)}
+    out = set()
+    for r in service.publishes:
+        if r.channel in offloads:
+            out.add((r.channel, "creator", OBJECT_CREATOR))
+    for c in service.consumes:
+        if c.channel in offloads:
+            out.add((c.channel, "user", OBJECT_USER) if c.kind == "queue" else (c.channel, "viewer", OBJECT_VIEWER))
+    return [(topo.channel(n), label, role) for n, label, role in sorted(out)]
+
+
+def prefix_condition(bucket: str, prefix: str) -> dict:
+    """An IAM condition that limits a grant to the objects under one prefix of one bucket."""
+    return {"title": f"objects under {prefix}"[:100],
+            "description": "topowire: one channel's large payloads",
+            "expression": f'resource.name.startsWith("projects/_/buckets/{bucket}/objects/{prefix}")'}
