@@ -57,6 +57,14 @@ def _pairs(old_by_key: dict, new_by_key: dict, subject, out: list):
         yield old, new, subject(new)
 
 
+def _offload(channel) -> str:
+    """A channel's claim check as a reviewer reads it: off, on (above the broker's limit), or above a threshold."""
+    lp = getattr(channel, "large_payloads", None)
+    if lp is None:
+        return "off"
+    return "on" if lp.threshold is None else f"above {size_text(lp.threshold)}"
+
+
 def compare(base, head) -> list:
     """Changes from ``base`` to ``head`` (either may be None: a file that does not exist)."""
     out: list = []
@@ -93,6 +101,8 @@ def compare(base, head) -> list:
             out.append(Change("changed", subject, f"message: {old.message} -> {new.message}"))
         if old.description != new.description:
             out.append(Change("changed", subject, "description changed"))
+        if _offload(old) != _offload(new):
+            out.append(Change("changed", subject, f"large_payloads: {_offload(old)} -> {_offload(new)}"))
         if new.kind == "queue":
             out += _compare(subject, _settings(old.settings), _settings(new.settings))
         elif old.encryption != new.encryption:

@@ -301,6 +301,19 @@ VERDICTS = {
     'version': CONSTANT,
 }
 
+
+# large_payloads (issue 32): turned on where it was off, and its threshold changed where it is on.
+_LP = {"defaults": ["defaults"], "queues.*": ["queues", "orders"], "topics.*": ["topics", "payments"]}
+for _field, _where in list(_LP.items()):
+    for _env, _prefix in (("", []), ("environments.*.", ["environments", "dev"])):
+        EDITS[f"{_env}{_field}.large_payloads"] = (_prefix + _where + ["large_payloads"], MISSING, True)
+        EDITS[f"{_env}{_field}.large_payloads.threshold"] = (_prefix + _where + ["large_payloads"],
+                                                             {"threshold": "64KiB"}, {"threshold": "128KiB"})
+# Turned on: the stack's storage is created on each cloud (bucket, account, grants); a threshold changes only what
+# the services are told (<CH>_PAYLOAD_THRESHOLD), no resource.
+VERDICTS.update({path: ("create", "create", "create") if path.endswith(".large_payloads") else ("", "", "")
+                 for path in EDITS if "large_payloads" in path})
+
 SCHEMA = json.loads((ROOT / "schema" / "topology.schema.json").read_text())
 
 
