@@ -18,7 +18,7 @@ physical-name ``prefix``; no backend reads ``environments`` itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from types import MappingProxyType
 from typing import Mapping, Optional
@@ -78,6 +78,17 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Adopted:
+    """Existing physical names one channel keeps on one cloud (``adopt.<cloud>``, the environment's over the
+    channel's), and the path of the node that set each."""
+
+    name: Optional[str] = None
+    dead_letter: Optional[str] = None
+    subscriptions: Mapping = field(default_factory=lambda: MappingProxyType({}))  # service -> {"queue", "dead_letter", "arn"}
+    path: tuple = ()
+
+
+@dataclass(frozen=True)
 class Message:
     name: str
     description: str
@@ -106,6 +117,7 @@ class Queue:
     settings: Settings
     path: tuple
     kind: str = "queue"
+    adopt: Mapping = field(default_factory=lambda: MappingProxyType({}))  # cloud -> Adopted: existing physical names it keeps (``adopt``)
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,7 @@ class Topic:
     path: tuple
     kind: str = "topic"
     encryption_origin: tuple = ()  # the node that set ``encryption`` (the topic's path for the built-in default)
+    adopt: Mapping = field(default_factory=lambda: MappingProxyType({}))  # cloud -> Adopted
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,7 @@ class Topology:
     # ``defaults`` and the stack's environment's ``defaults``.
     defaults: Optional[Settings] = None
     defaults_processing_time: Optional[int] = None  # what a consumer that sets no processing_time gets (seconds)
+    accounts: Mapping = field(default_factory=lambda: MappingProxyType({}))  # cloud -> {"account", "region", "endpoint"}: where adopted names run
 
     def channel(self, name: str):
         return self.queues.get(name) or self.topics.get(name)
@@ -344,7 +358,8 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         for _s, opts, cpath in consumer_raw.get(qname, []):
             layers.append(({k: v for k, v in opts.items() if k in CONSUMER_QUEUE_OPTIONS}, cpath))
         queues[qname] = Queue(qname, q.get("renamed_from", qname), q.get("description", ""), q.get("message"),
-                              bool(q.get("fifo")), _settings(layers, qpath), qpath)
+                              bool(q.get("fifo")), _settings(layers, qpath), qpath,
+                              adopt=_adopt(q, qpath, env_queues.get(qname), epath + ("queues", qname)))
 
     topics = {}
     for tname, t in topic_defs.items():
@@ -353,7 +368,8 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         enc, enc_path = _pick("encryption", [*default_layers, (t, tpath),
                                              (env_topics.get(tname) or {}, epath + ("topics", tname))])
         topics[tname] = Topic(tname, t.get("renamed_from", tname), t.get("description", ""), t.get("message"),
-                              bool(t.get("fifo")), _encryption(enc), tpath, encryption_origin=enc_path or tpath)
+                              bool(t.get("fifo")), _encryption(enc), tpath, encryption_origin=enc_path or tpath,
+                              adopt=_adopt(t, tpath, env_topics.get(tname), epath + ("topics", tname)))
 
     services = {}
     for sname in sorted(raw_services):
@@ -422,7 +438,22 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         prefix_explicit=bool(env.get("prefix")),
         defaults=_settings(default_layers, dpath),
         defaults_processing_time=_norm("processing_time", _pick("processing_time", default_layers)[0]),
+        accounts=_frozen({c: MappingProxyType(dict(v)) for c, v in
+                          {**(data.get("accounts") or {}), **(env.get("accounts") or {})}.items()}),
     )
+
+
+def _adopt(channel: dict, path: tuple, env_channel: Optional[dict], env_path: tuple) -> Mapping:
+    """cloud -> Adopted: the channel's ``adopt``, with the environment's entry over it key by key."""
+    out = {}
+    base, over = channel.get("adopt") or {}, (env_channel or {}).get("adopt") or {}
+    for cloud in sorted(set(base) | set(over)):
+        b, o = base.get(cloud) or {}, over.get(cloud) or {}
+        where = env_path + ("adopt", cloud) if cloud in over else path + ("adopt", cloud)
+        subs = {**(b.get("subscriptions") or {}), **(o.get("subscriptions") or {})}
+        out[cloud] = Adopted(o.get("name", b.get("name")), o.get("dead_letter", b.get("dead_letter")),
+                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where)
+    return MappingProxyType(out)
 
 
 def _pick(field: str, layers: list):

@@ -43,6 +43,7 @@ from . import (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
+    top212_adopted_names,
 )
 
 RULES = (
@@ -75,6 +76,7 @@ RULES = (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
+    top212_adopted_names,
 )
 
 
