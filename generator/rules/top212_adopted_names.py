@@ -9,7 +9,8 @@ wrong: a FIFO queue's name ends in ``.fifo`` and no other does, a dead-letter
 name needs a dead-letter queue, ``subscriptions`` belong to a topic and name
 its consumers, a subscription ARN is of the topic it is under, and
 ``accounts.aws`` says where they run (an import id holds the account and
-region).
+region). A consumer's ``encryption`` (its subscription queue's, as an
+adopted one runs) is for a topic consumer only.
 
 Passing:
 
@@ -84,6 +85,11 @@ def check(ctx):
                     yield Finding(CODE, LEVEL, f"subscription ARN '{arn}' is of account {where[0]} in {where[1]}, "
                                   f"but accounts.aws is {loc[0]} in {loc[1]}", spath + ("arn",),
                                   "adopt resources of the stack's own account and region")
+    for c in topo.all_consumers():
+        if c.kind == "queue" and "encryption" in c.options:
+            yield Finding(CODE, LEVEL, f"encryption on consumer '{c.service}' of queue '{c.channel}' would be "
+                          "ignored: a queue has one encryption, set on the queue", c.options["encryption"],
+                          "move encryption to the queue (a consumer's encryption is for a topic's subscription)")
     if needs_location and loc is None and "aws" in topo.targets:
         yield Finding(CODE, LEVEL, "adopted AWS names need accounts.aws (account and region): their import ids "
                       "are URLs and ARNs that hold them", needs_location[0],

@@ -33,7 +33,7 @@ def build(sqs, sns, kms=None) -> dict:
                                                          {"Key": "env", "Value": "prod"}])["TopicArn"]
     out[TEAM + "orders"] = topic
     for sub, flt in (("orders-mailer", {"status": ["shipped", "delivered"]}), ("orders-ledger", None),
-                     ("orders-fraud", {"amount": [{"numeric": [">", 1000]}]})):
+                     ("orders-fraud", None)):
         url, arn = queue(TEAM + sub, VisibilityTimeout=90)
         sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
             "Version": "2012-10-17", "Statement": [{

@@ -177,9 +177,8 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
             if first_settings is None:
                 first_settings = qs
                 entry.update({k: v for k, v in qs.items() if k in ("retention", "max_message_size")})
-                if qs["encryption"] != entry["encryption"]:
-                    report.append(f"subscription queue {qname}: encryption {qs['encryption']} differs from topic "
-                                  f"{t.name}'s ({entry['encryption']}); the format sets one for both")
+            if qs["encryption"] != entry["encryption"]:
+                opts["encryption"] = qs["encryption"]
             if "visibility_timeout" in qs:
                 opts["visibility_timeout"] = qs["visibility_timeout"]
             dl, dlq = dead_letter(q)

@@ -154,7 +154,7 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
         dlq = aws.sqs.Queue(f"{name}-dlq", name=dlq_name, message_retention_seconds=dl.retention,
                             visibility_timeout_seconds=settings.visibility_timeout,
                             max_message_size=dlq_size,
-                            opts=adopted(protected, imports[1], spec.ADOPTED_QUEUE_KEPT), **common)
+                            opts=adopted(protected, imports[1], spec.ADOPTED_DLQ_KEPT), **common)
     queue = aws.sqs.Queue(
         f"{name}-queue",
         name=physical,

@@ -439,6 +439,8 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
 # Inputs that the format cannot state (topowire's long polling, KMS data-key reuse, raw delivery ...) are not
 # forced on an adopted resource: the program ignores their changes, so the first `pulumi up` keeps the live value.
 ADOPTED_QUEUE_KEPT = ("receiveWaitTimeSeconds", "kmsDataKeyReusePeriodSeconds", "contentBasedDeduplication", "tags")
+# A DLQ's visibility, size and delay follow its source queue in topowire; an adopted one keeps its own.
+ADOPTED_DLQ_KEPT = ADOPTED_QUEUE_KEPT + ("visibilityTimeoutSeconds", "maxMessageSize", "delaySeconds")
 ADOPTED_TOPIC_KEPT = ("contentBasedDeduplication", "tags")
 ADOPTED_SUBSCRIPTION_KEPT = ("rawMessageDelivery", "redrivePolicy", "filterPolicyScope")
 
