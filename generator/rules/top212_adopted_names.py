@@ -90,7 +90,7 @@ def check(ctx):
             yield Finding(CODE, LEVEL, f"encryption on consumer '{c.service}' of queue '{c.channel}' would be "
                           "ignored: a queue has one encryption, set on the queue", c.options["encryption"],
                           "move encryption to the queue (a consumer's encryption is for a topic's subscription)")
-    if needs_location and loc is None and "aws" in topo.targets:
+    if needs_location and loc is None and "aws" in ctx.clouds:
         yield Finding(CODE, LEVEL, "adopted AWS names need accounts.aws (account and region): their import ids "
                       "are URLs and ARNs that hold them", needs_location[0],
                       'add accounts: {aws: {account: "<12 digits>", region: <region>}} (or per environment)')

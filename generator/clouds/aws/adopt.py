@@ -113,6 +113,13 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
     queues, topics, services = {}, {}, {}
     all_tags = [q.tags for q in account.queues.values()] + [t.tags for t in account.topics.values()]
     common = dict(set.intersection(*(set(t.items()) for t in all_tags))) if all_tags else {}
+    for k in sorted(common):
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}$", k) or k.startswith("aws:"):
+            report.append(f"tag {k[:64]!r}: not a tag key topowire writes (or AWS's own); left out")
+            del common[k]
+    if any(set(t.items()) != set(common.items()) for t in all_tags):
+        report.append("tags that only some resources have are not written: the format tags every resource alike "
+                      "(an adopted resource keeps its own tags: they are not changed)")
 
     def dead_letter(q) -> tuple:
         dlq = dlq_of.get(q.name)
