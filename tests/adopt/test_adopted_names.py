@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 from generator import model
@@ -117,3 +118,55 @@ def test_two_stacks_adopting_one_name_collide_TOP208():
         services: {api: {publishes: [jobs]}, worker: {consumes: [jobs]}}
         """)
     assert "TOP208" in [c for c, _ in found]
+
+
+PLAN = """\
+queues:
+  jobs:
+    adopt: {aws: {name: legacy-jobs, dead_letter: legacy-jobs-dlq}}
+topics:
+  orders:
+    adopt:
+      aws:
+        name: legacy-orders
+        subscriptions:
+          billing: {queue: billing-orders, arn: "arn:aws:sns:eu-west-1:123456789012:legacy-orders:0f4e8d8e-1111-2222-3333-444455556666"}
+services:
+  shop: {publishes: [jobs, orders]}
+  worker: {consumes: [jobs]}
+  billing: {consumes: [orders]}
+"""
+
+
+def test_plan_shows_import_ids_in_text_and_json_and_lists_the_first_up(tmp_path, capsys):
+    from generator.cli import main
+
+    path = tmp_path / "topology.yaml"
+    path.write_text(BASE + PLAN)
+    assert main(["plan", str(path), "--cloud", "aws", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    imports = {r["name"]: r["import"] for r in plan["resources"] if "import" in r}
+    base = "https://sqs.eu-west-1.amazonaws.com/123456789012/"
+    assert imports == {"jobs-queue": base + "legacy-jobs", "jobs-dlq": base + "legacy-jobs-dlq",
+                       "orders-topic": "arn:aws:sns:eu-west-1:123456789012:legacy-orders",
+                       "orders-billing-queue": base + "billing-orders",
+                       "orders-billing-subscription":
+                           "arn:aws:sns:eu-west-1:123456789012:legacy-orders:0f4e8d8e-1111-2222-3333-444455556666"}
+    first = {c["resource"]: c for c in plan["firstUp"]}
+    assert first["orders-billing-dlq"]["action"] == "create" and first["orders-billing-dlq"]["harmless"]
+    assert first["jobs-policy"]["harmless"] is False and first["jobs-dlq-alarm"]["harmless"] is True
+    assert all(first[n]["action"] == "import" for n in imports)
+    assert main(["plan", str(path), "--cloud", "aws"]) == 0
+    text = capsys.readouterr().out
+    assert f"[import {base}legacy-jobs]" in text and "First `pulumi up`: 5 resources adopted" in text
+    assert "jobs-policy (aws:sqs/queuePolicy:QueuePolicy) [REVIEW]" in text
+
+
+def test_a_plan_that_adopts_nothing_is_unchanged(tmp_path, capsys):
+    from generator.cli import main
+
+    path = tmp_path / "topology.yaml"
+    path.write_text("version: 1\nname: shop\nqueues: {jobs: {}}\nservices: {a1: {publishes: [jobs]}, b1: {consumes: [jobs]}}\n")
+    assert main(["plan", str(path), "--cloud", "aws", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert "firstUp" not in plan and not any("import" in r for r in plan["resources"])
