@@ -38,6 +38,10 @@ def run(args) -> int:
 
     if not PREFIX_PATTERN.match(args.name) or len(args.name) > 63:
         raise InputError(f"--name {args.name!r} is not a topology name: lowercase letters, digits and '-'")
+    import re
+
+    if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]$", args.region):
+        raise InputError(f"--region {args.region!r} is not an AWS region name, e.g. eu-west-1")
     out = None if args.output == "-" else Path(args.output)
     if out is not None and out.exists() and not args.force:
         raise InputError(f"{out} exists: pass --force to overwrite it, or -o another file")

@@ -109,3 +109,25 @@ def test_import_refuses_to_overwrite(tmp_path, capsys):
     (tmp_path / "t.yaml").write_text("keep")
     assert main(["import", "aws", "--endpoint-url", "http://127.0.0.1:9", "-o", str(tmp_path / "t.yaml")]) == 1
     assert (tmp_path / "t.yaml").read_text() == "keep"
+
+
+def test_one_service_for_every_topic_it_subscribes_to_and_the_file_validates(tmp_path):
+    from generator.check import check_file
+
+    arn = "arn:aws:sqs:us-east-1:123456789012:"
+    queues = {n: reader.Queue(n, f"http://x/123456789012/{n}", arn + n, {"VisibilityTimeout": "30",
+                                                                         "SqsManagedSseEnabled": "true"}, {})
+              for n in ("t-orders-billing", "t-refunds-billing")}
+    topics = {}
+    for t in ("t-orders", "t-refunds"):
+        tarn = f"arn:aws:sns:us-east-1:123456789012:{t}"
+        topics[t] = reader.Topic(t, tarn, {}, {}, [reader.Subscription(
+            f"{tarn}:0f4e8d8e-1111-2222-3333-44445555666{len(topics)}", "sqs", arn + f"{t}-billing", {})])
+    account = reader.Account("123456789012", "us-east-1", None, queues, topics)
+    data, comments, report = adopt.document(account, "team", "t-")
+    assert set(data["services"]) == {"billing"}
+    assert set(data["services"]["billing"]["consumes"]) == {"orders", "refunds"}
+    path = tmp_path / "topology.yaml"
+    path.write_text(yamlwrite.dump(data, comments))
+    result = check_file(str(path))
+    assert result.ok, [d.message for d in result.diagnostics]

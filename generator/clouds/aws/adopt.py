@@ -109,7 +109,9 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
                               "queues; left out")
     dlqs = {d.name for d in dlq_of.values()}
 
-    taken: set = set()
+    taken: set = set()  # channel names
+    service_taken: set = set()  # service names
+    service_of: dict = {}  # the physical service part of a subscription queue's name -> service name
     queues, topics, services = {}, {}, {}
     all_tags = [q.tags for q in account.queues.values()] + [t.tags for t in account.topics.values()]
     common = dict(set.intersection(*(set(t.items()) for t in all_tags))) if all_tags else {}
@@ -150,7 +152,7 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
             adopt["dead_letter"] = dlq.name
         entry["adopt"] = {"aws": adopt}
         queues[cname] = entry
-        svc = logical(f"{cname}-consumer", None, taken)
+        svc = logical(f"{cname}-consumer", None, service_taken)
         services[svc] = {"consumes": [cname]}
         comments[("services", svc)] = [f"TODO: the service that consumes queue {q.name} (SQS does not say); "
                                        "rename it, add what it publishes and its identity"]
@@ -170,7 +172,9 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
             rest = qname[:-5] if qname.endswith(".fifo") else qname
             tbase = t.name[:-5] if t.name.endswith(".fifo") else t.name
             svc_phys = rest[len(tbase) + 1:] if rest.startswith(tbase + "-") and len(rest) > len(tbase) + 1 else rest
-            svc = logical(svc_phys, prefix, taken) if svc_phys not in services else svc_phys
+            if svc_phys not in service_of:  # one service for every topic that delivers to <topic>-<service>
+                service_of[svc_phys] = logical(svc_phys, prefix, service_taken)
+            svc = service_of[svc_phys]
             opts = {}
             flt, why = filter_of(s.attributes)
             if flt:
@@ -206,7 +210,7 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
         entry["adopt"] = {"aws": adopt}
         topics[tname] = entry
         if not subs:
-            svc = logical(f"{tname}-consumer", None, taken)
+            svc = logical(f"{tname}-consumer", None, service_taken)
             services[svc] = {"consumes": [tname]}
             comments[("services", svc)] = [f"TODO: topic {t.name} has no SQS subscriber in the selection; name its "
                                            "consumer or remove this service"]

@@ -60,7 +60,7 @@ def declared(topo) -> tuple:
             queues[qname] = _queue(qname, t.fifo, c.settings, dlq, c.settings.dead_letter.enabled)
             dlqs[dlq] = {"MessageRetentionPeriod": str(c.settings.dead_letter.retention)}
             flt = json.dumps(spec.filter_policy(c.filter), sort_keys=True) if c.filter else "none"
-            subs.append((tname, qname, flt))
+            subs.append((tname, qname, flt, bool(spec.adopted_subscription(t, c.service).get("arn"))))
     return queues, dlqs, topics, sorted(subs)
 
 
@@ -127,7 +127,7 @@ def compare(topo, account) -> list:
     for name in topics:
         if name not in account.topics:
             rows.append(Row(f"SNS topic {name}", "exists", "yes", MISSING))
-    for tname, qname, flt in subs:
+    for tname, qname, flt, adopted in subs:
         t = account.topics.get(tname)
         if t is None:
             continue
@@ -135,7 +135,7 @@ def compare(topo, account) -> list:
         found = [s for s in t.subscriptions if s.protocol == "sqs" and s.endpoint == qarn]
         res = f"SNS subscription {tname} -> {qname}"
         if not found:
-            rows.append(Row(res, "exists", "yes", MISSING))
+            rows.append(Row(res, "exists", "yes", MISSING if adopted or not kept else PENDING))
             continue
         live = _filter(found[0].attributes)
         declared_flt = json.dumps({k: sorted(v) for k, v in json.loads(flt).items()}, sort_keys=True) \
