@@ -62,7 +62,9 @@ def tree(plan) -> str:
     walk("__root__", 0)
     counts = Counter(r.type for r in plan.resources if r.custom)
     components = sum(1 for r in plan.resources if not r.custom and r.type != "pulumi:pulumi:Stack")
-    lines += ["", f"{sum(counts.values())} resources to create ({components} components):"]
+    imported = sum(1 for r in plan.resources if r.import_id)
+    what = f"({sum(counts.values()) - imported} to create, {imported} to import: =)" if imported else "to create"
+    lines += ["", f"{sum(counts.values())} resources {what} ({components} components):"]
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines += [f"  {n:>{width}}  {t}" for t, n in sorted(counts.items())]
     protected = sum(1 for r in plan.resources if r.protect)
