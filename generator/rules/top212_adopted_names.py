@@ -6,8 +6,7 @@ that `pulumi up` imports them instead of creating new ones. The names are
 checked like derived ones (TOP202 for the cloud's naming rules, TOP112 and
 TOP208 for collisions); this rule checks what only an adopted name can get
 wrong: a FIFO queue's name ends in ``.fifo`` and no other does, a dead-letter
-name needs a dead-letter queue, ``subscriptions`` belong to a topic and name
-its consumers, a subscription ARN is of the topic it is under, and
+name needs a dead-letter queue, ``subscriptions`` name the topic's consumers, a subscription ARN is of the topic it is under, and
 ``accounts.aws`` says where they run (an import id holds the account and
 region). A consumer's ``encryption`` (its subscription queue's, as an
 adopted one runs) is for a topic consumer only.
@@ -55,14 +54,7 @@ def check(ctx):
                 yield Finding(CODE, LEVEL, f"queue '{ch.name}' adopts dead-letter queue '{a.dead_letter}' but has "
                               "dead_letter: false", a.path + ("dead_letter",),
                               "remove adopt.aws.dead_letter, or turn dead_letter on")
-            if a.subscriptions:
-                yield Finding(CODE, LEVEL, f"queue '{ch.name}' adopts subscriptions: only a topic has them",
-                              a.path + ("subscriptions",), "move them to the topic the queues subscribe to")
             continue
-        if a.dead_letter:
-            yield Finding(CODE, LEVEL, f"topic '{ch.name}' adopts a dead-letter queue: a topic has none (each "
-                          "consumer's subscription has its own)", a.path + ("dead_letter",),
-                          f"adopt it under adopt.aws.subscriptions.<service>.dead_letter")
         consumers = {c.service for c in topo.consumers.get(ch.name, ())}
         tname = aws_spec.topic_name(topo, ch)
         for service, sub in a.subscriptions.items():
