@@ -43,7 +43,7 @@ from . import (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
-    top212_adopted_names,
+    top214_adopted_names,
 )
 
 RULES = (
@@ -76,7 +76,7 @@ RULES = (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
-    top212_adopted_names,
+    top214_adopted_names,
 )
 
 

@@ -1,4 +1,4 @@
-"""Adopted names (adopt.aws, accounts.aws): every backend uses them through the spec; TOP212, TOP202, TOP112."""
+"""Adopted names (adopt.aws, accounts.aws): every backend uses them through the spec; TOP214, TOP202, TOP112."""
 
 from __future__ import annotations
 
@@ -85,11 +85,11 @@ def test_an_adopted_name_is_checked_against_sqs_naming_rules_and_collisions():
     assert "TOP112" in [c for c, _ in clash]
 
 
-def test_TOP212_fifo_dead_letter_subscriptions_and_location():
+def test_TOP214_fifo_dead_letter_subscriptions_and_location():
     assert [c for c, _ in codes("""\
         queues: {jobs: {fifo: true, adopt: {aws: {name: legacy-jobs}}}}
         services: {api: {publishes: [jobs]}, worker: {consumes: [jobs]}}
-        """)] == ["TOP212"]
+        """)] == ["TOP214"]
     found = codes("""\
         queues: {jobs: {dead_letter: false, adopt: {aws: {name: a, dead_letter: b}}}}
         topics:

@@ -210,7 +210,7 @@ VERDICTS = {
     'topics.*.adopt.aws.name': REFUSED("TOP208"),
     'topics.*.adopt.aws.subscriptions.*.queue': REFUSED("TOP208"),
     'topics.*.adopt.aws.subscriptions.*.dead_letter': REFUSED("TOP208"),
-    'topics.*.adopt.aws.subscriptions.*.arn': REFUSED("TOP212"),
+    'topics.*.adopt.aws.subscriptions.*.arn': REFUSED("TOP214"),
     'environments.*.topics.*.adopt.aws.name': ('replace,update', '', ''),
     'environments.*.topics.*.adopt.aws.subscriptions.*.queue': ('replace,replace!,update', '', ''),
     'environments.*.topics.*.adopt.aws.subscriptions.*.dead_letter': ('replace,replace!,update', '', ''),

@@ -25,7 +25,7 @@ Failing:
 from ..clouds.aws import spec as aws_spec
 from ..diagnostics import ERROR, Finding
 
-CODE = "TOP212"
+CODE = "TOP214"
 NAME = "adopted-names"
 LEVEL = ERROR
 
