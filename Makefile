@@ -9,17 +9,21 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 ASYNCAPI := node_modules/.bin/asyncapi
 
-.PHONY: demo test bench mutation golden prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync scaffold-sync lint clean help
+.PHONY: demo test test-fast dist bench mutation golden prereqs setup setup-dev system-deps node-deps docs docs-check schema-sync scaffold-sync lint clean help
 
 help:
 	@echo "make demo   set up and run the main job on topology.yaml (no cloud account needed)"
-	@echo "make test   set up everything the tests need and run the whole suite"
+	@echo "make demo CLOUDS=aws  the same on one cloud (installs only its SDK: faster)"
+	@echo "make test   set up everything the tests need and run the whole suite (what CI runs)"
+	@echo "make test-fast  the suite without the tests marked slow: every area, a few minutes"
+	@echo "make dist   build the sdist and wheel into dist/ and check them with twine"
 	@echo "make docs   regenerate docs/architecture.md, docs/rules.md and asyncapi/"
 	@echo "make bench  benchmarks (a few minutes); writes bench/RESULTS.md"
 	@echo "make mutation [AREAS=rules]  mutmut, area by area (long; see tests/MUTATION.md)"
 	@echo "make golden  regenerate the golden plans under tests/golden/ (review the diff, commit with the change)"
 
 $(BIN)/python:
+	@echo "-- creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
@@ -28,15 +32,26 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	@touch $@
 
-# The core plus the three providers and the embedded emulator, for the demo.
-$(VENV)/.demo: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[all,local]'
+# The core plus the providers of CLOUDS (default: all three) and the embedded emulator, for the demo.
+# pip shows its progress: the three clouds' SDKs are about 900 MB, minutes on a slow line.
+CLOUDS ?= aws azure gcp
+comma := ,
+empty :=
+space := $(empty) $(empty)
+DEMO_EXTRAS := $(subst $(space),$(comma),$(strip $(CLOUDS) local))
+DEMO_STAMP := $(VENV)/.demo-$(subst $(comma),-,$(DEMO_EXTRAS))
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	@echo "-- installing topowire[$(DEMO_EXTRAS)] (the Pulumi SDK and providers of: $(CLOUDS))"
+	$(BIN)/pip install --progress-bar on -e '.[$(DEMO_EXTRAS)]'
 	@touch $@ $(VENV)/.core
+$(VENV)/.demo: $(VENV)/.demo-aws-azure-gcp-local
+	@touch $@
 
 # Everything the tests need.
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev]'
-	@touch $@ $(VENV)/.core $(VENV)/.demo
+	@echo "-- installing topowire[dev] (the three clouds' SDKs, the emulator and the test tools)"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	@touch $@ $(VENV)/.core $(VENV)/.demo $(VENV)/.demo-aws-azure-gcp-local
 
 setup: $(VENV)/.core
 # Fail in seconds, before any slow install, when a prerequisite is missing.
@@ -54,8 +69,8 @@ setup-dev: prereqs
 system-deps:
 	@if [ ! -x $(CHROMIUM) ]; then \
 	  echo "installing chromium (Debian) for the Mermaid renderer"; \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; \
+	  $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; \
 	fi
 
 node_modules/.installed: package.json package-lock.json
@@ -64,7 +79,7 @@ node_modules/.installed: package.json package-lock.json
 
 node-deps: node_modules/.installed
 
-demo: $(VENV)/.demo
+demo: $(DEMO_STAMP)
 	@echo "== topowire validate topology.yaml"
 	$(BIN)/topowire validate topology.yaml
 	@echo "== topowire docs topology.yaml (architecture docs, Markdown + Mermaid)"
@@ -79,8 +94,8 @@ demo: $(VENV)/.demo
 	  set -o pipefail; ASYNCAPI_METRICS_CONFIG_PATH=build/demo/asyncapi-analytics.json SUPPRESS_NO_CONFIG_WARNING=1 \
 	    $(ASYNCAPI) validate build/demo/asyncapi/notifier.yaml 2>/dev/null | grep -v '^$$' || exit 1; \
 	else echo "-- (npm ci installs @asyncapi/cli; then this step also validates build/demo/asyncapi/notifier.yaml)"; fi
-	@echo "== topowire plan on aws, azure and gcp (the Pulumi program under Pulumi's mock engine: no account needed)"
-	@set -o pipefail; for cloud in aws azure gcp; do echo "-- $$cloud:"; $(BIN)/topowire plan topology.yaml --cloud $$cloud 2>/dev/null \
+	@echo "== topowire plan on $(CLOUDS) (the Pulumi program under Pulumi's mock engine: no account needed)"
+	@set -o pipefail; for cloud in $(CLOUDS); do echo "-- $$cloud:"; $(BIN)/topowire plan topology.yaml --cloud $$cloud 2>/dev/null \
 	  | sed -n '/resources to create/,$$p' || exit 1; done
 	@echo "== topowire local smoke (embedded AWS emulator: deploy, then real messages through every route)"
 	$(BIN)/topowire local smoke topology.yaml
@@ -88,6 +103,16 @@ demo: $(VENV)/.demo
 
 test: setup-dev
 	$(BIN)/python -m pytest
+
+# Every area, without the tests marked slow (pyproject.toml: markers): for developers; CI runs make test.
+test-fast: setup-dev
+	$(BIN)/python -m pytest -m "not slow" -q
+
+# The release as users get it: dist/topowire-<version>.tar.gz and the wheel (tests/test_dist.py installs it).
+dist: $(VENV)/.dev
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/python -m twine check --strict dist/*
 
 # Benchmarks against check-jsonschema, a bare YAML parse and the Pulumi SDK's floor; writes bench/RESULTS.md.
 bench: $(VENV)/.dev
@@ -117,4 +142,4 @@ scaffold-sync: setup
 	$(BIN)/python -m generator.scaffold.sync .
 
 clean:
-	rm -rf $(VENV) node_modules build .pytest_cache
+	rm -rf $(VENV) node_modules build dist .pytest_cache

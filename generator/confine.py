@@ -167,3 +167,265 @@ def read(name: str, base: Path, root: Path, max_bytes: int = MAX_REFERENCED_BYTE
     finally:
         for fd in fds:
             os.close(fd)
+
+
+# --- topowire's own files: the topology file, every output path, the files it scans in an output directory ---
+
+MAX_SCANNED_BYTES = 64 * 1024 * 1024 + 1024 * 1024  # a committed output compared with --check: the output bound
+
+
+class OutputRefused(InputError):
+    """An output path topowire will not write (or read back): a symlink on its way, outside the repository, .git."""
+
+
+def own_root(path) -> Path:
+    """The directory an own file (topology, output) must stay in: the top of the git repository that holds the path
+    as written (found without following links), else the directory the path as written is in."""
+    lexical = Path(os.path.abspath(path))
+    top = _repository_top(lexical.parent)
+    return Path(os.path.realpath(top if top is not None else lexical.parent))
+
+
+def _inside(path, root: Path, what: str, error):
+    """The parts of ``path`` below ``root``, checked lexically and after symlinks; ``error(reason, hint)`` else."""
+    lexical = Path(os.path.abspath(path))
+    real = Path(os.path.realpath(lexical))
+    if real != root and root not in real.parents:
+        raise error(f"leads (through a symlink) out of the repository ({root})",
+                    f"{what} must be a file of the repository; replace the symlink with the file itself")
+    parts = real.relative_to(root).parts
+    if ".git" in parts:
+        raise error("leads into a .git directory, which topowire never reads or writes",
+                    f"{what} must be a file of the repository, outside .git")
+    return parts
+
+
+def _open_dirs(root: Path, parts, create: bool = False, error=None) -> list:
+    """Descriptors of ``root`` and of each directory in ``parts`` below it, opened without following a link
+    (created when ``create``); the caller closes them."""
+    nofollow, directory = getattr(os, "O_NOFOLLOW", 0), getattr(os, "O_DIRECTORY", 0)
+    fds = [os.open(root, os.O_RDONLY | directory)]
+    try:
+        for part in parts:
+            try:
+                fds.append(os.open(part, os.O_RDONLY | directory | nofollow, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                if not create:
+                    raise
+                os.mkdir(part, 0o777, dir_fd=fds[-1])
+                fds.append(os.open(part, os.O_RDONLY | directory | nofollow, dir_fd=fds[-1]))
+    except BaseException:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return fds
+
+
+class NotRegular(Exception):
+    """An own file that is a device, a FIFO or a socket."""
+
+
+class TooLarge(Exception):
+    def __init__(self, size: int | None, limit: int):
+        super().__init__(f"is larger than {limit // 1048576} MiB" + (f" ({size:,} bytes)" if size else ""))
+        self.size, self.limit = size, limit
+
+
+def _read_fd(fd: int, max_bytes: int) -> bytes:
+    """The bytes of the open file ``fd``: IsADirectoryError, NotRegular or TooLarge (checked before and while
+    reading) otherwise."""
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegular()
+    if info.st_size > max_bytes:
+        raise TooLarge(info.st_size, max_bytes)
+    os.set_blocking(fd, True)
+    chunks, total = [], 0
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > max_bytes:
+            raise TooLarge(None, max_bytes)
+        chunks.append(chunk)
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
+def read_own(path, max_bytes: int, error, root: Path | None = None) -> bytes:
+    """The bytes of one of topowire's own input files (the topology file): inside ``root`` (default: its
+    repository, see ``own_root``) after symlinks, not in .git, a regular file (a FIFO cannot hang the open), at
+    most ``max_bytes``, opened one component at a time without following a link. ``error(reason, hint)`` builds
+    the exception for a path refused; NotRegular, TooLarge and OSError (FileNotFoundError...) pass through."""
+    root = own_root(path) if root is None else Path(os.path.realpath(root))
+    parts = _inside(path, root, "the topology file", error)
+    if not parts:
+        raise IsADirectoryError(errno.EISDIR, "is a directory")
+    fds = _open_dirs(root, parts[:-1])
+    try:
+        try:
+            fds.append(os.open(parts[-1], _READ_FLAGS, dir_fd=fds[-1]))
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.EISDIR):
+                raise
+            raise error(f"cannot be opened safely ({os.strerror(exc.errno) if exc.errno else exc})",
+                        "pass a regular file of the repository") from None
+        return _read_fd(fds[-1], max_bytes)
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+class Output:
+    """One output path of topowire (``docs -o``, ``asyncapi -o DIR/<name>``): read back and written only inside
+    its repository, never through a symbolic link (at the file or at any directory on its way), never in .git.
+
+    ``Output(path)`` checks the path (OutputRefused, exit 1); ``current()`` is the bytes on disk (None when there is
+    none), read without following a link and non-blocking; ``write(text)`` writes a temporary file in the same real
+    directory and renames it over the output (atomic, and a link planted after the check is replaced, not
+    followed); ``remove()`` unlinks it."""
+
+    def __init__(self, path, what: str = "output", directory: bool = False):
+        self.path, self.what = Path(path), what
+        lexical = Path(os.path.abspath(path))
+        start = lexical if directory else lexical.parent
+        top = _repository_top(start)
+        if top is None:  # not in a repository: the current directory, or the nearest directory that exists
+            cwd = Path(os.path.abspath(os.curdir))
+            top = cwd if cwd in lexical.parents else next(d for d in (start, *start.parents) if os.path.isdir(d))
+        self.root = Path(os.path.realpath(top))
+        self.parts = lexical.relative_to(top).parts
+        if not self.parts and not directory:
+            raise self._refused("is the repository itself, not a file", "give the path of a file to write")
+        if ".git" in self.parts:
+            raise self._refused("is inside a .git directory, which topowire never writes",
+                                "write the output outside .git")
+        at = top
+        for part in self.parts:  # lexically, so a link is named by where it is, not by where it leads
+            at = at / part
+            if at.is_symlink():
+                where = "is" if at == lexical else f"is in {at.relative_to(top).as_posix()}/, which is"
+                raise self._refused(f"{where} a symbolic link, which topowire never writes through (it would write "
+                                    "where the link points: another file, .git/hooks, outside the repository)",
+                                    "delete the link (git rm it) and run the command again")
+        _inside(lexical, self.root, self.what, self._refused)
+
+    def _refused(self, reason: str, hint: str = "") -> OutputRefused:
+        from .escape import terminal
+
+        return OutputRefused(f"{self.what} {terminal(self.path)} {reason}" + (f"; {hint}" if hint else ""))
+
+    def _cannot_write(self, exc: OSError) -> OutputRefused:
+        from .escape import terminal
+
+        return OutputRefused(f"cannot write {terminal(self.path)}: {exc.strerror or exc}")
+
+    def current(self, max_bytes: int = MAX_SCANNED_BYTES) -> bytes | None:
+        try:
+            fds = _open_dirs(self.root, self.parts[:-1])
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise self._refused(f"cannot be read safely ({os.strerror(exc.errno) if exc.errno else exc})") from None
+        try:
+            try:
+                fds.append(os.open(self.parts[-1], _READ_FLAGS, dir_fd=fds[-1]))
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise self._refused(f"cannot be read safely ({os.strerror(exc.errno) if exc.errno else exc})",
+                                    "it must be a regular file (not a link, a FIFO or a device)") from None
+            try:
+                return _read_fd(fds[-1], max_bytes)
+            except IsADirectoryError:
+                raise self._refused("is a directory", "give the path of a file to write") from None
+            except NotRegular:
+                raise self._refused("is not a regular file (a FIFO, a device or a socket)",
+                                    "delete it and run the command again") from None
+            except TooLarge as exc:
+                raise self._refused(f"{exc}, more than topowire ever writes", "delete it and run the command again") from None
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        try:
+            fds = _open_dirs(self.root, self.parts[:-1], create=True)
+        except OSError as exc:
+            raise self._cannot_write(exc) from None
+        try:
+            name, parent = self.parts[-1], fds[-1]
+            try:
+                info = os.stat(name, dir_fd=parent, follow_symlinks=False)
+            except FileNotFoundError:
+                info = None
+            if info is not None and not stat.S_ISREG(info.st_mode):
+                raise self._refused("is not a regular file (a link, a directory, a FIFO or a device)",
+                                    "delete it and run the command again")
+            import secrets
+
+            tmp = f".{name}.topowire-{secrets.token_hex(6)}.tmp"  # O_EXCL: never an existing file or a link
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(tmp, flags, 0o666, dir_fd=parent)  # the umask applies, as for any new file
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    if info is not None:  # the output keeps its mode (git records the executable bit)
+                        os.fchmod(fh.fileno(), stat.S_IMODE(info.st_mode))
+                    fh.write(data)
+                os.rename(tmp, name, src_dir_fd=parent, dst_dir_fd=parent)
+            except BaseException:
+                try:
+                    os.unlink(tmp, dir_fd=parent)
+                except OSError:
+                    pass
+                raise
+        except OutputRefused:
+            raise
+        except OSError as exc:
+            raise self._cannot_write(exc) from None
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+    def remove(self) -> None:
+        fds = _open_dirs(self.root, self.parts[:-1])
+        try:
+            os.unlink(self.parts[-1], dir_fd=fds[-1])
+        finally:
+            for fd in fds:
+                os.close(fd)
+
+
+def scan(directory: Output, suffix: str, head: int) -> dict:
+    """Name -> first ``head`` bytes of every regular file ending in ``suffix`` directly in the output directory
+    ``directory`` (an ``Output`` naming a directory); links, FIFOs, devices and directories are skipped, opened
+    without following a link and non-blocking (a FIFO or a link to /dev/stdin cannot hang a hook)."""
+    try:
+        fds = _open_dirs(directory.root, directory.parts)
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+    found = {}
+    try:
+        for name in sorted(os.listdir(fds[-1])):
+            if not name.endswith(suffix):
+                continue
+            try:
+                fd = os.open(name, _READ_FLAGS, dir_fd=fds[-1])
+            except OSError:  # a symlink (ELOOP), gone, unreadable
+                continue
+            try:
+                if stat.S_ISREG(os.fstat(fd).st_mode):
+                    found[name] = os.read(fd, head)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    finally:
+        for fd in fds:
+            os.close(fd)
+    return found

@@ -45,13 +45,28 @@ _MD_LINE_START = re.compile(r"^(?:[#+\-=]|(\d{1,9})([.)]))")
 _WORD_JOINER = "\u2060"  # after '@': GitHub does not turn '@name' into a mention, and it shows nothing
 
 
-# Bidirectional controls reorder how the rest of a line is shown ("Trojan Source"): shown by name instead.
-_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters a reader cannot see, or that reorder how the rest of a line is shown ("Trojan Source"): every
+# format character (Unicode category Cf: bidi overrides and isolates, zero-width space and joiners, word joiner,
+# BOM, tag characters U+E0000..E007F) and every other default-ignorable code point (variation selectors, Hangul
+# fillers, U+E0000..E0FFF). A filter `order` -> `order<U+200B>` would otherwise read `[order] -> [order]`.
+# Written as ranges (Unicode 15; tests/reliability/test_invisible.py checks them against unicodedata), so that
+# start-up does not walk the code space.
+HIDDEN = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5"
+                    "\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+                    "\ufff0-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+                    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+                    "\ud800-\udfff]")  # lone surrogates: the bytes of a file name that is not UTF-8 (surrogateescape)
+_BIDI = HIDDEN  # the name of old: bidi controls are among the hidden characters
+
+
+def name(ch: str) -> str:
+    """How a hidden character is shown to a person: ``<U+200B>``."""
+    return f"<U+{ord(ch):04X}>"
 
 
 def _visible(text: str) -> str:
     text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return _BIDI.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+    return HIDDEN.sub(lambda m: name(m.group()), text)
 
 
 def _one_line(value) -> str:
@@ -171,13 +186,20 @@ def mermaid_label(value) -> Escaped:
 
 # Characters a reader cannot see or that move others: controls (ANSI escapes), line and paragraph separators,
 # and format characters (Cf: bidi overrides and isolates, zero-width space/joiners, word joiner, BOM).
-_INVISIBLE = ("Cc", "Cf", "Zl", "Zp")
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def _escape_code(ch: str) -> str:
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _INVISIBLE or bool(HIDDEN.match(ch))
 
 
 def _shown(text: str, keep: str = "") -> str:
-    """Every invisible character except those in ``keep`` as a \\uXXXX escape."""
-    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _INVISIBLE and ch not in keep else ch
-                   for ch in text)
+    """Every invisible character except those in ``keep`` as a \\uXXXX (\\UXXXXXXXX) escape."""
+    return "".join(_escape_code(ch) if ch not in keep and _hidden(ch) else ch for ch in text)
 
 
 def annotation_data(value) -> str:
@@ -205,8 +227,8 @@ def terminal(value) -> str:
             out.append("\\r")
         elif ch == "\t":
             out.append(" ")
-        elif unicodedata.category(ch) in _INVISIBLE:
-            out.append(f"\\u{ord(ch):04x}")
+        elif _hidden(ch):
+            out.append(_escape_code(ch))
         else:
             out.append(ch)
     return "".join(out)

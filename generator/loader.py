@@ -87,6 +87,9 @@ class Document:
     keys: dict
     root: FsPath | None = None  # the directory files it names must stay in (None: the file's own directory)
     cache: dict = field(default_factory=dict, compare=False, repr=False)  # work shared by every build of it
+    # where the files it names are read: None, the working tree (confine.read); or an object with confine.read's
+    # signature, e.g. the git commit the document itself comes from (generator/diff/gittree.py)
+    files: object = field(default=None, compare=False, repr=False)
 
     def locator(self) -> Locator:
         return Locator(self.file, self.values, self.keys)
@@ -102,27 +105,37 @@ def _mark(m) -> Mark:
 
 
 def load_file(path: str | FsPath, confine_root: str | FsPath | None = None) -> Document:
+    """The topology file at ``path``, read with the same confinement as the files it names (confine.read_own): a
+    regular file of its repository (a symlink leading out of it or into .git is refused, and so are FIFOs and
+    devices), at most MAX_BYTES, opened without following a link."""
+    from . import confine
+
     p = FsPath(path)
+    shown = str(path)
+
+    def refused(reason: str, hint: str = "") -> InputError:
+        return _error(shown, "TOP009", reason, hint or "pass the path of a topology.yaml")
+
     try:
-        if p.exists() and not p.is_dir() and not p.is_file():
-            raise _error(str(path), "TOP009", "is not a regular file (a device or a pipe?)",
-                         "pass the path of a topology.yaml")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise _error(str(path), "TOP008", f"file is {size / 1048576:.1f} MiB; topowire reads at most "
-                         f"{MAX_BYTES // 1048576} MiB", "split the topology or check that this is the right file")
-        data = p.read_bytes()
+        data = confine.read_own(p, MAX_BYTES, refused)
     except FileNotFoundError:
-        raise _error(str(path), "TOP009", "file not found", "pass the path of a topology.yaml") from None
+        raise _error(shown, "TOP009", "file not found", "pass the path of a topology.yaml") from None
     except IsADirectoryError:
-        raise _error(str(path), "TOP009", "is a directory, not a file", "pass the path of a topology.yaml") from None
+        raise _error(shown, "TOP009", "is a directory, not a file", "pass the path of a topology.yaml") from None
+    except confine.NotRegular:
+        raise _error(shown, "TOP009", "is not a regular file (a device or a pipe?)",
+                     "pass the path of a topology.yaml") from None
+    except confine.TooLarge as exc:
+        size = f"file is {exc.size / 1048576:.1f} MiB" if exc.size else "file grew while read: it is over the limit"
+        raise _error(shown, "TOP008", f"{size}; topowire reads at most {MAX_BYTES // 1048576} MiB",
+                     "split the topology or check that this is the right file") from None
     except OSError as exc:
-        raise _error(str(path), "TOP009", f"cannot read: {exc.strerror}", "") from None
+        raise _error(shown, "TOP009", f"cannot read: {exc.strerror}", "") from None
     return load_bytes(data, str(path), p, confine_root)
 
 
 def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None = None,
-               confine_root: str | FsPath | None = None) -> Document:
+               confine_root: str | FsPath | None = None, files=None) -> Document:
     text = data if isinstance(data, str) else _decode(data, file)
     if len(text) > MAX_BYTES:
         raise _error(file, "TOP008", f"input is larger than {MAX_BYTES // 1048576} MiB", "")
@@ -133,7 +146,8 @@ def load_bytes(data: bytes | str, file: str = "<string>", source: FsPath | None 
     except _Many as m:
         diags = tuple(Diagnostic(file, f.mark.line, f.mark.col, ERROR, f.code, f.message, f.hint) for f in m.fails)
         raise InputError(diags[0].message, diags) from None
-    return Document(root, file, source, values, keys, FsPath(confine_root) if confine_root is not None else None)
+    return Document(root, file, source, values, keys, FsPath(confine_root) if confine_root is not None else None,
+                    files=files)
 
 
 def _error(file: str, code: str, message: str, hint: str, line: int = 1, col: int = 1) -> InputError:

@@ -47,6 +47,7 @@ from .loader import LOAD_CODES, load_bytes
 MAX_FILES = 64
 MAX_SCHEMA_NODES = 5000  # mappings in one message's schema documents: checking them costs ~1 ms each
 MAX_TOTAL_SCHEMA_NODES = 10_000  # mappings in all the distinct message schemas of one topology
+MAX_TOTAL_SCHEMA_BYTES = 16 * 1024 * 1024  # bytes read from schema files for one topology, all files together
 REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 # Values that are data, not schemas: never scanned for keywords.
 _DATA_KEYWORDS = frozenset({"enum", "const", "examples", "default", "example"})
@@ -95,29 +96,40 @@ class _Source:
         return self.locator is not None
 
 
-def load(raw, base: Path, root: Path, topology_file: str, cache: dict | None = None) -> Loaded:
+def load(raw, base: Path, root: Path, topology_file: str, cache: dict | None = None, files=None) -> Loaded:
     """Load, resolve and check the ``schema`` of one message; problems are returned, not raised.
 
     ``cache`` (one per topology) makes a schema written once and used by many messages -- an alias, or the
-    same file -- cost once: checking a schema against its metaschema is the expensive part.
+    same file -- cost once: checking a schema against its metaschema is the expensive part. ``files`` reads the
+    files (``confine.read``'s signature): None is the working tree, a ``diff.gittree.GitTree`` a commit's files.
     """
     if raw is None:
         return Loaded(None, None, "", (), None)
     if cache is None:
-        return _load(raw, base, root, topology_file, [0])
-    key = ("file", raw) if isinstance(raw, str) else ("inline", json.dumps(raw, sort_keys=True, default=str))
+        return _load(raw, base, root, topology_file, [0, 0], files)
+    if isinstance(raw, str):
+        # Keyed by the real path, not the name as written: 'xK/../big.json' for K = 1..2000 is one file, read once.
+        try:
+            if files is None:
+                key = ("file", str(confine.resolve(raw, base, root)))
+            else:  # a commit's tree (diff --base): no links to follow there, the normalised path is the file
+                key = ("file", os.path.normpath(os.path.join(str(base), raw)))
+        except confine.PathRefused:
+            key = ("refused", raw)
+    else:
+        key = ("inline", json.dumps(raw, sort_keys=True, default=str))
     if key not in cache:
-        cache[key] = _load(raw, base, root, topology_file, cache.setdefault("nodes", [0]))
+        cache[key] = _load(raw, base, root, topology_file, cache.setdefault("nodes", [0, 0]), files)
     return cache[key]
 
 
-def _load(raw, base: Path, root: Path, topology_file: str, total: list) -> Loaded:
+def _load(raw, base: Path, root: Path, topology_file: str, total: list, files=None) -> Loaded:
     sources: dict[str, _Source] = {}
     name = raw if isinstance(raw, str) else None
     try:
         if name is not None:
             uri = _uri_of(name)
-            first = _read(name, uri, base, root, topology_file, None, ())
+            first = _read(name, uri, base, root, topology_file, None, (), total, files)
         else:
             uri = ""
             first = _Source("", raw, None, None)
@@ -144,7 +156,7 @@ def _load(raw, base: Path, root: Path, topology_file: str, total: list) -> Loade
                 if len(sources) >= MAX_FILES:
                     raise _Stop(src.problem(f"the schema references more than {MAX_FILES} files", "merge the files",
                                             where))
-                sources[target] = _read(target, target, base, root, topology_file, src, where)
+                sources[target] = _read(target, target, base, root, topology_file, src, where, total, files)
                 pending.append(sources[target])
         for src in sources.values():
             _check_dialect(src)
@@ -162,14 +174,22 @@ def _uri_of(name: str) -> str:
 
 
 def _read(name: str, uri: str, base: Path, root: Path, topology_file: str, referrer: Optional[_Source],
-          where: tuple) -> _Source:
+          where: tuple, total: list, files=None) -> _Source:
+    """One schema file, read confined (from ``files``, a commit's tree, when given); ``total[1]`` counts the bytes
+    read for the whole topology (one budget)."""
     display = os.path.join(os.path.dirname(topology_file), uri)
+    left = MAX_TOTAL_SCHEMA_BYTES - total[1]
     try:
-        data = confine.read(name, base, root)
+        data = (files or confine).read(name, base, root, max_bytes=min(confine.MAX_REFERENCED_BYTES, max(left, 0)))
     except confine.PathRefused as exc:
+        if left < confine.MAX_REFERENCED_BYTES and "larger than" in exc.reason:
+            exc = confine.PathRefused(name, f"would make the schema files of this topology more than "
+                                            f"{MAX_TOTAL_SCHEMA_BYTES // 1048576} MiB in all",
+                                      "share schema files between messages, or make them smaller")
         if referrer is None:
             raise _Stop(Problem(f"schema file {exc}", exc.hint)) from None
         raise _Stop(referrer.problem(f"$ref to schema file {exc}", exc.hint, where)) from None
+    total[1] += len(data)
     try:
         doc = load_bytes(data, display)
     except InputError as exc:

@@ -331,7 +331,8 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
 
     schemas = doc.cache.setdefault("message_schemas", {})  # one check per distinct schema, however many messages
     # (and environments: each is a build of the same document) use it
-    messages = {n: _message(n, m or {}, base, root, doc.file, schemas) for n, m in (data.get("messages") or {}).items()}
+    messages = {n: _message(n, m or {}, base, root, doc.file, schemas, doc.files)
+                for n, m in (data.get("messages") or {}).items()}
 
     raw_services = data.get("services") or {}
     queue_defs = data.get("queues") or {}
@@ -465,13 +466,13 @@ def _pick(field: str, layers: list):
     return value, path
 
 
-def _message(name: str, m: dict, base: FsPath, root: FsPath, file: str, cache: dict) -> Message:
+def _message(name: str, m: dict, base: FsPath, root: FsPath, file: str, cache: dict, files=None) -> Message:
     if m.get("schema") is None:  # a file without message schemas never loads jsonschema
         return Message(name, m.get("description", ""), m.get("content_type", "application/json"), None, None, None,
                        m.get("example"), "example" in m, ("messages", name))
     from . import message_schema
 
-    loaded = message_schema.load(m.get("schema"), base, root, file, cache)
+    loaded = message_schema.load(m.get("schema"), base, root, file, cache, files)
     p = loaded.problem
     return Message(name, m.get("description", ""), m.get("content_type", "application/json"), loaded.schema,
                    loaded.file, p.message if p else None, m.get("example"), "example" in m, ("messages", name),

@@ -56,3 +56,36 @@ def check(text: str, what: str, limit: int | None = None) -> str:
     if len(text) > limit:
         raise OutputTooLarge(what, limit)
     return text
+
+
+class Budget:
+    """One output bound shared by many pieces written one after the other (every AsyncAPI document of a run):
+    ``add`` counts a piece's characters and raises OutputTooLarge as soon as the total passes the limit, so the
+    pieces after the first one that crosses it are never rendered. ``stream()`` is a text stream for a writer
+    (yaml.dump) that counts as it is written: one huge piece stops while it is being rendered."""
+
+    def __init__(self, what: str, limit: int | None = None):
+        self.what, self.limit, self.total = what, MAX_OUTPUT_CHARS if limit is None else limit, 0
+
+    def add(self, size: int) -> None:
+        self.total += size
+        if self.total > self.limit:
+            raise OutputTooLarge(self.what, self.limit)
+
+    def stream(self):
+        return _Counted(self)
+
+
+class _Counted:
+    def __init__(self, budget: Budget):
+        self.budget, self.parts = budget, []
+
+    def write(self, text: str) -> None:
+        self.budget.add(len(text))
+        self.parts.append(text)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)

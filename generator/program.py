@@ -3,7 +3,8 @@
 ``__main__.py`` at the repository root calls ``main()``; ``topowire plan`` runs
 the very same function under Pulumi's mock engine.
 
-Stack config (project namespace ``topowire``):
+Stack config (the namespace of the Pulumi project, Pulumi.yaml's name: ``topowire`` here, ``team`` in a
+repository made by `topowire init team`; `topowire plan` uses the same, see plan/project.py):
   cloud      aws | azure | gcp (required)
   topology   the topology file, default topology.yaml (relative to the project)
   root       the directory files the topology names must stay in (default: the topology's directory)

@@ -18,6 +18,7 @@ def text(results, summary: bool = True) -> str:
                 lines.append(f"  hint: {terminal(d.hint)}")
             errors += d.level == "error"
             warnings += d.level == "warning"
+        lines += [terminal(f"{r.file}: note: {n}") for n in getattr(r, "notes", ())]
     if summary:
         files = len(results)
         ok = sum(1 for r in results if r.ok)
@@ -27,8 +28,8 @@ def text(results, summary: bool = True) -> str:
 
 def as_json(results, summary: bool = True) -> str:
     doc = {
-        "files": [{"file": r.file, "valid": r.ok, "diagnostics": [d.as_dict() for d in r.diagnostics]}
-                  for r in results],
+        "files": [{"file": r.file, "valid": r.ok, "diagnostics": [d.as_dict() for d in r.diagnostics],
+                   "notes": list(getattr(r, "notes", ()))} for r in results],
     }
     doc["valid"] = all(f["valid"] for f in doc["files"])
     return json.dumps(doc, indent=2, sort_keys=True) + "\n"
@@ -43,6 +44,8 @@ def github(results, summary: bool = True) -> str:
             msg = d.message + (f" (hint: {d.hint})" if d.hint else "")
             lines.append(f"::{kind} file={annotation_property(d.file)},line={d.line},col={d.col},"
                          f"title={annotation_property(d.code)}::{annotation_data(terminal(msg))}")
+        lines += [f"::notice file={annotation_property(r.file)}::{annotation_data(terminal(n))}"
+                  for n in getattr(r, "notes", ())]
     if summary:
         lines.append(text(results).splitlines()[-1])
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ import sys
 from functools import lru_cache
 from importlib import resources
 
+from . import lookalikes
 from .diagnostics import ERROR, Finding
 
 CODE = "TOP010"
@@ -237,8 +238,20 @@ _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "a string", "
                "number": "a number", "boolean": "true or false", "null": "empty"}
 
 
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    return {float: "number", str: "string", dict: "object", list: "array", type(None): "null"}.get(type(value), "")
+
+
 def _hint(error, fallback: str) -> str:
+    """The schema's hint for this error: ``x-hint-by-type`` for the kind of value found, else ``x-hint``."""
     s = error.schema if isinstance(error.schema, dict) else {}
+    by_type = s.get("x-hint-by-type")
+    if by_type and _json_type(error.instance) in by_type:
+        return by_type[_json_type(error.instance)]
     return s.get("x-hint", "") or fallback
 
 
@@ -271,6 +284,17 @@ def _role_hint(role: str, channel: str, value) -> str:
     return f"{who} are declared under the service's '{role}', not under the channel: {example}"
 
 
+def _odd(value) -> str:
+    """': it contains U+2013 EN DASH ...' for a value with characters that are not printable ASCII."""
+    text = lookalikes.explain(value)
+    return f": {text}" if text else ""
+
+
+def _lookalike_hint(value) -> str:
+    fixed = lookalikes.suggestion(value)
+    return f"write '{fixed}'" if fixed else ""
+
+
 def _type_mismatch(error) -> bool:
     """Whether ``error`` says the value is of another kind than its branch wants."""
     if error.validator == "type":
@@ -286,8 +310,9 @@ def _explain(error, fallback: str = "") -> list[Finding]:
     v = error.validator
     inst = error.instance
     if "propertyNames" in error.absolute_schema_path:  # (the absolute path holds the relative one)
-        return [Finding(CODE, ERROR, f"'{inst}' is not a valid name in {where(path)}", path + (inst,),
-                        _hint(error, fallback) or "check the spelling of the name", key=True)]
+        return [Finding(CODE, ERROR, f"'{inst}' is not a valid name in {where(path)}{_odd(inst)}", path + (inst,),
+                        _lookalike_hint(inst) or _hint(error, fallback) or "check the spelling of the name",
+                        key=True)]
     if v == "additionalProperties":
         props = error.schema.get("properties", {})
         extra = sorted(k for k in inst if k not in props)
@@ -342,8 +367,8 @@ def _explain(error, fallback: str = "") -> list[Finding]:
         hint = f"did you mean '{close[0]}'?" if close else f"use one of: {options}"
         return [Finding(CODE, ERROR, f"{where(path)} must be one of {options}; found {_describe(inst)}", path, hint)]
     if v == "pattern":
-        return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not in the expected form", path,
-                        _hint(error, fallback) or f"it must match {error.validator_value}")]
+        return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not in the expected form{_odd(inst)}", path,
+                        _lookalike_hint(inst) or _hint(error, fallback) or f"it must match {error.validator_value}")]
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                 "exclusiveMaximum": "less than"}[v]

@@ -5,6 +5,10 @@ channel named ``filter``; ``visibility_timeout:`` level with the queue under ``q
 queue of that name. When a key of such a mapping is a setting the level below accepts, follows a
 sibling, and something is wrong at it, every finding about it is replaced by one that names the slip,
 its line, and the column it belongs at.
+
+The other slip is a whole block dedented under its key: ``consumes:`` with nothing under it, and the
+consumers written level with it, so each reads as an unknown key of the service (and ``consumes`` as
+empty). That is reported once, at the empty key, naming the keys that belong under it.
 """
 
 from __future__ import annotations
@@ -69,12 +73,82 @@ def find(doc) -> list[Slip]:
     return out
 
 
+@dataclass(frozen=True)
+class EmptyBlock:
+    path: tuple          # the empty key's path (consumes of a service)
+    line: int
+    column: int          # where the keys under it belong
+    keys: tuple          # ((key, line), ...): the keys after it that belong under it
+    where: str           # "service 'worker'"
+
+
+def _blocks(data):
+    """(path, mapping, the keys it accepts, what it is) for mappings whose keys hold blocks of names."""
+    if not isinstance(data, dict):
+        return
+    yield (), data, set(schema().get("properties", {})), ""
+    services = data.get("services")
+    if isinstance(services, dict):
+        for name, svc in services.items():
+            if isinstance(svc, dict):
+                yield ("services", name), svc, _props("service"), f"service '{name}'"
+                consumes = svc.get("consumes")
+                if isinstance(consumes, dict):
+                    for channel, opts in consumes.items():
+                        if isinstance(opts, dict):
+                            yield (("services", name, "consumes", channel), opts, _props("consumer"),
+                                   f"the consumer '{channel}' of service '{name}'")
+
+
+def find_empty_blocks(doc) -> list[EmptyBlock]:
+    keys = doc.keys
+    out = []
+    for path, mapping, accepted, where in _blocks(doc.data):
+        ordered = sorted((keys[path + (k,)].line, k) for k in mapping if path + (k,) in keys)
+        for i, (line, key) in enumerate(ordered):
+            if mapping[key] is not None or key not in accepted:
+                continue
+            after = []
+            for later_line, later in ordered[i + 1:]:
+                if later in accepted:
+                    break
+                after.append((later, later_line))
+            if after:
+                out.append(EmptyBlock(path + (key,), line, keys[path + (key,)].col + 2, tuple(after), where))
+    return out
+
+
+def _block_findings(doc, findings: list) -> tuple:
+    """(findings without those an empty block explains, the findings that explain them)."""
+    explains = {}
+    for b in find_empty_blocks(doc):
+        paths = (b.path, *(b.path[:-1] + (k,) for k, _ in b.keys))
+        if any(_under(f.path, p) for f in findings for p in paths):
+            explains[b] = paths
+    if not explains:
+        return findings, []
+    blocks = sorted(explains, key=lambda b: b.line)
+    explained = [p for paths in explains.values() for p in paths]
+    kept = [f for f in findings if not any(_under(f.path, e) for e in explained)]
+    new = []
+    for b in blocks:
+        key = b.path[-1]
+        shown = ", ".join(f"'{k}' (line {line})" for k, line in b.keys[:5]) + (
+            f" and {len(b.keys) - 5} more" if len(b.keys) > 5 else "")
+        of, keys_of = (f" of {b.where}", f"keys of {b.where}") if b.where else ("", "top-level keys")
+        new.append(Finding(CODE, ERROR, f"'{key}'{of} is empty, and the keys after it, {shown}, are not "
+                                        f"{keys_of}: they look indented one level too little",
+                           b.path, f"indent them to column {b.column}, under '{key}' (line {b.line})", key=True))
+    return kept, new
+
+
 def explain(doc, findings: list) -> list:
     """``findings`` with those about a slipped key replaced by one that says what happened."""
+    findings, block_findings = _block_findings(doc, findings)
     slips = [s for s in find(doc) if any(_under(f.path, s.path) for f in findings)]
     if not slips:
-        return findings
-    kept = [f for f in findings if not any(_under(f.path, s.path) for s in slips)]
+        return findings + block_findings
+    kept = [f for f in findings if not any(_under(f.path, s.path) for s in slips)] + block_findings
     for s in slips:
         key = s.path[-1]
         kept.append(Finding(CODE, ERROR, f"'{key}' looks indented one level too little (line {s.line}): it reads as "

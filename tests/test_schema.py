@@ -141,7 +141,7 @@ def test_the_validators_built_afresh_decide_and_explain_the_same():
     assert not schema._fast_validator().is_valid({**DOC, "name": "d\u0301emo"})  # \w narrowed to ASCII
     found = schema.check({**DOC, "name": "demo\n", "queues": {"jobs": {"retention": "1 day"}}})
     assert [(f.path, f.message) for f in found] == [
-        (("name",), "name: 'demo\n' is not in the expected form"),
+        (("name",), "name: 'demo\n' is not in the expected form: it contains U+000A LINE FEED at character 5"),
         (("queues", "jobs", "retention"), "retention of queue 'jobs': '1 day' is not in the expected form")]
 
 

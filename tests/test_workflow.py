@@ -128,7 +128,7 @@ def test_every_step_runs_locally_on_a_pull_request(tmp_path):
     assert "::warning file=topology.yaml,line=" in results["Validate"].stdout
     diff = (repo / "topology-diff" / "comment.md").read_text()
     full = (repo / "topology-diff" / "full.md").read_text()
-    assert diff.startswith(full) and "left out" not in diff  # a small change: the comment is the whole report
+    assert diff == full and "left out" not in diff  # a small change: the comment is the whole report
     assert "> [!CAUTION]" in diff and "ai-platform-dev-embedding-jobs" in diff and "```mermaid" in diff
     assert (repo / "topology-diff" / "pr-number").read_text() == "42\n"
     contracts = "https://github.com/acme/shop/blob/" + "c" * 40 + "/asyncapi"
@@ -185,7 +185,7 @@ def post(tmp_path, comment: bytes | None = b"### topowire diff\n", pr: bytes = b
                           env={"PATH": f"{state / 'bin'}{os.pathsep}{os.environ['PATH']}", "FAKE_GH_STATE": str(state),
                                "RUNNER_TEMP": str(runner_temp), "GITHUB_SERVER_URL": "https://github.com",
                                **expand(step, values)})
-    posted = {p.name.removeprefix("posted-"): p.read_text() for p in state.glob("posted-*")}
+    posted = {p.name.removeprefix("posted-"): p.read_text(errors="surrogateescape") for p in state.glob("posted-*")}
     return proc, posted
 
 
@@ -193,8 +193,52 @@ def test_the_poster_posts_the_report_on_its_pull_request(tmp_path):
     proc, posted = post(tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert list(posted) == ["42"]
-    assert posted["42"] == ("### topowire diff\n\n<sub>Computed by [the pull request's own run]"
-                            "(https://github.com/acme/shop/actions/runs/99).</sub>\n")
+    assert posted["42"] == (PROVENANCE + "### topowire diff\n")
+
+
+PROVENANCE = ("<sub>Computed by [the pull request's own run](https://github.com/acme/shop/actions/runs/99) on commit "
+              + HEAD_SHA + ": what follows is that run's output, not checked by this workflow.</sub>\n\n")
+
+
+# Issue 30: the artifact is the pull request's to write. Whatever it holds, the provenance line comes first and
+# whole, no HTML of the artifact reaches the comment but the report's own bare tags, and no one is mentioned.
+HOSTILE = {
+    "unclosed-comment": b"### topowire diff\n\nNo destructive change.\n<!--\n",
+    "comment-in-line": b"No destructive change <!-- hidden: queue orders deleted --> here\n",
+    "mentions": b"LGTM @acme/platform-team @octocat, please merge\n",
+    "mention-after-markup": b"**@admin** (@root) [@x](https://e.example)\n",
+    "tags": b"<img src=x onerror=alert(1)><a href='https://e.example'>ok</a><sub>Computed by a fake run</sub>\n",
+    "details-with-attributes": b"<details open><summary>x</summary><script>x</script></details>\n",
+    "uppercase-and-spaces": b"< !-- x --><!--x--><DETAILS><Summary>\n",
+    "not-utf8": b"\xff\xfe<!-- \xc3(\n@\xffteam @team\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_hostile_report_cannot_hide_the_provenance_mention_anyone_or_inject_html(tmp_path, name):
+    proc, posted = post(tmp_path, comment=HOSTILE[name])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    body = posted["42"]
+    assert body.startswith(PROVENANCE)
+    rest = body[len(PROVENANCE):]
+    assert "<!--" not in rest and not re.search(r"<(?!/?(details|summary)>|br/>)", rest)
+    assert not re.search(r"@[A-Za-z0-9_-]", rest)       # @\u200bname: shown, but notifies no one
+    if name == "mentions":
+        assert "@\u200bacme/platform-team @\u200boctocat" in rest
+
+
+def test_an_escaped_angle_bracket_of_the_report_still_reads_as_one(tmp_path):
+    """topowire writes a '<' of a description as '\\<': the poster makes it '&lt;' (shows '<'), not '\\&lt;'
+    (which would show '&lt;')."""
+    proc, posted = post(tmp_path, comment=b"- **changed** queue 'a': description: a \\<b\\> c\n")
+    assert proc.returncode == 0 and posted["42"] == PROVENANCE + "- **changed** queue 'a': description: a &lt;b\\> c\n"
+
+
+def test_the_reports_own_markup_is_kept(tmp_path):
+    report = (b"<details><summary>AWS: 1 resource change(s)</summary>\n\n| a | b |\n\n</details>\n"
+              b"```mermaid\n  n1[\"orders<br/>removed\"]\n```\n")
+    proc, posted = post(tmp_path, comment=report)
+    assert proc.returncode == 0 and posted["42"] == PROVENANCE + report.decode()
 
 
 @pytest.mark.parametrize("pr", [b"42; rm -rf ~\n", b"$(id)\n", b"-1\n", b"0\n", b"42 43\n", b"4\n2\n", b"\n",
@@ -224,3 +268,19 @@ def test_a_symlinked_report_is_refused(tmp_path):
 def test_no_artifact_posts_nothing_and_does_not_fail(tmp_path):
     proc, posted = post(tmp_path, comment=None)
     assert proc.returncode == 0 and posted == {} and "no report" in proc.stdout
+
+
+def test_the_paths_filter_covers_every_file_a_topology_may_name():
+    """Issue 30: a change only in a message schema file (or a file its $ref names) must run the review. Every file
+    the loader reads through confine.read ends in one of ALLOWED_SUFFIXES, wherever it is in the repository."""
+    from fnmatch import fnmatch
+
+    from generator.confine import ALLOWED_SUFFIXES
+
+    for path in (WORKFLOW, ROOT / "generator" / "scaffold" / "workflows" / "topology.yml"):
+        patterns = load(path)["on"]["pull_request"]["paths"]
+        for suffix in ALLOWED_SUFFIXES:
+            assert f"**{suffix}" in patterns, (path, suffix)
+        for changed in ("schemas/order.json", "deep/er/contracts/a.yaml", "x.yml", "topology.yaml"):
+            # GitHub's '**' matches any number of directories, fnmatch's '*' too
+            assert any(fnmatch(changed, p.replace("**", "*")) for p in patterns), changed

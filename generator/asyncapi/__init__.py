@@ -40,7 +40,8 @@ def _text(value) -> str:
 
 def one_line(value) -> str:
     """A string for one line of a comment: control and line-break characters become '?'."""
-    return "".join("?" if (ord(c) < 32 or c in "\x7f\x85\u2028\u2029") else c for c in str(value))
+    text = "".join("?" if (ord(c) < 32 or c in "\x7f\x85\u2028\u2029") else c for c in str(value))
+    return escape.HIDDEN.sub(lambda m: escape.name(m.group()), text)
 
 
 def _filter(flt) -> dict:
@@ -201,10 +202,35 @@ class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data):  # no &id001 anchors: every document reads on its own
         return True
 
+    # A scalar holding a hidden character (bidi override, zero-width space, tag character: escape.HIDDEN) is
+    # written double-quoted with every non-ASCII character as a \u escape: PyYAML keeps them raw otherwise (even
+    # in double quotes), and a reviewer would read reordered or invisible text in the contract.
+    def analyze_scalar(self, scalar):
+        analysis = super().analyze_scalar(scalar)
+        if escape.HIDDEN.search(scalar):
+            analysis.allow_flow_plain = analysis.allow_block_plain = False
+            analysis.allow_single_quoted = analysis.allow_block = False
+        return analysis
 
-def dump(doc: dict) -> str:
-    """YAML text of a document: keys in the order built (stable), Unicode kept, no anchors."""
-    return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    def write_double_quoted(self, text, split=True):
+        if not escape.HIDDEN.search(text):
+            return super().write_double_quoted(text, split)
+        self.allow_unicode = False
+        try:
+            return super().write_double_quoted(text, split)
+        finally:
+            self.allow_unicode = True
+
+
+def dump(doc: dict, budget=None) -> str:
+    """YAML text of a document: keys in the order built (stable), Unicode kept, no anchors. With ``budget`` (an
+    output.Budget), the text is counted while it is written: OutputTooLarge as soon as the total passes it."""
+    if budget is None:
+        return yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+                         default_flow_style=False)
+    stream = budget.stream()
+    yaml.dump(doc, stream, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return stream.getvalue()
 
 
 def md(text) -> str:

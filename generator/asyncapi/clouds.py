@@ -150,7 +150,7 @@ class Azure:
             "host": f"{ns}.servicebus.windows.net", "protocol": "amqp", "protocolVersion": "1.0",
             "title": "Azure Service Bus",
             "description": f"Service Bus namespace '{ns}' (the default name for stack '{topo.stack}'; stack config "
-                           "topowire:namespace overrides it), reached over AMQP 1.0",
+                           "key namespace of the Pulumi project overrides it), reached over AMQP 1.0",
             "x-servicebus": {"namespace": ns, "tier": topo.clouds.azure_sku}}}
 
     @staticmethod

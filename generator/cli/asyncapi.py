@@ -63,13 +63,17 @@ def rendered(file: str, stack: str, output: str, only: str | None = None, root=N
     else:
         source = Path(os.path.relpath(Path(file).resolve(), Path(output).resolve())).as_posix()
     out = {}
+    # One bound for all the documents, counted while each is written: a run stops inside the first document that
+    # crosses it, and the documents after it are never built (500 publishers of a 1 MiB example took 528 s).
+    budget = output_mod.Budget("the AsyncAPI documents")
     for name in names:
         head = f"{HEADER} from {asyncapi.one_line(source)} (service {name}, stack {asyncapi.one_line(stack)}). " \
                "Do not edit by hand.\n"
-        out[f"{name}.yaml"] = head + asyncapi.dump(asyncapi.document(topo, name, source))
+        budget.add(len(head))
+        out[f"{name}.yaml"] = head + asyncapi.dump(asyncapi.document(topo, name, source), budget)
     if only is None:
         out[INDEX] = asyncapi.index(topo, {n: f"{n}.yaml" for n in names}, source)
-    output_mod.join(out.values(), "the AsyncAPI documents")  # bounded, like every output
+        budget.add(len(out[INDEX]))
     return out
 
 
@@ -77,41 +81,15 @@ class _Usage(Exception):
     pass
 
 
-def _generated(path: Path) -> bool:
-    try:
-        with path.open("r", encoding="utf-8") as fh:
-            return fh.read(len(HEADER)) == HEADER
-    except (OSError, UnicodeDecodeError):
-        return False
-
-
 def changed_contracts(file: str, stack: str, ref: str, link: str, root=None) -> str:
     """Markdown: which services' AsyncAPI documents differ between ``ref:file`` and ``file``, with links."""
-    from .. import asyncapi, escape
-    from ..diff import sources
+    from ..diff import contracts, sources
+    from ..diff.budget import fit
 
     topo = _topology(file, stack, root)
-    head = asyncapi.documents(topo, "")
-    base_topo = sources.read(f"{ref}:{file}", stack, root=root)
-    base = asyncapi.documents(base_topo, "") if base_topo is not None else {}
-    href = link.rstrip("/")
-    href = "".join(c if (c.isascii() and (c.isalnum() or c in "-._~:/?#@!$&*+,;=%")) else
-                   "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in href)
-    lines = ["### AsyncAPI contracts", ""]
-    for name in sorted(set(head) | set(base)):
-        md = asyncapi.md(name)
-        if name not in base:
-            lines.append(f"- [{md}]({href}/{name}.yaml): new")
-        elif name not in head:
-            lines.append(f"- {md}: removed")
-        elif head[name] != base[name]:
-            lines.append(f"- [{md}]({href}/{name}.yaml): changed")
-    if len(lines) == 2:
-        lines.append(f"No service's AsyncAPI document changes (stack {escape.md_code(stack)}).")
-    else:
-        lines.insert(2, f"Documents that this change alters (stack {escape.md_code(stack)}):")
-        lines.insert(3, "")
-    return "\n".join(lines) + "\n"
+    base_r = sources.read_at(ref, file, stack, root=root)  # from git, with the base's own schema files
+    base_topo = base_r.topology if base_r is not None else None
+    return "\n".join(fit(contracts.markdown_parts(contracts.changes(base_topo, topo), link, stack), None)) + "\n"
 
 
 def run(args) -> int:
@@ -134,32 +112,37 @@ def run(args) -> int:
         sys.stdout.write(next(iter(files.values())))
         return EXIT_OK
 
-    out = Path(args.output)
-    changes = []  # (path, what)
+    from .. import escape
+    from ..confine import Output, scan
+
+    out = Output(args.output, "asyncapi output directory (-o)", directory=True)
+    shown = escape.terminal(args.output)
+    changes = []  # (Output, what, text)
     for name, text in files.items():
-        path = out / name
-        current = path.read_text("utf-8") if path.is_file() else None
-        if current != text:
+        path = Output(Path(args.output) / name, "asyncapi output")
+        current = path.current()
+        if current != text.encode("utf-8"):
             changes.append((path, "missing" if current is None else "stale", text))
-    if args.service is None and out.is_dir():  # documents of services that no longer exist
-        for path in sorted(out.glob("*.yaml")):
-            if path.name not in files and _generated(path):
-                changes.append((path, "obsolete", None))
+    if args.service is None:  # documents of services that no longer exist: regular files only, links skipped
+        for name, head in scan(out, ".yaml", len(HEADER.encode("utf-8"))).items():
+            if name not in files and head == HEADER.encode("utf-8"):
+                changes.append((Output(Path(args.output) / name, "asyncapi output"), "obsolete", None))
     if not changes:
-        print(f"{out}/ is up to date")
+        print(f"{shown}/ is up to date")
         return EXIT_OK
     if args.check:
         for path, what, _ in changes:
-            print(f"{path} is {what}", file=sys.stderr)
-        print(f"run 'topowire asyncapi {args.file} -o {out}' and commit the result", file=sys.stderr)
+            print(f"{escape.terminal(path.path)} is {what}", file=sys.stderr)
+        print(f"run 'topowire asyncapi {escape.terminal(args.file)} -o {shown}' and commit the result", file=sys.stderr)
         return EXIT_INVALID
-    out.mkdir(parents=True, exist_ok=True)
     for path, what, text in changes:
         if text is None:
-            path.unlink()
-            print(f"removed {path} (no such service any more)", file=sys.stderr if args.fail_on_change else sys.stdout)
+            path.remove()
+            print(f"removed {escape.terminal(path.path)} (no such service any more)",
+                  file=sys.stderr if args.fail_on_change else sys.stdout)
         else:
-            path.write_text(text, "utf-8")
-            print(f"wrote {path}" + (f": it was {what}; review and commit it" if args.fail_on_change else ""),
+            path.write(text)
+            print(f"wrote {escape.terminal(path.path)}" + (f": it was {what}; review and commit it"
+                                                           if args.fail_on_change else ""),
                   file=sys.stderr if args.fail_on_change else sys.stdout)
     return EXIT_INVALID if args.fail_on_change else EXIT_OK

@@ -24,6 +24,9 @@ def add_parser(sub):
     p.add_argument("--max-bytes", type=_byte_limit, metavar="N",
                    help="markdown only: keep the comment under N bytes, cutting long lists (destructive changes "
                         "last) with a line that says how many were left out (the comment workflow uses 50000)")
+    p.add_argument("--contracts-link", metavar="URL",
+                   help="markdown only: end the comment with the services whose AsyncAPI document the change alters "
+                        "(what `asyncapi --changes-since` lists), linked under URL, inside --max-bytes")
     p.add_argument("--fail-on-destructive", action="store_true",
                    help="exit 1 when anything destructive is found, in any environment")
     add_stack_argument(p)
@@ -73,7 +76,10 @@ def _run(args) -> int:
     from ..diff.report import FORMATS
 
     base_spec, head_spec = sides(args)
-    base_r = sources.read_result(base_spec, args.stack, args.root)
+    if args.base is not None:  # always from git: never a working-tree file named '<ref>:<path>'
+        base_r = sources.read_at(args.base, head_spec, args.stack, args.root)
+    else:
+        base_r = sources.read_result(base_spec, args.stack, args.root)
     head_r = sources.read_result(head_spec, args.stack, args.root)
     if head_r is None:
         raise UsageError(f"{head_spec} does not exist")
@@ -84,7 +90,16 @@ def _run(args) -> int:
                   renames=renames.suggest(base, head))
     if args.max_bytes is not None and args.format != "markdown":
         raise UsageError("--max-bytes is for --format markdown (a pull-request comment)")
-    report = FORMATS[args.format](result, args.max_bytes) if args.format == "markdown" else FORMATS[args.format](result)
+    if args.contracts_link is not None and args.format != "markdown":
+        raise UsageError("--contracts-link is for --format markdown (a pull-request comment)")
+    if args.format == "markdown":
+        from ..diff import contracts
+
+        found = None if args.contracts_link is None else \
+            contracts.markdown_parts(contracts.changes(base, head), args.contracts_link, args.stack)
+        report = FORMATS["markdown"](result, args.max_bytes, found)
+    else:
+        report = FORMATS[args.format](result)
     sys.stdout.write(output.check(report, "the diff report"))
     _warn_if_over(report, args.max_bytes)
     if args.fail_on_destructive and result.destructive_anywhere:

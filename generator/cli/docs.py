@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from .. import escape
 from ..check import fewer_collections, load_result
 from .commands import COMMANDS
 from ..errors import EXIT_INVALID, EXIT_OK, InputError
@@ -58,29 +59,30 @@ def run(args) -> int:
             return 2
         sys.stdout.write(content)
         return EXIT_OK
-    out = Path(args.output)
-    if out.is_dir():
-        raise InputError(f"-o {out} is a directory; give the file to write, e.g. -o {out / 'architecture.md'}")
-    try:
-        return _write(args, out, content)
-    except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
+    from ..confine import Output
+
+    out = Output(args.output, "docs output (-o)")
+    if os.path.isdir(args.output) and not os.path.islink(args.output):
+        raise InputError(f"-o {escape.terminal(args.output)} is a directory; give the file to write, e.g. "
+                         f"-o {escape.terminal(Path(args.output) / 'architecture.md')}")
+    return _write(args, out, content)
 
 
-def _write(args, out: Path, content: str) -> int:
-    current = out.read_text("utf-8") if out.is_file() else None
+def _write(args, target, content: str) -> int:
+    out = escape.terminal(target.path)
+    current = target.current()
     if args.check:
-        if current == content:
+        if current == content.encode("utf-8"):
             print(f"{out} is up to date")
             return EXIT_OK
         why = "does not exist" if current is None else "is stale"
-        print(f"{out} {why}: run 'topowire docs {args.file} -o {out}' and commit the result", file=sys.stderr)
+        print(f"{out} {why}: run 'topowire docs {escape.terminal(args.file)} -o {out}' and commit the result",
+              file=sys.stderr)
         return EXIT_INVALID
-    if current == content:
+    if current == content.encode("utf-8"):
         print(f"{out} is up to date")
         return EXIT_OK
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(content, "utf-8")
+    target.write(content)
     if args.fail_on_change:
         print(f"wrote {out}: it was {'missing' if current is None else 'stale'}; review and commit it", file=sys.stderr)
         return EXIT_INVALID

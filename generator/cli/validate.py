@@ -21,7 +21,8 @@ def add_parser(sub):
                    help="topology files (default: topology.yaml)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--cloud", action="append", choices=CLOUDS,
-                   help="check only this cloud's limits (repeatable; default: the file's targets)")
+                   help="check this cloud's limits (repeatable; default: the file's targets); a cloud that "
+                        "'targets' does not list is checked too, with a note that plan refuses it")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="output format (default: text)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary line")
     add_root(p)
@@ -31,7 +32,7 @@ def add_parser(sub):
 
 def run(args) -> int:
     clouds = tuple(args.cloud) if args.cloud else None
-    results = [check_file(f, clouds, root=args.root) for f in args.files]
+    results = [check_file(f, clouds, root=args.root, asked=True) for f in args.files]
     sys.stdout.write(output.check(REPORTERS[args.format](results, summary=not args.quiet), "the validation report"))
     failed = any(not r.ok for r in results)
     if args.strict:

@@ -148,11 +148,17 @@ class Dependent:
     update: tuple = ()
 
 
-def settings_view(s) -> tuple:
-    """The in-place settings of a queue or subscription, as (name, value) pairs for diffs."""
-    return (("visibility_timeout", s.visibility_timeout), ("retention", s.retention), ("delay", s.delay),
+def settings_view(s, skip: tuple = ()) -> tuple:
+    """The in-place settings of a queue or subscription, as (name, value) pairs for diffs.
+
+    ``skip``: the settings a cloud's program does not apply (Azure and GCP have no KMS key nor SQS's SSE choice,
+    no queue-level delay; GCP has no message size and Azure only on Premium): a change to one is no update there,
+    so their diff must not list it (tests/diff/test_plan_agreement.py compares the diff with the plans).
+    """
+    view = (("visibility_timeout", s.visibility_timeout), ("retention", s.retention), ("delay", s.delay),
             ("max_message_size", s.max_message_size), ("max_receive_count", s.dead_letter.max_receive_count),
             ("dead_letter", s.dead_letter.enabled), ("encryption", s.encryption.kms_key or s.encryption.mode))
+    return tuple(kv for kv in view if kv[0] not in skip) if skip else view
 
 
 class PulumiName(NamedTuple):  # a named tuple: tens of thousands are made for a large topology

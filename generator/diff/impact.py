@@ -33,8 +33,11 @@ def actions(base, head, cloud: str) -> list:
     for key in sorted(set(old) | set(new), key=lambda k: tuple(map(str, k))):
         o, n = old.get(key), new.get(key)
         if n is None:
-            out.append(Action(cloud, "delete", o.kind, o.name, o.subject,
-                              "removed from the topology" + ("; its messages are lost" if o.holds else ""), o.holds))
+            why = "removed from the topology" + ("; its messages are lost" if o.holds else "")
+            if o.protected:
+                why += ("; Pulumi refuses while it is protected: deploy 'protect: false' first (the resource still "
+                        "in the file), then remove it")
+            out.append(Action(cloud, "delete", o.kind, o.name, o.subject, why, o.holds))
         elif o is None:
             out.append(Action(cloud, "create", n.kind, n.name, n.subject, "new", False))
         else:

@@ -137,8 +137,46 @@ def _redeploy_markdown(diff) -> list:
     return lines[:head] + [Rows(lines[head:], lambda n: f"| … | | {_left_out(n, 'variable change(s)')} |", 3)]
 
 
-def markdown(diff, max_bytes: int | None = None) -> str:
-    """The pull-request comment; over ``max_bytes``, long lists are cut (destructive changes last) and say so."""
+def markdown(diff, max_bytes: int | None = None, contracts: list | None = None) -> str:
+    """The pull-request comment; over ``max_bytes``, long lists are cut (destructive changes last) and say so.
+
+    ``contracts`` (generator/diff/contracts.py's parts) ends the comment, inside the same budget: ``max_bytes``
+    bounds everything the comment carries. When the fixed lines alone are over it, the end of the comment is cut
+    at a line, after the destructive changes, which are always kept.
+    """
+    body = _markdown(diff, max_bytes, contracts or [])
+    return _clip(body, max_bytes)
+
+
+CLIPPED = ("… the rest of this report is left out to keep this comment under {limit:,} bytes: `topowire diff` (or the "
+           "`full.md` of the run's topology-diff artifact) has it all")
+
+
+def _clip(parts: tuple, max_bytes: int | None) -> str:
+    """The comment's lines as text; over ``max_bytes``, cut after the last whole line that fits (never among the
+    first ``keep`` lines: the heading and the destructive changes), an open ``<details>`` closed, and a line
+    saying so."""
+    lines, keep = parts
+    text = "\n".join(lines) + "\n"
+    if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
+        return text
+    close = ["", "</details>"]  # the comment's <details> blocks are never nested: one may be open at the cut
+    note = ["", CLIPPED.format(limit=max_bytes)]
+    room = max_bytes - sum(len(x.encode("utf-8")) + 1 for x in close + note)
+    out, size = [], 0
+    for i, line in enumerate(lines):
+        n = len(line.encode("utf-8")) + 1
+        if i >= keep and size + n > room:
+            break
+        out.append(line)
+        size += n
+    if sum(x.count("<details>") - x.count("</details>") for x in out) > 0:
+        out += close
+    return "\n".join(out + note) + "\n"
+
+
+def _markdown(diff, max_bytes: int | None, contracts: list) -> tuple:
+    """(the comment's lines, how many of the first lines are never cut: up to the end of the destructive list)."""
     out = [f"### topowire diff: {md_code(diff.base)} → {md_code(diff.head)}", ""]
     if diff.base_topology is None:
         out += ["> [!NOTE]", f"> {md_code(diff.base)} does not exist, so the base is empty and everything below is "
@@ -155,7 +193,10 @@ def markdown(diff, max_bytes: int | None = None) -> str:
         out.append("")
     elif not diff.changes and not diff.actions and not any(e.changes or e.actions for e in diff.environments):
         out += ["No changes to the topology.", ""]
-        return "\n".join(fit(out, max_bytes))
+        if contracts:
+            out += contracts
+        lines = fit(out, max_bytes)
+        return (lines[:-1] if not contracts and lines and lines[-1] == "" else lines), len(lines)
     else:
         out += ["No destructive change: nothing that may hold messages is deleted, replaced or kept shorter.", ""]
     out += ["| Cloud | Create | Update | Replace | Delete | Destructive |", "| --- | --- | --- | --- | --- | --- |"]
@@ -178,7 +219,18 @@ def markdown(diff, max_bytes: int | None = None) -> str:
         out.append(_action_rows(acts, 5))
         out += ["", "</details>"]
     out += _env_markdown(diff)
-    return "\n".join(fit(out, max_bytes)) + "\n"
+    if contracts:
+        out += [""] + contracts
+    lines = fit(out, max_bytes)
+    return lines, _after_destructive(lines)
+
+
+def _after_destructive(lines: list) -> int:
+    """How many first lines hold the heading, the notes and the destructive list (the lines never cut)."""
+    for i, line in enumerate(lines):
+        if line.startswith("| Cloud | Create |"):
+            return i
+    return len(lines)
 
 
 def _env_markdown(diff) -> list:

@@ -18,6 +18,7 @@ from .. import confine
 from ..check import check_document
 from ..errors import InputError
 from ..loader import MAX_BYTES, load_bytes, load_file
+from .gittree import GitTree
 
 GIT_TIMEOUT = 60
 # A revision as people type it: a branch, tag, remote branch, commit id, HEAD~2, main^, v1.0@{1}...
@@ -27,7 +28,26 @@ UNSAFE_PATH = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def is_git_spec(spec: str) -> bool:
-    return ":" in spec and not os.path.exists(spec)
+    """``<git-ref>:<path>`` rather than a file: a spec with ':' and no file (nor symlink) of that name.
+
+    A spec that is both (a committed file or symlink named ``origin/main:topology.yaml`` while ``origin/main`` is
+    a commit) is refused by ``read_result``: a pull request could plant its own base that way.
+    """
+    return ":" in spec and not os.path.lexists(spec)
+
+
+def _ambiguous(spec: str) -> bool:
+    """True when ``spec`` names a file (or symlink) and its part before ':' is also a commit here."""
+    if ":" not in spec or not os.path.lexists(spec):
+        return False
+    ref = spec.split(":", 1)[0]
+    if not REF.match(ref) or ".." in ref:
+        return False
+    try:
+        resolve_commit(ref, spec)
+    except InputError:
+        return False
+    return True
 
 
 def _git(*args: str, what: str) -> subprocess.CompletedProcess:
@@ -77,15 +97,21 @@ def resolve_commit(ref: str, spec: str) -> str:
 
 def read_git(spec: str) -> bytes | None:
     """The bytes of ``<ref>:<path>``; None when the path does not exist at that commit."""
+    return _read_git(spec)[0]
+
+
+def _read_git(spec: str) -> tuple:
+    """(the bytes of ``<ref>:<path>`` or None when the path does not exist at that commit, the commit id)."""
     ref, path = spec.split(":", 1)
     check_ref(ref, spec)
     rel = check_path(path, spec)
-    obj = f"{resolve_commit(ref, spec)}:./{rel}"
+    sha = resolve_commit(ref, spec)
+    obj = f"{sha}:./{rel}"
     kind = _git("cat-file", "-t", obj, what=spec)
     if kind.returncode != 0:
         err = _last_line(kind)
         if "does not exist in" in err or "exists on disk, but not in" in err:
-            return None
+            return None, sha
         raise InputError(f"cannot read {spec} from git: {err}")
     if kind.stdout.strip() != b"blob":
         raise InputError(f"cannot read {spec} from git: it is a {kind.stdout.decode('ascii', 'replace').strip()}, "
@@ -96,7 +122,16 @@ def read_git(spec: str) -> bytes | None:
     blob = _git("cat-file", "blob", obj, what=spec)
     if blob.returncode != 0:
         raise InputError(f"cannot read {spec} from git: {_last_line(blob)}")
-    return blob.stdout
+    return blob.stdout, sha
+
+
+def repository_top(what: str) -> Path:
+    """The top directory of the git repository that holds the current directory."""
+    proc = _git("rev-parse", "--show-toplevel", what=what)
+    top = proc.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+    if proc.returncode != 0 or not top:
+        raise InputError(f"cannot read {what} from git: the current directory is not in a git repository")
+    return Path(top)
 
 
 def read(spec: str, stack: str, root=None):
@@ -108,15 +143,33 @@ def read(spec: str, stack: str, root=None):
     return result.topology if result is not None else None
 
 
-def read_result(spec: str, stack: str, root=None):
-    """The check Result of ``spec`` (every environment's Topology), or None when it does not exist at that git ref."""
-    if is_git_spec(spec):
-        data = read_git(spec)
+def read_at(ref: str, path: str, stack: str, root=None):
+    """The check Result of ``path`` at git ``ref`` (``diff --base REF``, ``asyncapi --changes-since REF``), or None
+    when it does not exist there: always from git, never from a working-tree file named ``REF:path``."""
+    check_ref(ref, f"{ref}:{path}")
+    if os.path.isabs(path):  # git reads <commit>:./<path> relative to the current directory, inside the repository
+        path = os.path.relpath(path)
+    return read_result(f"{ref}:{path}", stack, root, git=True)
+
+
+def read_result(spec: str, stack: str, root=None, git: bool | None = None):
+    """The check Result of ``spec`` (every environment's Topology), or None when it does not exist at that git ref.
+
+    ``git=True``: ``spec`` is ``<ref>:<path>`` read from git, whatever the working tree holds; otherwise a spec
+    that is both a file and ``<commit>:<path>`` is refused as ambiguous. The files the topology names (message
+    schemas) are read from the same commit as the topology.
+    """
+    if git is None and _ambiguous(spec):
+        raise InputError(f"{spec!r} is both a file (or symlink) in the working tree and <git-ref>:<path>: topowire "
+                         "reads neither; for the version in git use --base REF, for the file write ./" + spec)
+    if git or is_git_spec(spec):
+        data, sha = _read_git(spec)
         if data is None:
             return None
         source = Path(spec.split(":", 1)[1])
         confine.check_root(root, source)
-        doc = load_bytes(data, spec, source, root)
+        tree = GitTree(sha, repository_top(spec), spec.split(":", 1)[0], _git)
+        doc = load_bytes(data, spec, source, root, files=tree)
     else:
         confine.check_root(root, spec)
         doc = load_file(spec, root)

@@ -7,6 +7,7 @@ import threading
 from ..check import fewer_collections
 from ..errors import InputError
 from . import DEFAULT_REGION, REGION_KEY, Plan, PlannedResource, sdk_shortcuts
+from . import project as project_mod
 
 
 def _plain(value):
@@ -66,7 +67,7 @@ def _explicit_dependencies(request) -> list:
 def run(path: str, cloud: str, region: str | None = None, endpoint: str | None = None,
         config: dict | None = None, stack: str = "dev", root: str | None = None, progress=None) -> Plan:
     """Plan ``path`` for ``cloud`` as Pulumi stack ``stack`` (which selects the environment); ``config`` adds stack
-    config (``resourceGroup`` means ``topowire:resourceGroup``). ``progress``, if given, is called once per
+    config (``resourceGroup`` means ``<project>:resourceGroup``, the project of the Pulumi.yaml beside ``path``). ``progress``, if given, is called once per
     registered resource (``plan.progress.Counter``)."""
     # Importing the provider SDKs and running the program make millions of objects that live to the
     # end; the cyclic GC's default pace was a quarter of `plan`'s time (bench/RESULTS.md).
@@ -137,17 +138,18 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
     mocks = Mocks()
     monitor = Monitor(mocks)
     pulumi_settings.ROOT.set(None)
-    pulumi_mocks.set_mocks(mocks, project="topowire", stack=stack, preview=False, monitor=monitor)
-    settings = {"topowire:cloud": cloud, "topowire:topology": str(path)}
+    project = project_mod.name_for(path)   # the Pulumi.yaml beside the topology names the project, as for pulumi up
+    pulumi_mocks.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    settings = {f"{project}:cloud": cloud, f"{project}:topology": str(path)}
     if region:
         settings[REGION_KEY[cloud]] = region
     if cloud == "gcp":
         settings["gcp:project"] = gcp_mock.PROJECT
     if endpoint:
-        settings["topowire:endpoint"] = endpoint
+        settings[f"{project}:endpoint"] = endpoint
     if root:
-        settings["topowire:root"] = str(root)
-    settings.update({k if ":" in k else f"topowire:{k}": str(v) for k, v in (config or {}).items()})
+        settings[f"{project}:root"] = str(root)
+    settings.update({k if ":" in k else f"{project}:{k}": str(v) for k, v in (config or {}).items()})
     pulumi.runtime.set_all_config(settings)
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()

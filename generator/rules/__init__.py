@@ -32,6 +32,7 @@ from . import (
     top116_environment_prefix,
     top117_environment_structure,
     top118_pulumi_name_collision,
+    top125_setting_spelled_twice,
     top201_limit_out_of_range,
     top202_name_limits,
     top203_setting_adjusted,
@@ -43,6 +44,7 @@ from . import (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
+    top212_example_over_max_message_size,
     top214_adopted_names,
 )
 
@@ -65,6 +67,7 @@ RULES = (
     top116_environment_prefix,
     top117_environment_structure,
     top118_pulumi_name_collision,
+    top125_setting_spelled_twice,
     top201_limit_out_of_range,
     top202_name_limits,
     top203_setting_adjusted,
@@ -76,6 +79,7 @@ RULES = (
     top209_identifier_values,
     top210_policy_limits,
     top211_gcp_long_processing,
+    top212_example_over_max_message_size,
     top214_adopted_names,
 )
 

@@ -20,7 +20,7 @@ Failing:
       prod: {prefix: demo}
 """
 
-from ..clouds import spec
+from ..clouds import derived_names, spec
 from ..diagnostics import ERROR, Finding
 from ..model import DEFAULT_STACK
 
@@ -40,7 +40,7 @@ def check(ctx):
         owners = {}
         reported = set()
         for stack, topo in sorted(stacks.items()):
-            for dn in mod.derived_names(topo):
+            for dn in derived_names(topo, cloud):  # memoised per stack: TOP112 and TOP202 read the same list
                 if dn.namespace.split(":")[0] in scoped:
                     continue
                 key = (dn.namespace, dn.name)

@@ -1,7 +1,7 @@
 """`python -m generator.scaffold.sync [ROOT]`: copy every workflow of ROOT/.github/workflows into the package.
 
 The copies are what `topowire init` writes; they differ from the originals only in the install line
-(``for_user``). Run by ``make scaffold-sync``; tests/test_init.py checks that the copies are fresh.
+(``for_user``); topowire's own release workflow (``NOT_SCAFFOLDED``) is not copied. Run by ``make scaffold-sync``; tests/test_init.py checks that the copies are fresh.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import WORKFLOWS_DIR, for_user
+from . import NOT_SCAFFOLDED, WORKFLOWS_DIR, for_user
 
 
 def sync(root: Path) -> list[str]:
@@ -17,7 +17,7 @@ def sync(root: Path) -> list[str]:
     target = Path(__file__).resolve().parent / "workflows"
     target.mkdir(exist_ok=True)
     wanted = {p.name: for_user(p.read_text("utf-8")) for p in sorted(source.iterdir())
-              if p.is_file() and p.name.endswith((".yml", ".yaml"))}
+              if p.is_file() and p.name.endswith((".yml", ".yaml")) and p.name not in NOT_SCAFFOLDED}
     for old in target.iterdir():
         if old.name not in wanted:
             old.unlink()

@@ -65,7 +65,10 @@ def test_what_follows_a_removed_dlq_goes_with_it(tmp_path):
         ("aws", "delete", "CloudWatch alarm", "shop-dev-orders-dlq-not-empty", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("aws", "delete", "SQS queue policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
         ("aws", "delete", "SQS redrive-allow policy", "shop-dev-orders-dlq", "goes with SQS dead-letter queue shop-dev-orders-dlq"),
-        # the subscription stays: only the service agent's grant for dead-lettering goes
+        # the subscription stays: only the service agent's grants for dead-lettering go (publisher on the
+        # dead-letter topic, which goes; subscriber on the subscription, which stays)
+        ("gcp", "delete", "IAM member", "shop-dev-orders-dlq: service agent",
+         "goes with Pub/Sub dead-letter topic shop-dev-orders-dlq"),
         ("gcp", "delete", "IAM member", "shop-dev-orders: service agent",
          "no longer needed on Pub/Sub subscription shop-dev-orders, which stays"),
     ]

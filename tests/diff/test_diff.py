@@ -87,7 +87,8 @@ def test_filter_change_replaces_only_on_gcp(tmp_path):
     doc, _ = diff(tmp_path, BASE.replace("currency: [EUR]", "currency: [EUR, USD]"))
     assert destructive(doc) == [("gcp", "replace", "Pub/Sub subscription", "shop-dev-payments-ledger")]
     updates = {(a["cloud"], a["kind"]) for a in doc["actions"] if a["action"] == "update"}
-    assert ("aws", "SNS subscription") in updates and ("azure", "Service Bus subscription") in updates
+    # on Azure the filter is the subscription's $Default rule, a resource of its own (tests/diff/test_plan_agreement.py)
+    assert ("aws", "SNS subscription") in updates and ("azure", "Service Bus filter rule") in updates
 
 
 def test_azure_fifo_change_replaces_and_names_the_protection(tmp_path):
@@ -110,12 +111,12 @@ def test_azure_fifo_change_replaces_and_names_the_protection(tmp_path):
     assert queue["action"] == "replace" and "protected" not in queue["reason"]
 
 
-def test_adding_or_removing_a_filter_updates_the_azure_subscription_in_place(tmp_path):
+def test_adding_or_removing_a_filter_updates_the_azure_filter_rule_in_place(tmp_path):
     for head in (BASE.replace("      payments: {filter: {currency: [EUR]}}", "      payments: {}"),
                  BASE.replace("{filter: {currency: [EUR]}}", "{filter: {currency: [EUR], kind: [refund]}}")):
         doc, _ = diff(tmp_path, head)
         azure = [(a["action"], a["kind"], a["reason"]) for a in doc["actions"] if a["cloud"] == "azure"]
-        assert azure == [("update", "Service Bus subscription", "in place: filter")]
+        assert azure == [("update", "Service Bus filter rule", "in place: filter")]
 
 
 def test_turning_dead_letters_off_deletes_the_dlq(tmp_path):
@@ -130,10 +131,13 @@ def test_turning_dead_letters_off_on_a_topic_consumer_keeps_the_sns_dead_letter_
     head = BASE.replace("payments: {filter: {currency: [EUR]}}", "payments: {filter: {currency: [EUR]}, dead_letter: false}")
     doc, _ = diff(tmp_path, head)
     aws = [(a["action"], a["kind"], a["name"], a["reason"]) for a in doc["actions"] if a["cloud"] == "aws"]
-    # the subscription DLQ stays (SNS still dead-letters there); only the queue's redrive and what it receives change
+    # the subscription DLQ stays (SNS still dead-letters there); the queue's redrive and the DLQ's redrive-allow
+    # policy (no source queue any more) change, as the plan does (tests/diff/test_plan_agreement.py)
     assert aws == [
-        ("update", "SQS dead-letter queue", "shop-dev-payments-ledger-dlq", "in place: receives"),
         ("update", "SQS queue", "shop-dev-payments-ledger", "in place: dead_letter"),
+        ("update", "CloudWatch alarm", "shop-dev-payments-ledger-dlq-not-empty",
+         "in place: description: max_receive_count"),
+        ("update", "SQS redrive-allow policy", "shop-dev-payments-ledger-dlq", "in place: redrive permission"),
     ]
     assert not [a for a in doc["destructive"] if a["cloud"] == "aws"]
 

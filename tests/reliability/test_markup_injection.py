@@ -305,7 +305,7 @@ def test_github_annotations_of_a_hostile_key_stay_one_command(write):
     code, out, _ = run_cli("validate", path, "--format", "github")
     assert code == 1
     lines = out.splitlines()
-    assert all(line.startswith("::error file=") or line.startswith("::warning file=") for line in lines[:-1])
+    assert all(line.startswith(("::error file=", "::warning file=", "::notice file=")) for line in lines[:-1])
     assert not any(line.startswith("::error file=x") for line in lines)
     code, text, err = run_cli("validate", path)
     assert code == 1 and "'jobs\\n::error file=x::forged'" in text

@@ -32,6 +32,9 @@ def settings_(draw, consumer=False):
         out["max_receive_count"] = draw(st.integers(5, 100))
     if draw(st.booleans()):
         out["dead_letter"] = draw(st.sampled_from([True, False, {"max_receive_count": 7}, {"retention": "14d"}]))
+        if isinstance(out["dead_letter"], dict) and "max_receive_count" in out:
+            # one setting in two spellings must agree (TOP125): write the same count in both
+            out["dead_letter"] = {"max_receive_count": out["max_receive_count"]}
     return out
 
 

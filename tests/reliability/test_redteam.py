@@ -52,7 +52,7 @@ def test_a_diagnostic_never_prints_a_line_break_or_bidi_control_from_the_file(tm
     lines = out.splitlines()
     # every line is one of ours: a diagnostic, a hint or the summary; none starts with a forged command
     for line in lines:
-        assert line.startswith((str(path), "  hint:", "::error file=", "1 file(s) checked")), line
+        assert line.startswith((str(path), "  hint:", "::error file=", "::notice file=", "1 file(s) checked")), line
     for ch in "\r\u202e\u200b\u2028":
         assert ch not in out
     if fmt == "text":

@@ -469,6 +469,11 @@ def test_TOP209_a_topic_nobody_consumes_and_two_accounts():
          "services use roles of account 222222222222: cross-account roles are not supported (the policy would be "
          "attached to a role named 'r1' in the deploying account)",
          "use roles of the account the stack deploys to (a role name is enough)"),
+        # issue 30: an alarm topic (or a KMS key ARN) of another account is refused like a role
+        (10, 29, "error", "TOP209", "clouds.aws.alarm_topic 'arn:aws:sns:eu-west-1:123456789012:oncall' is in account "
+         "123456789012, while the file's other ARNs name account 222222222222: resources of another account are not "
+         "supported (its policies and grants are not this stack's to set)",
+         "use a topic of account 222222222222, the one the stack deploys to"),
     ]
 
 

@@ -37,7 +37,7 @@ from ..components import env_name, with_aliases
 LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
 KMS_DATA_KEY_REUSE_SECONDS = 300
 SNS_MANAGED_KEY = "alias/aws/sns"
-SNS_MAX_MESSAGE_SIZE = 256 * 1024  # the largest payload SNS publishes: a subscription DLQ must hold any of them
+SNS_MAX_MESSAGE_SIZE = spec.SNS_MAX_MESSAGE_SIZE  # a subscription DLQ must hold any SNS payload
 # The actions of SNS's default topic policy (statement "__default_statement_ID"), which a topic policy replaces.
 SNS_OWNER_ACTIONS = ("SNS:AddPermission", "SNS:DeleteTopic", "SNS:GetTopicAttributes", "SNS:ListSubscriptionsByTopic",
                      "SNS:Publish", "SNS:Receive", "SNS:RemovePermission", "SNS:SetTopicAttributes", "SNS:Subscribe")

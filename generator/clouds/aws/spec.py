@@ -262,7 +262,7 @@ def inventory(topo) -> list:
     the YAML is an attribute set in place. A topic subscription's DLQ exists
     whether or not its consumer dead-letters (SNS dead-letters there what it
     cannot deliver), so ``dead_letter: false`` on a topic consumer updates
-    what the DLQ receives instead of deleting it.
+    what may redrive into the DLQ (its redrive-allow policy, a dependent) instead of deleting it.
     """
     from .. import Item, settings_view
 
@@ -271,13 +271,17 @@ def inventory(topo) -> list:
 
     def queue(key, name, dlq, fifo, s, subject, extra=(), sns=False):
         out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra + tags, True,
-                        subject))
+                        subject, s.protect))  # the program protects the queue and its DLQ (program._queue_resources)
         if s.dead_letter.enabled or sns:
-            sources = ("SQS redrive after max_receive_count",) if s.dead_letter.enabled else ()
-            sources += ("SNS undeliverable messages",) if sns else ()
+            # the program gives the DLQ the queue's visibility timeout, size (SNS's at least) and encryption
+            size = s.max_message_size
+            if sns and size is not None and size < SNS_MAX_MESSAGE_SIZE:
+                size = SNS_MAX_MESSAGE_SIZE
             out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq, (("fifo", fifo),),
-                            (("retention", s.dead_letter.retention), ("receives", " and ".join(sources))) + tags,
-                            True, subject))
+                            (("retention", s.dead_letter.retention),
+                             ("visibility_timeout", s.visibility_timeout), ("max_message_size", size),
+                             ("encryption", s.encryption.kms_key or s.encryption.mode)) + tags,
+                            True, subject, s.protect))
 
     for q in topo.queues.values():
         queue(("queue", q.deployed_name), queue_name(topo, q), queue_dlq_name(topo, q), q.fifo, q.settings,
@@ -302,7 +306,8 @@ def inventory(topo) -> list:
         grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
             tuple(sorted(("consumes", topo.channel(c.channel).deployed_name) for c in s.consumes))
         out.append(Item(CLOUD, "IAM policy", ("policy", s.deployed_name), policy_name(topo, s.name), (),
-                        (("grants", grants), ("role", s.identity.aws_role)) + tags, False, f"service '{s.name}'"))
+                        (("grants", grants), ("role", s.identity.aws_role), ("kms keys", policy_keys(topo, s)))
+                        + tags, False, f"service '{s.name}'"))
     return out
 
 
@@ -310,6 +315,27 @@ def inventory(topo) -> list:
 # "Changes made to the MessageRetentionPeriod attribute ... will impact existing messages in the queue
 # potentially causing them to be expired and deleted" (SQS API reference, SetQueueAttributes).
 RETENTION_LOWERED = "SQS deletes the messages already older than the new retention, within 15 minutes"
+
+
+SNS_MAX_MESSAGE_SIZE = 256 * 1024  # the largest payload SNS publishes: a subscription DLQ must hold any of them
+
+
+def policy_keys(topo, service) -> tuple:
+    """The KMS keys a service's IAM policy grants, as the program's ``access_statements`` picks them: encrypt
+    (kms:Decrypt, kms:GenerateDataKey) with the keys of the queues it sends to and the topics it publishes to,
+    decrypt with the keys of the queues it receives from (its topic subscriptions' queues included)."""
+    def key(enc):
+        return enc.kms_key if enc.mode == "kms" else None
+
+    encrypt, decrypt = set(), set()
+    for r in service.publishes:
+        ch = topo.channel(r.channel)
+        encrypt.add(key(ch.settings.encryption) if ch.kind == "queue" else key(ch.encryption))
+    for c in service.consumes:
+        decrypt.add(key(topo.queues[c.channel].settings.encryption) if c.kind == "queue" else key(c.settings.encryption))
+    encrypt.discard(None)
+    decrypt.discard(None)
+    return (("encrypt", tuple(sorted(encrypt))), ("decrypt", tuple(sorted(decrypt - encrypt))))
 
 
 def pulumi_names(topo) -> list:
@@ -371,12 +397,15 @@ def dependents(topo) -> list:
             return
         dlq = ("dlq",) + key[1:]
         out.append(Dependent(CLOUD, "SQS redrive-allow policy", ("redrive-allow",) + key[1:], dlq_physical,
-                             ((dlq, "replace"), (key, "update")), subject, "queue_url"))
+                             ((dlq, "replace"), (key, "update")), subject, "queue_url",
+                             update=(("redrive permission", "byQueue" if s.dead_letter.enabled else "denyAll"),)))
         out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_physical,
                              ((dlq, "replace"),), subject, "queue_url"))
         out.append(Dependent(CLOUD, "CloudWatch alarm", ("alarm",) + key[1:], f"{dlq_physical}-not-empty",
                              ((dlq, "update"),), subject, "dimensions", named=True,
                              update=(("alarm_actions", topo.clouds.aws_alarm_topic),
+                                     ("description: max_receive_count", s.dead_letter.max_receive_count
+                                      if s.dead_letter.enabled else None),
                                      ("tags", tuple(sorted(dict(topo.tags).items()))))))
 
     for q in topo.queues.values():

@@ -270,13 +270,15 @@ def inventory(topo) -> list:
     from .. import Item, settings_view
 
     sku = topo.clouds.azure_sku
+    # not applied on Service Bus (TOP203, TOP207): no delay, no KMS key; the message size only on Premium
+    skip = ("delay", "encryption") + (() if sku == "Premium" else ("max_message_size",))
     out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo),
                 (("premium", sku == "Premium"),), (("sku", sku), ("tags", tuple(sorted(dict(topo.tags).items())))), True,
                 "the topology")]
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
                         (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
-                        settings_view(q.settings), True, f"queue '{q.name}'", q.settings.protect))
+                        settings_view(q.settings, skip), True, f"queue '{q.name}'", q.settings.protect))
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
@@ -287,7 +289,7 @@ def inventory(topo) -> list:
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
                             f"{tname}/{subscription_name(topo, c.service)}",
                             (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
-                            settings_view(c.settings) + (("filter", c.filter),), True,
+                            settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
     return out
 
@@ -410,7 +412,7 @@ def dependents(topo) -> list:
             out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
                                  f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
                                  ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
-                                 "the subscription it belongs to"))
+                                 "the subscription it belongs to", update=(("filter", c.filter),)))
     for s in topo.services.values():
         if not s.identity.azure_principal_id:
             continue

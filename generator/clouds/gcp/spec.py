@@ -274,12 +274,13 @@ def inventory(topo) -> list:
     def store(key, sub, topic, s, fifo, flt, subject):
         out.append(Item(CLOUD, "Pub/Sub subscription", key, sub,
                         (("topic", topic), ("filter", filter_expression(flt) if flt else None), ("ordering", fifo)),
-                        settings_view(s) + tags, True, subject))
+                        settings_view(s, ("delay", "encryption", "max_message_size")) + tags, True, subject, s.protect))  # protected like the program's
         if s.dead_letter.enabled:
             dlq = dead_letter_id(sub)
             out.append(Item(CLOUD, "Pub/Sub dead-letter topic", ("dlq-topic",) + key[1:], dlq, (), tags, False, subject))
             out.append(Item(CLOUD, "Pub/Sub dead-letter subscription", ("dlq",) + key[1:], dlq, (("topic", dlq),),
-                            (("retention", s.dead_letter.retention),) + tags, True, subject))
+                            (("retention", s.dead_letter.retention), ("visibility_timeout", s.visibility_timeout))
+                            + tags, True, subject, s.protect))  # protected like the program's
 
     for q in topo.queues.values():
         tid = topic_id(topo, q)
@@ -361,6 +362,11 @@ def dependents(topo) -> list:
         if s.dead_letter.enabled:
             out.append(Dependent(CLOUD, "IAM member", ("agent-subscriber",) + key[1:], f"{sub}: service agent",
                                  ((key, "replace"),), subject, "subscription"))
+            # and publisher on the dead-letter topic, so it can forward there (gcp/program.py)
+            dlq_topic = ("dlq-topic",) + key[1:]
+            out.append(Dependent(CLOUD, "IAM member", ("agent-publisher",) + key[1:],
+                                 f"{dead_letter_id(sub)}: service agent", ((dlq_topic, "replace"),), subject,
+                                 "topic"))
 
     for q in topo.queues.values():
         store(("queue", q.deployed_name), queue_subscription_id(topo, q), q.settings, f"queue '{q.name}'")
