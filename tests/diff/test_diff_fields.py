@@ -215,8 +215,8 @@ VERDICTS = {
     'environments.*.topics.*.adopt.aws.subscriptions.*.queue': ('replace,replace!,update', '', ''),
     'environments.*.topics.*.adopt.aws.subscriptions.*.dead_letter': ('replace,replace!,update', '', ''),
     'environments.*.topics.*.adopt.aws.subscriptions.*.arn': ('', '', ''),
-    'services.*.consumes.*.encryption': ('update', 'update', 'update'),
-    'services.*.consumes.*.encryption.kms_key': ('update', 'update', 'update'),
+    'services.*.consumes.*.encryption': ('update', '', ''),  # Azure and GCP apply no encryption setting
+    'services.*.consumes.*.encryption.kms_key': ('update', '', ''),
     'clouds': CHILDREN,
     'clouds.aws': CHILDREN,
     'clouds.aws.alarm_topic': ('update', '', ''),
