@@ -89,6 +89,17 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class Adopted:
+    """Existing physical names one channel keeps on one cloud (``adopt.<cloud>``, the environment's over the
+    channel's), and the path of the node that set each."""
+
+    name: Optional[str] = None
+    dead_letter: Optional[str] = None
+    subscriptions: Mapping = field(default_factory=lambda: MappingProxyType({}))  # service -> {"queue", "dead_letter", "arn"}
+    path: tuple = ()
+
+
+@dataclass(frozen=True)
 class Message:
     name: str
     description: str
@@ -118,6 +129,7 @@ class Queue:
     path: tuple
     kind: str = "queue"
     large_payloads: Optional[LargePayloads] = None  # None: the broker carries every body itself
+    adopt: Mapping = field(default_factory=lambda: MappingProxyType({}))  # cloud -> Adopted: existing physical names it keeps (``adopt``)
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,7 @@ class Topic:
     kind: str = "topic"
     encryption_origin: tuple = ()  # the node that set ``encryption`` (the topic's path for the built-in default)
     large_payloads: Optional[LargePayloads] = None
+    adopt: Mapping = field(default_factory=lambda: MappingProxyType({}))  # cloud -> Adopted
 
 
 @dataclass(frozen=True)
@@ -238,6 +251,7 @@ class Topology:
     # ``defaults`` and the stack's environment's ``defaults``.
     defaults: Optional[Settings] = None
     defaults_processing_time: Optional[int] = None  # what a consumer that sets no processing_time gets (seconds)
+    accounts: Mapping = field(default_factory=lambda: MappingProxyType({}))  # cloud -> {"account", "region", "endpoint"}: where adopted names run
 
     def channel(self, name: str):
         return self.queues.get(name) or self.topics.get(name)
@@ -404,7 +418,8 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         queues[qname] = Queue(qname, q.get("renamed_from", qname), q.get("description", ""), q.get("message"),
                               bool(q.get("fifo")), _settings(layers, qpath), qpath,
                               large_payloads=_large_payloads([*default_layers, (q, qpath),
-                                                              (env_queues.get(qname) or {}, epath + ("queues", qname))]))
+                                                              (env_queues.get(qname) or {}, epath + ("queues", qname))]),
+                              adopt=_adopt(q, qpath, env_queues.get(qname), epath + ("queues", qname)))
 
     topics = {}
     for tname, t in topic_defs.items():
@@ -415,7 +430,8 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         topics[tname] = Topic(tname, t.get("renamed_from", tname), t.get("description", ""), t.get("message"),
                               bool(t.get("fifo")), _encryption(enc), tpath, encryption_origin=enc_path or tpath,
                               large_payloads=_large_payloads([*default_layers, (t, tpath),
-                                                              (env_topics.get(tname) or {}, epath + ("topics", tname))]))
+                                                              (env_topics.get(tname) or {}, epath + ("topics", tname))]),
+                              adopt=_adopt(t, tpath, env_topics.get(tname), epath + ("topics", tname)))
 
     services = {}
     for sname in sorted(raw_services):
@@ -491,6 +507,8 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         prefix_explicit=bool(env.get("prefix")),
         defaults=_settings(default_layers, dpath),
         defaults_processing_time=_norm("processing_time", _pick("processing_time", default_layers)[0]),
+        accounts=_frozen({c: MappingProxyType(dict(v)) for c, v in
+                          {**(data.get("accounts") or {}), **(env.get("accounts") or {})}.items()}),
     )
 
 
@@ -508,6 +526,19 @@ def _identity(service: dict, spath: tuple, env_service: Optional[dict], epath: t
             if name in layer:
                 values[name], origins[name] = layer[name], path + (name,)
     return Identity(**values, origins=MappingProxyType(origins))
+
+
+def _adopt(channel: dict, path: tuple, env_channel: Optional[dict], env_path: tuple) -> Mapping:
+    """cloud -> Adopted: the channel's ``adopt``, with the environment's entry over it key by key."""
+    out = {}
+    base, over = channel.get("adopt") or {}, (env_channel or {}).get("adopt") or {}
+    for cloud in sorted(set(base) | set(over)):
+        b, o = base.get(cloud) or {}, over.get(cloud) or {}
+        where = env_path + ("adopt", cloud) if cloud in over else path + ("adopt", cloud)
+        subs = {**(b.get("subscriptions") or {}), **(o.get("subscriptions") or {})}
+        out[cloud] = Adopted(o.get("name", b.get("name")), o.get("dead_letter", b.get("dead_letter")),
+                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where)
+    return MappingProxyType(out)
 
 
 def _pick(field: str, layers: list):

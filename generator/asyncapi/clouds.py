@@ -78,7 +78,7 @@ class Aws:
     def queue(topo, queue) -> Channel:
         name = aws_spec.queue_name(topo, queue)
         s = queue.settings
-        dlq = aws_spec.dlq_name(name) if s.dead_letter.enabled else None
+        dlq = aws_spec.queue_dlq_name(topo, queue) if s.dead_letter.enabled else None
         binding = {"queue": _sqs_queue(name, queue.fifo, s, dlq)}
         if dlq:
             binding["deadLetterQueue"] = _sqs_dlq(dlq, queue.fifo, s)
@@ -98,7 +98,7 @@ class Aws:
         """A topic consumer: its SNS subscription (raw delivery, filter policy) into its own SQS queue."""
         queue = aws_spec.subscription_queue_name(topo, topic, consumer.service)
         s = consumer.settings
-        dlq = aws_spec.dlq_name(queue) if s.dead_letter.enabled else None
+        dlq = aws_spec.subscription_dlq_name(topo, topic, consumer.service) if s.dead_letter.enabled else None
         sub = {"protocol": "sqs", "endpoint": {"name": queue}, "rawMessageDelivery": True}
         if consumer.filter:
             sub["filterPolicy"] = aws_spec.filter_policy(consumer.filter)
@@ -112,13 +112,12 @@ class Aws:
     @staticmethod
     def dead_letter(topo, channel, consumer) -> Channel | None:
         if channel.kind == "queue":
-            s, base, fifo = channel.settings, aws_spec.queue_name(topo, channel), channel.fifo
+            s, name, fifo = channel.settings, aws_spec.queue_dlq_name(topo, channel), channel.fifo
         else:
             s, fifo = consumer.settings, channel.fifo
-            base = aws_spec.subscription_queue_name(topo, channel, consumer.service)
+            name = aws_spec.subscription_dlq_name(topo, channel, consumer.service)
         if not s.dead_letter.enabled:
             return None
-        name = aws_spec.dlq_name(base)
         return Channel(name, ("aws-sqs",), {"sqs": {"queue": _sqs_dlq(name, fifo, s), "bindingVersion": SQS_BINDING}})
 
 

@@ -53,7 +53,9 @@ def tree(plan) -> str:
                 flag += f"  [replaced if {', '.join(r.replace_on_changes)} change]"
             if r.explicit_depends_on:
                 flag += "  [after " + ", ".join(names.get(u, u) for u in r.explicit_depends_on) + "]"
-            lines.append(f"{'  ' * depth}+ {r.type}  {r.name}{extra}{flag}")
+            if r.import_id:
+                flag += f"  [import {r.import_id}]"
+            lines.append(f"{'  ' * depth}{'=' if r.import_id else '+'} {r.type}  {r.name}{extra}{flag}")
             walk(r.urn, depth + 1)
 
     roots = [r for r in plan.resources if r.parent is None or r.parent not in {x.urn for x in plan.resources}]
@@ -62,11 +64,15 @@ def tree(plan) -> str:
     walk("__root__", 0)
     counts = Counter(r.type for r in plan.resources if r.custom)
     components = sum(1 for r in plan.resources if not r.custom and r.type != "pulumi:pulumi:Stack")
-    lines += ["", f"{sum(counts.values())} resources to create ({components} components):"]
+    imported = sum(1 for r in plan.resources if r.import_id)
+    what = f"({sum(counts.values()) - imported} to create, {imported} to import: =)" if imported else "to create"
+    lines += ["", f"{sum(counts.values())} resources {what} ({components} components):"]
     width = max((len(str(n)) for n in counts.values()), default=1)
     lines += [f"  {n:>{width}}  {t}" for t, n in sorted(counts.items())]
     protected = sum(1 for r in plan.resources if r.protect)
     lines.append(f"  {protected} protected: 'pulumi destroy' refuses to delete them until 'protect: false'")
+    from ..plan import adoption
+    lines += adoption.text(adoption.first_up(plan))
     return "\n".join(lines) + "\n"
 
 
@@ -85,7 +91,12 @@ def run(args) -> int:
             counter.close()
     if args.format == "json":
         encoder = json.JSONEncoder(indent=2, sort_keys=True)
-        for piece in output.pieces(encoder.iterencode(plan.as_dict()), "the plan"):
+        from ..plan import adoption
+        doc = plan.as_dict()
+        changes = adoption.first_up(plan)
+        if changes:
+            doc["firstUp"] = [c.as_dict() for c in changes]
+        for piece in output.pieces(encoder.iterencode(doc), "the plan"):
             sys.stdout.write(piece)
         sys.stdout.write("\n")
     else:

@@ -65,6 +65,20 @@ def _offload(channel) -> str:
     return "on" if lp.threshold is None else f"above {size_text(lp.threshold)}"
 
 
+def _adopted(subject, old: dict, new: dict) -> list:
+    """What changed in the physical names a channel adopts (``adopt.<cloud>``): each moves the channel to another
+    existing resource, or back to its derived name."""
+    out = []
+    for cloud in sorted(set(old) | set(new)):
+        o, n = old.get(cloud), new.get(cloud)
+        flat = lambda a: {} if a is None else {"name": a.name, "dead_letter": a.dead_letter, **{  # noqa: E731
+            f"subscriptions.{svc}.{k}": v for svc, sub in sorted(dict(a.subscriptions).items())
+            for k, v in sorted(dict(sub).items())}}
+        out += _compare(subject, {f"adopt.{cloud}.{k}": v for k, v in flat(o).items() if v is not None},
+                        {f"adopt.{cloud}.{k}": v for k, v in flat(n).items() if v is not None})
+    return out
+
+
 def compare(base, head) -> list:
     """Changes from ``base`` to ``head`` (either may be None: a file that does not exist)."""
     out: list = []
@@ -90,6 +104,9 @@ def compare(base, head) -> list:
         out.append(Change("changed", "the topology", "tags changed"))
     if base.clouds != head.clouds:
         out += _compare("clouds", _compared(base.clouds), _compared(head.clouds))
+    for cloud in sorted(set(base.accounts) | set(head.accounts)):  # where adopted names live: every import id
+        old, new = dict(base.accounts.get(cloud) or {}), dict(head.accounts.get(cloud) or {})
+        out += _compare(f"accounts.{cloud}", old, new)
 
     channels = lambda t: {(ch.kind, ch.deployed_name): ch for ch in t.channels()}  # noqa: E731
     for old, new, subject in _pairs(channels(base), channels(head), lambda ch: f"{ch.kind} '{ch.name}'", out):
@@ -103,6 +120,7 @@ def compare(base, head) -> list:
             out.append(Change("changed", subject, "description changed"))
         if _offload(old) != _offload(new):
             out.append(Change("changed", subject, f"large_payloads: {_offload(old)} -> {_offload(new)}"))
+        out += _adopted(subject, old.adopt, new.adopt)
         if new.kind == "queue":
             out += _compare(subject, _settings(old.settings), _settings(new.settings))
         elif old.encryption != new.encryption:

@@ -36,12 +36,15 @@ class PlannedResource:
     replace_on_changes: list = field(default_factory=list)  # inputs whose change replaces the resource
     delete_before_replace: bool = False  # a replacement deletes the old one first (same physical name)
     explicit_depends_on: list = field(default_factory=list)  # URNs, sorted: what only depends_on orders
+    import_id: Optional[str] = None  # the existing resource `pulumi up` adopts (the `import` resource option)
+    ignore_changes: list = field(default_factory=list)  # inputs whose live value an adopted resource keeps
 
     def as_dict(self) -> dict:
         return {"urn": self.urn, "type": self.type, "name": self.name, "parent": self.parent, "custom": self.custom,
                 "protect": self.protect, "id": self.id, "inputs": self.inputs, "outputs": self.outputs,
                 "aliases": self.aliases, "dependsOn": self.depends_on, "replaceOnChanges": self.replace_on_changes,
-                "deleteBeforeReplace": self.delete_before_replace, "explicitDependsOn": self.explicit_depends_on}
+                "deleteBeforeReplace": self.delete_before_replace, "explicitDependsOn": self.explicit_depends_on,
+                **({"import": self.import_id, "ignoreChanges": self.ignore_changes} if self.import_id else {})}
 
 
 @dataclass

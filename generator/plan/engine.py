@@ -129,7 +129,8 @@ def _run(path, cloud, region, endpoint, config, stack, root, progress) -> Plan:
                 aliases=sorted(_alias(a) for a in request.aliases), depends_on=sorted(set(request.dependencies)),
                 replace_on_changes=sorted(request.replaceOnChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
-                explicit_depends_on=_explicit_dependencies(request))
+                explicit_depends_on=_explicit_dependencies(request),
+                import_id=request.importId or None, ignore_changes=sorted(request.ignoreChanges))
             if progress:
                 progress(request.type)
             return response

@@ -41,6 +41,7 @@ services:
   storefront: {publishes: [orders, payments]}
   ledger: {consumes: {orders: {}, payments: {}}}
 environments: {dev: {}, prod: {}}
+accounts: {aws: {account: "123456789012", region: us-east-1}}
 """
 
 # A topic consumer always has SNS's own DLQ on AWS (so dead_letter: false there deletes nothing); replaced or
@@ -164,9 +165,65 @@ EDITS = {
     'topics.*.renamed_from': (['topics', 'payments', 'renamed_from'], 'payments-old', MISSING),
     'topics.*.retention': (['topics', 'payments', 'retention'], '4d', '5d'),
     'topics.*.visibility_timeout': (['topics', 'payments', 'visibility_timeout'], '60s', '90s'),
+    # adopted names (issue 28): an adopted name is a new physical name, as a rename is
+    'accounts.aws.account': (['accounts', 'aws'], {'account': '123456789012', 'region': 'us-east-1'}, {'account': '210987654321', 'region': 'us-east-1'}),
+    'accounts.aws.region': (['accounts', 'aws'], {'account': '123456789012', 'region': 'us-east-1'}, {'account': '123456789012', 'region': 'eu-west-1'}),
+    'accounts.aws.endpoint': (['accounts', 'aws'], {'account': '123456789012', 'region': 'us-east-1'}, {'account': '123456789012', 'region': 'us-east-1', 'endpoint': 'http://localhost:4566'}),
+    'environments.*.accounts.aws.account': (['environments', 'dev', 'accounts', 'aws'], {'account': '123456789012', 'region': 'us-east-1'}, {'account': '210987654321', 'region': 'us-east-1'}),
+    'environments.*.accounts.aws.region': (['environments', 'dev', 'accounts', 'aws'], {'account': '123456789012', 'region': 'us-east-1'}, {'account': '123456789012', 'region': 'eu-west-1'}),
+    'environments.*.accounts.aws.endpoint': (['environments', 'dev', 'accounts', 'aws'], {'account': '123456789012', 'region': 'us-east-1'}, {'account': '123456789012', 'region': 'us-east-1', 'endpoint': 'http://localhost:4566'}),
+    'queues.*.adopt.aws.name': (['queues', 'orders', 'adopt'], MISSING, {'aws': {'name': 'legacy-orders'}}),
+    'queues.*.adopt.aws.dead_letter': (['queues', 'orders', 'adopt'], MISSING, {'aws': {'dead_letter': 'legacy-orders-dlq'}}),
+    'environments.*.queues.*.adopt.aws.name': (['environments', 'dev', 'queues', 'orders', 'adopt'], MISSING, {'aws': {'name': 'legacy-orders'}}),
+    'environments.*.queues.*.adopt.aws.dead_letter': (['environments', 'dev', 'queues', 'orders', 'adopt'], MISSING, {'aws': {'dead_letter': 'legacy-orders-dlq'}}),
+    'topics.*.adopt.aws.name': (['topics', 'payments', 'adopt'], MISSING, {'aws': {'name': 'legacy-payments'}}),
+    'topics.*.adopt.aws.subscriptions.*.queue': (['topics', 'payments', 'adopt'], MISSING, {'aws': {'subscriptions': {'ledger': {'queue': 'legacy-ledger'}}}}),
+    'topics.*.adopt.aws.subscriptions.*.dead_letter': (['topics', 'payments', 'adopt'], MISSING, {'aws': {'subscriptions': {'ledger': {'dead_letter': 'legacy-ledger-dlq'}}}}),
+    'topics.*.adopt.aws.subscriptions.*.arn': (['topics', 'payments', 'adopt'], {'aws': {'subscriptions': {'ledger': {'arn': 'arn:aws:sns:us-east-1:123456789012:shop-dev-payments:0f4e8d8e-1111-2222-3333-444455556666'}}}}, {'aws': {'subscriptions': {'ledger': {'arn': 'arn:aws:sns:us-east-1:123456789012:shop-dev-payments:0f4e8d8e-1111-2222-3333-444455556667'}}}}),
+    'environments.*.topics.*.adopt.aws.name': (['environments', 'dev', 'topics', 'payments', 'adopt'], MISSING, {'aws': {'name': 'legacy-payments'}}),
+    'environments.*.topics.*.adopt.aws.subscriptions.*.queue': (['environments', 'dev', 'topics', 'payments', 'adopt'], MISSING, {'aws': {'subscriptions': {'ledger': {'queue': 'legacy-ledger'}}}}),
+    'environments.*.topics.*.adopt.aws.subscriptions.*.dead_letter': (['environments', 'dev', 'topics', 'payments', 'adopt'], MISSING, {'aws': {'subscriptions': {'ledger': {'dead_letter': 'legacy-ledger-dlq'}}}}),
+    'environments.*.topics.*.adopt.aws.subscriptions.*.arn': (['environments', 'dev', 'topics', 'payments', 'adopt'], {'aws': {'subscriptions': {'ledger': {'arn': 'arn:aws:sns:us-east-1:123456789012:shop-dev-payments:0f4e8d8e-1111-2222-3333-444455556666'}}}}, {'aws': {'subscriptions': {'ledger': {'arn': 'arn:aws:sns:us-east-1:123456789012:shop-dev-payments:0f4e8d8e-1111-2222-3333-444455556667'}}}}),
+    'services.*.consumes.*.encryption': (['services', 'ledger', 'consumes', 'payments', 'encryption'], 'managed', 'none'),
+    'services.*.consumes.*.encryption.kms_key': (['services', 'ledger', 'consumes', 'payments', 'encryption'], {'kms_key': 'alias/a'}, {'kms_key': 'alias/b'}),
 }
 
 VERDICTS = {
+    # adopted names (issue 28)
+    'accounts': CHILDREN,
+    'accounts.aws': CHILDREN,
+    'environments.*.accounts': CHILDREN,
+    'environments.*.accounts.aws': CHILDREN,
+    'queues.*.adopt': CHILDREN,
+    'queues.*.adopt.aws': CHILDREN,
+    'environments.*.queues.*.adopt': CHILDREN,
+    'environments.*.queues.*.adopt.aws': CHILDREN,
+    'topics.*.adopt': CHILDREN,
+    'topics.*.adopt.aws': CHILDREN,
+    'topics.*.adopt.aws.subscriptions': CHILDREN,
+    'environments.*.topics.*.adopt': CHILDREN,
+    'environments.*.topics.*.adopt.aws': CHILDREN,
+    'environments.*.topics.*.adopt.aws.subscriptions': CHILDREN,
+    'accounts.aws.account': ('', '', ''),
+    'accounts.aws.region': ('', '', ''),
+    'accounts.aws.endpoint': ('', '', ''),
+    'environments.*.accounts.aws.account': ('', '', ''),
+    'environments.*.accounts.aws.region': ('', '', ''),
+    'environments.*.accounts.aws.endpoint': ('', '', ''),
+    'queues.*.adopt.aws.name': REFUSED("TOP208"),
+    'queues.*.adopt.aws.dead_letter': REFUSED("TOP208"),
+    'environments.*.queues.*.adopt.aws.name': ('replace,replace!,update', '', ''),
+    'environments.*.queues.*.adopt.aws.dead_letter': ('replace,replace!', '', ''),
+    'topics.*.adopt.aws.name': REFUSED("TOP208"),
+    'topics.*.adopt.aws.subscriptions.*.queue': REFUSED("TOP208"),
+    'topics.*.adopt.aws.subscriptions.*.dead_letter': REFUSED("TOP208"),
+    'topics.*.adopt.aws.subscriptions.*.arn': REFUSED("TOP214"),
+    'environments.*.topics.*.adopt.aws.name': ('replace,update', '', ''),
+    'environments.*.topics.*.adopt.aws.subscriptions.*.queue': ('replace,replace!,update', '', ''),
+    'environments.*.topics.*.adopt.aws.subscriptions.*.dead_letter': ('replace,replace!,update', '', ''),
+    'environments.*.topics.*.adopt.aws.subscriptions.*.arn': ('', '', ''),
+    'services.*.consumes.*.encryption': ('update', '', ''),  # Azure and GCP apply no encryption setting
+    'services.*.consumes.*.encryption.kms_key': ('update', '', ''),
     'clouds': CHILDREN,
     'clouds.aws': CHILDREN,
     'clouds.aws.alarm_topic': ('update', '', ''),

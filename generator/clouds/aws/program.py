@@ -142,9 +142,18 @@ def _broker_size(size):
     return min(size, spec.SQS_MESSAGE_MAX) if size is not None else None
 
 
+def adopted(opts: pulumi.ResourceOptions, import_id: Optional[str], kept: tuple) -> pulumi.ResourceOptions:
+    """``opts`` importing ``import_id`` (an existing resource), keeping the live value of ``kept`` inputs."""
+    if not import_id:
+        return opts
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(import_=import_id, ignore_changes=list(kept)))
+
+
 def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, fifo: bool, settings, tags: dict,
-                     alarm_topic: Optional[str], topic_arn=None) -> QueueOut:
-    """The SQS resources of one queue, parented to ``owner`` and named ``f"{name}-<role>"``."""
+                     alarm_topic: Optional[str], topic_arn=None, dlq_physical: Optional[str] = None,
+                     imports: tuple = (None, None)) -> QueueOut:
+    """The SQS resources of one queue, parented to ``owner`` and named ``f"{name}-<role>"``; ``imports`` are the
+    import ids of the queue and its DLQ when they already exist (adopted)."""
     child = pulumi.ResourceOptions(parent=owner)
     protected = pulumi.ResourceOptions(parent=owner, protect=settings.protect)
     enc = settings.encryption
@@ -166,13 +175,14 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
     has_dlq = dl.enabled or topic_arn is not None
     dlq = None
     if has_dlq:
-        dlq_name = spec.dlq_name(physical)
+        dlq_name = dlq_physical or spec.dlq_name(physical)
         dlq_size = _broker_size(settings.max_message_size)
         if topic_arn is not None and dlq_size is not None and dlq_size < SNS_MAX_MESSAGE_SIZE:
             dlq_size = SNS_MAX_MESSAGE_SIZE  # what the subscription queue refused for its size must fit here
         dlq = aws.sqs.Queue(f"{name}-dlq", name=dlq_name, message_retention_seconds=dl.retention,
                             visibility_timeout_seconds=settings.visibility_timeout,
-                            max_message_size=dlq_size, opts=protected, **common)
+                            max_message_size=dlq_size,
+                            opts=adopted(protected, imports[1], spec.ADOPTED_DLQ_KEPT), **common)
     queue = aws.sqs.Queue(
         f"{name}-queue",
         name=physical,
@@ -183,7 +193,7 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
         redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
             {"deadLetterTargetArn": arn, "maxReceiveCount": dl.max_receive_count}, sort_keys=True))
         if dlq and dl.enabled else None,
-        opts=protected,
+        opts=adopted(protected, imports[0], spec.ADOPTED_QUEUE_KEPT),
         **common,
     )
     out = QueueOut(physical, queue.url, queue.arn, enc.kms_key if enc.mode == "kms" else None)
@@ -243,7 +253,9 @@ class Queue(pulumi.ComponentResource):
     def __init__(self, name: str, topo, queue, opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("topowire:aws:Queue", name, None, opts)
         self.out = _queue_resources(self, name, spec.queue_name(topo, queue), queue.fifo, queue.settings,
-                                    dict(topo.tags), topo.clouds.aws_alarm_topic)
+                                    dict(topo.tags), topo.clouds.aws_alarm_topic,
+                                    dlq_physical=spec.queue_dlq_name(topo, queue),
+                                    imports=spec.queue_import_ids(topo, queue))
         self.register_outputs({"url": self.out.url, "arn": self.out.arn, "dlq_url": self.out.dlq_url,
                                "dlq_arn": self.out.dlq_arn})
 
@@ -264,7 +276,7 @@ class Topic(pulumi.ComponentResource):
             content_based_deduplication=True if topic.fifo else None,
             kms_master_key_id=key,
             tags=dict(topo.tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=adopted(pulumi.ResourceOptions(parent=self), spec.topic_import_id(topo, topic), spec.ADOPTED_TOPIC_KEPT),
         )
         self.arn = self.topic.arn
         # A topic policy replaces SNS's default one: keep its owner statement, and deny requests without TLS.
@@ -285,8 +297,11 @@ class Subscription(pulumi.ComponentResource):
                  opts: Optional[pulumi.ResourceOptions] = None):
         super().__init__("topowire:aws:Subscription", name, None, opts)
         physical = spec.subscription_queue_name(topo, topic, consumer.service)
+        queue_id, dlq_id, subscription_id = spec.subscription_import_ids(topo, topic, consumer.service)
         self.out = _queue_resources(self, name, physical, topic.fifo, consumer.settings, dict(topo.tags),
-                                    topo.clouds.aws_alarm_topic, topic_arn=topic_component.arn)
+                                    topo.clouds.aws_alarm_topic, topic_arn=topic_component.arn,
+                                    dlq_physical=spec.subscription_dlq_name(topo, topic, consumer.service),
+                                    imports=(queue_id, dlq_id))
         self.subscription = aws.sns.TopicSubscription(
             f"{name}-subscription",
             topic=topic_component.arn,
@@ -298,7 +313,8 @@ class Subscription(pulumi.ComponentResource):
             # SNS's own dead letters: what it cannot deliver to the queue goes to the DLQ instead of being dropped.
             redrive_policy=self.out.dlq_arn.apply(lambda arn: json.dumps({"deadLetterTargetArn": arn})),
             # Deliveries before the queue policies admit the topic would be refused: subscribe after them.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(self.out.policies)),
+            opts=adopted(pulumi.ResourceOptions(parent=self, depends_on=list(self.out.policies)), subscription_id,
+                         spec.ADOPTED_SUBSCRIPTION_KEPT),
         )
         self.register_outputs({"queue_url": self.out.url, "queue_arn": self.out.arn, "dlq_url": self.out.dlq_url,
                                "subscription_arn": self.subscription.arn})

@@ -100,7 +100,15 @@ def fifo(name: str, is_fifo: bool) -> str:
     return name + ".fifo" if is_fifo else name
 
 
+def _adopted(channel):
+    """The AWS names ``channel`` keeps (``adopt.aws``), or None."""
+    return (getattr(channel, "adopt", None) or {}).get(CLOUD)
+
+
 def queue_name(topo, queue) -> str:
+    a = _adopted(queue)
+    if a and a.name:
+        return a.name
     return fifo(f"{topo.prefix}-{queue.deployed_name}", queue.fifo)
 
 
@@ -111,12 +119,35 @@ def dlq_name(base: str) -> str:
     return base + "-dlq"
 
 
+def queue_dlq_name(topo, queue) -> str:
+    """The name of a queue's dead-letter queue: the adopted one, else derived from the queue's name."""
+    a = _adopted(queue)
+    if a and a.dead_letter:
+        return a.dead_letter
+    return dlq_name(queue_name(topo, queue))
+
+
 def topic_name(topo, topic) -> str:
+    a = _adopted(topic)
+    if a and a.name:
+        return a.name
     return fifo(f"{topo.prefix}-{topic.deployed_name}", topic.fifo)
 
 
+def adopted_subscription(topic, service: str):
+    """What ``adopt.aws.subscriptions.<service>`` of ``topic`` keeps: {"queue", "dead_letter", "arn"} or {}."""
+    a = _adopted(topic)
+    return (a.subscriptions.get(service) if a else None) or {}
+
+
 def subscription_queue_name(topo, topic, service: str) -> str:
-    return fifo(f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}", topic.fifo)
+    kept = adopted_subscription(topic, service).get("queue")
+    return kept or fifo(f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}", topic.fifo)
+
+
+def subscription_dlq_name(topo, topic, service: str) -> str:
+    kept = adopted_subscription(topic, service).get("dead_letter")
+    return kept or dlq_name(subscription_queue_name(topo, topic, service))
 
 
 def policy_name(topo, service: str) -> str:
@@ -130,17 +161,15 @@ def derived_names(topo):
         out.append(DerivedName(CLOUD, "SQS queue", "sqs", name, path, 1, 80, _SQS, _SQS_RULE))
 
     for q in topo.queues.values():
-        name = queue_name(topo, q)
-        sqs(name, q.path)
+        sqs(queue_name(topo, q), q.path)
         if q.settings.dead_letter.enabled:
-            sqs(dlq_name(name), q.path)
+            sqs(queue_dlq_name(topo, q), q.path)
     for t in topo.topics.values():
         out.append(DerivedName(CLOUD, "SNS topic", "sns", topic_name(topo, t), t.path, 1, 256, _SNS,
                                "letters, digits, '-' and '_', at most 256 characters"))
         for c in topo.consumers.get(t.name, ()):
-            name = subscription_queue_name(topo, t, c.service)
-            sqs(name, c.path)
-            sqs(dlq_name(name), c.path)  # always: the SNS subscription's own dead letters
+            sqs(subscription_queue_name(topo, t, c.service), c.path)
+            sqs(subscription_dlq_name(topo, t, c.service), c.path)  # always: the SNS subscription's own dead letters
     for s in topo.services.values():
         out.append(DerivedName(CLOUD, "IAM policy", "iam-policy", policy_name(topo, s.name), s.path, 1, 128,
                                _IAM_NAME, "letters, digits and +=,.@_-, at most 128 characters"))
@@ -276,7 +305,7 @@ def inventory(topo) -> list:
     out = []
     tags = (("tags", tuple(sorted(dict(topo.tags).items()))),)  # every resource below but policies and subscriptions
 
-    def queue(key, name, fifo, s, subject, extra=(), sns=False):
+    def queue(key, name, dlq, fifo, s, subject, extra=(), sns=False):
         out.append(Item(CLOUD, "SQS queue", key, name, (("fifo", fifo),), settings_view(s) + extra + tags, True,
                         subject, s.protect))  # the program protects the queue and its DLQ (program._queue_resources)
         if s.dead_letter.enabled or sns:
@@ -284,14 +313,15 @@ def inventory(topo) -> list:
             size = s.max_message_size
             if sns and size is not None and size < SNS_MAX_MESSAGE_SIZE:
                 size = SNS_MAX_MESSAGE_SIZE
-            out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq_name(name), (("fifo", fifo),),
+            out.append(Item(CLOUD, "SQS dead-letter queue", ("dlq",) + key[1:], dlq, (("fifo", fifo),),
                             (("retention", s.dead_letter.retention),
                              ("visibility_timeout", s.visibility_timeout), ("max_message_size", size),
                              ("encryption", s.encryption.kms_key or s.encryption.mode)) + tags,
                             True, subject, s.protect))
 
     for q in topo.queues.values():
-        queue(("queue", q.deployed_name), queue_name(topo, q), q.fifo, q.settings, f"queue '{q.name}'")
+        queue(("queue", q.deployed_name), queue_name(topo, q), queue_dlq_name(topo, q), q.fifo, q.settings,
+              f"queue '{q.name}'")
     for t in topo.topics.values():
         tname = topic_name(topo, t)
         out.append(Item(CLOUD, "SNS topic", ("topic", t.deployed_name), tname, (("fifo", t.fifo),),
@@ -303,10 +333,10 @@ def inventory(topo) -> list:
             key = ("subscription", t.deployed_name, topo.deployed(c.service))
             subject = f"subscription of '{c.service}' to topic '{t.name}'"
             qname = subscription_queue_name(topo, t, c.service)
-            queue(key, qname, t.fifo, c.settings, subject, sns=True)
+            qdlq = subscription_dlq_name(topo, t, c.service)
+            queue(key, qname, qdlq, t.fifo, c.settings, subject, sns=True)
             out.append(Item(CLOUD, "SNS subscription", ("sns-subscription",) + key[1:], f"{tname} -> {qname}",
-                            (("topic", tname), ("queue", qname)), (("filter", c.filter), ("dead_letter_queue",
-                                                                                         dlq_name(qname))),
+                            (("topic", tname), ("queue", qname)), (("filter", c.filter), ("dead_letter_queue", qdlq)),
                             False, subject))
     for s in topo.services.values():
         grants = tuple(sorted(("publishes", topo.channel(r.channel).deployed_name) for r in s.publishes)) + \
@@ -422,18 +452,18 @@ def dependents(topo) -> list:
 
     out = []
 
-    def queue(key, name, s, subject, topic_key=None):
+    def queue(key, name, dlq_physical, s, subject, topic_key=None):
         refs = ((key, "replace"),) + (((topic_key, "update"),) if topic_key else ())
         out.append(Dependent(CLOUD, "SQS queue policy", ("queue-policy",) + key[1:], name, refs, subject, "queue_url"))
         if not s.dead_letter.enabled and topic_key is None:  # a topic consumer's queue always has SNS's DLQ
             return
         dlq = ("dlq",) + key[1:]
-        out.append(Dependent(CLOUD, "SQS redrive-allow policy", ("redrive-allow",) + key[1:], dlq_name(name),
+        out.append(Dependent(CLOUD, "SQS redrive-allow policy", ("redrive-allow",) + key[1:], dlq_physical,
                              ((dlq, "replace"), (key, "update")), subject, "queue_url",
                              update=(("redrive permission", "byQueue" if s.dead_letter.enabled else "denyAll"),)))
-        out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_name(name),
+        out.append(Dependent(CLOUD, "SQS queue policy", ("dlq-policy",) + key[1:], dlq_physical,
                              ((dlq, "replace"),), subject, "queue_url"))
-        out.append(Dependent(CLOUD, "CloudWatch alarm", ("alarm",) + key[1:], f"{dlq_name(name)}-not-empty",
+        out.append(Dependent(CLOUD, "CloudWatch alarm", ("alarm",) + key[1:], f"{dlq_physical}-not-empty",
                              ((dlq, "update"),), subject, "dimensions", named=True,
                              update=(("alarm_actions", topo.clouds.aws_alarm_topic),
                                      ("description: max_receive_count", s.dead_letter.max_receive_count
@@ -441,11 +471,12 @@ def dependents(topo) -> list:
                                      ("tags", tuple(sorted(dict(topo.tags).items()))))))
 
     for q in topo.queues.values():
-        queue(("queue", q.deployed_name), queue_name(topo, q), q.settings, f"queue '{q.name}'")
+        queue(("queue", q.deployed_name), queue_name(topo, q), queue_dlq_name(topo, q), q.settings,
+              f"queue '{q.name}'")
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             queue(("subscription", t.deployed_name, topo.deployed(c.service)), subscription_queue_name(topo, t, c.service),
-                  c.settings, f"subscription of '{c.service}' to topic '{t.name}'", ("topic", t.deployed_name))
+                  subscription_dlq_name(topo, t, c.service), c.settings, f"subscription of '{c.service}' to topic '{t.name}'", ("topic", t.deployed_name))
     for s in topo.services.values():
         refs = []
         for r in s.publishes:
@@ -494,7 +525,8 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
             env[env_name(c.channel, "QUEUE_URL")] = url(name)
             # a topic consumer's queue always has a DLQ: SNS's own, for what it cannot deliver (see aws/program.py)
             if ch.kind == "topic" or ch.settings.dead_letter.enabled:
-                env[env_name(c.channel, "DLQ_URL")] = url(dlq_name(name))
+                dlq = queue_dlq_name(topo, ch) if ch.kind == "queue" else subscription_dlq_name(topo, ch, s.name)
+                env[env_name(c.channel, "DLQ_URL")] = url(dlq)
         out[s.name] = dict(sorted(env.items()))
     return out
 
@@ -577,3 +609,59 @@ def payload_location(topo, channel):
 def payload_policy_name(topo, service: str) -> str:
     """The IAM policy of a service's payload rights: its access policy's name and '-payloads'."""
     return f"{policy_name(topo, service)}-payloads"
+
+
+# --- Adopted resources: the Pulumi import id of each (docs/aws.md, "Adopting what runs") ----------------------
+# pulumi-aws (the Terraform AWS provider underneath) imports an SQS queue by its URL, an SNS topic by its ARN and
+# an SNS subscription by its ARN: docs of aws.sqs.Queue, aws.sns.Topic and aws.sns.TopicSubscription, "Import".
+# Inputs that the format cannot state (topowire's long polling, KMS data-key reuse, raw delivery ...) are not
+# forced on an adopted resource: the program ignores their changes, so the first `pulumi up` keeps the live value.
+ADOPTED_QUEUE_KEPT = ("receiveWaitTimeSeconds", "kmsDataKeyReusePeriodSeconds", "contentBasedDeduplication", "tags")
+# A DLQ's visibility, size and delay follow its source queue in topowire; an adopted one keeps its own.
+ADOPTED_DLQ_KEPT = ADOPTED_QUEUE_KEPT + ("visibilityTimeoutSeconds", "maxMessageSize", "delaySeconds")
+ADOPTED_TOPIC_KEPT = ("contentBasedDeduplication", "tags")
+ADOPTED_SUBSCRIPTION_KEPT = ("rawMessageDelivery", "redrivePolicy", "filterPolicyScope")
+
+
+def location(topo):
+    """(account, region, endpoint or None) of ``accounts.aws``, or None."""
+    acc = topo.accounts.get(CLOUD)
+    if not acc:
+        return None
+    return acc["account"], acc["region"], acc.get("endpoint")
+
+
+def queue_url(topo, name: str) -> str | None:
+    loc = location(topo)
+    if loc is None:
+        return None
+    account, region, endpoint = loc
+    base = endpoint.rstrip("/") if endpoint else f"https://sqs.{region}.amazonaws.com"
+    return f"{base}/{account}/{name}"
+
+
+def topic_arn(topo, name: str) -> str | None:
+    loc = location(topo)
+    return f"arn:aws:sns:{loc[1]}:{loc[0]}:{name}" if loc else None
+
+
+def queue_import_ids(topo, queue) -> tuple:
+    """(queue URL or None, DLQ URL or None): the import ids of a queue that ``adopt.aws`` keeps."""
+    a = _adopted(queue)
+    if not a:
+        return None, None
+    return (queue_url(topo, queue_name(topo, queue)) if a.name else None,
+            queue_url(topo, queue_dlq_name(topo, queue)) if a.dead_letter else None)
+
+
+def topic_import_id(topo, topic):
+    a = _adopted(topic)
+    return topic_arn(topo, topic_name(topo, topic)) if a and a.name else None
+
+
+def subscription_import_ids(topo, topic, service: str) -> tuple:
+    """(queue URL, DLQ URL, subscription ARN), each None unless adopted."""
+    kept = adopted_subscription(topic, service)
+    return (queue_url(topo, subscription_queue_name(topo, topic, service)) if kept.get("queue") else None,
+            queue_url(topo, subscription_dlq_name(topo, topic, service)) if kept.get("dead_letter") else None,
+            kept.get("arn"))

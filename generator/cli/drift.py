@@ -1,0 +1,83 @@
+"""`topowire drift [FILE] --cloud aws [--stack S]`: the live resources against what the topology declares."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .commands import COMMANDS
+from ..errors import EXIT_INVALID, EXIT_OK, InputError
+from .stack import add_stack_argument
+from .options import add_root
+
+
+def add_parser(sub):
+    p = sub.add_parser("drift", help=COMMANDS["drift"],
+                       description="Read the stack's queues, topics and subscriptions (read-only calls only) and "
+                                   "print every attribute whose live value differs from the file's. Exit 0 in sync, "
+                                   "1 on drift or error.")
+    p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
+                   help="topology file (default: topology.yaml)")
+    p.add_argument("--cloud", required=True, choices=("aws",), help="the cloud to compare with")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="text for people, json for tools, markdown for a CI summary (default: text)")
+    p.add_argument("--region", help="the AWS region (default: accounts.aws.region of the stack, else us-east-1)")
+    p.add_argument("--endpoint-url", dest="endpoint", help="an emulator's endpoint (moto server, LocalStack); "
+                   "never taken from the file")
+    p.add_argument("--profile", help="the AWS profile to read with")
+    add_stack_argument(p)
+    add_root(p)
+    p.set_defaults(run=run)
+    return p
+
+
+def _cell(text: str) -> str:
+    from ..escape import terminal
+
+    return terminal(text)
+
+
+def render(rows: list, fmt: str, stack: str) -> str:
+    if fmt == "json":
+        return json.dumps({"stack": stack, "in_sync": not any(r.drift for r in rows), "drift": [r.as_dict() for r in rows]},
+                          indent=2, sort_keys=True) + "\n"
+    if fmt == "markdown":
+        from ..escape import md_cell_code as markdown_cell
+
+        if not rows:
+            return f"No drift: stack `{stack}` matches the topology.\n"
+        lines = [f"Drift of stack `{stack}`: {len(rows)} attribute(s)", "",
+                 "| resource | attribute | declared | live |", "| --- | --- | --- | --- |"]
+        lines += [f"| {markdown_cell(r.resource)} | {markdown_cell(r.attribute)} | {markdown_cell(r.declared)} | "
+                  f"{markdown_cell(r.live)} |" for r in rows]
+        return "\n".join(lines) + "\n"
+    if not rows:
+        return f"in sync: stack {stack} matches the topology\n"
+    table = [("RESOURCE", "ATTRIBUTE", "DECLARED", "LIVE")] + \
+        [tuple(_cell(x)[:200] for x in (r.resource, r.attribute, r.declared, r.live)) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in table]
+    n = sum(1 for r in rows if r.drift)
+    return "\n".join(lines) + (f"\n{n} attribute(s) drifted\n" if n else "\nin sync (what is listed is still to be created)\n")
+
+
+def run(args) -> int:
+    from ..check import load_topology
+    from ..clouds.aws import drift, reader, spec
+
+    topo, _warnings = load_topology(args.file, clouds=("aws",), stack=args.stack, root=args.root)
+    loc = spec.location(topo)
+    region = args.region or (loc[1] if loc else "us-east-1")
+    made = reader.clients(region, args.endpoint, args.profile)
+    queue_names, topic_names = drift.names(topo)
+    if not queue_names and not topic_names:
+        raise InputError(f"{args.file} declares no queue or topic for stack {args.stack}: nothing to compare")
+    import os.path
+
+    # listing only the names that start like the stack's (SQS filters by prefix server-side)
+    account = reader.read(made, region, args.endpoint, os.path.commonprefix(sorted(queue_names)) or None,
+                          names=queue_names, topic_names=topic_names,
+                          progress=reader.progress_line(sys.stderr))
+    rows = drift.compare(topo, account)
+    sys.stdout.write(render(rows, args.format, args.stack))
+    return EXIT_INVALID if any(r.drift for r in rows) else EXIT_OK

@@ -1,0 +1,71 @@
+"""`topowire import aws [-o FILE]`: read a live account read-only and write a topology.yaml that adopts it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .commands import COMMANDS
+from ..errors import EXIT_OK, InputError
+
+CLOUDS = ("aws",)
+
+
+def add_parser(sub):
+    p = sub.add_parser("import", help=COMMANDS["import"],
+                       description="Read queues, topics and subscriptions of a live account (read-only calls only: "
+                                   "docs/aws.md#least-privilege) and write a topology.yaml that keeps their names "
+                                   "(adopt) and settings, so that `pulumi up` imports them instead of creating new "
+                                   "ones. Review the TODO and NOT TRANSLATED comments it writes.")
+    p.add_argument("cloud", choices=CLOUDS, help="the cloud to read")
+    p.add_argument("-o", "--output", default="topology.yaml", metavar="FILE",
+                   help="the file to write (default: topology.yaml; '-' for standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE when it exists")
+    p.add_argument("--name", default="adopted", help="the topology's name (default: adopted)")
+    p.add_argument("--region", default="us-east-1", help="the AWS region to read (default: us-east-1)")
+    p.add_argument("--endpoint-url", dest="endpoint", help="an emulator's endpoint (moto server, LocalStack)")
+    p.add_argument("--profile", help="the AWS profile to read with (default: the usual credential chain)")
+    p.add_argument("--prefix", help="only queues and topics whose names start with this (dropped from the YAML names)")
+    p.add_argument("--pattern", help="only names matching this shell pattern, e.g. 'shop-*-events*'")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args) -> int:
+    from ..clouds.aws import adopt, reader
+    from ..model import PREFIX_PATTERN
+    from .. import yamlwrite
+
+    if not PREFIX_PATTERN.match(args.name) or len(args.name) > 63:
+        raise InputError(f"--name {args.name!r} is not a topology name: lowercase letters, digits and '-'")
+    import re
+
+    if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]$", args.region):
+        raise InputError(f"--region {args.region!r} is not an AWS region name, e.g. eu-west-1")
+    out = None if args.output == "-" else Path(args.output)
+    if out is not None and out.exists() and not args.force:
+        raise InputError(f"{out} exists: pass --force to overwrite it, or -o another file")
+    made = reader.clients(args.region, args.endpoint, args.profile)
+    account = reader.read(made, args.region, args.endpoint, args.prefix, args.pattern,
+                          progress=reader.progress_line(sys.stderr))
+    if not account.queues and not account.topics:
+        raise InputError(f"no queue or topic of {args.endpoint or 'AWS in ' + args.region} matches the selection "
+                         f"(prefix {args.prefix!r}, pattern {args.pattern!r})")
+    data, comments, report = adopt.document(account, args.name, args.prefix)
+    header = [f"Adopted by `topowire import aws` from account {account.account} in {account.region}.",
+              "Review every TODO and NOT TRANSLATED comment, then `topowire validate` and `topowire plan --cloud aws`:",
+              "each resource it adopts shows [import ...] and the plan lists what the first `pulumi up` adds."]
+    text = yamlwrite.dump(data, comments, header)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+    from ..escape import terminal
+
+    n_subs = sum(len((t.get("adopt", {}).get("aws", {}).get("subscriptions") or {}))
+                 for t in data.get("topics", {}).values())
+    print(f"topowire: adopted {len(data.get('queues', {}))} queues, {len(data.get('topics', {}))} topics, "
+          f"{n_subs} subscriptions{'' if out is None else ' into ' + terminal(str(out))}", file=sys.stderr)
+    for line in report:
+        print(f"  note: {terminal(line)}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,288 @@
+"""Read an AWS account, read-only: SQS queues, SNS topics and their subscriptions (boto3; the only module that
+imports it for `import` and `drift`).
+
+Every call is a read (docs/aws.md, "Adopting what runs", lists them and a least-privilege policy). What the
+account answers is untrusted: names must be SQS/SNS names, numbers must be numbers in range, counts and sizes are
+bounded as totals (``MAX_*``), so a hostile or broken endpoint cannot make topowire write an unbounded or
+unparseable file. Reads are paginated and run concurrently on ``WORKERS`` threads (botocore clients are
+thread-safe), with botocore's adaptive retry mode backing off on throttling.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+from ...errors import InputError
+
+MAX_QUEUES = 5000
+MAX_TOPICS = 1000
+MAX_SUBSCRIPTIONS = 5000
+MAX_TAGS = 50
+MAX_ATTRIBUTE_CHARS = 256 * 1024  # the largest SNS filter policy; every other attribute is far shorter
+WORKERS = 16
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$")
+_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$")
+_ARN = re.compile(r"^arn:aws[a-z-]*:(sqs|sns):([a-z0-9-]{1,30}):([0-9]{12}):([A-Za-z0-9_.-]{1,256})(?::([0-9a-f-]{36}))?$")
+QUEUE_ATTRIBUTES = ("QueueArn", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "MaximumMessageSize",
+                    "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue", "ContentBasedDeduplication",
+                    "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled", "Policy")
+# The read-only API actions import and drift call (docs/aws.md lists them in a least-privilege policy).
+ACTIONS = ("sqs:ListQueues", "sqs:GetQueueAttributes", "sqs:ListQueueTags", "sns:ListTopics",
+           "sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListSubscriptionsByTopic",
+           "sns:GetSubscriptionAttributes")
+
+
+@dataclass
+class Queue:
+    name: str
+    url: str
+    arn: str
+    attributes: dict
+    tags: dict
+
+
+@dataclass
+class Subscription:
+    arn: str
+    protocol: str
+    endpoint: str
+    attributes: dict
+
+
+@dataclass
+class Topic:
+    name: str
+    arn: str
+    attributes: dict
+    tags: dict
+    subscriptions: list = field(default_factory=list)
+
+
+@dataclass
+class Account:
+    account: str
+    region: str
+    endpoint: str | None
+    queues: dict  # name -> Queue
+    topics: dict  # name -> Topic
+    skipped: list = field(default_factory=list)  # what was read but refused, with why
+
+
+def clients(region: str, endpoint: str | None = None, profile: str | None = None) -> dict:
+    """boto3 SQS and SNS clients: the caller's credentials (their usual chain), or the dummy ones of an emulator."""
+    try:
+        import boto3
+        from botocore.config import Config
+    except ImportError:
+        raise InputError("topowire import and drift on AWS need boto3: pip install 'topowire[local]'") from None
+    config = Config(connect_timeout=5, read_timeout=30, retries={"max_attempts": 5, "mode": "adaptive"},
+                    max_pool_connections=WORKERS)
+    if endpoint:
+        from ...local.emulator import check_endpoint, clients as emulator_clients
+
+        check_endpoint(endpoint)
+        made = emulator_clients(endpoint, region)
+        return {"sqs": made["sqs"], "sns": made["sns"]}
+    session = boto3.session.Session(profile_name=profile, region_name=region)
+    if session.get_credentials() is None:
+        raise InputError("no AWS credentials found: set AWS_PROFILE (or pass --profile), or AWS_ACCESS_KEY_ID and "
+                         "AWS_SECRET_ACCESS_KEY, or run where an instance or SSO role gives them")
+    return {n: session.client(n, config=config) for n in ("sqs", "sns")}
+
+
+def selected(name: str, prefix: str | None, pattern: str | None) -> bool:
+    return (not prefix or name.startswith(prefix)) and (not pattern or fnmatchcase(name, pattern))
+
+
+class _Calls:
+    """Turn botocore's errors into exit-1 messages that say what to do."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, typ, exc, tb):
+        if exc is None:
+            return False
+        from botocore.exceptions import (ClientError, EndpointConnectionError, NoCredentialsError,
+                                         BotoCoreError)
+
+        if isinstance(exc, NoCredentialsError):
+            raise InputError("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+                             "AWS_SECRET_ACCESS_KEY") from None
+        if isinstance(exc, EndpointConnectionError):
+            raise InputError(f"cannot reach {self.where}: {_clean(str(exc))}. Check --endpoint-url and --region "
+                             "and the network") from None
+        if isinstance(exc, ClientError):
+            code = _clean(str(exc.response.get("Error", {}).get("Code", "")))
+            if code in ("AccessDenied", "AccessDeniedException", "AuthorizationError", "AuthorizationErrorException"):
+                raise InputError(f"{self.where} denied {exc.operation_name} ({code}): grant the read-only policy of "
+                                 "docs/aws.md#least-privilege") from None
+            if code in ("InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException"):
+                raise InputError(f"{self.where} refused the credentials ({code}): refresh them (aws sso login, "
+                                 "or new keys)") from None
+            raise InputError(f"{self.where} answered {code or 'an error'} to {exc.operation_name}: "
+                             f"{_clean(str(exc))}") from None
+        if isinstance(exc, BotoCoreError):
+            raise InputError(f"cannot use {self.where}: {_clean(str(exc))}") from None
+        return False
+
+
+def _clean(text: str, limit: int = 300) -> str:
+    """A cloud's text for a message: printable, one line, bounded."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+def _bounded_attributes(attrs: dict) -> dict:
+    out = {}
+    for k, v in (attrs or {}).items():
+        if isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_ATTRIBUTE_CHARS and len(k) <= 128:
+            out[k] = v
+    return out
+
+
+def _bounded_tags(tags: dict, skipped: list, what: str) -> dict:
+    out = {}
+    for k, v in sorted((tags or {}).items()):
+        if not (isinstance(k, str) and isinstance(v, str)) or len(k) > 128 or len(v) > 256:
+            skipped.append(f"{what}: a tag longer than AWS allows")
+            continue
+        out[k] = v
+    if len(out) > MAX_TAGS:
+        skipped.append(f"{what}: {len(out)} tags, more than AWS's {MAX_TAGS}; the first {MAX_TAGS} are kept")
+        out = dict(list(out.items())[:MAX_TAGS])
+    return out
+
+
+def parse_arn(arn: str):
+    """(service, region, account, name, uuid or None) of an SQS/SNS ARN, or None."""
+    m = _ARN.match(arn or "")
+    return m.groups() if m else None
+
+
+def read(made: dict, region: str, endpoint: str | None = None, prefix: str | None = None,
+         pattern: str | None = None, progress=None, names: set | None = None, topic_names: set | None = None) -> Account:
+    """The selected queues and topics of the account (``names``/``topic_names``: exactly these, for drift)."""
+    sqs, sns = made["sqs"], made["sns"]
+    where = endpoint or f"AWS in {region}"
+    skipped: list = []
+    with _Calls(where):
+        urls = []
+        for page in sqs.get_paginator("list_queues").paginate(PaginationConfig={"PageSize": 1000},
+                                                               **({"QueueNamePrefix": prefix} if prefix else {})):
+            urls += [u for u in page.get("QueueUrls", []) if isinstance(u, str) and len(u) <= 1024]
+            if len(urls) > MAX_QUEUES:
+                raise InputError(f"{where} lists more than {MAX_QUEUES} queues: narrow the selection with --prefix "
+                                 "or --pattern")
+        topic_arns = []
+        for page in sns.get_paginator("list_topics").paginate():
+            topic_arns += [t.get("TopicArn", "") for t in page.get("Topics", []) if isinstance(t, dict)]
+            if len(topic_arns) > MAX_TOPICS:
+                raise InputError(f"{where} lists more than {MAX_TOPICS} topics: narrow the selection")
+
+    def want_queue(name):
+        return name in names if names is not None else selected(name, prefix, pattern)
+
+    def want_topic(name):
+        return name in topic_names if topic_names is not None else selected(name, prefix, pattern)
+
+    picked = []
+    for url in urls:
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        if not _NAME.match(name):
+            skipped.append(f"queue URL {_clean(url, 120)!r}: not an SQS queue name")
+        elif want_queue(name):
+            picked.append((name, url))
+    topics_picked = []
+    for arn in topic_arns:
+        parts = parse_arn(arn)
+        if not parts or parts[0] != "sns" or not _TOPIC.match(parts[3]):
+            skipped.append(f"topic ARN {_clean(arn, 120)!r}: not an SNS topic ARN")
+        elif want_topic(parts[3]):
+            topics_picked.append((parts[3], arn))
+    total = len(picked) + len(topics_picked)
+    done = [0]
+    lock = threading.Lock()
+
+    def tick():
+        if progress:
+            with lock:
+                done[0] += 1
+                progress(done[0], total)
+
+    def read_queue(item):
+        name, url = item
+        with _Calls(where):
+            attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]).get("Attributes", {})
+            tags = sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
+        tick()
+        attrs = _bounded_attributes(attrs)
+        return Queue(name, url, attrs.get("QueueArn", ""), attrs, _bounded_tags(tags, skipped, f"queue {name}"))
+
+    def read_topic(item):
+        name, arn = item
+        with _Calls(where):
+            attrs = sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})
+            tags = {t.get("Key"): t.get("Value") for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])}
+            subs = []
+            for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
+                subs += page.get("Subscriptions", [])
+                if len(subs) > MAX_SUBSCRIPTIONS:
+                    raise InputError(f"topic {name} has more than {MAX_SUBSCRIPTIONS} subscriptions")
+            out = []
+            for s in subs:
+                sarn = s.get("SubscriptionArn", "")
+                if not parse_arn(sarn):  # "PendingConfirmation" and the like
+                    skipped.append(f"topic {name}: a subscription that is not confirmed ({_clean(sarn, 60)})")
+                    continue
+                sattrs = sns.get_subscription_attributes(SubscriptionArn=sarn).get("Attributes", {})
+                out.append(Subscription(sarn, _clean(str(s.get("Protocol", "")), 20), _clean(str(s.get("Endpoint", "")), 300),
+                                        _bounded_attributes(sattrs)))
+        tick()
+        return Topic(name, arn, _bounded_attributes(attrs), _bounded_tags(tags, skipped, f"topic {name}"),
+                     sorted(out, key=lambda s: s.arn))
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        queues = {q.name: q for q in pool.map(read_queue, picked)}
+        topics = {t.name: t for t in pool.map(read_topic, topics_picked)}
+    account = ""
+    for q in queues.values():
+        parts = parse_arn(q.arn)
+        if parts:
+            account = parts[2]
+            break
+    else:
+        for t in topics.values():
+            account = parse_arn(t.arn)[2]
+            break
+    return Account(account, region, endpoint, dict(sorted(queues.items())), dict(sorted(topics.items())),
+                   sorted(set(skipped)))
+
+
+def progress_line(stream=sys.stderr):
+    """A progress callback writing ``read N/M`` on a terminal, or None when ``stream`` is not one."""
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+
+    def show(done, total):
+        if done == total or done % 25 == 0:
+            stream.write(f"\rread {done}/{total} queues and topics" + ("\n" if done == total else ""))
+            stream.flush()
+    return show
+
+
+def json_attr(text: str):
+    """A JSON attribute (RedrivePolicy, FilterPolicy), or None when it is not JSON."""
+    try:
+        return json.loads(text) if text else None
+    except (ValueError, RecursionError):
+        return None

@@ -1,0 +1,84 @@
+"""What the first `pulumi up` of a plan that adopts existing resources adds or changes, each marked harmless or not.
+
+A resource with an import id (``PlannedResource.import_id``) is adopted: Pulumi reads it and takes it over with no
+change (its inputs equal the live attributes; the inputs the format cannot state are in ``ignore_changes`` and keep
+their live value). Everything else in such a plan is created by the first `pulumi up`; this module says what each
+type of creation does to what runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# type -> (harmless, what creating it does next to adopted resources)
+EFFECTS = {
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (True, "a new alarm on a dead-letter queue: it only reads metrics"),
+    "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy": (
+        True, "sets which queues may dead-letter into the DLQ: its own source queue only"),
+    "aws:iam/policy:Policy": (True, "a new managed policy: it grants nothing until attached"),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (
+        True, "attaches the service's least-privilege policy to its role: adds rights, removes none"),
+    "aws:sqs/queuePolicy:QueuePolicy": (
+        False, "sets the queue's access policy, replacing the one it has: topowire's denies requests without TLS and "
+               "lets only its topic send; review the live policy (aws sqs get-queue-attributes --attribute-names "
+               "Policy) for other grants first"),
+    "aws:sns/topicPolicy:TopicPolicy": (
+        False, "sets the topic's access policy, replacing the one it has: topowire's keeps the owner's rights and "
+               "denies requests without TLS; review the live policy for cross-account publishers first"),
+    "aws:sqs/queue:Queue": (True, "a new, empty queue: nothing that runs uses it yet"),
+    "aws:sns/topic:Topic": (True, "a new topic: nothing that runs publishes to it yet"),
+    "aws:sns/topicSubscription:TopicSubscription": (
+        False, "a new subscription: if one already delivers to this queue, each message arrives twice; adopt it "
+               "(adopt.aws.subscriptions.<service>.arn) instead"),
+}
+UNKNOWN = (False, "a resource topowire has no note for: review it")
+
+
+@dataclass(frozen=True)
+class Change:
+    resource: str  # the Pulumi name
+    type: str
+    action: str  # "import" | "create"
+    harmless: bool
+    note: str
+
+    def as_dict(self) -> dict:
+        return {"resource": self.resource, "type": self.type, "action": self.action, "harmless": self.harmless,
+                "note": self.note}
+
+
+def adopts(plan) -> bool:
+    return any(r.import_id for r in plan.resources)
+
+
+def first_up(plan) -> list:
+    """Every custom resource of ``plan``, imported or created, sorted by name; [] when nothing is adopted."""
+    if not adopts(plan):
+        return []
+    out = []
+    for r in plan.resources:
+        if not r.custom or r.type.startswith("pulumi:"):
+            continue
+        if r.import_id:
+            kept = ", ".join(r.ignore_changes)
+            out.append(Change(r.name, r.type, "import", True,
+                              "adopted with no change" + (f"; keeps the live {kept}" if kept else "")))
+        else:
+            harmless, note = EFFECTS.get(r.type, UNKNOWN)
+            out.append(Change(r.name, r.type, "create", harmless, note))
+    return sorted(out, key=lambda c: (c.action, not c.harmless, c.resource))
+
+
+def text(changes: list) -> list:
+    """Lines for the text plan."""
+    if not changes:
+        return []
+    imported = sum(1 for c in changes if c.action == "import")
+    review = [c for c in changes if not c.harmless]
+    lines = ["", f"First `pulumi up`: {imported} resources adopted with no change (never replaced), "
+                 f"{len(changes) - imported} created, {len(review)} to review:"]
+    for c in changes:
+        if c.action == "create":
+            mark = "harmless" if c.harmless else "REVIEW"
+            lines.append(f"  + {c.resource} ({c.type}) [{mark}]: {c.note}")
+    return lines

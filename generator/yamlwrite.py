@@ -1,0 +1,58 @@
+"""Write plain data as YAML with comments, every string escaped (JSON strings are YAML double-quoted scalars).
+
+For files topowire writes from untrusted values (`topowire import`): a string from a cloud can hold anything --
+newlines, '#', ': ', YAML syntax -- and must come back as the same string, never as structure or a comment.
+"""
+
+from __future__ import annotations
+
+import json
+
+MAX_COMMENT = 400
+
+
+def comment(text: str) -> str:
+    """One comment line's text: printable, one line, bounded."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return text[:MAX_COMMENT] + ("..." if len(text) > MAX_COMMENT else "")
+
+
+def _scalar(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_scalar(x) for x in v) + "]"
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def dump(data: dict, comments: dict | None = None, header: list | None = None) -> str:
+    """``data`` (nested dicts of scalars and lists of scalars) as YAML; ``comments`` maps a key path to lines
+    written above that key."""
+    comments = comments or {}
+    lines = [f"# {comment(h)}" if h else "#" for h in (header or [])]
+
+    def walk(node: dict, path: tuple, depth: int):
+        pad = "  " * depth
+        for k, v in node.items():
+            p = path + (k,)
+            for c in comments.get(p, ()):
+                lines.append(f"{pad}# {comment(c)}")
+            key = _scalar(k) if not _plain_key(k) else k
+            if isinstance(v, dict) and v:
+                lines.append(f"{pad}{key}:")
+                walk(v, p, depth + 1)
+            elif isinstance(v, dict):
+                lines.append(f"{pad}{key}: {{}}")
+            else:
+                lines.append(f"{pad}{key}: {_scalar(v)}")
+    walk(data, (), 0)
+    return "\n".join(lines) + "\n"
+
+
+def _plain_key(k) -> bool:
+    return isinstance(k, str) and k.replace("-", "").replace("_", "").isalnum() and k.isascii() and k[:1].isalpha() \
+        and k not in ("true", "false", "null", "yes", "no", "on", "off", "y", "n")
