@@ -28,11 +28,14 @@ ID = "topowire_smoke_id"
 
 
 def _sessions():
-    """The two clients' session classes, without the global ``boto3.Session`` swap their packages do on import."""
+    """The two clients' session classes, without the global swap their packages do on import: they replace
+    ``boto3.Session`` and, when a default session exists, the default session itself (so every later
+    ``boto3.client(...)`` of the process would be an extended client whose S3 client has no credentials)."""
     import boto3
     import boto3.session
 
     saved = boto3.Session, boto3.session.Session
+    default = boto3.DEFAULT_SESSION
     try:
         from sns_extended_client.session import SNSExtendedClientSession
         from sqs_extended_client.client import SQSExtendedClientSession
@@ -42,6 +45,7 @@ def _sessions():
         raise InputError("large payloads locally need AWS's extended clients: pip install 'topowire[local]'") from None
     finally:
         boto3.Session, boto3.session.Session = saved
+        boto3.DEFAULT_SESSION = default
     return SQSExtendedClientSession, SNSExtendedClientSession
 
 

@@ -37,7 +37,7 @@ def test_import_writes_a_valid_topology_of_the_team_only(imported):
     text = imported.read_text()
     assert "billing-prod-invoices" not in text  # another team's queue: outside the selection
     result = check_file(str(imported))
-    assert result.ok, [d.message for d in result.diagnostics]
+    assert result.ok, [(d.code, d.message) for d in result.diagnostics if d.level == "error"]
     assert "TODO" in text
 
 
@@ -59,7 +59,9 @@ def test_plan_imports_every_live_resource_with_its_live_attributes(account, impo
             assert {"visibilityTimeoutSeconds", "maxMessageSize", "delaySeconds"} <= set(r.ignore_changes)
         else:
             assert r.inputs["visibilityTimeoutSeconds"] == int(live["VisibilityTimeout"]), name
-            assert r.inputs.get("maxMessageSize") == int(live["MaximumMessageSize"]), name
+            # a subscription queue of a topic stating no size keeps its live size (program: adopted(...))
+            assert r.inputs.get("maxMessageSize") == int(live["MaximumMessageSize"]) or \
+                "maxMessageSize" in r.ignore_changes, name
             assert r.inputs.get("delaySeconds", 0) == int(live["DelaySeconds"]), name
         assert bool(r.inputs.get("fifoQueue")) == (live.get("FifoQueue") == "true"), name
         if "KmsMasterKeyId" in live:

@@ -127,3 +127,18 @@ def test_pointer_is_the_payload_offloading_format(endpoint):
     assert json.loads(m["Body"]) == ["software.amazon.payloadoffloading.PayloadS3Pointer",
                                      {"s3BucketName": bucket, "s3Key": key}]
     assert m["MessageAttributes"]["ExtendedPayloadSize"]["StringValue"] == str(lp.SIZE)
+
+
+def test_loading_the_extended_clients_leaves_boto3s_default_session_alone():
+    """Their packages swap boto3's default session on import when one exists; a plain client made afterwards
+    must stay plain (it was an extended SQS client with an S3 client without credentials)."""
+    import importlib
+    import sys
+
+    boto3.setup_default_session(region_name="us-east-1")
+    before = boto3.DEFAULT_SESSION
+    for mod in [m for m in sys.modules if m.startswith(("sqs_extended_client", "sns_extended_client"))]:
+        del sys.modules[mod]  # imported again, as in a process that had not loaded them yet
+    importlib.invalidate_caches()
+    lp._sessions()
+    assert boto3.DEFAULT_SESSION is before and type(boto3.DEFAULT_SESSION) is boto3.session.Session

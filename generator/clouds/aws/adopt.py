@@ -12,6 +12,7 @@ import json
 import re
 
 from ... import units
+from . import spec
 
 _NAME_MAX = 63
 
@@ -188,6 +189,10 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
             if first_settings is None:
                 first_settings = qs
                 entry.update({k: v for k, v in qs.items() if k in ("retention", "max_message_size")})
+                if units.size_bytes(entry.get("max_message_size") or 0) > spec.SNS_MAX_MESSAGE_SIZE:
+                    # the subscription queues' SQS size, above what SNS delivers: not the topic's to state (TOP213);
+                    # the program keeps the live value of an adopted subscription queue
+                    del entry["max_message_size"]
             if qs["encryption"] != entry["encryption"]:
                 opts["encryption"] = qs["encryption"]
             if "visibility_timeout" in qs:

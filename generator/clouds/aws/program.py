@@ -193,7 +193,10 @@ def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, 
         redrive_policy=dlq.arn.apply(lambda arn: json.dumps(
             {"deadLetterTargetArn": arn, "maxReceiveCount": dl.max_receive_count}, sort_keys=True))
         if dlq and dl.enabled else None,
-        opts=adopted(protected, imports[0], spec.ADOPTED_QUEUE_KEPT),
+        # An adopted subscription queue of a topic that states no size keeps its own (SQS's 1 MiB default is
+        # above anything SNS delivers, and the format cannot state it on a topic without large_payloads: TOP213).
+        opts=adopted(protected, imports[0], spec.ADOPTED_QUEUE_KEPT + (
+            ("maxMessageSize",) if topic_arn is not None and settings.max_message_size is None else ())),
         **common,
     )
     out = QueueOut(physical, queue.url, queue.arn, enc.kms_key if enc.mode == "kms" else None)
