@@ -26,7 +26,7 @@ import pulumi_aws as aws
 
 from . import spec
 from .. import renames
-from ..components import env_name, with_aliases
+from ..components import with_aliases
 from ... import payloads
 
 ABORT_MULTIPART_DAYS = 1
@@ -156,16 +156,8 @@ class PayloadAccess(pulumi.ComponentResource):
 
 
 def environment(topo, service) -> dict:
-    """What a service needs to offload: per channel it uses that offloads, bucket, key prefix and threshold."""
-    env = {}
-    for name in sorted({r.channel for r in service.publishes} | {c.channel for c in service.consumes}):
-        channel = topo.channel(name)
-        loc = channel is not None and spec.payload_location(topo, channel)
-        if loc:
-            env[env_name(name, "PAYLOAD_BUCKET")] = loc[0]
-            env[env_name(name, "PAYLOAD_PREFIX")] = loc[1]
-            env[env_name(name, "PAYLOAD_THRESHOLD")] = str(payloads.threshold(topo, channel, "aws"))
-    return env
+    """What a service needs to offload (``spec.payload_environment``: the core computes the same for diff)."""
+    return spec.payload_environment(topo, service)
 
 
 def build(topo, kms_arns: dict, attach, child: pulumi.ResourceOptions):

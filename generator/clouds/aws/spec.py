@@ -527,6 +527,7 @@ def environment(topo, region: str = "<region>", account: str = "<account>") -> d
             if ch.kind == "topic" or ch.settings.dead_letter.enabled:
                 dlq = queue_dlq_name(topo, ch) if ch.kind == "queue" else subscription_dlq_name(topo, ch, s.name)
                 env[env_name(c.channel, "DLQ_URL")] = url(dlq)
+        env.update(payload_environment(topo, s))
         out[s.name] = dict(sorted(env.items()))
     return out
 
@@ -604,6 +605,22 @@ def payload_location(topo, channel):
         if any(c is channel for c in channels):
             return name, object_prefix(channel)
     return None
+
+
+def payload_environment(topo, service) -> dict:
+    """What a service needs to offload: per channel it uses that offloads, bucket, key prefix and threshold."""
+    from .. import env_name
+    from ...payloads import threshold
+
+    env = {}
+    for name in sorted({r.channel for r in service.publishes} | {c.channel for c in service.consumes}):
+        channel = topo.channel(name)
+        loc = channel is not None and payload_location(topo, channel)
+        if loc:
+            env[env_name(name, "PAYLOAD_BUCKET")] = loc[0]
+            env[env_name(name, "PAYLOAD_PREFIX")] = loc[1]
+            env[env_name(name, "PAYLOAD_THRESHOLD")] = str(threshold(topo, channel, CLOUD))
+    return env
 
 
 def payload_policy_name(topo, service: str) -> str:

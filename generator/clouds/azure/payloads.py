@@ -18,7 +18,6 @@ import pulumi
 from pulumi_azure_native import authorization, storage
 
 from . import spec
-from ..components import env_name
 from ... import payloads
 
 
@@ -82,15 +81,8 @@ class PayloadAccess(pulumi.ComponentResource):
 
 
 def environment(topo, service, store) -> dict:
-    env = {}
-    if store is None:
-        return env
-    for channel, _role, _id in spec.payload_roles(topo, service):
-        env[env_name(channel.name, "PAYLOAD_ACCOUNT_URL")] = store.blob_url
-        env[env_name(channel.name, "PAYLOAD_CONTAINER")] = spec.payload_container_name(channel)
-        env[env_name(channel.name, "PAYLOAD_PREFIX")] = payloads.object_prefix(channel)
-        env[env_name(channel.name, "PAYLOAD_THRESHOLD")] = str(payloads.threshold(topo, channel, "azure"))
-    return env
+    """``spec.payload_environment`` (the core computes the same for diff); nothing when no store is built."""
+    return spec.payload_environment(topo, service) if store is not None else {}
 
 
 def build(topo, rg_name, location, subscription_id, child):

@@ -458,6 +458,7 @@ def environment(topo, namespace: str | None = None) -> dict:
             else:
                 env[env_name(c.channel, "TOPIC_NAME")] = entity_name(topo, ch)
                 env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
+        env.update(payload_environment(topo, s))
         out[s.name] = dict(sorted(env.items()))
     return out
 
@@ -509,6 +510,20 @@ def payload_container_name(channel) -> str:
     from ...payloads import fit
 
     return fit(f"{channel.deployed_name}-payloads", CONTAINER_MAX)
+
+
+def payload_environment(topo, service) -> dict:
+    """What a service needs to offload: per channel it uses that offloads, account URL, container, prefix, threshold."""
+    from .. import env_name
+    from ...payloads import object_prefix, threshold
+
+    env = {}
+    for channel, _role, _id in payload_roles(topo, service):
+        env[env_name(channel.name, "PAYLOAD_ACCOUNT_URL")] = f"https://{storage_account_name(topo)}.blob.core.windows.net"
+        env[env_name(channel.name, "PAYLOAD_CONTAINER")] = payload_container_name(channel)
+        env[env_name(channel.name, "PAYLOAD_PREFIX")] = object_prefix(channel)
+        env[env_name(channel.name, "PAYLOAD_THRESHOLD")] = str(threshold(topo, channel, "azure"))
+    return env
 
 
 def payload_roles(topo, service) -> list:

@@ -17,7 +17,6 @@ import pulumi
 import pulumi_gcp as gcp
 
 from . import spec
-from ..components import env_name
 from ... import payloads
 
 
@@ -53,12 +52,8 @@ class PayloadAccess(pulumi.ComponentResource):
 
 
 def environment(topo, service, store) -> dict:
-    env = {}
-    for channel, _label, _role in spec.payload_roles(topo, service):
-        env[env_name(channel.name, "PAYLOAD_BUCKET")] = store.bucket_name
-        env[env_name(channel.name, "PAYLOAD_PREFIX")] = payloads.object_prefix(channel)
-        env[env_name(channel.name, "PAYLOAD_THRESHOLD")] = str(payloads.threshold(topo, channel, "gcp"))
-    return env
+    """``spec.payload_environment`` (the core computes the same for diff)."""
+    return spec.payload_environment(topo, service)
 
 
 def build(topo, emails: dict, env: dict, child) -> PayloadStore | None:

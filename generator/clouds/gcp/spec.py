@@ -438,6 +438,7 @@ def environment(topo, project: str = "<project>") -> dict:
                 env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = f"projects/{project}/subscriptions/{dead_letter_id(sub)}"
             if c.processing_time is not None and c.processing_time > ACK_MAX:
                 env[max_lease_env(c.channel)] = str(c.processing_time)
+        env.update(payload_environment(topo, s))
         out[s.name] = dict(sorted(env.items()))
     return out
 
@@ -481,6 +482,19 @@ def payload_bucket_name(topo) -> str:
     from ...payloads import fit
 
     return fit(f"{topo.prefix}-payloads".lower(), BUCKET_MAX)
+
+
+def payload_environment(topo, service) -> dict:
+    """What a service needs to offload: per channel it uses that offloads, bucket, key prefix and threshold."""
+    from .. import env_name
+    from ...payloads import object_prefix, threshold
+
+    env = {}
+    for channel, _label, _role in payload_roles(topo, service):
+        env[env_name(channel.name, "PAYLOAD_BUCKET")] = payload_bucket_name(topo)
+        env[env_name(channel.name, "PAYLOAD_PREFIX")] = object_prefix(channel)
+        env[env_name(channel.name, "PAYLOAD_THRESHOLD")] = str(threshold(topo, channel, "gcp"))
+    return env
 
 
 def payload_roles(topo, service) -> list:
