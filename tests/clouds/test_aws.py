@@ -317,7 +317,7 @@ def test_components_and_child_names(path):
             assert by_urn[r.parent].type == "pulumi:pulumi:Stack"
         elif r.type != "pulumi:pulumi:Stack":
             assert r.type in ("topowire:aws:Queue", "topowire:aws:Topic", "topowire:aws:Subscription",
-                              "topowire:aws:ServiceAccess")
+                              "topowire:aws:ServiceAccess", "topowire:aws:PayloadStore", "topowire:aws:PayloadAccess")
             assert by_urn[r.parent].type == "topowire:aws:Topology"
 
 
@@ -333,6 +333,10 @@ def test_stack_outputs_give_each_service_its_environment():
         "BATCH_SCORING_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-batch-scoring",
         "EMBEDDING_JOBS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-embedding-jobs.fifo",
         "INFERENCE_REQUESTS_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/ai-platform-dev-inference-requests",
+        # inference-requests offloads prompts above 256 KiB (large_payloads): where the extended client puts them
+        "INFERENCE_REQUESTS_PAYLOAD_BUCKET": "ai-platform-dev-payloads",
+        "INFERENCE_REQUESTS_PAYLOAD_PREFIX": "inference-requests/",
+        "INFERENCE_REQUESTS_PAYLOAD_THRESHOLD": "262144",
     }
     notifier = out["services"]["notifier"]["env"]
     assert notifier["INFERENCE_RESULTS_QUEUE_URL"].endswith("/ai-platform-dev-inference-results-notifier")
@@ -384,7 +388,10 @@ def test_plan_cli_text_and_json(tmp_path):
     code, out, _ = run_cli("plan", ROOT / "topology.yaml", "--cloud", "aws", "--stack", "prod")
     assert "Plan of" in out and "stack prod" in out
     assert "      + aws:sqs/queue:Queue  embedding-jobs-queue  ai-platform-embedding-jobs.fifo  [protected]" in out
-    assert "58 resources to create (17 components):" in out and "  14  aws:sqs/queue:Queue" in out
+    # 58 for the channels, 9 for the claim check of inference-requests: the bucket and its 5 settings, two services'
+    # payload policies and the attachment to gpu-worker's role
+    assert "67 resources to create (20 components):" in out and "  14  aws:sqs/queue:Queue" in out
+    assert "   1  aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration" in out
     assert "  2  aws:sns/topicPolicy:TopicPolicy" in out
     assert ("      + aws:sns/topicSubscription:TopicSubscription  inference-results-notifier-subscription  "
             "[after inference-results-notifier-dlq-policy, inference-results-notifier-policy]") in out

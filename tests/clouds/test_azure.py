@@ -202,6 +202,11 @@ def test_role_assignments_are_scoped_to_exact_entities(path):
             scope = ids[_entity(topo, topo.queues[c.channel])] if c.kind == "queue" else \
                 sub_ids[(_entity(topo, topo.topics[c.channel]), s.name)]
             want.add((p, RECEIVER, scope))
+        # and on each offloading channel's payload container (large_payloads; its own tests: tests/payloads)
+        for channel, _label, role in azure_spec.payload_roles(topo, s):
+            want.update((p, role, scope) for (pp, rr, scope) in got
+                        if pp == p and rr == role and scope.endswith(f"/containers/{azure_spec.payload_container_name(channel)}"))
+            assert any(w[1] == role and w[2].endswith(azure_spec.payload_container_name(channel)) for w in want), channel.name
     assert got == want
     for r in plan.by_type("azure-native:authorization:RoleAssignment"):
         assert r.inputs["principalType"] == "ServicePrincipal"

@@ -202,6 +202,10 @@ def test_outputs_and_environment():
         "INFERENCE_REQUESTS_DLQ_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-dev-inference-requests-dlq",
         "INFERENCE_REQUESTS_SUBSCRIPTION": f"projects/{PROJECT}/subscriptions/ai-platform-dev-inference-requests",
         "INFERENCE_RESULTS_TOPIC": f"projects/{PROJECT}/topics/ai-platform-dev-inference-results",
+        # inference-requests offloads prompts above 256 KiB: the stack's bucket and the channel's prefix
+        "INFERENCE_REQUESTS_PAYLOAD_BUCKET": "ai-platform-dev-payloads",
+        "INFERENCE_REQUESTS_PAYLOAD_PREFIX": "inference-requests/",
+        "INFERENCE_REQUESTS_PAYLOAD_THRESHOLD": "262144",
     }
     # stack dev runs as dev's own account (environments.dev.services.gpu-worker.identity)
     assert out["services"]["gpu-worker"]["service_account"] == "gpu-worker@ai-platform-dev.iam.gserviceaccount.com"

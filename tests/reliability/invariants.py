@@ -17,6 +17,10 @@ AWS_ACTIONS = {"sqs:SendMessage", "sns:Publish", "sqs:ReceiveMessage", "sqs:Dele
                "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes", "kms:Decrypt", "kms:GenerateDataKey"}
 AZURE_ROLES = {azure_spec.SENDER_ROLE, azure_spec.RECEIVER_ROLE}
 GCP_ROLES = {gcp_spec.PUBLISHER, gcp_spec.SUBSCRIBER}
+# The claim-check storage of large payloads: object rights only, never a bucket's or an account's own.
+S3_PAYLOAD_ACTIONS = {"s3:PutObject", "s3:GetObject", "s3:DeleteObject"}
+AZURE_BLOB_ROLES = {azure_spec.BLOB_CONTRIBUTOR_ROLE, azure_spec.BLOB_READER_ROLE}
+GCP_OBJECT_ROLES = {gcp_spec.OBJECT_CREATOR, gcp_spec.OBJECT_USER, gcp_spec.OBJECT_VIEWER}
 AGENT = f"serviceAccount:service-{PROJECT_NUMBER}@gcp-sa-pubsub.iam.gserviceaccount.com"
 SECRETS = re.compile(r"AccountKey=|SharedAccessKey|-----BEGIN|aws_secret_access_key|AKIA[0-9A-Z]{16}|"
                      r"\"privateKey\"|password", re.I)
@@ -94,8 +98,28 @@ def secure(plan, topo) -> None:
         for r in plan.by_type("aws:iam/policy:Policy"):
             for st in json.loads(r.inputs["policy"])["Statement"]:
                 assert st["Effect"] == "Allow"
+                if set(st["Action"]) & S3_PAYLOAD_ACTIONS:
+                    # one channel's prefix of one payload bucket: arn:aws:s3:::<bucket>/<channel>/*, nothing wider
+                    assert set(st["Action"]) <= S3_PAYLOAD_ACTIONS, st
+                    prefixes = {f"arn:aws:s3:::{loc[0]}/{loc[1]}*" for c in _offloading(topo)
+                                for loc in [aws_spec.payload_location(topo, c)]}
+                    assert set(st["Resource"]) <= prefixes, (st, prefixes)
+                    continue
                 assert set(st["Action"]) <= AWS_ACTIONS
                 assert not [x for x in st["Action"] + st["Resource"] if "*" in x], st
+        for r in plan.by_type("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"):
+            assert all(r.inputs[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls",
+                                                      "restrictPublicBuckets")), r.name
+        for r in plan.by_type("aws:s3/bucketOwnershipControls:BucketOwnershipControls"):
+            assert r.inputs["rule"]["objectOwnership"] == "BucketOwnerEnforced", r.name
+        for r in plan.by_type("aws:s3/bucketPolicy:BucketPolicy"):
+            assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+                       for s in json.loads(r.inputs["policy"])["Statement"]), r.name
+        buckets = plan.by_type("aws:s3/bucket:Bucket")
+        assert len(buckets) == len(aws_spec.payload_buckets(topo))
+        for kind in ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
+                     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"):
+            assert len(plan.by_type(kind)) == len(buckets), kind
         for r in plan.by_type("aws:sqs/queuePolicy:QueuePolicy"):
             statements = json.loads(r.inputs["policy"])["Statement"]
             assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
@@ -132,15 +156,35 @@ def secure(plan, topo) -> None:
         assert ns.inputs["minimumTlsVersion"] == "1.2" and ns.inputs["disableLocalAuth"] is True
         assert not [r for r in plan.resources if "AuthorizationRule" in r.type]
         for r in plan.by_type("azure-native:authorization:RoleAssignment"):
-            assert r.inputs["roleDefinitionId"].rsplit("/", 1)[1] in AZURE_ROLES
-            scope = r.inputs["scope"]  # an entity, never the namespace or anything wider
+            role, scope = r.inputs["roleDefinitionId"].rsplit("/", 1)[1], r.inputs["scope"]
+            if role in AZURE_BLOB_ROLES:  # one channel's payload container, never the account
+                assert "/providers/Microsoft.Storage/storageAccounts/" in scope and "/containers/" in scope, scope
+                continue
+            assert role in AZURE_ROLES
+            # an entity, never the namespace or anything wider
             assert "/providers/Microsoft.ServiceBus/namespaces/" in scope and ("/queues/" in scope or "/topics/" in scope)
+        for r in plan.by_type("azure-native:storage:StorageAccount"):
+            assert r.inputs["enableHttpsTrafficOnly"] is True and r.inputs["minimumTlsVersion"] == "TLS1_2"
+            assert r.inputs["allowBlobPublicAccess"] is False and r.inputs["allowSharedKeyAccess"] is False
+        for r in plan.by_type("azure-native:storage:BlobContainer"):
+            assert r.inputs.get("publicAccess", "None") == "None", r.name
     else:
         for t in ("gcp:pubsub/topicIAMMember:TopicIAMMember", "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember"):
             for r in plan.by_type(t):
                 assert r.inputs["role"] in GCP_ROLES
         assert not [r for r in plan.resources if "projectIam" in r.type or "ProjectIam" in r.type]
+        for r in plan.by_type("gcp:storage/bucketIAMMember:BucketIAMMember"):  # objects under one prefix only
+            assert r.inputs["role"] in GCP_OBJECT_ROLES
+            assert r.inputs["condition"]["expression"].startswith('resource.name.startsWith("projects/_/buckets/')
+        for r in plan.by_type("gcp:storage/bucket:Bucket"):
+            assert r.inputs["uniformBucketLevelAccess"] is True and r.inputs["publicAccessPrevention"] == "enforced"
     assert not SECRETS.search(json.dumps(plan.outputs)), "a secret in the stack outputs"
+
+
+def _offloading(topo) -> list:
+    from generator.payloads import offloading
+
+    return offloading(topo)
 
 
 def store_settings(cloud: str, topo) -> dict:
@@ -227,11 +271,13 @@ def _aws_granted(plan, topo):
             queue = arn[url.rsplit("/", 1)[1]]
             actions = {a for st in policies[name][1] if queue in st["Resource"] for a in st["Action"]}
             assert RECEIVE <= actions, f"service '{s.name}' is given {url} but may not receive from it: {actions}"
-        if name in policies:
-            role = s.identity.aws_role
-            want = {(aws_spec.role_name(role), policies[name][0])} if role else set()
-            assert {a for a in attached if a[1] == policies[name][0]} == want, \
-                f"service '{s.name}': its policy is attached to {attached}, the stack's role is {role}"
+        # its access policy and its large payloads' policy: attached to the stack's role, or to none
+        for own in (name, aws_spec.payload_policy_name(topo, s.name)):
+            if own in policies:
+                role = s.identity.aws_role
+                want = {(aws_spec.role_name(role), policies[own][0])} if role else set()
+                assert {a for a in attached if a[1] == policies[own][0]} == want, \
+                    f"service '{s.name}': its policy {own} is attached to {attached}, the stack's role is {role}"
     target = topo.clouds.aws_alarm_topic
     for r in plan.by_type("aws:cloudwatch/metricAlarm:MetricAlarm"):
         assert r.inputs.get("alarmActions") == ([target] if target else None), f"{r.name} notifies the wrong target"

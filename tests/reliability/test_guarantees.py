@@ -164,3 +164,30 @@ def test_the_grant_and_target_invariant_catches_a_broken_plan():
         "6b2e9d41-7a3c-4f1e-8d20-5c9a1b7e3f64"
     with pytest.raises(AssertionError):
         granted_and_notified(bad, prod)
+
+
+def test_the_payload_invariants_catch_a_widened_grant_or_an_open_bucket():
+    """secure() fails when a payload grant reaches past its channel's prefix, or a bucket could be public."""
+    import copy
+    import json
+
+    path = ROOT / "topology.yaml"
+    topo = load_topology(path, stack="prod")[0]
+    plan = plan_of(path, "aws", "prod")
+    secure(plan, topo)
+
+    bad = copy.deepcopy(plan)  # PutObject on the whole bucket instead of inference-requests/*
+    policy = next(r for r in bad.resources if r.type == "aws:iam/policy:Policy" and "s3:PutObject" in r.inputs["policy"])
+    doc = json.loads(policy.inputs["policy"])
+    for st in doc["Statement"]:
+        if "s3:PutObject" in st["Action"]:
+            st["Resource"] = [res.split("/", 1)[0] + "/*" for res in st["Resource"]]
+    policy.inputs["policy"] = json.dumps(doc)
+    with pytest.raises(AssertionError):
+        secure(bad, topo)
+
+    bad = copy.deepcopy(plan)  # one public-access block turned off
+    block = next(r for r in bad.resources if r.type == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+    block.inputs["restrictPublicBuckets"] = False
+    with pytest.raises(AssertionError):
+        secure(bad, topo)

@@ -68,6 +68,13 @@ ACCEPTS = (
     Accepts("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "role", _IAM_API + ": RoleName",
             pattern=r"^[\w+=,.@-]{1,64}$"),
     *(Accepts(t, "tags.*", _TAGS, max_len=256) for t in _TAGGED),
+    # The claim-check bucket's lifecycle (clouds/aws/payloads.py): S3 API Reference, LifecycleExpiration "Days: the
+    # value must be a non-zero positive integer"; AbortIncompleteMultipartUpload "DaysAfterInitiation" (days, >= 1).
+    Accepts("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "rules[].expiration.days",
+            "S3 API Reference, LifecycleExpiration: Days, a non-zero positive integer", 1, None),
+    Accepts("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+            "rules[].abortIncompleteMultipartUpload.daysAfterInitiation",
+            "S3 API Reference, AbortIncompleteMultipartUpload: DaysAfterInitiation, whole days", 1, None),
 )
 
 

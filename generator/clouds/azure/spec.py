@@ -391,6 +391,11 @@ ACCEPTS = (
             "Azure RBAC REST reference, role assignments: the name is a GUID", pattern=_GUID),
     *(Accepts(t, "tags.*", "Azure tags: a value is at most 256 characters", max_len=256)
       for t in ("azure-native:resources:ResourceGroup", _SB_NS, _ALERT)),
+    # The claim-check storage account's lifecycle (clouds/azure/payloads.py): Storage REST API, DateAfterCreation
+    # daysAfterCreationGreaterThan "must be between 0 and 99999" (Microsoft.Storage management policies).
+    Accepts("azure-native:storage:ManagementPolicy",
+            "policy.rules[].definition.actions.baseBlob.delete.daysAfterCreationGreaterThan",
+            "Storage REST API, ManagementPolicy DateAfterCreation: 0 to 99999 days", 0, 99999),
 )
 
 

@@ -69,6 +69,10 @@ ACCEPTS = (
                      "COMPARISON_NE")),
     Accepts("gcp:projects/serviceIdentity:ServiceIdentity", "service",
             "Service Usage services.generateServiceIdentity: a service name", pattern=r"[a-z0-9.-]+\.googleapis\.com"),
+    # The claim-check bucket's lifecycle (clouds/gcp/payloads.py): Cloud Storage JSON API, Buckets resource,
+    # lifecycle.rule[].condition.age "age of an object in days", a non-negative integer.
+    Accepts("gcp:storage/bucket:Bucket", "lifecycleRules[].condition.age",
+            "Cloud Storage JSON API, Buckets: lifecycle.rule[].condition.age, days >= 0", 0, None),
 )
 
 
