@@ -43,13 +43,13 @@ def test_docs_are_deterministic(path):
 def test_docs_content_of_the_ai_platform():
     text = docs_of(ROOT / "topology.yaml")
     assert "```mermaid\nflowchart LR\n" in text
-    assert 'q_inference_requests[("inference-requests<br/>queue")]' in text          # queues are cylinders
+    assert 'q_inference_requests[("inference-requests<br/>queue · large payloads")]' in text  # queues are cylinders
     assert 't_inference_results{{"inference-results<br/>topic"}}' in text              # topics hexagons
     assert "FIFO queue" in text                                                        # FIFO marked
     assert "classDef dlq" in text and "stroke-dasharray" in text                       # DLQs dashed
     assert 'q_inference_requests -. "after 3 receives" .-> dlq_inference_requests' in text
     assert 't_inference_results -- "status = succeeded or failed" --> svc_notifier' in text
-    assert "| **inference-requests** | `InferenceRequest` | no | 10m | 1d | 0s | cloud default | after 3 receives, " \
+    assert "| **inference-requests** · large payloads above 256KiB | `InferenceRequest` | no | 10m | 1d | 0s | cloud default | after 3 receives, " \
            "kept 14d |" in text
     # stack dev: its environment's defaults (retention 1d) under the notifier's own max_receive_count
     assert "| **notifier** | inference-results | topic | status = succeeded or failed | 30s | — | 1d | after 10 " \

@@ -257,7 +257,11 @@ def test_diff_reports_per_environment(tmp_path):
     assert envs["dev"]["actions"] == [] and envs["dev"]["changes"] == []
     assert {(x["cloud"], x["name"]) for x in envs["prod"]["actions"]} == {
         ("aws", "ai-platform-inference-requests"), ("azure", "ai-platform-inference-requests"),
-        ("gcp", "ai-platform-inference-requests")}
+        ("gcp", "ai-platform-inference-requests"),
+        # the queue offloads large payloads: its lifecycle rule (retention + dead-letter retention) follows
+        ("aws", "s3://ai-platform-payloads/inference-requests/"),
+        ("gcp", "gs://ai-platform-payloads/inference-requests/"),
+        ("azure", "aiplatformplffc2fda7/inference-requests-payloads/inference-requests/")}
     # a change to the file itself reaches every stack whose environment does not override it
     c.write_text(base.replace("    retention: 1d\n    dead_letter: {max_receive_count: 3, retention: 14d}",
                               "    retention: 2d\n    dead_letter: {max_receive_count: 3, retention: 14d}"))

@@ -73,10 +73,10 @@ def test_smoke_prints_each_route_once_and_counts_in_words():
     lines = out.splitlines()
     assert code == 0
     assert lines[1] == ("Deployed ai-platform (stack dev, prefix ai-platform-dev) into " + lines[0].split()[2].rstrip(";") + ": 14 queues, 2 topics, "
-                        "4 subscriptions, 7 IAM policies, 7 alarms")
+                        "4 subscriptions, 9 IAM policies, 7 alarms")
     assert "  ok   queue       inference-requests -> gpu-worker: delivered" in lines
-    assert sum("inference-requests -> gpu-worker" in line for line in lines) == 1
-    assert lines[-1] == "21 routes checked: all passed"
+    assert sum("queue       inference-requests -> gpu-worker" in line for line in lines) == 1  # and its large payload
+    assert lines[-1] == "23 routes checked: all passed"  # 21, and inference-requests' large payload and its dead letter
 
 
 def test_words_have_the_right_plural():
@@ -105,7 +105,8 @@ def test_smoke_json_lists_every_route():
     code, out, _ = run_cli("local", "smoke", ROOT / "topology.yaml", "--format", "json")
     doc = json.loads(out)
     kinds = {r["kind"] for r in doc["routes"]}
-    assert code == 0 and doc["passed"] and kinds == {"queue", "topic", "dead-letter", "fifo"}
+    # inference-requests offloads large payloads: a 3 MiB route through the extended clients too
+    assert code == 0 and doc["passed"] and kinds == {"queue", "topic", "dead-letter", "fifo", "large-payload"}
     assert len([r for r in doc["routes"] if r["kind"] == "dead-letter"]) == 7
 
 
@@ -116,7 +117,8 @@ def test_up_prints_each_service_environment_and_is_idempotent(moto_endpoint):
     assert env["INFERENCE_RESULTS_QUEUE_URL"].startswith(moto_endpoint)
     before = inventory(moto_endpoint)
     assert len(before["queues"]) == 14 and len(before["topics"]) == 2 and len(before["subscriptions"]) == 4
-    assert len(before["policies"]) == 7 and len(before["alarms"]) == 7
+    # 7 access policies and the payload policies of inference-requests' publisher and consumer
+    assert len(before["policies"]) == 9 and len(before["alarms"]) == 7
     second = up(ROOT / "topology.yaml", moto_endpoint)
     assert inventory(moto_endpoint) == before
     assert second["services"] == first["services"]
