@@ -8,14 +8,25 @@ from typing import Callable
 from .escape import annotation_data, annotation_property, terminal
 
 
-def text(results, summary: bool = True) -> str:
+def text(results, summary: bool = True, style=None) -> str:
+    """``style`` (terminal_style.Style): colour and source excerpts for a person at a terminal; None: plain."""
+    from .terminal_style import excerpt
+
     lines = []
     errors = warnings = infos = 0
     for r in results:
         for d in r.diagnostics:
-            lines.append(terminal(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}"))
+            if style is None:
+                lines.append(terminal(f"{d.file}:{d.line}:{d.col}: {d.level} {d.code} {d.message}"))
+            else:
+                lines.append(style.paint("where", terminal(f"{d.file}:{d.line}:{d.col}:")) + " " +
+                             style.paint(d.level if d.level in ("error", "warning", "info") else "where",
+                                         terminal(d.level)) + " " + terminal(f"{d.code} {d.message}"))
+                if style.excerpts:
+                    lines += excerpt(style, d.file, d.line, d.col)
             if d.hint:
-                lines.append(f"  hint: {terminal(d.hint)}")
+                label = "  hint:" if style is None else "  " + style.paint("hint", "hint:")
+                lines.append(f"{label} {terminal(d.hint)}")
             errors += d.level == "error"
             warnings += d.level == "warning"
             infos += d.level == "info"

@@ -135,3 +135,82 @@ def test_a_protected_deletion_says_pulumi_up_stops_until_protect_false_is_deploy
                                      "  api: {publishes: [jobs]}\n  wk: {consumes: [jobs]}\n", "h.yaml")).topology
     gone = [a for a in impact.actions(base, head, "aws") if a.action == "delete" and "other" in a.name]
     assert gone and all("deploy 'protect: false' first" in a.reason for a in gone)
+
+
+def test_docs_to_a_directory_written_with_a_trailing_slash_is_refused_like_an_existing_one(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "topology.yaml").write_text((ROOT / "topology.yaml").read_text())
+    code, out, err = run_cli("docs", "topology.yaml", "-o", "newdir/")
+    assert code == 1 and "-o newdir/ is a directory; give the file to write, e.g. -o newdir/architecture.md" in err
+    assert not (tmp_path / "newdir").exists()
+    (tmp_path / "existing").mkdir()
+    code, out, err = run_cli("docs", "topology.yaml", "-o", "existing")
+    assert code == 1 and "is a directory" in err
+
+
+class _Tty:
+    """A stand-in terminal: what validate writes to a person's terminal."""
+
+    def __init__(self):
+        import io
+
+        self.buf = io.StringIO()
+
+    def write(self, s):
+        return self.buf.write(s)
+
+    def isatty(self):
+        return True
+
+    def flush(self):
+        pass
+
+
+def _validate_on_a_terminal(monkeypatch, path, **env):
+    import sys
+
+    from generator.cli import main
+
+    for k in ("NO_COLOR",):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    tty = _Tty()
+    monkeypatch.setattr(sys, "stdout", tty)
+    code = main(["validate", str(path)])
+    return code, tty.buf.getvalue()
+
+
+def test_on_a_terminal_validate_shows_colour_and_the_source_line_with_a_caret(tmp_path, monkeypatch):
+    f = tmp_path / "t.yaml"
+    f.write_text(HEADER + "queues:\n  jobs: {visiblity_timeout: 30s}\nservices:\n  api: {publishes: [jobs]}\n"
+                 "  worker: {consumes: [jobs]}\n")
+    code, out = _validate_on_a_terminal(monkeypatch, f)
+    assert code == 1
+    assert "\x1b[1;31merror\x1b[0m" in out  # the level in red
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if "unknown key 'visiblity_timeout'" in line)
+    assert lines[i + 1].endswith("    4 | \x1b[0m  jobs: {visiblity_timeout: 30s}")
+    caret = lines[i + 2]
+    assert caret.index("^") - len("\x1b[1;32m") - len("\x1b[34m      | \x1b[0m") == 9  # under column 10
+    code, plain = _validate_on_a_terminal(monkeypatch, f, NO_COLOR="1")
+    assert "\x1b[" not in plain and "    4 |   jobs: {visiblity_timeout: 30s}" in plain
+    assert "      |          ^" in plain
+
+
+def test_not_on_a_terminal_the_report_stays_plain(tmp_path):
+    f = tmp_path / "t.yaml"
+    f.write_text(HEADER + "queues:\n  jobs: {visiblity_timeout: 30s}\n")
+    code, out, _ = run_cli("validate", f)
+    assert "\x1b[" not in out and " | " not in out
+
+
+def test_a_hostile_source_line_is_escaped_and_the_caret_follows_the_escaped_text(tmp_path, monkeypatch):
+    f = tmp_path / "t.yaml"
+    f.write_text(HEADER + "queues:\n  \u202eab: {}\n", encoding="utf-8")  # a bidi override in the file itself
+    code, out = _validate_on_a_terminal(monkeypatch, f, NO_COLOR="1")
+    assert "\u202e" not in out and "\\u202e" in out
+    excerpt = [line for line in out.splitlines() if line.startswith("    4 | ")]
+    assert excerpt and "\\u202eab" in excerpt[0]

@@ -52,6 +52,11 @@ def _render_for(file: str, output: str, stack: str, root) -> str:
 
 
 def run(args) -> int:
+    # a directory, existing or written with a trailing '/': the page needs a file name (its links are relative to it)
+    if args.output != "-" and (args.output.endswith(("/", os.sep)) or
+                               (os.path.isdir(args.output) and not os.path.islink(args.output))):
+        raise InputError(f"-o {escape.terminal(args.output)} is a directory; give the file to write, e.g. "
+                         f"-o {escape.terminal(Path(args.output) / 'architecture.md')}")
     content = render_for(args.file, args.output, args.stack, args.root)
     if args.output == "-":
         if args.check:
@@ -61,11 +66,7 @@ def run(args) -> int:
         return EXIT_OK
     from ..confine import Output
 
-    out = Output(args.output, "docs output (-o)")
-    if os.path.isdir(args.output) and not os.path.islink(args.output):
-        raise InputError(f"-o {escape.terminal(args.output)} is a directory; give the file to write, e.g. "
-                         f"-o {escape.terminal(Path(args.output) / 'architecture.md')}")
-    return _write(args, out, content)
+    return _write(args, Output(args.output, "docs output (-o)"), content)
 
 
 def _write(args, target, content: str) -> int:
