@@ -35,6 +35,12 @@ $(VENV)/.core: pyproject.toml | $(BIN)/python
 # The core plus the providers of CLOUDS (default: all three) and the embedded emulator, for the demo.
 # pip shows its progress: the three clouds' SDKs are about 900 MB, minutes on a slow line.
 CLOUDS ?= aws azure gcp
+ifneq ($(filter-out aws azure gcp,$(CLOUDS)),)
+$(error CLOUDS='$(CLOUDS)': unknown cloud '$(firstword $(filter-out aws azure gcp,$(CLOUDS)))'; CLOUDS is one or more of aws azure gcp, separated by spaces (make demo CLOUDS="aws gcp"))
+endif
+ifeq ($(strip $(CLOUDS)),)
+$(error CLOUDS is empty; give one or more of aws azure gcp (make demo CLOUDS=aws))
+endif
 comma := ,
 empty :=
 space := $(empty) $(empty)

@@ -308,3 +308,37 @@ def test_text_lists_destructive_first_and_markdown_is_a_pr_comment(tmp_path):
     assert md.startswith("### topowire diff:") and "> [!CAUTION]" in md
     assert "| AWS | 0 | 3 | 6 | 0 | **2** |" in md     # 2 IAM policies and 4 queue policies, redrive-allow, alarm follow
     assert "class q_audit_trail,q_orders changed" in md and "```mermaid" in md
+
+
+def test_an_absolute_path_inside_the_repository_is_read_from_git_relative_to_it(tmp_path):
+    """issue 31: `diff --base HEAD /abs/path/topology.yaml` and `asyncapi --changes-since` take an absolute path
+    inside the repository as the path relative to its root (from any working directory); outside it, a refusal."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    run = lambda *a: subprocess.run(a, cwd=tmp_path, env=env, check=True, capture_output=True)  # noqa: E731
+    run("git", "init", "-q", "-b", "main")
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "topology.yaml").write_text(BASE)
+    run("git", "add", ".")
+    run("git", "commit", "-qm", "base")
+    (tmp_path / "team" / "topology.yaml").write_text(
+        BASE.replace("  orders: {}\n", "  orders: {}\n  refunds: {}\n").replace("payments, audit-trail]", "payments, audit-trail, refunds]"))
+    (tmp_path / "sub").mkdir()
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(BASE)
+    cwd = os.getcwd()
+    os.chdir(tmp_path / "sub")
+    try:
+        absolute = str(tmp_path / "team" / "topology.yaml")
+        code, out, err = run_cli("diff", "--base", "main", absolute, "--format", "json")
+        assert code == 0, err
+        report = json.loads(out)
+        assert {"op": "added", "subject": "queue 'refunds'", "detail": ""} in report["changes"]
+        assert report["base_exists"] is True       # main:team/topology.yaml, not main:/tmp/.../topology.yaml
+        code, out, err = run_cli("asyncapi", absolute, "--changes-since", "main", "-o", str(tmp_path / "api"))
+        assert code == 0 and "storefront" in out and "No service" not in out, out + err
+        code, out, err = run_cli("diff", "--base", "main", str(outside))
+        assert code == 1 and "outside" in err and "Traceback" not in out + err, out + err
+    finally:
+        os.chdir(cwd)
+        outside.unlink()
