@@ -63,6 +63,43 @@ def has_ref(value) -> bool:
     return False
 
 
+# The claim check's pointer (docs/format.md#large-payloads): the body AWS's extended clients send in place of a
+# payload above the threshold, which topowire's Azure and GCP conventions share. Its component name starts with
+# '_', which no topology message name can (messageName: a letter first), so it never collides with one.
+POINTER = "_PayloadPointer"
+POINTER_CLASS = "software.amazon.payloadoffloading.PayloadS3Pointer"
+
+
+def _pointer_message() -> dict:
+    return {
+        "name": POINTER, "title": "Large-payload pointer (claim check)",
+        "summary": "Sent instead of a body above the channel's x-largePayloads.threshold: where the body is stored.",
+        "description": ("The claim check of AWS's extended clients (amazon-sqs-extended-client, "
+                        "amazon-sns-extended-client), used on every cloud: a JSON array of the pointer class and "
+                        "the object's location. `s3BucketName` is the bucket (AWS, GCP) or the container (Azure) "
+                        "and `s3Key` the object's key under the channel's `x-largePayloads.storage.prefix`; read "
+                        "the body from there, and delete it after processing a queue's message (a topic's object "
+                        "is shared by every subscription: the storage lifecycle removes it)."),
+        "contentType": "application/json",
+        "headers": {"type": "object", "required": ["ExtendedPayloadSize"], "properties": {
+            "ExtendedPayloadSize": {"type": "integer", "minimum": 0,
+                                    "description": "the stored body's size in bytes (a message attribute)"}}},
+        # an AsyncAPI Schema (JSON Schema draft 07): a tuple is `items` as a list with `additionalItems: false`
+        "payload": {"type": "array", "minItems": 2, "maxItems": 2, "additionalItems": False, "items": [
+            {"const": POINTER_CLASS},
+            {"type": "object", "required": ["s3BucketName", "s3Key"], "properties": {
+                "s3BucketName": {"type": "string"}, "s3Key": {"type": "string"}}}]},
+    }
+
+
+def _large_payloads(topo, ch, cloud) -> dict:
+    """``x-largePayloads`` of an offloading channel on one cloud: when a body is stored, where, for how long."""
+    from ..payloads import expiry_days, threshold
+
+    return {"threshold": threshold(topo, ch, cloud.cloud), "storage": cloud.payload_storage(topo, ch),
+            "expiresAfterDays": expiry_days(topo, ch), "pointer": _ref("components", "messages", POINTER)}
+
+
 REF_LEFT_OUT = ("left out: it contains a $ref, which AsyncAPI tools resolve against this document or fetch from "
                 "the network; topowire only publishes self-contained schemas and examples")
 
@@ -124,26 +161,31 @@ def document(topo, service: str, source: str) -> dict:
     channels: dict = {}
     operations: dict = {}
     used_messages = set()
+    offloads = False
     for ch in channel_objs:
         msg = ch.message if ch.message in topo.messages else None
         if msg:
             used_messages.add(msg)
+        pointer = getattr(ch, "large_payloads", None) is not None
+        offloads = offloads or pointer
         for cloud in clouds:
             spec = cloud.queue(topo, ch) if ch.kind == "queue" else cloud.topic(topo, ch)
             key = f"{ch.name}.{cloud.cloud}"
             what = "queue" if ch.kind == "queue" else "topic"
-            channels[key] = _channel(spec, f"{ch.name} ({cloud.title} {what})", _text(ch.description), msg)
+            channels[key] = _channel(spec, f"{ch.name} ({cloud.title} {what})", _text(ch.description), msg, pointer)
+            if pointer:
+                channels[key]["x-largePayloads"] = _large_payloads(topo, ch, cloud)
             if ch.name in publishes:
                 operations[f"send.{key}"] = _operation("send", key, msg, f"Publish to {what} {ch.name}",
                                                        f"`{svc.name}` sends to the {what} `{ch.name}` on "
-                                                       f"{cloud.title}.")
+                                                       f"{cloud.title}.", pointer)
             consumer = consumer_of.get(ch.name)
             if consumer is None:
                 continue
             op = _operation("receive", key, msg, f"Consume {what} {ch.name}",
                             f"`{svc.name}` receives from the {what} `{ch.name}` on {cloud.title}"
                             + (" through its own subscription." if ch.kind == "topic" else
-                               " (competing consumers share the queue)."))
+                               " (competing consumers share the queue)."), pointer)
             if ch.kind == "topic":
                 rec = cloud.receive(topo, ch, consumer)
                 if rec.bindings:
@@ -159,37 +201,41 @@ def document(topo, service: str, source: str) -> dict:
                 dkey = f"{ch.name}.dlq.{cloud.cloud}"
                 channels[dkey] = _channel(dlq, f"{ch.name} dead letters ({cloud.title})",
                                           f"Messages that `{svc.name}` failed to process "
-                                          f"{consumer.settings.dead_letter.max_receive_count} times.", msg)
+                                          f"{consumer.settings.dead_letter.max_receive_count} times.", msg, pointer)
                 channels[key].setdefault("x-deadLetterChannel", dkey)
 
     doc = {"asyncapi": ASYNCAPI_VERSION, "id": f"urn:topowire:{topo.name}:{svc.name}",
            "info": _info(topo, svc, source), "servers": servers, "channels": channels,
            "operations": operations}
-    if used_messages:
+    if used_messages or offloads:
         msgs = [topo.messages[n] for n in sorted(used_messages)]
         schemas = {m.name: m.schema for m in msgs if m.schema is not None and not has_ref(m.schema)}
-        doc["components"] = {**({"schemas": schemas} if schemas else {}),
-                             "messages": {m.name: _message(m) for m in msgs}}
+        messages = {m.name: _message(m) for m in msgs}
+        if offloads:
+            messages[POINTER] = _pointer_message()
+        doc["components"] = {**({"schemas": schemas} if schemas else {}), "messages": messages}
     return doc
 
 
-def _channel(spec, title: str, description: str, msg) -> dict:
+def _channel(spec, title: str, description: str, msg, pointer: bool = False) -> dict:
     out = {"address": spec.address, "title": title}
     if description:
         out["description"] = description
     out["servers"] = [_ref("servers", s) for s in spec.servers]
-    if msg:
-        out["messages"] = {msg: _ref("components", "messages", msg)}
+    if msg or pointer:
+        out["messages"] = {**({msg: _ref("components", "messages", msg)} if msg else {}),
+                           **({POINTER: _ref("components", "messages", POINTER)} if pointer else {})}
     if spec.bindings:
         out["bindings"] = spec.bindings
     out.update(spec.extensions)
     return out
 
 
-def _operation(action: str, channel_key: str, msg, title: str, description: str) -> dict:
+def _operation(action: str, channel_key: str, msg, title: str, description: str, pointer: bool = False) -> dict:
     out = {"action": action, "channel": _ref("channels", channel_key), "title": title, "description": description}
-    if msg:
-        out["messages"] = [_ref("channels", channel_key, "messages", msg)]
+    if msg or pointer:
+        out["messages"] = ([_ref("channels", channel_key, "messages", msg)] if msg else []) + (
+            [_ref("channels", channel_key, "messages", POINTER)] if pointer else [])
     return out
 
 

@@ -120,6 +120,12 @@ class Aws:
             return None
         return Channel(name, ("aws-sqs",), {"sqs": {"queue": _sqs_dlq(name, fifo, s), "bindingVersion": SQS_BINDING}})
 
+    @staticmethod
+    def payload_storage(topo, channel) -> dict:
+        """Where an offloading channel's bodies go (the program's bucket and prefix: clouds/aws/spec.py)."""
+        bucket, prefix = aws_spec.payload_location(topo, channel)
+        return {"service": "s3", "bucket": bucket, "prefix": prefix}
+
 
 # --- Azure: Service Bus over AMQP 1.0 ----------------------------------------------------------------
 
@@ -191,6 +197,13 @@ class Azure:
             path = cls._subscription_path(topo, channel, consumer) + "/$DeadLetterQueue"
         return Channel(path, ("azure-servicebus",), extensions={"x-servicebus": {"entity": "dead-letter sub-queue"}})
 
+    @staticmethod
+    def payload_storage(topo, channel) -> dict:
+        from ..payloads import object_prefix
+
+        return {"service": "blob", "accountUrl": f"https://{azure_spec.storage_account_name(topo)}.blob.core.windows.net",
+                "container": azure_spec.payload_container_name(channel), "prefix": object_prefix(channel)}
+
 
 # --- GCP: Pub/Sub --------------------------------------------------------------------------------------
 
@@ -249,6 +262,12 @@ class Gcp:
         return Channel(dlq, ("gcp-pubsub",), extensions={"x-googlepubsub": {
             "topic": dlq, "subscription": {"name": dlq, "messageRetentionDuration": gcp_spec.retention(
                 s.dead_letter.retention)}}})
+
+    @staticmethod
+    def payload_storage(topo, channel) -> dict:
+        from ..payloads import object_prefix
+
+        return {"service": "gcs", "bucket": gcp_spec.payload_bucket_name(topo), "prefix": object_prefix(channel)}
 
 
 CLOUDS = {"aws": Aws, "azure": Azure, "gcp": Gcp}

@@ -59,7 +59,11 @@ def test_publisher_channels_and_send_operations():
     assert list(d["operations"]) == [f"send.{c}" for c in d["channels"]]
     op = d["operations"]["send.inference-requests.aws"]
     assert op["action"] == "send" and op["channel"] == {"$ref": "#/channels/inference-requests.aws"}
-    assert op["messages"] == [{"$ref": "#/channels/inference-requests.aws/messages/InferenceRequest"}]
+    # inference-requests offloads (large_payloads): a body above the threshold is sent as the pointer
+    assert op["messages"] == [{"$ref": "#/channels/inference-requests.aws/messages/InferenceRequest"},
+                              {"$ref": "#/channels/inference-requests.aws/messages/_PayloadPointer"}]
+    assert d["operations"]["send.embedding-jobs.aws"]["messages"] == [
+        {"$ref": "#/channels/embedding-jobs.aws/messages/EmbeddingJob"}]
     assert "messages" not in d["operations"]["send.audit-events.aws"]       # audit-events has no contract
 
 
@@ -157,7 +161,7 @@ def test_fixture_without_dead_letters_and_with_clamps():
 def test_messages_are_the_contracts_with_examples():
     components = doc_of(AI, "api-gateway")["components"]
     msgs = components["messages"]
-    assert list(msgs) == ["EmbeddingJob", "InferenceRequest"]
+    assert list(msgs) == ["EmbeddingJob", "InferenceRequest", "_PayloadPointer"]  # the pointer last: inference-requests offloads
     req = msgs["InferenceRequest"]
     assert req["contentType"] == "application/json"
     assert req["payload"] == {"$ref": "#/components/schemas/InferenceRequest"}

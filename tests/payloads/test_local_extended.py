@@ -127,6 +127,22 @@ def test_pointer_is_the_payload_offloading_format(endpoint):
     assert json.loads(m["Body"]) == ["software.amazon.payloadoffloading.PayloadS3Pointer",
                                      {"s3BucketName": bucket, "s3Key": key}]
     assert m["MessageAttributes"]["ExtendedPayloadSize"]["StringValue"] == str(lp.SIZE)
+    # the AsyncAPI contract of the consumer describes this very message: its pointer schema accepts the body the
+    # extended client sent, and its channel's x-largePayloads names the bucket and prefix the object is under
+    import jsonschema
+
+    from generator import asyncapi
+    from generator.check import load_topology
+
+    topo = load_topology(FIXTURE, stack="dev")[0]
+    doc = asyncapi.document(topo, "indexer", FIXTURE)     # local.yaml: indexer consumes documents
+    pointer = doc["components"]["messages"][asyncapi.POINTER]
+    jsonschema.Draft7Validator(pointer["payload"]).validate(json.loads(m["Body"]))
+    jsonschema.Draft7Validator(pointer["headers"]).validate({"ExtendedPayloadSize": lp.SIZE})
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft7Validator(pointer["payload"]).validate(["com.example.Other", {"s3BucketName": bucket}])
+    storage = doc["channels"]["documents.aws"]["x-largePayloads"]["storage"]
+    assert storage["bucket"] == bucket and key.startswith(storage["prefix"])
 
 
 def test_loading_the_extended_clients_leaves_boto3s_default_session_alone():
