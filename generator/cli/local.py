@@ -91,7 +91,7 @@ def run_up(args) -> int:
         _print_env(local, args.format)
         return EXIT_OK
     with emulator.embedded(args.port) as endpoint:
-        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
+        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root, embedded=True)
         _print_env(local, args.format)
         if args.format == "text":
             print(f"\nServing on {endpoint}; Ctrl-C to stop (everything above is lost with it).", flush=True)
@@ -103,7 +103,7 @@ def run_up(args) -> int:
 
 
 def run_smoke(args) -> int:
-    from ..local import deploy, emulator
+    from ..local import deploy, emulator, fidelity
     from ..local.smoke import Smoke
 
     text = args.format == "text"
@@ -115,16 +115,22 @@ def run_smoke(args) -> int:
     with emulator.embedded() as endpoint:
         if text:
             print(f"emulator on {endpoint}; deploying {args.file}", flush=True)
-        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
+        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root, embedded=True)
         if text:
             print(_summary(local), flush=True)
             print("driving messages through every route:", flush=True)
-        routes = Smoke(local.topology, local.outputs, local.clients, progress).run()
+        smoke = Smoke(local.topology, local.outputs, local.clients, progress, typed_filters=fidelity.enforced(),
+                      unchecked=local.unchecked)
+        routes = smoke.run()
     failed = [r for r in routes if not r.ok]
     if args.format == "json":
-        print(json.dumps({"file": args.file, "passed": not failed,
+        print(json.dumps({"file": args.file, "passed": not failed, "not_checked": smoke.unchecked,
                           "routes": [r.__dict__ for r in routes]}, indent=2, sort_keys=True))
     else:
+        if smoke.unchecked:
+            print("\nnot checked by the emulator:")
+            for line in smoke.unchecked:
+                print(f"  - {line}")
         verdict = "all passed" if not failed else f"{len(routes) - len(failed)} passed, {len(failed)} failed"
         print(f"\n{plural(len(routes), 'route')} checked: {verdict}")
     return EXIT_INVALID if failed else EXIT_OK
