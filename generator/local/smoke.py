@@ -341,8 +341,9 @@ class Smoke:
     def delays(self) -> None:
         """A store's own delay holds a message back that long (and it arrives within ``wait`` after): every
         delayed store at once, so the wait is the longest delay, at most ``DELAY_BUDGET``. A longer delay is
-        listed as not checked. Afterwards a FIFO store's delay is set to 0 on the emulator (FIFO queues take no
-        per-message DelaySeconds), so that the other checks do not wait for it."""
+        listed as not checked. Afterwards every delayed store's delay is set to 0 on the smoke's emulator, so
+        that the other checks do not wait for it: FIFO queues take no per-message DelaySeconds, SNS delivers to
+        a subscription queue without one, and the extended clients send without one."""
         delayed = [s for s in self._stores() if s[2].delay]
         over = [s for s in delayed if s[2].delay > DELAY_BUDGET]
         if over:
@@ -372,9 +373,8 @@ class Smoke:
                          f"held back {duration_text(delay)} by its delay, then delivered" if ok else
                          f"not delivered within {duration_text(delay)} + {self.wait:g} s" if at is None else
                          f"delivered after {at - sent:.1f} s, before its delay of {duration_text(delay)}")
-        for label, fifo, settings, url in delayed:
-            if fifo:
-                self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0"})
+        for _, _, _, url in delayed:
+            self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0"})
 
     def deduplication(self) -> None:
         """Content-based deduplication: a FIFO queue, or a FIFO topic's subscriptions, keep the first of two

@@ -70,6 +70,17 @@ def test_a_fifo_queue_with_a_delay_passes_every_other_check(truth):
             ("fifo", "queue slow-fifo"), ("dedup", "queue slow-fifo")} <= names
 
 
+def test_a_subscription_with_a_delay_is_exercised_and_still_gets_what_the_topic_sends(write):
+    """SNS sets no message timer when it delivers, so the topic checks wait for no delay once it is checked."""
+    path = write("targets: [aws]\ndefaults: {delay: 2s}\ntopics:\n  ev: {}\nservices:\n  pub: {publishes: [ev]}\n"
+                 "  sub: {consumes: [ev]}\n")
+    code, out, err = run_cli("local", "smoke", path, "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["passed"], err + json.dumps([r for r in doc["routes"] if not r["ok"]])
+    assert {(r["kind"], r["name"]) for r in doc["routes"]} >= {("delay", "subscription ev/sub"),
+                                                               ("topic", "ev -> sub (plain message)")}
+
+
 def test_content_based_deduplication_drops_the_second_copy(truth):
     _, doc, _ = truth
     dedup = _routes(doc, "dedup")

@@ -205,7 +205,7 @@ def test_a_message_that_ignores_the_delay_fails_the_route(tmp_path, monkeypatch)
     assert not route.ok and route.detail.startswith("delivered after 0.0 s, before its delay of 5s")
 
 
-def test_fifo_delays_are_set_to_zero_after_the_delay_check(tmp_path, monkeypatch):
+def test_delays_are_set_to_zero_after_the_delay_check(tmp_path, monkeypatch):
     s, _, cloud = _delayed(tmp_path, monkeypatch, 2, "3s", fifo=True)
     s.delays()
     assert all(r.ok for r in s.routes) and set(cloud.delay.values()) == {0}
