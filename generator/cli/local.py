@@ -103,7 +103,7 @@ def run_up(args) -> int:
 
 
 def run_smoke(args) -> int:
-    from ..local import deploy, emulator, fidelity
+    from ..local import deploy, emulator
     from ..local.smoke import Smoke
 
     text = args.format == "text"
@@ -119,8 +119,7 @@ def run_smoke(args) -> int:
         if text:
             print(_summary(local), flush=True)
             print("driving messages through every route:", flush=True)
-        smoke = Smoke(local.topology, local.outputs, local.clients, progress, typed_filters=fidelity.enforced(),
-                      unchecked=local.unchecked)
+        smoke = Smoke(local.topology, local.outputs, local.clients, progress, unchecked=local.unchecked)
         routes = smoke.run()
     failed = [r for r in routes if not r.ok]
     if args.format == "json":

@@ -61,16 +61,19 @@ class Route:
 
 class Smoke:
     def __init__(self, topo, outputs: dict, clients: dict, progress=None, wait: float = 2.0,
-                 typed_filters: bool = True, unchecked: tuple = ()):
-        """``typed_filters``: the emulator applies SNS's type rule (the embedded one does: local/fidelity.py);
-        ``unchecked``: what the caller already knows the emulator cannot check (KMS keys of the embedded one)."""
+                 typed_filters: bool | None = None, unchecked: tuple = ()):
+        """``typed_filters``: the emulator applies SNS's type rule (default: whether this process's moto is
+        corrected for it, as the embedded emulator is: local/fidelity.py); ``unchecked``: what the caller
+        already knows the emulator cannot check (the KMS keys, on the embedded one)."""
+        from . import fidelity
+
         self.topo = topo
         self.out = outputs
         self.sqs = clients["sqs"]
         self.sns = clients["sns"]
         self.progress = progress
         self.wait = wait
-        self.typed_filters = typed_filters
+        self.typed_filters = fidelity.enforced() if typed_filters is None else typed_filters
         self.routes: list[Route] = []
         self.unchecked: list[str] = list(unchecked)
         self._ids = itertools.count(1)
@@ -224,21 +227,19 @@ class Smoke:
 
     def _as_number(self, message, consumer):
         """The case (label, attributes) of a filter's accepted values with one sent as a Number, the way a
-        publisher sends a number: for the first attribute the message types as a number or whose accepted
-        value reads as one. None when there is none, or when the emulator cannot apply the type rule."""
-        flt = consumer.filter
-        if not flt:
-            return None
-        for attr, values in flt:
-            if attributes.is_number(values[0]) or attributes.publisher_type(message, attr) == NUMBER:
-                if not attributes.is_number(values[0]):
-                    continue  # the value cannot be a Number attribute: no publisher can send it typed so
-                if not self.typed_filters:
-                    self._unchecked(TYPE_RULE)
-                    return None
-                case = self._accepted(message, flt)
-                case[attr] = (NUMBER, values[0])
-                return (f"attributes {consumer.service} accepts, {attr} typed Number", case)
+        publisher that copies a numeric field sends it: for the first attribute with a value that reads as a
+        number. None when there is none, or when the emulator cannot apply the type rule (then listed)."""
+        for attr, values in consumer.filter or ():
+            number = next((v for v in values if attributes.is_number(v)), None)
+            if number is None:
+                continue  # no publisher can send these values typed Number
+            if not self.typed_filters:
+                self._unchecked(TYPE_RULE)
+                return None
+            case = self._accepted(message, consumer.filter)
+            case[attr] = (NUMBER, number)
+            why = " as its message makes it" if attributes.publisher_type(message, attr) == NUMBER else ""
+            return (f"attributes {consumer.service} accepts, {attr} typed Number{why}", case)
         return None
 
     def _unchecked(self, line: str) -> None:

@@ -93,7 +93,7 @@ def test_attributes_are_typed_as_publishers_type_them_and_a_number_never_matches
     topic = _routes(doc, "topic")
     accepted = topic["jobs -> urgent (attributes urgent accepts)"]  # priority String "1", tags String.Array
     assert accepted["ok"] and accepted["detail"].startswith("delivered")
-    number = topic["jobs -> urgent (attributes urgent accepts, priority typed Number)"]
+    number = topic["jobs -> urgent (attributes urgent accepts, priority typed Number as its message makes it)"]
     assert number["ok"] and number["detail"].startswith("filtered out, as its filter says")
     assert "SNS's type rule: a Number attribute priority never matches a string filter" in number["detail"]
     assert not any("type rule" in n for n in doc["not_checked"])  # the embedded emulator applies it

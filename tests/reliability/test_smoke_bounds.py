@@ -218,3 +218,31 @@ def test_a_fifo_store_without_content_based_deduplication_fails_the_route(tmp_pa
     assert not route.ok and route.detail.startswith("both copies delivered")
 
 
+
+
+def test_the_type_rule_is_assumed_only_where_this_process_corrects_moto(tmp_path):
+    from generator.local import fidelity
+
+    path = tmp_path / "t.yaml"
+    path.write_text(NUMBERED)
+    topo, _ = load_topology(str(path))
+    cloud = FakeCloud(topo)
+    assert smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud}).typed_filters is False
+    with fidelity.apply():
+        assert smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud}).typed_filters is True
+
+
+def test_publisher_types_of_odd_schemas_fall_back_to_string():
+    from types import SimpleNamespace
+
+    from generator.local.attributes import publisher_type
+
+    def msg(schema, example=None):
+        return SimpleNamespace(schema=schema, example=example, has_example=example is not None)
+
+    assert [publisher_type(msg(s, e), "p") for s, e in [
+        ({"properties": [1]}, None), ({"properties": {"p": "integer"}}, None), (True, None),
+        ({"properties": {"p": {"type": ["integer", "null"]}}}, None),
+        ({"properties": {"p": {"type": ["integer", "string"]}}}, None),
+        (None, {"p": True}), (None, {"p": 2.5}), (None, ["p"]), (None, {"p": {"q": 1}})]] == [
+        "String", "String", "String", "Number", "String", "String", "Number", "String", "String"]
