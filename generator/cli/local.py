@@ -72,14 +72,18 @@ def _summary(local) -> str:
 def _print_env(local, fmt: str) -> None:
     services = {name: s["env"] for name, s in local.outputs["services"].items()}
     if fmt == "json":
-        print(json.dumps({"endpoint": local.endpoint, "services": services, "outputs": local.outputs}, indent=2,
-                         sort_keys=True))
+        print(json.dumps({"endpoint": local.endpoint, "services": services, "outputs": local.outputs,
+                          "not_checked": local.unchecked}, indent=2, sort_keys=True))
         return
     print(_summary(local))
     for name, env in services.items():
         print(f"\n{name}:")
         for key, value in env.items():
             print(f"  {key}={value}")
+    if local.unchecked:
+        print("\nnot checked by the emulator:")
+        for line in local.unchecked:
+            print(f"  - {line}")
     sys.stdout.flush()
 
 

@@ -239,6 +239,8 @@ def test_up_without_endpoint_serves_on_its_port_until_interrupted(tmp_path):
                 break
         text = "".join(lines)
         assert "Deployed ai-platform (stack dev, prefix ai-platform-dev) into http://127.0.0.1:" in text and "gpu-worker:" in text
+        # the embedded emulator starts empty: the topology's key is listed, not looked up
+        assert "\nnot checked by the emulator:\n  - KMS key 'alias/ai-platform-batch': " in text
         endpoint = text.split("Serving on ", 1)[1].split(";", 1)[0]
         assert endpoint == f"http://127.0.0.1:{port}"
         assert len(client("sqs", endpoint).list_queues()["QueueUrls"]) == 14

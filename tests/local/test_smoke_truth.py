@@ -197,7 +197,8 @@ def test_up_with_the_key_created_first_deploys_and_a_disabled_key_is_refused(mot
     kms = client("kms", moto_endpoint)
     key = kms.create_key()["KeyMetadata"]["KeyId"]
     kms.create_alias(AliasName="alias/jobs-key", TargetKeyId=key)
-    assert run_cli("local", "up", path, "--endpoint", moto_endpoint, "--format", "json")[0] == 0
+    code, out, _ = run_cli("local", "up", path, "--endpoint", moto_endpoint, "--format", "json")
+    assert code == 0 and json.loads(out)["not_checked"] == []  # looked up, found
     kms.disable_key(KeyId=key)
     code, _, err = run_cli("local", "up", path, "--endpoint", moto_endpoint)
     assert code == 1 and "alias/jobs-key (keyed-dev-jobs, keyed-dev-jobs-dlq) is Disabled, not Enabled" in err
