@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from conftest import ROOT, run_cli
 from test_local import client, moto_endpoint  # noqa: F401 (moto_endpoint: a fixture)
