@@ -58,3 +58,18 @@ def write(tmp_path):
 def pytest_configure(config):
     if not EXAMPLES:
         raise pytest.UsageError(f"no examples under {ROOT / 'examples'}")
+
+
+def emulator_keys(path, endpoint: str) -> None:
+    """Create on an emulator every customer KMS alias a topology file names (``local up --endpoint`` refuses a
+    key the emulator does not have, as AWS would refuse the messages)."""
+    import re
+
+    import boto3
+
+    kms = boto3.client("kms", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    have = {a["AliasName"] for a in kms.list_aliases()["Aliases"]}
+    for alias in sorted(set(re.findall(r"kms_key:\s*\"?(alias/[A-Za-z0-9/_-]+)", Path(path).read_text("utf-8")))):
+        if not alias.startswith("alias/aws/") and alias not in have:
+            kms.create_alias(AliasName=alias, TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])

@@ -72,14 +72,18 @@ def _summary(local) -> str:
 def _print_env(local, fmt: str) -> None:
     services = {name: s["env"] for name, s in local.outputs["services"].items()}
     if fmt == "json":
-        print(json.dumps({"endpoint": local.endpoint, "services": services, "outputs": local.outputs}, indent=2,
-                         sort_keys=True))
+        print(json.dumps({"endpoint": local.endpoint, "services": services, "outputs": local.outputs,
+                          "not_checked": local.unchecked}, indent=2, sort_keys=True))
         return
     print(_summary(local))
     for name, env in services.items():
         print(f"\n{name}:")
         for key, value in env.items():
             print(f"  {key}={value}")
+    if local.unchecked:
+        print("\nnot checked by the emulator:")
+        for line in local.unchecked:
+            print(f"  - {line}")
     sys.stdout.flush()
 
 
@@ -91,7 +95,7 @@ def run_up(args) -> int:
         _print_env(local, args.format)
         return EXIT_OK
     with emulator.embedded(args.port) as endpoint:
-        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
+        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root, embedded=True)
         _print_env(local, args.format)
         if args.format == "text":
             print(f"\nServing on {endpoint}; Ctrl-C to stop (everything above is lost with it).", flush=True)
@@ -115,16 +119,21 @@ def run_smoke(args) -> int:
     with emulator.embedded() as endpoint:
         if text:
             print(f"emulator on {endpoint}; deploying {args.file}", flush=True)
-        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root)
+        local = deploy.up(args.file, endpoint, stack=args.stack, root=args.root, embedded=True)
         if text:
             print(_summary(local), flush=True)
             print("driving messages through every route:", flush=True)
-        routes = Smoke(local.topology, local.outputs, local.clients, progress).run()
+        smoke = Smoke(local.topology, local.outputs, local.clients, progress, unchecked=local.unchecked)
+        routes = smoke.run()
     failed = [r for r in routes if not r.ok]
     if args.format == "json":
-        print(json.dumps({"file": args.file, "passed": not failed,
+        print(json.dumps({"file": args.file, "passed": not failed, "not_checked": smoke.unchecked,
                           "routes": [r.__dict__ for r in routes]}, indent=2, sort_keys=True))
     else:
+        if smoke.unchecked:
+            print("\nnot checked by the emulator:")
+            for line in smoke.unchecked:
+                print(f"  - {line}")
         verdict = "all passed" if not failed else f"{len(routes) - len(failed)} passed, {len(failed)} failed"
         print(f"\n{plural(len(routes), 'route')} checked: {verdict}")
     return EXIT_INVALID if failed else EXIT_OK

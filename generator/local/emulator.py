@@ -23,13 +23,16 @@ def embedded(port: int | None = None):
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     if port and not _free(port):
         raise InputError(f"port {port} on 127.0.0.1 is in use; choose another --port, or leave it out for a free one")
+    from . import fidelity
+
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port or 0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     reset(endpoint)
     try:
-        yield endpoint
+        with fidelity.apply():  # where moto differs from AWS in what topologies rely on (local/fidelity.py)
+            yield endpoint
     finally:
         server.stop()
 
@@ -98,7 +101,7 @@ def clients(endpoint: str, region: str = REGION) -> dict:
         session = boto3.session.Session(aws_access_key_id=DUMMY_KEY, aws_secret_access_key=DUMMY_SECRET,
                                         aws_session_token=None, region_name=region)
         return {name: session.client(name, endpoint_url=endpoint, config=config)
-                for name in ("sqs", "sns", "iam", "cloudwatch", "s3")}
+                for name in ("sqs", "sns", "iam", "cloudwatch", "s3", "kms")}
 
 
 def probe(endpoint: str, clients: dict) -> None:

@@ -12,10 +12,17 @@ Checks, each a route with a result:
 - FIFO order holds within a message group;
 - a channel with ``large_payloads``: a body of several MiB goes through S3
   and back with AWS's extended clients, to every consumer, and stays readable
-  from the dead-letter queue (``local/payloads.py``).
+  from the dead-letter queue (``local/payloads.py``);
+- a queue's (or subscription's) ``delay`` holds a message back for that long,
+  and not much longer, when it fits the smoke's budget for delays;
+- a FIFO queue or topic drops a second copy of a body sent without a
+  deduplication id (content-based deduplication);
+- attributes are typed the way publishers type them (``local/attributes.py``),
+  and a ``Number`` attribute never passes a filter (SNS's type rule).
 
 Bodies are the channel's ``example`` message when it has one. Every message
 carries a ``topowire_smoke_id`` attribute, so checks never confuse messages.
+What the emulator cannot show is listed in ``unchecked``, one line each.
 """
 
 from __future__ import annotations
@@ -25,8 +32,23 @@ import json
 import time
 from dataclasses import dataclass
 
+from ..escape import terminal
+from ..units import duration_text
+from ..words import listing
+from . import attributes
+from .attributes import NUMBER, STRING
+
 NO_MATCH = "topowire-smoke-no-match"
 ID = "topowire_smoke_id"
+DELAY_BUDGET = 10  # seconds: the longest delay the smoke waits for (every delayed store at once, so a total)
+DELAY_EARLY = 0.25  # seconds: how much earlier than its delay a message may show (clock granularity)
+MAX_NAMED = 10  # stores named on one line of the not-checked list; the rest are counted
+SNS_REDRIVE = ("SNS's own redrive (each subscription's RedrivePolicy to its DLQ, for messages SNS cannot "
+               "deliver to the queue): moto keeps the policy but never delivers to it")
+ACCESS = ("access: queue, topic, IAM and KMS key policies (moto stores them and enforces none; the plan tests "
+          "check them statement by statement)")
+TYPE_RULE = ("SNS's type rule: a Number attribute never matches a filter's string values (this emulator "
+             "matches the string whatever the type)")
 
 
 @dataclass
@@ -38,14 +60,22 @@ class Route:
 
 
 class Smoke:
-    def __init__(self, topo, outputs: dict, clients: dict, progress=None, wait: float = 2.0):
+    def __init__(self, topo, outputs: dict, clients: dict, progress=None, wait: float = 2.0,
+                 typed_filters: bool | None = None, unchecked: tuple = ()):
+        """``typed_filters``: the emulator applies SNS's type rule (default: whether this process's moto is
+        corrected for it, as the embedded emulator is: local/fidelity.py); ``unchecked``: what the caller
+        already knows the emulator cannot check (the KMS keys, on the embedded one)."""
+        from . import fidelity
+
         self.topo = topo
         self.out = outputs
         self.sqs = clients["sqs"]
         self.sns = clients["sns"]
         self.progress = progress
         self.wait = wait
+        self.typed_filters = fidelity.enforced() if typed_filters is None else typed_filters
         self.routes: list[Route] = []
+        self.unchecked: list[str] = list(unchecked)
         self._ids = itertools.count(1)
 
     # -- helpers ----------------------------------------------------------
@@ -57,26 +87,33 @@ class Smoke:
         return json.dumps({"smoke": channel.name})
 
     def _attrs(self, sid: str, extra: dict | None = None) -> dict:
-        attrs = {ID: {"DataType": "String", "StringValue": sid}}
-        for k, v in (extra or {}).items():
-            attrs[k] = {"DataType": "String", "StringValue": v}
-        return attrs
+        """boto3 MessageAttributes: the smoke id, and ``extra`` (name -> a string, sent as String, or a
+        (data type, value) pair from ``attributes.typed``)."""
+        typed = {k: (STRING, v) if isinstance(v, str) else v for k, v in (extra or {}).items()}
+        return attributes.wire({ID: (STRING, sid), **typed})
 
-    def _send(self, url: str, fifo: bool, body: str, group: str = "smoke", extra: dict | None = None) -> str:
+    def _send(self, url: str, fifo: bool, body: str, group: str = "smoke", extra: dict | None = None,
+              delay: bool = False, dedup: bool = True) -> str:
+        """Send ``body``; ``delay``: under the queue's own delay (else, on a standard queue, DelaySeconds 0:
+        ``delays()`` exercises the delay once); ``dedup``: with an explicit deduplication id (FIFO)."""
         sid = f"m{next(self._ids)}"
         kwargs = {"QueueUrl": url, "MessageBody": body, "MessageAttributes": self._attrs(sid, extra)}
         if fifo:
-            kwargs.update(MessageGroupId=group, MessageDeduplicationId=sid)
-        else:
-            kwargs["DelaySeconds"] = 0  # a queue's own delay would hold the smoke message back
+            kwargs["MessageGroupId"] = group
+            if dedup:
+                kwargs["MessageDeduplicationId"] = sid
+        elif not delay:
+            kwargs["DelaySeconds"] = 0
         self.sqs.send_message(**kwargs)
         return sid
 
-    def _publish(self, arn: str, fifo: bool, body: str, attrs: dict, group: str = "smoke") -> str:
+    def _publish(self, arn: str, fifo: bool, body: str, attrs: dict, group: str = "smoke", dedup: bool = True) -> str:
         sid = f"m{next(self._ids)}"
         kwargs = {"TopicArn": arn, "Message": body, "MessageAttributes": self._attrs(sid, attrs)}
         if fifo:
-            kwargs.update(MessageGroupId=group, MessageDeduplicationId=sid)
+            kwargs["MessageGroupId"] = group
+            if dedup:
+                kwargs["MessageDeduplicationId"] = sid
         self.sns.publish(**kwargs)
         return sid
 
@@ -131,14 +168,18 @@ class Smoke:
             consumers = self.topo.consumers.get(t.name, ())
             arn = self.out["topics"][t.name]["arn"]
             body = self._body(t)
+            message = self.topo.messages.get(t.message) if t.message else None
             cases = []
             for c in consumers:
                 if c.filter:
-                    cases.append((f"attributes {c.service} accepts", {a: v[0] for a, v in c.filter}))
+                    cases.append((f"attributes {c.service} accepts", self._accepted(message, c.filter)))
                 if c.filter and len(c.filter) > 1:  # attributes are AND-ed: one mismatch is enough
-                    partial = {a: v[0] for a, v in c.filter}
+                    partial = self._accepted(message, c.filter)
                     partial[c.filter[-1][0]] = NO_MATCH
                     cases.append((f"attributes {c.service} accepts but one", partial))
+                number = self._as_number(message, c)
+                if number:
+                    cases.append(number)
             attrs = sorted({a for c in consumers if c.filter for a, _ in c.filter})
             cases.append(("attributes no filter accepts" if attrs else "plain message",
                           {a: NO_MATCH for a in attrs}))
@@ -166,9 +207,44 @@ class Smoke:
                     m = got[c.service].get(sid)
                     ok = (m is not None) == expect and (m is None or m["Body"] == body)
                     verdict = ("delivered" if m is not None else "filtered out")
+                    typed = [a for a, v in message_attrs.items() if not isinstance(v, str) and v[0] == NUMBER]
+                    rule = (f" (SNS's type rule: a Number attribute {', '.join(typed)} never matches a string "
+                            f"filter; publish it as String)") if typed and c.filter and \
+                        any(a in dict(c.filter) for a in typed) else ""
                     self._record("topic", f"{t.name} -> {c.service} ({label})", ok,
-                                 f"{verdict}, as its filter says" if ok else
-                                 f"{verdict}, but its filter {'accepts' if expect else 'rejects'} it")
+                                 (f"{verdict}, as its filter says" if ok else
+                                  f"{verdict}, but its filter {'accepts' if expect else 'rejects'} it") + rule)
+
+    @staticmethod
+    def _accepted(message, flt) -> dict:
+        """Attributes a filter accepts, each typed as its publisher types it: String, or String.Array for a
+        field that is an array (a Number cannot be accepted: see ``_as_number``)."""
+        out = {}
+        for attr, values in flt:
+            kind = attributes.publisher_type(message, attr)
+            out[attr] = attributes.typed(kind if kind != NUMBER else STRING, values[0])
+        return out
+
+    def _as_number(self, message, consumer):
+        """The case (label, attributes) of a filter's accepted values with one sent as a Number, the way a
+        publisher that copies a numeric field sends it: for the first attribute with a value that reads as a
+        number. None when there is none, or when the emulator cannot apply the type rule (then listed)."""
+        for attr, values in consumer.filter or ():
+            number = next((v for v in values if attributes.is_number(v)), None)
+            if number is None:
+                continue  # no publisher can send these values typed Number
+            if not self.typed_filters:
+                self._unchecked(TYPE_RULE)
+                return None
+            case = self._accepted(message, consumer.filter)
+            case[attr] = (NUMBER, number)
+            why = " as its message makes it" if attributes.publisher_type(message, attr) == NUMBER else ""
+            return (f"attributes {consumer.service} accepts, {attr} typed Number{why}", case)
+        return None
+
+    def _unchecked(self, line: str) -> None:
+        if line not in self.unchecked:
+            self.unchecked.append(line)
 
     @staticmethod
     def _too_large(body: str, settings) -> str:
@@ -253,11 +329,101 @@ class Smoke:
         ok = received == sent
         self._record("fifo", label, ok, "in order within the group" if ok else f"sent {sent}, received {received}")
 
+    def _stores(self) -> list:
+        """(label, fifo, settings, queue url) of every queue and every subscription queue."""
+        out = [(f"queue {q.name}", q.fifo, q.settings, self.out["queues"][q.name]["url"])
+               for q in self.topo.queues.values()]
+        for t in self.topo.topics.values():
+            for c in self.topo.consumers.get(t.name, ()):
+                out.append((f"subscription {t.name}/{c.service}", t.fifo, c.settings,
+                            self.out["subscriptions"][f"{t.name}/{c.service}"]["queue_url"]))
+        return out
+
+    def delays(self) -> None:
+        """A store's own delay holds a message back that long (and it arrives within ``wait`` after): every
+        delayed store at once, so the wait is the longest delay, at most ``DELAY_BUDGET``. A longer delay is
+        listed as not checked. Afterwards every delayed store's delay is set to 0 on the smoke's emulator, so
+        that the other checks do not wait for it: FIFO queues take no per-message DelaySeconds, SNS delivers to
+        a subscription queue without one, and the extended clients send without one."""
+        delayed = [s for s in self._stores() if s[2].delay]
+        over = [s for s in delayed if s[2].delay > DELAY_BUDGET]
+        if over:
+            self._unchecked(f"delay longer than the smoke's {DELAY_BUDGET} s budget for delays, not exercised: "
+                            + listing([terminal(f"{label} ({duration_text(st.delay)})") for label, _, st, _ in over],
+                                      MAX_NAMED))
+        pending = {}
+        for label, fifo, settings, url in delayed:
+            if settings.delay <= DELAY_BUDGET:
+                sid = self._send(url, fifo, json.dumps({"smoke": "delay"}), delay=True)
+                pending[sid] = (label, settings.delay, url, time.monotonic())
+        arrived: dict = {}
+        if pending:
+            deadline = time.monotonic() + max(d for _, d, _, _ in pending.values()) + self.wait
+            while len(arrived) < len(pending) and time.monotonic() < deadline:
+                for sid, (_, _, url, _) in pending.items():
+                    if sid not in arrived:
+                        for m in self._receive(url, wait=0):
+                            if self._sid(m) == sid:
+                                arrived[sid] = time.monotonic()
+                                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+                time.sleep(0.1)
+        for sid, (label, delay, url, sent) in pending.items():
+            at = arrived.get(sid)
+            ok = at is not None and at - sent >= delay - DELAY_EARLY
+            self._record("delay", label, ok,
+                         f"held back {duration_text(delay)} by its delay, then delivered" if ok else
+                         f"not delivered within {duration_text(delay)} + {self.wait:g} s" if at is None else
+                         f"delivered after {at - sent:.1f} s, before its delay of {duration_text(delay)}")
+        for _, _, _, url in delayed:
+            self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0"})
+
+    def deduplication(self) -> None:
+        """Content-based deduplication: a FIFO queue, or a FIFO topic's subscriptions, keep the first of two
+        messages with the same body and no deduplication id, and drop the second (within SQS's and SNS's
+        5-minute deduplication interval)."""
+        for q in self.topo.queues.values():
+            if not q.fifo:
+                continue
+            url = self.out["queues"][q.name]["url"]
+            body = json.dumps({"smoke": "dedup", "queue": q.name})
+            first, second = (self._send(url, True, body, dedup=False) for _ in range(2))
+            got = self._take_all(url, {first, second}, {first}, time.monotonic() + min(self.wait, 0.5))
+            self._record_dedup(f"queue {q.name}", first, second, got)
+        for t in self.topo.topics.values():
+            if not t.fifo:
+                continue
+            arn = self.out["topics"][t.name]["arn"]
+            message = self.topo.messages.get(t.message) if t.message else None
+            consumers = self.topo.consumers.get(t.name, ())
+            for c in consumers:
+                attrs = self._accepted(message, c.filter) if c.filter else {}
+                body = json.dumps({"smoke": "dedup", "topic": t.name, "consumer": c.service})
+                first, second = (self._publish(arn, True, body, attrs, dedup=False) for _ in range(2))
+                grace = time.monotonic() + min(self.wait, 0.5)
+                for other in consumers:  # every subscription the pair reaches is drained
+                    if accepts(other.filter, attrs):
+                        url = self.out["subscriptions"][f"{t.name}/{other.service}"]["queue_url"]
+                        got = self._take_all(url, {first, second}, {first}, grace)
+                        if other is c:
+                            self._record_dedup(f"topic {t.name} -> {c.service}", first, second, got)
+
+    def _record_dedup(self, label: str, first: str, second: str, got: dict) -> None:
+        ok = first in got and second not in got
+        self._record("dedup", label, ok,
+                     "the second copy of a body sent without a deduplication id was dropped (content-based)" if ok
+                     else "the first copy was not delivered" if first not in got
+                     else "both copies delivered: content-based deduplication did not drop the second")
+
     def run(self) -> list[Route]:
+        self.delays()
         self.queues()
         self.topics()
         self.dead_letters()
         self.fifo_order()
+        self.deduplication()
+        if any(self.topo.consumers.get(t, ()) for t in self.topo.topics):
+            self._unchecked(SNS_REDRIVE)
+        self._unchecked(ACCESS)
         from ..payloads import offloading
 
         if offloading(self.topo):  # claim checks through AWS's extended clients (generator/local/payloads.py)
@@ -268,7 +434,6 @@ class Smoke:
 
 
 def accepts(flt, attrs: dict) -> bool:
-    """Whether a topowire filter accepts a message with these attributes (AND of attributes, OR of values)."""
-    if not flt:
-        return True
-    return all(attrs.get(attr) in values for attr, values in flt)
+    """Whether a topowire filter accepts a message with these attributes (AND of attributes, OR of values;
+    a value is a String, or a (data type, value) pair: a Number never matches, SNS's type rule)."""
+    return attributes.accepts(flt, attrs)

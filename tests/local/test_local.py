@@ -18,7 +18,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from conftest import CASES, EXAMPLES, ROOT, run_cli
+from conftest import CASES, EXAMPLES, ROOT, emulator_keys, run_cli
 from generator.local import materialize
 from generator.local.emulator import reset
 from generator.plan import engine
@@ -41,6 +41,7 @@ def client(name, endpoint):
 
 
 def up(path, endpoint):
+    emulator_keys(path, endpoint)
     code, out, err = run_cli("local", "up", path, "--endpoint", endpoint, "--format", "json")
     assert code == 0, err
     return json.loads(out)
@@ -76,7 +77,8 @@ def test_smoke_prints_each_route_once_and_counts_in_words():
                         "4 subscriptions, 9 IAM policies, 7 alarms")
     assert "  ok   queue       inference-requests -> gpu-worker: delivered" in lines
     assert sum("queue       inference-requests -> gpu-worker" in line for line in lines) == 1  # and its large payload
-    assert lines[-1] == "23 routes checked: all passed"  # 21, and inference-requests' large payload and its dead letter
+    # 21, inference-requests' large payload and its dead letter, and embedding-jobs' content-based deduplication
+    assert lines[-1] == "24 routes checked: all passed"
 
 
 def test_words_have_the_right_plural():
@@ -106,7 +108,9 @@ def test_smoke_json_lists_every_route():
     doc = json.loads(out)
     kinds = {r["kind"] for r in doc["routes"]}
     # inference-requests offloads large payloads: a 3 MiB route through the extended clients too
-    assert code == 0 and doc["passed"] and kinds == {"queue", "topic", "dead-letter", "fifo", "large-payload"}
+    assert code == 0 and doc["passed"] and kinds == {"queue", "topic", "dead-letter", "fifo", "large-payload", "dedup"}
+    # batch-scoring's 15-minute delay is over the smoke's budget for delays: listed, not waited for
+    assert any("'queue batch-scoring (15m)'" in line for line in doc["not_checked"])
     assert len([r for r in doc["routes"] if r["kind"] == "dead-letter"]) == 7
 
 
@@ -235,6 +239,8 @@ def test_up_without_endpoint_serves_on_its_port_until_interrupted(tmp_path):
                 break
         text = "".join(lines)
         assert "Deployed ai-platform (stack dev, prefix ai-platform-dev) into http://127.0.0.1:" in text and "gpu-worker:" in text
+        # the embedded emulator starts empty: the topology's key is listed, not looked up
+        assert "\nnot checked by the emulator:\n  - KMS key 'alias/ai-platform-batch': " in text
         endpoint = text.split("Serving on ", 1)[1].split(";", 1)[0]
         assert endpoint == f"http://127.0.0.1:{port}"
         assert len(client("sqs", endpoint).list_queues()["QueueUrls"]) == 14
@@ -248,6 +254,7 @@ def test_up_without_endpoint_serves_on_its_port_until_interrupted(tmp_path):
 def test_two_stacks_side_by_side_in_one_emulator(moto_endpoint):
     """local up --stack: dev and prod of one file in one account share nothing."""
     path = ROOT / "topology.yaml"
+    emulator_keys(path, moto_endpoint)
     for stack in ("dev", "prod"):
         code, out, err = run_cli("local", "up", path, "--endpoint", moto_endpoint, "--format", "json",
                                  "--stack", stack)

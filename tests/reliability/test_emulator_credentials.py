@@ -18,7 +18,7 @@ import threading
 import pytest
 from moto.server import ThreadedMotoServer
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, emulator_keys, run_cli
 from generator.local.emulator import reset
 
 REAL = {"AWS_ACCESS_KEY_ID": "AKIAREALCALLERKEY000", "AWS_SECRET_ACCESS_KEY": "real-secret-do-not-leak",
@@ -139,6 +139,7 @@ def test_a_real_emulator_still_works_whatever_the_callers_aws_settings(moto_endp
     (AWS_PROFILE is left out here only because the moto server of this test runs in this process and reads
     it; the subprocess tests above set it, and a missing profile would have made topowire's boto3 fail.)
     """
+    emulator_keys(EXAMPLE, moto_endpoint)  # before the caller's settings: this helper is the caller
     for k, v in REAL.items():
         if k != "AWS_PROFILE":
             monkeypatch.setenv(k, v)

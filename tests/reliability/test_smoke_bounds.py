@@ -1,5 +1,6 @@
 """Issue #30: `local smoke` bounds its waits as a total, and an example over a queue's max_message_size is a
-failed route with a message (and a `validate` warning, TOP212), not exit 3.
+failed route with a message (and a `validate` warning, TOP212), not exit 3. Issue #29: the delays of every
+delayed queue are one wait, at most the smoke's budget; a failing delay, deduplication or type rule is seen.
 
 The emulator is replaced by an in-memory SNS/SQS and the clock by a counter: the waits are counted, not timed.
 """
@@ -108,3 +109,140 @@ def test_an_example_over_max_message_size_is_a_failed_route_and_a_warning(tmp_pa
     assert bad and "max_message_size" in bad[0].detail, routes
     rc, out, err = run_cli("validate", str(tmp_path / "topology.yaml"))
     assert rc == 0 and "TOP212" in out and "max_message_size" in out, out + err
+
+
+# -- issue 29: delays, deduplication, the type rule ------------------------------------------------------------
+
+NUMBERED = """version: 1
+name: numbered
+targets: [aws]
+topics:
+  jobs: {}
+services:
+  producer: {publishes: [jobs]}
+  urgent: {consumes: {jobs: {filter: {priority: ["1"]}}}}
+"""
+
+
+def test_an_emulator_without_the_type_rule_lists_it_and_sends_no_number_case(tmp_path, monkeypatch):
+    path = tmp_path / "t.yaml"
+    path.write_text(NUMBERED)
+    topo, _ = load_topology(str(path))
+    monkeypatch.setattr(smoke_mod, "time", FakeClock())
+    cloud = FakeCloud(topo)
+    s = smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud}, typed_filters=False)
+    s.topics()
+    assert not any("typed Number" in r.name for r in s.routes)
+    assert smoke_mod.TYPE_RULE in s.unchecked
+
+
+class DelayingCloud:
+    """Queues that hold a message back for their delay (or the message's DelaySeconds) on a fake clock, and
+    content-based deduplication that can be switched off."""
+
+    def __init__(self, topo, clock, dedup=True):
+        self.base, self.clock, self.dedup, self.sent = FakeCloud(topo), clock, dedup, 0
+        self.sqs = self.sns = self
+        self.delay = {f"q/{q.name}": q.settings.delay for q in topo.queues.values()}
+        self.seen: dict = {}
+
+    def outputs(self):
+        return self.base.outputs()
+
+    def send_message(self, QueueUrl, MessageBody, MessageAttributes, DelaySeconds=None, **kw):
+        self.sent += 1
+        if self.dedup and "MessageGroupId" in kw and "MessageDeduplicationId" not in kw:
+            if (QueueUrl, MessageBody) in self.seen:
+                return
+            self.seen[(QueueUrl, MessageBody)] = True
+        self.base.send_message(QueueUrl, MessageBody, MessageAttributes)
+        hold = self.delay.get(QueueUrl, 0) if DelaySeconds is None else DelaySeconds
+        self.base.queues[QueueUrl][-1]["at"] = self.clock.now + hold
+
+    def receive_message(self, QueueUrl, **_):
+        return {"Messages": [m for m in self.base.queues.get(QueueUrl, []) if m.get("at", 0) <= self.clock.now][:10]}
+
+    def delete_message(self, QueueUrl, ReceiptHandle):
+        self.base.delete_message(QueueUrl, ReceiptHandle)
+
+    def set_queue_attributes(self, QueueUrl, Attributes):
+        self.delay[QueueUrl] = int(Attributes["DelaySeconds"])
+
+
+def _delayed(tmp_path, monkeypatch, n, delay, fifo=False, dedup=True):
+    queues = "".join(f"  q{i:03d}: {{delay: {delay}, fifo: {str(fifo).lower()}}}\n" for i in range(n))
+    path = tmp_path / "t.yaml"
+    path.write_text(f"version: 1\nname: delays\ntargets: [aws]\nqueues:\n{queues}services:\n"
+                    f"  worker: {{consumes: [{', '.join(f'q{i:03d}' for i in range(n))}]}}\n")
+    topo, _ = load_topology(str(path))
+    clock = FakeClock()
+    monkeypatch.setattr(smoke_mod, "time", clock)
+    cloud = DelayingCloud(topo, clock, dedup)
+    return smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud}), clock, cloud
+
+
+def test_delays_of_many_queues_are_waited_for_at_once(tmp_path, monkeypatch):
+    s, clock, cloud = _delayed(tmp_path, monkeypatch, 40, "8s")
+    s.delays()
+    assert len(s.routes) == 40 and all(r.ok for r in s.routes), s.routes[:2]
+    assert 8 <= clock.slept <= 8 + 1, clock.slept  # one wait for all of them, not 40 x 8 s
+    assert cloud.sent == 40
+
+
+def test_a_delay_over_the_budget_is_not_waited_for(tmp_path, monkeypatch):
+    s, clock, cloud = _delayed(tmp_path, monkeypatch, 20, "15m")
+    s.delays()
+    assert s.routes == [] and clock.slept == 0 and cloud.sent == 0
+    [line] = s.unchecked
+    assert "'queue q000 (15m)'" in line and "and 10 more" in line  # named up to MAX_NAMED, then counted
+
+
+def test_a_message_that_ignores_the_delay_fails_the_route(tmp_path, monkeypatch):
+    s, _, cloud = _delayed(tmp_path, monkeypatch, 1, "5s")
+    cloud.delay = {}  # the emulator does not hold messages back
+    s.delays()
+    [route] = s.routes
+    assert not route.ok and route.detail.startswith("delivered after 0.0 s, before its delay of 5s")
+
+
+def test_delays_are_set_to_zero_after_the_delay_check(tmp_path, monkeypatch):
+    s, _, cloud = _delayed(tmp_path, monkeypatch, 2, "3s", fifo=True)
+    s.delays()
+    assert all(r.ok for r in s.routes) and set(cloud.delay.values()) == {0}
+
+
+def test_a_fifo_store_without_content_based_deduplication_fails_the_route(tmp_path, monkeypatch):
+    s, _, _ = _delayed(tmp_path, monkeypatch, 1, "0s", fifo=True, dedup=False)
+    s.deduplication()
+    [route] = s.routes
+    assert not route.ok and route.detail.startswith("both copies delivered")
+
+
+
+
+def test_the_type_rule_is_assumed_only_where_this_process_corrects_moto(tmp_path):
+    from generator.local import fidelity
+
+    path = tmp_path / "t.yaml"
+    path.write_text(NUMBERED)
+    topo, _ = load_topology(str(path))
+    cloud = FakeCloud(topo)
+    assert smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud}).typed_filters is False
+    with fidelity.apply():
+        assert smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud}).typed_filters is True
+
+
+def test_publisher_types_of_odd_schemas_fall_back_to_string():
+    from types import SimpleNamespace
+
+    from generator.local.attributes import publisher_type
+
+    def msg(schema, example=None):
+        return SimpleNamespace(schema=schema, example=example, has_example=example is not None)
+
+    assert [publisher_type(msg(s, e), "p") for s, e in [
+        ({"properties": [1]}, None), ({"properties": {"p": "integer"}}, None), (True, None),
+        ({"properties": {"p": {"type": ["integer", "null"]}}}, None),
+        ({"properties": {"p": {"type": ["integer", "string"]}}}, None),
+        (None, {"p": True}), (None, {"p": 2.5}), (None, ["p"]), (None, {"p": {"q": 1}})]] == [
+        "String", "String", "String", "Number", "String", "String", "Number", "String", "String"]
