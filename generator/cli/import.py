@@ -27,6 +27,9 @@ def add_parser(sub):
     p.add_argument("--profile", help="the AWS profile to read with (default: the usual credential chain)")
     p.add_argument("--prefix", help="only queues and topics whose names start with this (dropped from the YAML names)")
     p.add_argument("--pattern", help="only names matching this shell pattern, e.g. 'shop-*-events*'")
+    p.add_argument("--no-iam", dest="iam", action="store_false",
+                   help="do not read IAM roles (by default, a role whose policies grant sending to or receiving "
+                        "from a selected queue or topic becomes a service with that identity)")
     p.set_defaults(run=run)
     return p
 
@@ -52,6 +55,12 @@ def run(args) -> int:
         raise InputError(f"no queue or topic of {args.endpoint or 'AWS in ' + args.region} matches the selection "
                          f"(prefix {args.prefix!r}, pattern {args.pattern!r})")
     data, comments, report = adopt.document(account, args.name, args.prefix)
+    if args.iam and made.get("iam") is not None:
+        from ..clouds.aws import principals
+
+        arns = {q.arn for q in account.queues.values()} | {t.arn for t in account.topics.values()}
+        grants, notes = principals.read(made["iam"], arns, args.endpoint or f"AWS in {args.region}")
+        report = sorted(set(report) | set(notes) | set(principals.name_services(data, comments, account, grants)))
     header = [f"Adopted by `topowire import aws` from account {account.account} in {account.region}.",
               "Review every TODO and NOT TRANSLATED comment, then `topowire validate` and `topowire plan --cloud aws`:",
               "each resource it adopts shows [import ...] and the plan lists what the first `pulumi up` adds."]

@@ -7,7 +7,7 @@ import json
 TEAM = "shop-prod-"
 
 
-def build(sqs, sns, kms=None) -> dict:
+def build(sqs, sns, kms=None, iam=None) -> dict:
     """Queues with and without DLQs, a FIFO pair, a KMS-encrypted delayed queue, a topic with a filtered and an
     unfiltered SQS subscriber and their queue policies, tags, and another team's queue. Returns their URLs/ARNs."""
     out = {}
@@ -44,4 +44,46 @@ def build(sqs, sns, kms=None) -> dict:
             attrs["FilterPolicy"] = json.dumps(flt)
         out["sub:" + sub] = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes=attrs,
                                           ReturnSubscriptionArn=True)["SubscriptionArn"]
+    if iam is not None:
+        roles(iam, out, topic)
     return out
+
+
+def arn_of(url: str) -> str:
+    """An emulator queue's ARN from its URL (moto: account 123456789012, us-east-1)."""
+    return f"arn:aws:sqs:us-east-1:123456789012:{url.rsplit('/', 1)[-1]}"
+
+
+def roles(iam, out: dict, topic: str) -> None:
+    """The team's IAM roles, as a platform team writes them: an API that sends (a customer-managed policy), a
+    worker that receives and sends (inline), the mailer's task role on its subscription queue, an operator with
+    sqs:* on everything, a service-linked role, and another team's role on its own queue."""
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                 "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+
+    def role(name, path="/"):
+        out["role:" + name] = iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+
+    def inline(name, *statements):
+        iam.put_role_policy(RoleName=name, PolicyName=f"{name}-access", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": list(statements)}))
+
+    role("shop-api")
+    policy = iam.create_policy(PolicyName="shop-api-send", PolicyDocument=json.dumps({"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:GetQueueUrl"],
+                       "Resource": [arn_of(out[TEAM + "jobs"]), arn_of(out[TEAM + "payments.fifo"])]},
+                      {"Effect": "Allow", "Action": "SNS:Publish", "Resource": topic}]}))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="shop-api", PolicyArn=policy)
+    role("shop-jobs-worker")
+    inline("shop-jobs-worker",
+           {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage"], "Resource": arn_of(out[TEAM + "jobs"])},
+           {"Effect": "Allow", "Action": "sqs:Send*", "Resource": f"arn:aws:sqs:*:123456789012:{TEAM}rep*"})
+    role("shop-mailer-task")
+    inline("shop-mailer-task", {"Effect": "Allow", "Action": "sqs:*", "Resource": arn_of(out[TEAM + "orders-mailer"])})
+    role("ops-admin")
+    inline("ops-admin", {"Effect": "Allow", "Action": "sqs:*", "Resource": "*"})
+    role("AWSServiceRoleForShop", path="/aws-service-role/shop.amazonaws.com/")
+    inline("AWSServiceRoleForShop", {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn_of(out[TEAM + "audit"])})
+    role("billing-invoicer")
+    inline("billing-invoicer", {"Effect": "Allow", "Action": "sqs:ReceiveMessage",
+                                "Resource": arn_of(out["billing-prod-invoices"])})

@@ -18,7 +18,7 @@ def account():
     with emulator.embedded() as ep:
         made = emulator.clients(ep)
         made["kms"] = None
-        yield ep, made, build(made["sqs"], made["sns"])
+        yield ep, made, build(made["sqs"], made["sns"], iam=made["iam"])
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,6 @@ def _live(made, url):
 
 
 def test_import_writes_a_valid_topology_of_the_team_only(imported):
-    text = imported.read_text()
     assert "billing-prod-invoices" not in text  # another team's queue: outside the selection
     result = check_file(str(imported))
     assert result.ok, [(d.code, d.message) for d in result.diagnostics if d.level == "error"]
@@ -100,3 +99,34 @@ def test_drift_is_clean_after_import_then_names_hand_edits(account, imported, ca
         made["sns"].set_subscription_attributes(SubscriptionArn=built["sub:orders-mailer"],
                                                 AttributeName="FilterPolicy",
                                                 AttributeValue=json.dumps({"status": ["shipped", "delivered"]}))
+
+
+def test_services_come_from_the_iam_roles_that_may_send_and_receive(imported):
+    """SQS does not say who consumes a queue; IAM does: each role whose own policies grant sending or receiving
+    on a selected channel is a service with that identity (issue 28)."""
+    import yaml
+
+    data = yaml.safe_load(imported.read_text())
+    services = data["services"]
+    role = "arn:aws:iam::123456789012:role/"
+    assert services["shop-api"] == {"publishes": ["jobs", "orders", "payments"],  # a customer-managed policy
+                                    "identity": {"aws_role": role + "shop-api"}}
+    assert services["shop-jobs-worker"] == {"publishes": ["reports"], "consumes": ["jobs"],  # inline, sqs:Send*
+                                            "identity": {"aws_role": role + "shop-jobs-worker"}}
+    assert services["mailer"]["identity"] == {"aws_role": role + "shop-mailer-task"}  # its subscription queue
+    assert "jobs-consumer" not in services            # the placeholder goes once a role consumes the queue
+    assert "audit-consumer" in services and "TODO" in imported.read_text()
+    for left_out in ("ops-admin", "AWSServiceRoleForShop", "billing-invoicer"):  # sqs:* on *, AWS's, another team's
+        assert left_out not in yaml.safe_dump(services), left_out
+
+
+def test_import_notes_roles_it_does_not_take_and_no_iam_skips_them(account, tmp_path, capsys):
+    ep, _made, _built = account
+    capsys.readouterr()
+    path = tmp_path / "t.yaml"
+    assert main(["import", "aws", "--endpoint-url", ep, "--prefix", TEAM, "--name", "shop", "-o", str(path)]) == 0
+    assert "role ops-admin: grants sqs:* on every resource (*); not taken as a service" in capsys.readouterr().err
+    assert main(["import", "aws", "--endpoint-url", ep, "--prefix", TEAM, "--name", "shop", "--no-iam", "-o",
+                 str(tmp_path / "plain.yaml")]) == 0
+    plain = (tmp_path / "plain.yaml").read_text()
+    assert "aws_role" not in plain and "jobs-consumer" in plain

@@ -88,12 +88,12 @@ def clients(region: str, endpoint: str | None = None, profile: str | None = None
 
         check_endpoint(endpoint)
         made = emulator_clients(endpoint, region)
-        return {"sqs": made["sqs"], "sns": made["sns"]}
+        return {"sqs": made["sqs"], "sns": made["sns"], "iam": made["iam"]}
     session = boto3.session.Session(profile_name=profile, region_name=region)
     if session.get_credentials() is None:
         raise InputError("no AWS credentials found: set AWS_PROFILE (or pass --profile), or AWS_ACCESS_KEY_ID and "
                          "AWS_SECRET_ACCESS_KEY, or run where an instance or SSO role gives them")
-    return {n: session.client(n, config=config) for n in ("sqs", "sns")}
+    return {n: session.client(n, config=config) for n in ("sqs", "sns", "iam")}
 
 
 def selected(name: str, prefix: str | None, pattern: str | None) -> bool:

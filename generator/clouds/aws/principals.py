@@ -1,0 +1,236 @@
+"""Which IAM roles send to and receive from the adopted channels (issue 28: "services where the cloud tells").
+
+SQS and SNS do not say who uses a queue; IAM does. Each role's inline and attached customer-managed policies are
+read (read-only calls, ``ACTIONS``), and every Allow statement that grants sending (``sqs:SendMessage``,
+``sns:Publish``) or receiving (``sqs:ReceiveMessage``) on a selected queue or topic ARN makes the role a service
+with that identity. What is not a team's own grant is left out and reported, never guessed:
+
+- a grant on every resource (``*``, ``arn:aws:sqs:*:*:*``, a name part that is only ``*``) is an administrator's
+  or a tool's, not a service's;
+- AWS managed policies (``arn:aws:iam::aws:policy/...``: AmazonSQSFullAccess and the like) are such grants;
+- service-linked roles (path ``/aws-service-role/``) belong to AWS services;
+- ``NotAction``, ``NotResource`` and ``Deny`` are not evaluated (IAM's full evaluation needs every policy of the
+  account, boundaries and SCPs included): a role that relies on them is reported.
+
+Bounded like the reader: at most ``MAX_ROLES`` roles, ``MAX_POLICIES`` policy documents of ``MAX_POLICY_CHARS``
+characters each; role names must be IAM role names. IAM read access is often narrower than SQS/SNS read access,
+so a denied IAM call is a note (the services stay TODO placeholders), not an error.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+MAX_ROLES = 2000
+MAX_POLICIES = 5000
+MAX_NOTES = 50
+MAX_POLICY_CHARS = 10_240  # the largest inline role policy IAM allows; managed policies allow 6,144
+ACTIONS = ("iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+           "iam:GetPolicy", "iam:GetPolicyVersion")
+SEND = ("sqs:sendmessage", "sns:publish")
+RECEIVE = ("sqs:receivemessage",)
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
+
+
+@dataclass
+class Grants:
+    """What one role may do on the selected channels: sets of queue/topic ARNs."""
+
+    arn: str
+    name: str
+    send: set = field(default_factory=set)
+    receive: set = field(default_factory=set)
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value] if isinstance(value, str) else []
+
+
+def _everything(resource: str) -> bool:
+    """A grant on every queue or topic: ``*`` or an ARN whose region, account or name is only wildcards."""
+    if resource.strip("*?") == "":
+        return True
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[5].strip("*?") == ""
+
+
+def _document(raw):
+    """A policy document from IAM: boto3 decodes the URL-encoded JSON; an emulator may return it as text."""
+    if isinstance(raw, str):
+        if len(raw) > 3 * MAX_POLICY_CHARS:
+            return None
+        try:
+            raw = json.loads(urllib.parse.unquote(raw))
+        except (ValueError, RecursionError):
+            return None
+    if not isinstance(raw, dict) or len(json.dumps(raw)) > 3 * MAX_POLICY_CHARS:
+        return None
+    return raw
+
+
+def grants_of(document, arns, role: str, notes: list) -> tuple:
+    """(send, receive): the ARNs of ``arns`` that ``document``'s Allow statements grant sending or receiving on."""
+    send, receive = set(), set()
+    doc = _document(document)
+    if doc is None:
+        notes.append(f"role {role}: a policy document that is not JSON or is too long; not read")
+        return send, receive
+    statements = doc.get("Statement")
+    for st in statements if isinstance(statements, list) else [statements]:
+        if not isinstance(st, dict) or st.get("Effect") != "Allow":
+            continue
+        if "NotAction" in st or "NotResource" in st:
+            notes.append(f"role {role}: a statement with NotAction or NotResource is not evaluated")
+            continue
+        actions = [a.lower() for a in _list(st.get("Action")) if isinstance(a, str) and len(a) <= 128]
+        resources = [r for r in _list(st.get("Resource")) if isinstance(r, str) and len(r) <= 2048]
+        does_send = any(fnmatchcase(want, a) for a in actions for want in SEND)
+        does_receive = any(fnmatchcase(want, a) for a in actions for want in RECEIVE)
+        if not (does_send or does_receive):
+            continue
+        for r in resources:
+            if _everything(r):
+                notes.append(f"role {role}: grants {'/'.join(sorted(set(actions)))[:80]} on every resource "
+                             f"({r[:40]}); not taken as a service")
+                continue
+            hit = {arn for arn in arns if fnmatchcase(arn, r)}
+            if does_send:
+                send |= hit
+            if does_receive:
+                receive |= hit
+    return send, receive
+
+
+def read(iam, arns: set, where: str) -> tuple:
+    """([Grants, ...] sorted by role name, notes): the roles that send to or receive from ``arns``."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    notes: list = []
+    out = []
+    managed: dict = {}  # policy ARN -> document (read once for every role it is attached to)
+    read_docs = [0]
+
+    def budget():
+        read_docs[0] += 1
+        if read_docs[0] > MAX_POLICIES:
+            raise _Stop(f"more than {MAX_POLICIES} policy documents")
+
+    try:
+        roles = []
+        for page in iam.get_paginator("list_roles").paginate():
+            roles += [r for r in page.get("Roles", []) if isinstance(r, dict)]
+            if len(roles) > MAX_ROLES:
+                raise _Stop(f"more than {MAX_ROLES} roles")
+        for r in sorted(roles, key=lambda r: str(r.get("RoleName", ""))):
+            name, arn, path = str(r.get("RoleName", "")), str(r.get("Arn", "")), str(r.get("Path", "/"))
+            if not _ROLE_NAME.match(name) or not _ROLE_ARN.match(arn):
+                notes.append(f"a role that is not an IAM role name or ARN ({name[:64]!r}); left out")
+                continue
+            if path.startswith("/aws-service-role/"):
+                continue
+            send, receive = set(), set()
+            for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
+                for pname in page.get("PolicyNames", []):
+                    budget()
+                    doc = iam.get_role_policy(RoleName=name, PolicyName=pname).get("PolicyDocument")
+                    s, v = grants_of(doc, arns, name, notes)
+                    send |= s
+                    receive |= v
+            for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+                for p in page.get("AttachedPolicies", []):
+                    parn = str(p.get("PolicyArn", ""))
+                    if ":iam::aws:policy/" in parn:
+                        continue  # AWS managed: grants on every resource, not a team's (module docstring)
+                    if parn not in managed:
+                        budget()
+                        version = iam.get_policy(PolicyArn=parn)["Policy"].get("DefaultVersionId")
+                        managed[parn] = iam.get_policy_version(PolicyArn=parn, VersionId=version)[
+                            "PolicyVersion"].get("Document")
+                    s, v = grants_of(managed[parn], arns, name, notes)
+                    send |= s
+                    receive |= v
+            if send or receive:
+                out.append(Grants(arn, name, send, receive))
+    except _Stop as stop:
+        return [], [f"IAM of {where} has {stop}: services not read from IAM (they stay TODO placeholders)"]
+    except ClientError as exc:
+        code = str(exc.response.get("Error", {}).get("Code", ""))[:60]
+        return [], [f"IAM not read ({code} on {exc.operation_name}): the services stay TODO placeholders; grant "
+                    f"{', '.join(ACTIONS)} to name them from the roles (docs/aws.md#least-privilege)"]
+    except BotoCoreError as exc:
+        return [], [f"IAM not read ({type(exc).__name__}): the services stay TODO placeholders"]
+    notes = sorted(set(notes))
+    if len(notes) > MAX_NOTES:
+        notes = notes[:MAX_NOTES] + [f"... and {len(notes) - MAX_NOTES} more notes on IAM roles"]
+    return out, notes
+
+
+PLACEHOLDER = "TODO: the service that consumes queue"
+
+
+def name_services(data: dict, comments: dict, account, grants: list) -> list:
+    """Turn each role's grants into services of ``data`` (the document of ``adopt.document``), in place.
+
+    A role that receives from one service's subscription queues is that service (its identity is set); any other
+    role becomes a service named after it, publishing and consuming what it may; a queue's TODO placeholder
+    consumer goes once a role consumes the queue. Returns notes for the report.
+    """
+    from .adopt import logical
+
+    notes = []
+    channel_of = {}  # queue or topic ARN -> ("queue" | "topic", logical name)
+    subscription_of = {}  # subscription queue ARN -> (topic logical name, service)
+    for kind, section in (("queue", "queues"), ("topic", "topics")):
+        for cname, entry in (data.get(section) or {}).items():
+            adopted = entry.get("adopt", {}).get("aws", {})
+            live = (account.queues if kind == "queue" else account.topics).get(adopted.get("name"))
+            if live is not None:
+                channel_of[live.arn] = (kind, cname)
+            for svc, sub in (adopted.get("subscriptions") or {}).items():
+                q = account.queues.get(sub.get("queue"))
+                if q is not None:
+                    subscription_of[q.arn] = (cname, svc)
+    services = data.setdefault("services", {})
+    taken = set(services)
+    for g in sorted(grants, key=lambda g: g.name):
+        owners = sorted({subscription_of[a][1] for a in g.receive if a in subscription_of})
+        publishes = sorted({channel_of[a][1] for a in g.send if a in channel_of})
+        consumes = sorted({channel_of[a][1] for a in g.receive if a in channel_of and channel_of[a][0] == "queue"})
+        if len(owners) == 1 and "identity" not in services[owners[0]]:
+            svc = owners[0]
+            comments[("services", svc)] = comments.get(("services", svc), []) + [f"identity: IAM role {g.name}"]
+        else:
+            if len(owners) > 1:
+                notes.append(f"role {g.name} receives from the subscription queues of {', '.join(owners)}: one "
+                             "role for several services; its identity is not written on them")
+            if not publishes and not consumes:
+                continue
+            svc = logical(g.name, None, taken)
+            services[svc] = {}
+            comments[("services", svc)] = [f"from IAM role {g.name}: what its policies allow it to send and receive"]
+        entry = services[svc]
+        if publishes:
+            entry["publishes"] = sorted(set(entry.get("publishes", [])) | set(publishes))
+        if consumes:
+            current = entry.get("consumes", [])
+            if isinstance(current, dict):
+                current.update({c: {} for c in consumes if c not in current})
+            else:
+                entry["consumes"] = sorted(set(current) | set(consumes))
+        entry["identity"] = {"aws_role": g.arn}
+        for cname in consumes:  # the queue's consumer is known now: its placeholder goes
+            for name in [n for n in services if n != svc]:
+                if services[name] == {"consumes": [cname]} and (comments.get(("services", name)) or [""])[0].startswith(PLACEHOLDER):
+                    del services[name]
+                    comments.pop(("services", name), None)
+    data["services"] = {k: services[k] for k in sorted(services)}
+    return notes
+
+
+class _Stop(Exception):
+    pass
