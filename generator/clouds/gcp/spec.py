@@ -109,15 +109,19 @@ def adjustments(topo):
 
 
 def topic_id(topo, channel) -> str:
-    return f"{topo.prefix}-{channel.deployed_name}"
+    a = channel.adopt.get(CLOUD)  # adopt.gcp: the ids that run (docs/format.md#adopted-names)
+    return a.name if a and a.name else f"{topo.prefix}-{channel.deployed_name}"
 
 
 def queue_subscription_id(topo, queue) -> str:
-    return f"{topo.prefix}-{queue.deployed_name}"
+    a = queue.adopt.get(CLOUD)
+    return a.subscription if a and a.subscription else f"{topo.prefix}-{queue.deployed_name}"
 
 
 def topic_subscription_id(topo, topic, service: str) -> str:
-    return f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}"
+    a = topic.adopt.get(CLOUD)
+    kept = (a.subscriptions.get(service) or {}).get("name") if a else None
+    return kept or f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}"
 
 
 def dead_letter_id(base: str) -> str:
