@@ -38,7 +38,8 @@ def serve(routes: dict):
         def do_GET(self):  # noqa: N802
             url = urlsplit(self.path)
             rec.calls.append(("GET", url.path, parse_qs(url.query)))
-            page = parse_qs(url.query).get("pageToken", parse_qs(url.query).get("$skiptoken", [None]))[0]
+            query = parse_qs(url.query)
+            page = (query.get("pageToken") or query.get("$skiptoken") or [None])[0]
             key = url.path + (f"?page={page}" if page else "")
             found = rec.routes.get(key)
             if found is None:
