@@ -161,7 +161,8 @@ class GcpTopology(pulumi.ComponentResource):
     def __init__(self, topo, options: Options, opts=None):
         super().__init__("topowire:gcp:Topology", topo.name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        project = gcp.organizations.get_project_output(project_id=options.project,
+        # stack config's project, else the one adopted ids are in (accounts.gcp.project)
+        project = gcp.organizations.get_project_output(project_id=options.project or imports.project(topo),
                                                        opts=pulumi.InvokeOutputOptions(parent=self))
         agent = project.number.apply(spec.service_agent)
         self.project_id = project.project_id
