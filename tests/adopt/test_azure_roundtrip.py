@@ -63,9 +63,6 @@ def test_import_translates_settings_and_filters(imported):
     assert data["tags"] == {"cost-center": "42", "team": "shop"}
 
 
-    return iso_duration(seconds)
-
-
 def test_plan_imports_every_live_entity_with_its_live_attributes(plan):
     st = az.state()
     imports = {r.import_id: r for r in plan.resources if r.import_id}
