@@ -127,7 +127,9 @@ class _Calls:
         if requests is not None and isinstance(exc, requests.exceptions.RequestException):
             raise InputError(f"cannot reach {self.where}: {clean(exc, 200)}. Check --endpoint-url and the network") \
                 from None
-        if isinstance(exc, (ValueError, TypeError, KeyError)):
+        from google.protobuf.json_format import ParseError
+
+        if isinstance(exc, (ValueError, TypeError, KeyError, ParseError)):
             raise InputError(f"{self.where} answered what is not Pub/Sub's REST API: {clean(exc, 200)}") from None
         return False
 
