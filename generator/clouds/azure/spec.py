@@ -290,7 +290,7 @@ def inventory(topo) -> list:
                         f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
-                            f"{tname}/{subscription_name(topo, c.service)}",
+                            f"{tname}/{subscription_name(topo, c.service, t)}",
                             (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
                             settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
@@ -418,7 +418,7 @@ def dependents(topo) -> list:
         for c in topo.consumers.get(t.name, ()):   # every subscription's "$Default" rule is managed (azure/program.py)
             key = ("subscription", t.deployed_name, topo.deployed(c.service))
             out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
-                                 f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
+                                 f"{entity_name(topo, t)}/{subscription_name(topo, c.service, t)}/$Default",
                                  ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
                                  "the subscription it belongs to", update=(("filter", c.filter),)))
     # One alert per queue and topic (unless stack config alerts: false), on the namespace, naming the entity by

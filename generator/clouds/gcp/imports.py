@@ -64,7 +64,7 @@ def store_import_ids(topo, channel, service: str | None, sub_id: str) -> tuple:
 
 def dead_letter_id(topo, channel, service: str | None, sub_id: str) -> str:
     """The dead-letter topic (and keeping subscription) id: the adopted one, else ``<sub>-dlq``."""
-    return adopted_store(channel, service).get("dead_letter") or spec.dead_letter_id(sub_id)
+    return spec.store_dead_letter_id(channel, service, sub_id)
 
 
 def subscription_kept(flt) -> tuple:
