@@ -95,8 +95,9 @@ class Adopted:
 
     name: Optional[str] = None
     dead_letter: Optional[str] = None
-    subscriptions: Mapping = field(default_factory=lambda: MappingProxyType({}))  # service -> {"queue", "dead_letter", "arn"}
+    subscriptions: Mapping = field(default_factory=lambda: MappingProxyType({}))  # service -> {"queue", "dead_letter", "arn"} (AWS), {"name"[, "dead_letter"]} (Azure, GCP)
     path: tuple = ()
+    subscription: Optional[str] = None  # GCP: a queue's one subscription
 
 
 @dataclass(frozen=True)
@@ -537,7 +538,8 @@ def _adopt(channel: dict, path: tuple, env_channel: Optional[dict], env_path: tu
         where = env_path + ("adopt", cloud) if cloud in over else path + ("adopt", cloud)
         subs = {**(b.get("subscriptions") or {}), **(o.get("subscriptions") or {})}
         out[cloud] = Adopted(o.get("name", b.get("name")), o.get("dead_letter", b.get("dead_letter")),
-                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where)
+                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where,
+                             o.get("subscription", b.get("subscription")))
     return MappingProxyType(out)
 
 

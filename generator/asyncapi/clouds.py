@@ -177,11 +177,12 @@ class Azure:
 
     @staticmethod
     def _subscription_path(topo, topic, consumer) -> str:
-        return f"{azure_spec.entity_name(topo, topic)}/Subscriptions/{azure_spec.subscription_name(topo, consumer.service)}"
+        return (f"{azure_spec.entity_name(topo, topic)}/Subscriptions/"
+                f"{azure_spec.subscription_name(topo, consumer.service, topic)}")
 
     @classmethod
     def receive(cls, topo, topic, consumer) -> Receive:
-        ext = {"subscription": azure_spec.subscription_name(topo, consumer.service),
+        ext = {"subscription": azure_spec.subscription_name(topo, consumer.service, topic),
                **_servicebus_entity(consumer.settings, topic.fifo),
                "deadLetteringOnFilterEvaluationExceptions": True,
                "deadLetterQueue": cls._subscription_path(topo, topic, consumer) + "/$DeadLetterQueue",
@@ -207,7 +208,7 @@ class Azure:
 
 # --- GCP: Pub/Sub --------------------------------------------------------------------------------------
 
-def _pubsub_subscription(sub_id: str, s, fifo: bool, flt) -> dict:
+def _pubsub_subscription(sub_id: str, s, fifo: bool, flt, dlq: str | None = None) -> dict:
     """The subscription fields the GCP program sets (generator/clouds/gcp.py, ``_Store``), REST names."""
     out = {"name": sub_id, "ackDeadlineSeconds": gcp_spec.ack_deadline(s.visibility_timeout),
            "messageRetentionDuration": gcp_spec.retention(s.retention), "enableMessageOrdering": fifo,
@@ -215,7 +216,7 @@ def _pubsub_subscription(sub_id: str, s, fifo: bool, flt) -> dict:
     if flt:
         out["filter"] = gcp_spec.filter_expression(flt)
     if s.dead_letter.enabled:
-        out["deadLetterPolicy"] = {"deadLetterTopic": gcp_spec.dead_letter_id(sub_id),
+        out["deadLetterPolicy"] = {"deadLetterTopic": dlq or gcp_spec.dead_letter_id(sub_id),
                                    "maxDeliveryAttempts": gcp_spec.delivery_attempts(s.dead_letter.max_receive_count)}
     return out
 
@@ -236,7 +237,8 @@ class Gcp:
     def queue(topo, queue) -> Channel:
         sub = gcp_spec.queue_subscription_id(topo, queue)
         ext = {"topic": gcp_spec.topic_id(topo, queue),
-               "subscription": _pubsub_subscription(sub, queue.settings, queue.fifo, None)}
+               "subscription": _pubsub_subscription(sub, queue.settings, queue.fifo, None,
+                                                    gcp_spec.store_dead_letter_id(queue, None, sub))}
         return Channel(gcp_spec.topic_id(topo, queue), ("gcp-pubsub",), extensions={"x-googlepubsub": ext})
 
     @staticmethod
@@ -248,7 +250,8 @@ class Gcp:
     def receive(topo, topic, consumer) -> Receive:
         sub = gcp_spec.topic_subscription_id(topo, topic, consumer.service)
         return Receive(extensions={"x-googlepubsub": {
-            "subscription": _pubsub_subscription(sub, consumer.settings, topic.fifo, consumer.filter)}})
+            "subscription": _pubsub_subscription(sub, consumer.settings, topic.fifo, consumer.filter,
+                                                 gcp_spec.store_dead_letter_id(topic, consumer.service, sub))}})
 
     @staticmethod
     def dead_letter(topo, channel, consumer) -> Channel | None:
@@ -258,7 +261,7 @@ class Gcp:
             s, sub = consumer.settings, gcp_spec.topic_subscription_id(topo, channel, consumer.service)
         if not s.dead_letter.enabled:
             return None
-        dlq = gcp_spec.dead_letter_id(sub)
+        dlq = gcp_spec.store_dead_letter_id(channel, None if channel.kind == "queue" else consumer.service, sub)
         return Channel(dlq, ("gcp-pubsub",), extensions={"x-googlepubsub": {
             "topic": dlq, "subscription": {"name": dlq, "messageRetentionDuration": gcp_spec.retention(
                 s.dead_letter.retention)}}})

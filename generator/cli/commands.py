@@ -16,6 +16,7 @@ COMMANDS = {
     "diff": "what a change to the topology does on each cloud; destructive changes first",
     "local": "run the topology on a local AWS emulator (moto), no account needed",
     "schema": "print the JSON Schema of topology.yaml",
-    "import": "read a live AWS account (read-only) and write a topology.yaml that adopts what runs",
+    "import": "read a live AWS account, Azure Service Bus namespace or GCP project (read-only) and write a "
+              "topology.yaml that adopts what runs",
     "drift": "compare the live resources with what the topology declares; exit 1 on drift",
 }

@@ -1,4 +1,4 @@
-"""`topowire drift [FILE] --cloud aws [--stack S]`: the live resources against what the topology declares."""
+"""`topowire drift [FILE] --cloud aws|azure|gcp [--stack S]`: the live resources against what the topology declares."""
 
 from __future__ import annotations
 
@@ -18,13 +18,17 @@ def add_parser(sub):
                                    "1 on drift or error.")
     p.add_argument("file", nargs="?", default="topology.yaml", metavar="FILE",
                    help="topology file (default: topology.yaml)")
-    p.add_argument("--cloud", required=True, choices=("aws",), help="the cloud to compare with")
+    p.add_argument("--cloud", required=True, choices=("aws", "azure", "gcp"), help="the cloud to compare with")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="text for people, json for tools, markdown for a CI summary (default: text)")
     p.add_argument("--region", help="the AWS region (default: accounts.aws.region of the stack, else us-east-1)")
-    p.add_argument("--endpoint-url", dest="endpoint", help="an emulator's endpoint (moto server, LocalStack); "
-                   "never taken from the file")
+    p.add_argument("--endpoint-url", dest="endpoint", help="an emulator's or a recording's endpoint (moto server, "
+                   "LocalStack, a Pub/Sub emulator); never taken from the file, and given no credentials of yours")
     p.add_argument("--profile", help="the AWS profile to read with")
+    p.add_argument("--subscription", help="azure: the subscription id (default: accounts.azure of the stack)")
+    p.add_argument("--resource-group", dest="resource_group", help="azure: the resource group (default: accounts.azure)")
+    p.add_argument("--namespace", help="azure: the Service Bus namespace (default: accounts.azure)")
+    p.add_argument("--project", help="gcp: the project id (default: accounts.gcp.project of the stack)")
     add_stack_argument(p)
     add_root(p)
     p.set_defaults(run=run)
@@ -61,11 +65,9 @@ def render(rows: list, fmt: str, stack: str) -> str:
     return "\n".join(lines) + (f"\n{n} attribute(s) drifted\n" if n else "\nin sync (what is listed is still to be created)\n")
 
 
-def run(args) -> int:
-    from ..check import load_topology
+def _aws(args, topo):
     from ..clouds.aws import drift, reader, spec
 
-    topo, _warnings = load_topology(args.file, clouds=("aws",), stack=args.stack, root=args.root)
     loc = spec.location(topo)
     region = args.region or (loc[1] if loc else "us-east-1")
     made = reader.clients(region, args.endpoint, args.profile)
@@ -78,6 +80,48 @@ def run(args) -> int:
     account = reader.read(made, region, args.endpoint, os.path.commonprefix(sorted(queue_names)) or None,
                           names=queue_names, topic_names=topic_names,
                           progress=reader.progress_line(sys.stderr))
-    rows = drift.compare(topo, account)
+    return drift.compare(topo, account)
+
+
+def _azure(args, topo):
+    from ..clouds.adoption import progress_line
+    from ..clouds.azure import drift, imports, reader
+
+    loc = imports.location(topo) or (None, None, None)
+    subscription, group, namespace = (args.subscription or loc[0], args.resource_group or loc[1],
+                                      args.namespace or loc[2])
+    if not (subscription and group and namespace):
+        raise InputError(f"{args.file} has no accounts.azure for stack {args.stack}: pass --subscription, "
+                         "--resource-group and --namespace")
+    reader.check_location(subscription, group, namespace)
+    queue_names, topic_names = drift.names(topo)
+    if not queue_names and not topic_names:
+        raise InputError(f"{args.file} declares no queue or topic for stack {args.stack}: nothing to compare")
+    ns = reader.read(reader.client(subscription, args.endpoint), subscription, group, namespace, args.endpoint,
+                     names=queue_names, topic_names=topic_names, progress=progress_line(sys.stderr, "topics"))
+    return drift.compare(topo, ns)
+
+
+def _gcp(args, topo):
+    from ..clouds.adoption import progress_line
+    from ..clouds.gcp import drift, imports, reader
+
+    project = args.project or imports.project(topo)
+    if not project:
+        raise InputError(f"{args.file} has no accounts.gcp for stack {args.stack}: pass --project")
+    reader.check_project(project)
+    topic_ids, sub_ids = drift.names(topo)
+    if not topic_ids:
+        raise InputError(f"{args.file} declares no queue or topic for stack {args.stack}: nothing to compare")
+    live = reader.read(reader.clients(args.endpoint), project, args.endpoint, names=topic_ids,
+                       progress=progress_line(sys.stderr, "topics"))
+    return drift.compare(topo, live)
+
+
+def run(args) -> int:
+    from ..check import load_topology
+
+    topo, _warnings = load_topology(args.file, clouds=(args.cloud,), stack=args.stack, root=args.root)
+    rows = {"aws": _aws, "azure": _azure, "gcp": _gcp}[args.cloud](args, topo)
     sys.stdout.write(render(rows, args.format, args.stack))
     return EXIT_INVALID if any(r.drift for r in rows) else EXIT_OK

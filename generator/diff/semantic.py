@@ -71,7 +71,8 @@ def _adopted(subject, old: dict, new: dict) -> list:
     out = []
     for cloud in sorted(set(old) | set(new)):
         o, n = old.get(cloud), new.get(cloud)
-        flat = lambda a: {} if a is None else {"name": a.name, "dead_letter": a.dead_letter, **{  # noqa: E731
+        flat = lambda a: {} if a is None else {"name": a.name, "dead_letter": a.dead_letter,  # noqa: E731
+                                               "subscription": a.subscription, **{
             f"subscriptions.{svc}.{k}": v for svc, sub in sorted(dict(a.subscriptions).items())
             for k, v in sorted(dict(sub).items())}}
         out += _compare(subject, {f"adopt.{cloud}.{k}": v for k, v in flat(o).items() if v is not None},

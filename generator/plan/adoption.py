@@ -30,6 +30,23 @@ EFFECTS = {
     "aws:sns/topicSubscription:TopicSubscription": (
         False, "a new subscription: if one already delivers to this queue, each message arrives twice; adopt it "
                "(adopt.aws.subscriptions.<service>.arn) instead"),
+    "azure-native:monitor:MetricAlert": (True, "a new alert on dead-lettered messages: it only reads metrics"),
+    "azure-native:authorization:RoleAssignment": (
+        True, "grants the service's Data Sender / Receiver role on exactly its entities: adds rights, removes none"),
+    "azure-native:servicebus:Queue": (True, "a new, empty queue: nothing that runs uses it yet"),
+    "azure-native:servicebus:Topic": (True, "a new topic: nothing that runs publishes to it yet"),
+    "azure-native:servicebus:Subscription": (
+        True, "a new subscription: it receives copies of what the topic gets from now on; nothing reads it yet"),
+    "azure-native:servicebus:DefaultRule": (True, "the $Default rule of a new subscription"),
+    "gcp:pubsub/topic:Topic": (True, "a new topic: nothing that runs publishes to it yet"),
+    "gcp:pubsub/subscription:Subscription": (
+        True, "a new subscription: it receives what the topic gets from now on; nothing reads it yet"),
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": (True, "adds one member to the topic's IAM policy: removes none"),
+    "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember": (
+        True, "adds one member to the subscription's IAM policy: removes none"),
+    "gcp:serviceaccount/account:Account": (True, "a new service account: it holds only what topowire grants it"),
+    "gcp:projects/serviceIdentity:ServiceIdentity": (True, "makes sure the project's Pub/Sub service agent exists"),
+    "gcp:monitoring/alertPolicy:AlertPolicy": (True, "a new alert policy: it only reads metrics"),
 }
 UNKNOWN = (False, "a resource topowire has no note for: review it")
 

@@ -52,6 +52,7 @@ from . import (
     top221_service_identity,
     top222_alarms_notify_no_one,
     top223_role_policy_quota,
+    top224_adopted_names_azure_gcp,
 )
 
 RULES = (
@@ -93,6 +94,7 @@ RULES = (
     top221_service_identity,
     top222_alarms_notify_no_one,
     top223_role_policy_quota,
+    top224_adopted_names_azure_gcp,
 )
 
 

@@ -13,26 +13,7 @@ import re
 
 from ... import units
 from . import spec
-
-_NAME_MAX = 63
-
-
-def logical(physical: str, prefix: str | None, taken: set) -> str:
-    """A topowire name for a physical name: the selection's prefix and '.fifo' dropped, lowercase, '-' only."""
-    base = physical[:-5] if physical.endswith(".fifo") else physical
-    if prefix and base.startswith(prefix) and len(base) > len(prefix):
-        base = base[len(prefix):]
-    base = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
-    if not base or not base[0].isalpha():
-        base = "q-" + base if base else "channel"
-    base = base[:_NAME_MAX].rstrip("-")
-    name, n = base, 2
-    while name in taken:
-        suffix = f"-{n}"
-        name, n = base[:_NAME_MAX - len(suffix)].rstrip("-") + suffix, n + 1
-    taken.add(name)
-    return name
-
+from ..adoption import common_tags, logical
 
 def _int(attrs: dict, key: str):
     v = attrs.get(key)
@@ -115,14 +96,7 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
     service_of: dict = {}  # the physical service part of a subscription queue's name -> service name
     queues, topics, services = {}, {}, {}
     all_tags = [q.tags for q in account.queues.values()] + [t.tags for t in account.topics.values()]
-    common = dict(set.intersection(*(set(t.items()) for t in all_tags))) if all_tags else {}
-    for k in sorted(common):
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}$", k) or k.startswith("aws:"):
-            report.append(f"tag {k[:64]!r}: not a tag key topowire writes (or AWS's own); left out")
-            del common[k]
-    if any(set(t.items()) != set(common.items()) for t in all_tags):
-        report.append("tags that only some resources have are not written: the format tags every resource alike "
-                      "(an adopted resource keeps its own tags: they are not changed)")
+    common = common_tags(all_tags, report, ("aws:",))
 
     def dead_letter(q) -> tuple:
         dlq = dlq_of.get(q.name)

@@ -180,7 +180,7 @@ def name_services(data: dict, comments: dict, account, grants: list) -> list:
     role becomes a service named after it, publishing and consuming what it may; a queue's TODO placeholder
     consumer goes once a role consumes the queue. Returns notes for the report.
     """
-    from .adopt import logical
+    from ..adoption import logical
 
     notes = []
     channel_of = {}  # queue or topic ARN -> ("queue" | "topic", logical name)

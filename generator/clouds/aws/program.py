@@ -34,7 +34,7 @@ from . import payloads as payload_store
 from . import spec
 from .. import renames
 from .. import subscription_resource_name
-from ..components import env_name, with_aliases
+from ..components import adopted, env_name, with_aliases
 
 LONG_POLL_SECONDS = 20  # the SQS maximum: fewer empty receives, lower cost
 KMS_DATA_KEY_REUSE_SECONDS = 300
@@ -140,13 +140,6 @@ def sns_usable_key(owner: pulumi.Resource, key: str, queue: str) -> pulumi.Outpu
 def _broker_size(size):
     """What SQS is told: a channel with large_payloads may declare a payload size above the queue's limit."""
     return min(size, spec.SQS_MESSAGE_MAX) if size is not None else None
-
-
-def adopted(opts: pulumi.ResourceOptions, import_id: Optional[str], kept: tuple) -> pulumi.ResourceOptions:
-    """``opts`` importing ``import_id`` (an existing resource), keeping the live value of ``kept`` inputs."""
-    if not import_id:
-        return opts
-    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(import_=import_id, ignore_changes=list(kept)))
 
 
 def _queue_resources(owner: pulumi.ComponentResource, name: str, physical: str, fifo: bool, settings, tags: dict,

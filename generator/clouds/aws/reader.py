@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 
 from ...errors import InputError
+from ..adoption import clean as _clean, progress_line, selected  # noqa: F401  (progress_line: the CLI's)
 
 MAX_QUEUES = 5000
 MAX_TOPICS = 1000
@@ -96,10 +95,6 @@ def clients(region: str, endpoint: str | None = None, profile: str | None = None
     return {n: session.client(n, config=config) for n in ("sqs", "sns", "iam")}
 
 
-def selected(name: str, prefix: str | None, pattern: str | None) -> bool:
-    return (not prefix or name.startswith(prefix)) and (not pattern or fnmatchcase(name, pattern))
-
-
 class _Calls:
     """Turn botocore's errors into exit-1 messages that say what to do."""
 
@@ -134,12 +129,6 @@ class _Calls:
         if isinstance(exc, BotoCoreError):
             raise InputError(f"cannot use {self.where}: {_clean(str(exc))}") from None
         return False
-
-
-def _clean(text: str, limit: int = 300) -> str:
-    """A cloud's text for a message: printable, one line, bounded."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text[:limit] + ("..." if len(text) > limit else "")
 
 
 def _bounded_attributes(attrs: dict) -> dict:
@@ -266,18 +255,6 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
             break
     return Account(account, region, endpoint, dict(sorted(queues.items())), dict(sorted(topics.items())),
                    sorted(set(skipped)))
-
-
-def progress_line(stream=sys.stderr):
-    """A progress callback writing ``read N/M`` on a terminal, or None when ``stream`` is not one."""
-    if not getattr(stream, "isatty", lambda: False)():
-        return None
-
-    def show(done, total):
-        if done == total or done % 25 == 0:
-            stream.write(f"\rread {done}/{total} queues and topics" + ("\n" if done == total else ""))
-            stream.flush()
-    return show
 
 
 def json_attr(text: str):

@@ -20,11 +20,12 @@ from typing import Optional
 import pulumi
 from pulumi_azure_native import authorization, monitor, resources, servicebus
 
+from . import imports
 from . import payloads as payload_store
 from . import spec
 from .. import renames
 from .. import subscription_resource_name
-from ..components import env_name, with_aliases
+from ..components import adopted, env_name, with_aliases
 
 DUPLICATE_WINDOW = "PT10M"
 
@@ -67,7 +68,8 @@ class Queue(pulumi.ComponentResource):
             f"{name}-queue", queue_name=self.entity_name, namespace_name=ns.name, resource_group_name=ns.rg_name,
             requires_duplicate_detection=True if queue.fifo else None,
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if queue.fifo else None,
-            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, **spec.replacement("queue")), **args)
+            opts=adopted(pulumi.ResourceOptions(parent=self, protect=s.protect, **spec.replacement("queue")),
+                         imports.queue_import_id(topo, queue), imports.QUEUE_KEPT), **args)
         self.id = self.queue.id
         _alert(self, name, topo, ns, self.entity_name)
         self.register_outputs({"name": self.entity_name, "id": self.id})
@@ -85,7 +87,8 @@ class Topic(pulumi.ComponentResource):
             duplicate_detection_history_time_window=DUPLICATE_WINDOW if topic.fifo else None,
             # Premium only (Standard is fixed at 256 KB); publishers send to the topic, so it is the topic's limit
             max_message_size_in_kilobytes=spec.message_size_kb(size) if ns.sku == "Premium" and size else None,
-            opts=pulumi.ResourceOptions(parent=self, **spec.replacement("topic")))
+            opts=adopted(pulumi.ResourceOptions(parent=self, **spec.replacement("topic")),
+                         imports.topic_import_id(topo, topic), imports.TOPIC_KEPT))
         self.id = self.topic.id
         _alert(self, name, topo, ns, self.entity_name)
         self.register_outputs({"name": self.entity_name, "id": self.id})
@@ -95,15 +98,17 @@ class Subscription(pulumi.ComponentResource):
     def __init__(self, name, topo, topic_component, topic, consumer, ns, opts=None):
         super().__init__("topowire:azure:Subscription", name, None, opts)
         s = consumer.settings
-        self.subscription_name = spec.subscription_name(topo, consumer.service)
+        self.subscription_name = spec.subscription_name(topo, consumer.service, topic)
         args = _entity_settings(s, topic.fifo, ns.sku)
         args.pop("max_message_size_in_kilobytes", None)
         self.subscription = servicebus.Subscription(
             f"{name}-subscription", subscription_name=self.subscription_name, topic_name=topic_component.topic.name,
             namespace_name=ns.name, resource_group_name=ns.rg_name,
             dead_lettering_on_filter_evaluation_exceptions=True,
-            opts=pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic],
-                                        **spec.replacement("subscription")), **args)
+            opts=adopted(pulumi.ResourceOptions(parent=self, protect=s.protect, depends_on=[topic_component.topic],
+                                                **spec.replacement("subscription")),
+                         imports.subscription_import_id(topo, topic, consumer.service), imports.SUBSCRIPTION_KEPT),
+            **args)
         self.id = self.subscription.id
         # Azure creates the "$Default" rule (accept-all) with every subscription. DefaultRule adopts it (a PUT, no
         # existence check) and is always managed, so adding or removing a filter is an update of that one rule,
@@ -113,9 +118,10 @@ class Subscription(pulumi.ComponentResource):
             f"{name}-filter", subscription_name=self.subscription.name, topic_name=topic_component.topic.name,
             namespace_name=ns.name, resource_group_name=ns.rg_name,
             filter_type="SqlFilter", sql_filter=servicebus.SqlFilterArgs(sql_expression=spec.sql_filter(consumer.filter)),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.subscription], delete_before_replace=True,
-                                        protect=s.protect,  # a rule-less subscription receives nothing
-                                        aliases=[pulumi.Alias(type_=spec.OLD_RULE_TYPE)]))
+            opts=adopted(pulumi.ResourceOptions(parent=self, depends_on=[self.subscription], delete_before_replace=True,
+                                                protect=s.protect,  # a rule-less subscription receives nothing
+                                                aliases=[pulumi.Alias(type_=spec.OLD_RULE_TYPE)]),
+                         imports.rule_import_id(topo, topic, consumer.service), imports.rule_kept(consumer)))
         self.register_outputs({"name": self.subscription_name, "id": self.id})
 
 
@@ -190,15 +196,17 @@ class AzureTopology(pulumi.ComponentResource):
         self.options = options
         self.action_group = alert_target(topo, options)
         self.sku = topo.clouds.azure_sku
-        if options.resource_group:
-            self.rg_name = pulumi.Output.from_input(options.resource_group)
-            location = resources.get_resource_group_output(resource_group_name=options.resource_group,
+        kept = imports.location(topo)  # accounts.azure: the namespace and resource group that run
+        existing_group = options.resource_group or (kept[1] if kept else None)
+        if existing_group:
+            self.rg_name = pulumi.Output.from_input(existing_group)
+            location = resources.get_resource_group_output(resource_group_name=existing_group,
                                                            opts=pulumi.InvokeOutputOptions(parent=self)).location
         else:
             rg = resources.ResourceGroup(f"{topo.name}-resource-group", resource_group_name=spec.resource_group_name(topo),
                                          location=options.location, tags=tags, opts=child)
             self.rg_name, location = rg.name, rg.location
-        self.namespace_name = spec.namespace_name(topo, options.namespace)
+        self.namespace_name = kept[2] if kept else spec.namespace_name(topo, options.namespace)
         problem = spec.namespace_problem(self.namespace_name)
         if problem:
             raise pulumi.RunError(problem + ": set another with 'pulumi config set namespace <name>'")
@@ -207,7 +215,8 @@ class AzureTopology(pulumi.ComponentResource):
             location=location,
             sku=servicebus.SBSkuArgs(name=self.sku, tier=self.sku, capacity=1 if self.sku == "Premium" else None),
             minimum_tls_version="1.2", disable_local_auth=not options.local_auth, tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=True))
+            opts=adopted(pulumi.ResourceOptions(parent=self, protect=True), imports.namespace_id(topo),
+                         imports.NAMESPACE_KEPT))
         self.name, self.id = namespace.name, namespace.id
         self.fqdn = namespace.name.apply(lambda n: f"{n}.servicebus.windows.net")
 

@@ -53,11 +53,14 @@ def topic_message_size(topo, topic):
 
 
 def entity_name(topo, channel) -> str:
-    return f"{topo.prefix}-{channel.deployed_name}"
+    a = channel.adopt.get(CLOUD)  # adopt.azure.name: the entity that runs (docs/format.md#adopted-names)
+    return a.name if a and a.name else f"{topo.prefix}-{channel.deployed_name}"
 
 
-def subscription_name(topo, service: str) -> str:
-    return topo.deployed(service)
+def subscription_name(topo, service: str, topic=None) -> str:
+    a = topic.adopt.get(CLOUD) if topic is not None else None
+    kept = (a.subscriptions.get(service) or {}).get("name") if a else None
+    return kept or topo.deployed(service)
 
 
 # Names only unique within the stack's own namespace; the namespace is the stack's.
@@ -78,7 +81,7 @@ def derived_names(topo):
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             out.append(DerivedName(CLOUD, "Service Bus subscription", f"servicebus-subscription:{t.name}",
-                                   subscription_name(topo, c.service), c.path, 1, 50, _ENTITY, _ENTITY_RULE))
+                                   subscription_name(topo, c.service, t), c.path, 1, 50, _ENTITY, _ENTITY_RULE))
     return out
 
 
@@ -287,7 +290,7 @@ def inventory(topo) -> list:
                         f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
-                            f"{tname}/{subscription_name(topo, c.service)}",
+                            f"{tname}/{subscription_name(topo, c.service, t)}",
                             (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
                             settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
@@ -415,7 +418,7 @@ def dependents(topo) -> list:
         for c in topo.consumers.get(t.name, ()):   # every subscription's "$Default" rule is managed (azure/program.py)
             key = ("subscription", t.deployed_name, topo.deployed(c.service))
             out.append(Dependent(CLOUD, "Service Bus filter rule", ("rule",) + key[1:],
-                                 f"{entity_name(topo, t)}/{subscription_name(topo, c.service)}/$Default",
+                                 f"{entity_name(topo, t)}/{subscription_name(topo, c.service, t)}/$Default",
                                  ((key, "replace"),), f"subscription of '{c.service}' to topic '{t.name}'",
                                  "the subscription it belongs to", update=(("filter", c.filter),)))
     # One alert per queue and topic (unless stack config alerts: false), on the namespace, naming the entity by
@@ -462,7 +465,7 @@ def environment(topo, namespace: str | None = None) -> dict:
                 env[env_name(c.channel, "QUEUE_NAME")] = entity_name(topo, ch)
             else:
                 env[env_name(c.channel, "TOPIC_NAME")] = entity_name(topo, ch)
-                env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name)
+                env[env_name(c.channel, "SUBSCRIPTION_NAME")] = subscription_name(topo, s.name, ch)
         env.update(payload_environment(topo, s))
         out[s.name] = dict(sorted(env.items()))
     return out

@@ -31,11 +31,12 @@ from typing import Optional
 import pulumi
 import pulumi_gcp as gcp
 
+from . import imports
 from . import payloads as payload_store
 from . import spec
 from .. import renames
 from .. import subscription_resource_name
-from ..components import env_name, with_aliases
+from ..components import adopted, env_name, with_aliases
 
 IMMUTABLE = ["filter", "enableMessageOrdering"]
 
@@ -52,21 +53,25 @@ class _Store:
     """A subscription with its dead-letter topic and keeping subscription, parented to ``owner``."""
 
     def __init__(self, owner, name: str, sub_id: str, topic, settings, fifo: bool, flt, labels: dict, agent,
-                 agent_identity=None):
+                 agent_identity=None, adopt=None):
         s = settings
+        topo, channel, service = adopt or (None, None, None)
+        kept = imports.store_import_ids(topo, channel, service, sub_id) if adopt else (None, None, None)
         dl = s.dead_letter
         child = pulumi.ResourceOptions(parent=owner)
         self.dlq_topic = self.dlq_subscription = None
         dead_letter_policy = None
         if dl.enabled:
-            dlq_id = spec.dead_letter_id(sub_id)
-            self.dlq_topic = gcp.pubsub.Topic(f"{name}-dlq-topic", name=dlq_id, labels=labels, opts=child)
+            dlq_id = imports.dead_letter_id(topo, channel, service, sub_id) if adopt else spec.dead_letter_id(sub_id)
+            self.dlq_topic = gcp.pubsub.Topic(f"{name}-dlq-topic", name=dlq_id, labels=labels,
+                                              opts=adopted(child, kept[1], imports.TOPIC_KEPT))
             self.dlq_subscription = gcp.pubsub.Subscription(
                 f"{name}-dlq-subscription", name=dlq_id, topic=self.dlq_topic.id,
                 message_retention_duration=spec.retention(dl.retention), retain_acked_messages=False,
                 ack_deadline_seconds=spec.ack_deadline(s.visibility_timeout),
                 expiration_policy=gcp.pubsub.SubscriptionExpirationPolicyArgs(ttl=""), labels=labels,
-                opts=pulumi.ResourceOptions(parent=owner, protect=s.protect))
+                opts=adopted(pulumi.ResourceOptions(parent=owner, protect=s.protect), kept[2],
+                             imports.DLQ_SUBSCRIPTION_KEPT))
             dead_letter_policy = gcp.pubsub.SubscriptionDeadLetterPolicyArgs(
                 dead_letter_topic=self.dlq_topic.id, max_delivery_attempts=spec.delivery_attempts(dl.max_receive_count))
         self.subscription = gcp.pubsub.Subscription(
@@ -84,8 +89,8 @@ class _Store:
             # Pub/Sub deletes a subscription after 31 days without subscribers unless told not to.
             expiration_policy=gcp.pubsub.SubscriptionExpirationPolicyArgs(ttl=""),
             labels=labels,
-            opts=pulumi.ResourceOptions(parent=owner, protect=s.protect, replace_on_changes=IMMUTABLE,
-                                        delete_before_replace=True),
+            opts=adopted(pulumi.ResourceOptions(parent=owner, protect=s.protect, replace_on_changes=IMMUTABLE,
+                                                delete_before_replace=True), kept[0], imports.subscription_kept(flt)),
         )
         if dl.enabled:
             # The agent may not exist yet in a new project: grant only after ServiceIdentity made sure it does.
@@ -101,9 +106,10 @@ class Queue(pulumi.ComponentResource):
         super().__init__("topowire:gcp:Queue", name, None, opts)
         labels = spec.labels(topo.tags)
         self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, queue), labels=labels,
-                                      opts=pulumi.ResourceOptions(parent=self))
+                                      opts=adopted(pulumi.ResourceOptions(parent=self),
+                                                   imports.topic_import_id(topo, queue), imports.TOPIC_KEPT))
         self.store = _Store(self, name, spec.queue_subscription_id(topo, queue), self.topic, queue.settings, queue.fifo,
-                            None, labels, agent, agent_identity)
+                            None, labels, agent, agent_identity, (topo, queue, None))
         self.register_outputs({"topic": self.topic.id, "subscription": self.store.subscription.id})
 
 
@@ -111,7 +117,8 @@ class Topic(pulumi.ComponentResource):
     def __init__(self, name, topo, topic, opts=None):
         super().__init__("topowire:gcp:Topic", name, None, opts)
         self.topic = gcp.pubsub.Topic(f"{name}-topic", name=spec.topic_id(topo, topic), labels=spec.labels(topo.tags),
-                                      opts=pulumi.ResourceOptions(parent=self))
+                                      opts=adopted(pulumi.ResourceOptions(parent=self),
+                                                   imports.topic_import_id(topo, topic), imports.TOPIC_KEPT))
         self.register_outputs({"topic": self.topic.id})
 
 
@@ -120,7 +127,7 @@ class Subscription(pulumi.ComponentResource):
         super().__init__("topowire:gcp:Subscription", name, None, opts)
         self.store = _Store(self, name, spec.topic_subscription_id(topo, topic, consumer.service), topic_component.topic,
                             consumer.settings, topic.fifo, consumer.filter, spec.labels(topo.tags), agent,
-                            agent_identity)
+                            agent_identity, (topo, topic, consumer.service))
         self.register_outputs({"subscription": self.store.subscription.id})
 
 
@@ -154,7 +161,8 @@ class GcpTopology(pulumi.ComponentResource):
     def __init__(self, topo, options: Options, opts=None):
         super().__init__("topowire:gcp:Topology", topo.name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        project = gcp.organizations.get_project_output(project_id=options.project,
+        # stack config's project, else the one adopted ids are in (accounts.gcp.project)
+        project = gcp.organizations.get_project_output(project_id=options.project or imports.project(topo),
                                                        opts=pulumi.InvokeOutputOptions(parent=self))
         agent = project.number.apply(spec.service_agent)
         self.project_id = project.project_id

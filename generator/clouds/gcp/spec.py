@@ -109,19 +109,31 @@ def adjustments(topo):
 
 
 def topic_id(topo, channel) -> str:
-    return f"{topo.prefix}-{channel.deployed_name}"
+    a = channel.adopt.get(CLOUD)  # adopt.gcp: the ids that run (docs/format.md#adopted-names)
+    return a.name if a and a.name else f"{topo.prefix}-{channel.deployed_name}"
 
 
 def queue_subscription_id(topo, queue) -> str:
-    return f"{topo.prefix}-{queue.deployed_name}"
+    a = queue.adopt.get(CLOUD)
+    return a.subscription if a and a.subscription else f"{topo.prefix}-{queue.deployed_name}"
 
 
 def topic_subscription_id(topo, topic, service: str) -> str:
-    return f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}"
+    a = topic.adopt.get(CLOUD)
+    kept = (a.subscriptions.get(service) or {}).get("name") if a else None
+    return kept or f"{topo.prefix}-{topic.deployed_name}-{topo.deployed(service)}"
 
 
 def dead_letter_id(base: str) -> str:
     return f"{base}-dlq"
+
+
+def store_dead_letter_id(channel, service, sub_id: str) -> str:
+    """The dead-letter topic (and keeping subscription) id of a queue (``service`` None) or a topic consumer: the
+    adopted one (``adopt.gcp.dead_letter``), else ``<sub>-dlq``."""
+    a = channel.adopt.get(CLOUD)
+    kept = (a.dead_letter if service is None else (a.subscriptions.get(service) or {}).get("dead_letter")) if a else None
+    return kept or dead_letter_id(sub_id)
 
 
 SA_MIN, SA_MAX = 6, 30
@@ -171,16 +183,17 @@ def derived_names(topo):
         sub = queue_subscription_id(topo, q)
         ps("Pub/Sub subscription", "pubsub-subscription", sub, q.path)
         if q.settings.dead_letter.enabled:
-            ps("Pub/Sub dead-letter topic", "pubsub-topic", dead_letter_id(sub), q.path)
-            ps("Pub/Sub dead-letter subscription", "pubsub-subscription", dead_letter_id(sub), q.path)
+            ps("Pub/Sub dead-letter topic", "pubsub-topic", store_dead_letter_id(q, None, sub), q.path)
+            ps("Pub/Sub dead-letter subscription", "pubsub-subscription", store_dead_letter_id(q, None, sub), q.path)
     for t in topo.topics.values():
         ps("Pub/Sub topic", "pubsub-topic", topic_id(topo, t), t.path)
         for c in topo.consumers.get(t.name, ()):
             sub = topic_subscription_id(topo, t, c.service)
             ps("Pub/Sub subscription", "pubsub-subscription", sub, c.path)
             if c.settings.dead_letter.enabled:
-                ps("Pub/Sub dead-letter topic", "pubsub-topic", dead_letter_id(sub), c.path)
-                ps("Pub/Sub dead-letter subscription", "pubsub-subscription", dead_letter_id(sub), c.path)
+                ps("Pub/Sub dead-letter topic", "pubsub-topic", store_dead_letter_id(t, c.service, sub), c.path)
+                ps("Pub/Sub dead-letter subscription", "pubsub-subscription", store_dead_letter_id(t, c.service, sub),
+                   c.path)
     for s in topo.services.values():
         if not s.identity.gcp_service_account:
             out.append(DerivedName(CLOUD, "service account id", "gcp-service-account",
@@ -275,12 +288,12 @@ def inventory(topo) -> list:
     out = []
     tags = (("labels", tuple(sorted(labels(topo.tags).items()))),)  # on every topic and subscription
 
-    def store(key, sub, topic, s, fifo, flt, subject):
+    def store(key, sub, topic, s, fifo, flt, subject, owner):
         out.append(Item(CLOUD, "Pub/Sub subscription", key, sub,
                         (("topic", topic), ("filter", filter_expression(flt) if flt else None), ("ordering", fifo)),
                         settings_view(s, ("delay", "encryption", "max_message_size")) + tags, True, subject, s.protect))  # protected like the program's
         if s.dead_letter.enabled:
-            dlq = dead_letter_id(sub)
+            dlq = store_dead_letter_id(*owner, sub)
             out.append(Item(CLOUD, "Pub/Sub dead-letter topic", ("dlq-topic",) + key[1:], dlq, (), tags, False, subject))
             out.append(Item(CLOUD, "Pub/Sub dead-letter subscription", ("dlq",) + key[1:], dlq, (("topic", dlq),),
                             (("retention", s.dead_letter.retention), ("visibility_timeout", s.visibility_timeout))
@@ -290,14 +303,14 @@ def inventory(topo) -> list:
         tid = topic_id(topo, q)
         out.append(Item(CLOUD, "Pub/Sub topic", ("queue-topic", q.deployed_name), tid, (), tags, False, f"queue '{q.name}'"))
         store(("queue", q.deployed_name), queue_subscription_id(topo, q), tid, q.settings, q.fifo, None,
-              f"queue '{q.name}'")
+              f"queue '{q.name}'", (q, None))
     for t in topo.topics.values():
         tid = topic_id(topo, t)
         out.append(Item(CLOUD, "Pub/Sub topic", ("topic", t.deployed_name), tid, (), tags, False, f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), tid, c.settings, t.fifo, c.filter,
-                  f"subscription of '{c.service}' to topic '{t.name}'")
+                  f"subscription of '{c.service}' to topic '{t.name}'", (t, c.service))
     if any(i.kind == "Pub/Sub dead-letter topic" for i in out):
         # gcp.projects.ServiceIdentity: creating it ensures the agent exists; deleting it is a no-op in the provider
         out.append(Item(CLOUD, "Pub/Sub service agent identity", ("service-agent",),
@@ -369,23 +382,23 @@ def dependents(topo) -> list:
 
     out = []
 
-    def store(key, sub, s, subject):
+    def store(key, sub, s, subject, owner):
         if s.dead_letter.enabled:
             out.append(Dependent(CLOUD, "IAM member", ("agent-subscriber",) + key[1:], f"{sub}: service agent",
                                  ((key, "replace"),), subject, "subscription"))
             # and publisher on the dead-letter topic, so it can forward there (gcp/program.py)
             dlq_topic = ("dlq-topic",) + key[1:]
             out.append(Dependent(CLOUD, "IAM member", ("agent-publisher",) + key[1:],
-                                 f"{dead_letter_id(sub)}: service agent", ((dlq_topic, "replace"),), subject,
+                                 f"{store_dead_letter_id(*owner, sub)}: service agent", ((dlq_topic, "replace"),), subject,
                                  "topic"))
 
     for q in topo.queues.values():
-        store(("queue", q.deployed_name), queue_subscription_id(topo, q), q.settings, f"queue '{q.name}'")
+        store(("queue", q.deployed_name), queue_subscription_id(topo, q), q.settings, f"queue '{q.name}'", (q, None))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), c.settings,
-                  f"subscription of '{c.service}' to topic '{t.name}'")
+                  f"subscription of '{c.service}' to topic '{t.name}'", (t, c.service))
     # The dead-letter alert policy (unless stack config alerts: false): its filter names every dead-letter
     # subscription and its notification channels are the file's; both change in place.
     dlqs = sorted(("dlq",) + d.refs[0][0][1:] for d in out if d.key[0] == "agent-subscriber")
@@ -420,7 +433,8 @@ def dependents(topo) -> list:
                 # the consumer reads its dead letters too: it is given <CH>_DLQ_SUBSCRIPTION (gcp/program.py)
                 dlq = ("dlq",) + key[1:]
                 out.append(Dependent(CLOUD, "IAM member", ("dead-letter-subscriber", s.deployed_name) + dlq,
-                                     f"{dead_letter_id(sub)}: {s.name}", ((dlq, "replace"),), f"service '{s.name}'",
+                                     f"{store_dead_letter_id(ch, None if ch.kind == 'queue' else s.name, sub)}: {s.name}",
+                                     ((dlq, "replace"),), f"service '{s.name}'",
                                      "subscription", replace_on=member))
     return out
 
@@ -439,7 +453,8 @@ def environment(topo, project: str = "<project>") -> dict:
             sub = queue_subscription_id(topo, ch) if ch.kind == "queue" else topic_subscription_id(topo, ch, s.name)
             env[env_name(c.channel, "SUBSCRIPTION")] = f"projects/{project}/subscriptions/{sub}"
             if (ch.settings if ch.kind == "queue" else c.settings).dead_letter.enabled:
-                env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = f"projects/{project}/subscriptions/{dead_letter_id(sub)}"
+                dlq = store_dead_letter_id(ch, None if ch.kind == "queue" else s.name, sub)
+                env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = f"projects/{project}/subscriptions/{dlq}"
             if c.processing_time is not None and c.processing_time > ACK_MAX:
                 env[max_lease_env(c.channel)] = str(c.processing_time)
         env.update(payload_environment(topo, s))

@@ -1,0 +1,121 @@
+"""What `topowire import` and `topowire drift` share across clouds (pure Python, no SDK).
+
+The readers (clouds/<cloud>/reader.py) turn what a cloud answers into plain data, bounded and validated; the
+adopt modules turn that into a topology document; the drift modules compare it with what a file declares. What a
+cloud answers is untrusted: every text shown goes through ``clean`` (and the reporters' escaping).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+NAME_MAX = 63
+MISSING = "(missing)"
+PENDING = "(not created yet: the first `pulumi up` creates it)"
+
+
+def clean(text, limit: int = 300) -> str:
+    """A cloud's text for a message: printable, one line, bounded."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(text))
+    return text[:limit] + ("..." if len(text) > limit else "")
+
+
+def selected(name: str, prefix: str | None, pattern: str | None) -> bool:
+    return (not prefix or name.startswith(prefix)) and (not pattern or fnmatchcase(name, pattern))
+
+
+def logical(physical: str, prefix: str | None, taken: set) -> str:
+    """A topowire name for a physical name: the selection's prefix and '.fifo' dropped, lowercase, '-' only."""
+    base = physical[:-5] if physical.endswith(".fifo") else physical
+    if prefix and base.startswith(prefix) and len(base) > len(prefix):
+        base = base[len(prefix):]
+    base = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
+    if not base or not base[0].isalpha():
+        base = "q-" + base if base else "channel"
+    base = base[:NAME_MAX].rstrip("-")
+    name, n = base, 2
+    while name in taken:
+        suffix = f"-{n}"
+        name, n = base[:NAME_MAX - len(suffix)].rstrip("-") + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def common_tags(all_tags: list, report: list, reserved: tuple = ()) -> dict:
+    """The tags every resource has alike (the format tags every resource alike); the rest is reported."""
+    common = dict(set.intersection(*(set(t.items()) for t in all_tags))) if all_tags else {}
+    for k in sorted(common):
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}$", k) or k.startswith(reserved) or \
+                not isinstance(common[k], str) or len(common[k]) > 256:
+            report.append(f"tag {clean(k, 64)!r}: not a tag key topowire writes (or the cloud's own); left out")
+            del common[k]
+    if any(set(t.items()) != set(common.items()) for t in all_tags):
+        report.append("tags that only some resources have are not written: the format tags every resource alike "
+                      "(an adopted resource keeps its own tags: they are not changed)")
+    return dict(sorted(common.items()))
+
+
+def progress_line(stream=sys.stderr, what: str = "queues and topics"):
+    """A progress callback writing ``read N/M`` on a terminal, or None when ``stream`` is not one."""
+    if not getattr(stream, "isatty", lambda: False)():
+        return None
+
+    def show(done, total):
+        if done == total or done % 25 == 0:
+            stream.write(f"\rread {done}/{total} {what}" + ("\n" if done == total else ""))
+            stream.flush()
+    return show
+
+
+@dataclass(frozen=True)
+class Row:
+    """One attribute a file declares that the live resource does not have (`topowire drift`)."""
+
+    resource: str  # "SQS queue shop-prod-jobs"
+    attribute: str
+    declared: str
+    live: str
+
+    def as_dict(self) -> dict:
+        return {"resource": self.resource, "attribute": self.attribute, "declared": self.declared, "live": self.live,
+                "drift": self.drift}
+
+    @property
+    def drift(self) -> bool:
+        return self.live != PENDING
+
+
+def exists_row(kind: str, name: str, adopted: bool, anything_adopted: bool) -> Row:
+    """A declared resource that is not live: drift when it is adopted (or nothing is), else still to be created."""
+    return Row(f"{kind} {name}", "exists", "yes", MISSING if adopted or not anything_adopted else PENDING)
+
+
+def compare_attributes(rows: list, resource: str, declared: dict, live: dict) -> None:
+    for attr, value in sorted(declared.items()):
+        have = live.get(attr, "")
+        if have != value:
+            rows.append(Row(resource, attr, value, have or MISSING))
+
+
+def check_endpoint(endpoint: str) -> str:
+    """An emulator's or a recorded endpoint: an http(s) URL with a host and nothing else (InputError otherwise).
+    It only ever gets a static token that is no one's, never the caller's credentials."""
+    import urllib.parse
+
+    from ..errors import InputError
+
+    try:
+        url = urllib.parse.urlsplit(endpoint)
+        url.port  # noqa: B018 -- raises ValueError on a port that is not a number in range
+    except ValueError:
+        raise InputError(f"--endpoint-url {clean(endpoint, 100)!r} is not a URL; give e.g. http://localhost:8085") \
+            from None
+    if url.scheme.lower() not in ("http", "https") or not url.hostname or url.username is not None or \
+            url.password is not None or url.query or url.fragment or any(ord(ch) < 33 or ord(ch) == 127
+                                                                         for ch in endpoint):
+        raise InputError(f"--endpoint-url {clean(endpoint, 100)!r}: give http(s)://host[:port] with no user, "
+                         "password, query, fragment or whitespace, e.g. http://localhost:8085")
+    return endpoint
