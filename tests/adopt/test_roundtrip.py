@@ -34,6 +34,7 @@ def _live(made, url):
 
 
 def test_import_writes_a_valid_topology_of_the_team_only(imported):
+    text = imported.read_text()
     assert "billing-prod-invoices" not in text  # another team's queue: outside the selection
     result = check_file(str(imported))
     assert result.ok, [(d.code, d.message) for d in result.diagnostics if d.level == "error"]
