@@ -17,6 +17,17 @@ MISSING = "(missing)"
 PENDING = "(not created yet: the first `pulumi up` creates it)"
 
 
+class Calls:
+    """A context manager around one cloud's SDK calls: each cloud's ``__exit__`` turns that SDK's errors into
+    InputError (exit 1) with what to do; ``where`` names the account, namespace or project in the message."""
+
+    def __init__(self, where: str):
+        self.where = where
+
+    def __enter__(self):
+        return self
+
+
 def clean(text, limit: int = 300) -> str:
     """A cloud's text for a message: printable, one line, bounded."""
     text = "".join(ch if ch.isprintable() else "?" for ch in str(text))

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import clean as _clean, progress_line, selected  # noqa: F401  (progress_line: the CLI's)
+from ..adoption import Calls, clean as _clean, progress_line, selected  # noqa: F401  (progress_line: the CLI's)
 
 MAX_QUEUES = 5000
 MAX_TOPICS = 1000
@@ -95,14 +95,8 @@ def clients(region: str, endpoint: str | None = None, profile: str | None = None
     return {n: session.client(n, config=config) for n in ("sqs", "sns", "iam")}
 
 
-class _Calls:
+class _Calls(Calls):
     """Turn botocore's errors into exit-1 messages that say what to do."""
-
-    def __init__(self, where: str):
-        self.where = where
-
-    def __enter__(self):
-        return self
 
     def __exit__(self, typ, exc, tb):
         if exc is None:

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import check_endpoint, clean, selected
+from ..adoption import Calls, check_endpoint, clean, selected
 
 API_VERSION = "2021-11-01"  # the GA version whose JSON the reader (and its recorded tests) follow
 MAX_ENTITIES = 5000  # queues + topics
@@ -130,14 +130,8 @@ def client(subscription: str, endpoint: str | None = None):
                                       subscription, **kw)
 
 
-class _Calls:
+class _Calls(Calls):
     """Turn azure-core's errors into exit-1 messages that say what to do."""
-
-    def __init__(self, where: str):
-        self.where = where
-
-    def __enter__(self):
-        return self
 
     def __exit__(self, typ, exc, tb):
         if exc is None or isinstance(exc, InputError):

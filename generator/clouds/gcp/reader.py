@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import check_endpoint, clean, selected
+from ..adoption import Calls, check_endpoint, clean, selected
 
 MAX_TOPICS = 5000
 MAX_SUBSCRIPTIONS = 10000
@@ -89,14 +89,8 @@ def clients(endpoint: str | None = None) -> dict:
             "subscriber": pubsub_v1.SubscriberClient(credentials=creds, transport="rest", client_options=options)}
 
 
-class _Calls:
+class _Calls(Calls):
     """Turn google-api-core's and google-auth's errors into exit-1 messages that say what to do."""
-
-    def __init__(self, where: str):
-        self.where = where
-
-    def __enter__(self):
-        return self
 
     def __exit__(self, typ, exc, tb):
         if exc is None or isinstance(exc, InputError):
