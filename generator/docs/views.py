@@ -1,0 +1,334 @@
+"""Diagrams a person can read: at most ``MAX_BOXES`` boxes and about ``MAX_WIDTH`` px wide each, at any size.
+
+A diagram shows a set of services and channels "in full" (every edge they have) and, as dashed grey stubs,
+the services and channels of other groups they exchange messages with. Dead-letter channels get no box: a
+queue's label says ``DLQ after N``, a topic's how many of its subscriptions keep dead letters (the dead-letter
+table has every one). Edge labels are short (a filter's first words; the consumers table has all of it).
+
+The boxes are split into as many diagrams as it takes (channels joined through a service kept together while
+they fit), and each diagram's direction (left to right, or top down) is chosen from an estimate of its width
+under Mermaid's layered layout (``estimate``); the real mermaid-cli checks the estimate in the tests.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..escape import mermaid_label
+from .mermaid import filter_text, node_id
+
+MAX_BOXES = 60
+MAX_WIDTH = 2000
+_BUDGET = 1700  # what the estimate may reach: the estimate is rough, the real limit is MAX_WIDTH
+MAX_EDGE_LABEL = 24
+MAX_GROUP_LABEL = 32
+
+# Mermaid 11 flowchart defaults: 16px trebuchet ms, nodeSpacing 50, rankSpacing 50, a node's padding 15.
+_CHAR = 8.6
+_PAD = 32
+_GAP = 50
+
+STYLE = ("  classDef service fill:#e8f0fe,stroke:#1a73e8,color:#174ea6",
+         "  classDef queue fill:#fef7e0,stroke:#e37400,color:#5f3b00",
+         "  classDef topic fill:#e6f4ea,stroke:#188038,color:#0d652d",
+         "  classDef group fill:#f3e8fd,stroke:#8430ce,color:#4a148c",
+         "  classDef stub fill:#f1f3f4,stroke:#80868b,color:#3c4043,stroke-dasharray: 4 4")
+LEGEND = ("Services are boxes, queues cylinders, topics hexagons. A channel that keeps dead letters says so in its "
+          "label (`DLQ after N` receives; for a topic, how many of its subscriptions do); the dead-letter table "
+          "lists each. Edge labels are the first words of a consumer's filter (the consumers table has all of it).")
+
+
+class Box(NamedTuple):
+    nid: str
+    line: str   # its declaration
+    cls: str
+    width: float
+    name: str = ""  # a service's or group's name, for the text around the diagram
+
+
+class Link(NamedTuple):
+    src: str
+    dst: str
+    line: str
+    label: float = 0.0  # the label's width, 0 without one
+
+
+class Unit(NamedTuple):
+    """What a diagram takes or leaves whole: boxes and the links between them."""
+    boxes: tuple
+    links: tuple
+
+
+def _width(*lines: str) -> float:
+    return max(len(x) for x in lines) * _CHAR + _PAD
+
+
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _dlq_note(topo, ch) -> str:
+    if ch.kind == "queue":
+        dl = ch.settings.dead_letter
+        return f"DLQ after {dl.max_receive_count}" if dl.enabled else ""
+    subs = topo.consumers.get(ch.name, ())
+    kept = sum(1 for c in subs if c.settings is not None and c.settings.dead_letter.enabled)
+    if not kept:
+        return ""
+    return "DLQ per subscription" if kept == len(subs) else f"DLQ: {kept} of {len(subs)} subscriptions"
+
+
+def channel_box(topo, ch, stub: str = "") -> Box:
+    """A queue (cylinder) or topic (hexagon); ``stub``: the other group's name, drawn as a dashed grey stub."""
+    nid = node_id("q" if ch.kind == "queue" else "t", ch.name)
+    kind = ("FIFO " if ch.fifo else "") + ch.kind
+    if getattr(ch, "large_payloads", None) is not None:
+        kind += " · large payloads"
+    lines = [mermaid_label(ch.name), kind]
+    if stub:
+        lines.append("of " + mermaid_label(short(stub, MAX_GROUP_LABEL)))
+    else:
+        note = _dlq_note(topo, ch)
+        if note:
+            lines.append(note)
+    text = "<br/>".join(lines)
+    line = f'  {nid}[("{text}")]' if ch.kind == "queue" else f'  {nid}{{{{"{text}"}}}}'
+    width = _width(ch.name, kind, lines[-1]) + (30 if ch.kind == "topic" else 0)
+    return Box(nid, line, "stub" if stub else ch.kind, width)
+
+
+def service_box(name: str, stub: str = "") -> Box:
+    nid = node_id("svc", name)
+    if stub:
+        group = mermaid_label(short(stub, MAX_GROUP_LABEL))
+        return Box(nid, f'  {nid}["{mermaid_label(name)}<br/>of {group}"]', "stub", _width(name, "of " + group))
+    return Box(nid, f'  {nid}["{mermaid_label(name)}"]', "service", _width(name), name)
+
+
+def group_box(nid: str, name: str, detail: str) -> Box:
+    text = mermaid_label(short(name, MAX_GROUP_LABEL))
+    return Box(nid, f'  {nid}["{text}<br/>{detail}"]', "group", _width(short(name, MAX_GROUP_LABEL), detail), name)
+
+
+def link(src: str, dst: str, label: str = "", dashed: bool = False) -> Link:
+    if not label:
+        return Link(src, dst, f"  {src} {'-.->' if dashed else '-->'} {dst}")
+    text = mermaid_label(short(label, MAX_EDGE_LABEL))
+    return Link(src, dst, f'  {src} {"-." if dashed else "--"} "{text}" {".->" if dashed else "-->"} {dst}',
+                len(short(label, MAX_EDGE_LABEL)) * _CHAR + 10)
+
+
+def consumer_label(c) -> str:
+    return filter_text(c.filter) if c.filter else ""
+
+
+# --- the estimate of a diagram's width under Mermaid's layered (dagre) layout ---
+
+def _ranks(boxes: dict, links) -> dict:
+    """Longest-path layers of the boxes (links closing a cycle left out, as dagre reverses them)."""
+    out_edges: dict = {n: [] for n in boxes}
+    for ln in links:
+        if ln.src in boxes and ln.dst in boxes and ln.src != ln.dst:
+            out_edges[ln.src].append(ln.dst)
+    order, state = [], {}
+    for start in boxes:  # iterative DFS: the post-order, back edges skipped
+        if start in state:
+            continue
+        stack = [(start, iter(out_edges[start]))]
+        state[start] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                order.append(node)
+                stack.pop()
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(out_edges[nxt])))
+    pos = {n: i for i, n in enumerate(reversed(order))}
+    rank = dict.fromkeys(boxes, 0)
+    for n in reversed(order):
+        for m in out_edges[n]:
+            if pos[m] > pos[n]:  # a forward edge (a back edge closes a cycle)
+                rank[m] = max(rank[m], rank[n] + 1)
+    return rank
+
+
+def estimate(boxes: dict, links) -> tuple:
+    """(width left to right, width top down) in px, roughly as Mermaid lays the boxes out."""
+    if not boxes:
+        return 0.0, 0.0
+    rank = _ranks(boxes, links)
+    widest: dict = {}
+    across: dict = {}
+    count: dict = {}
+    for nid, b in boxes.items():
+        r = rank[nid]
+        widest[r] = max(widest.get(r, 0.0), b.width)
+        across[r] = across.get(r, 0.0) + b.width
+        count[r] = count.get(r, 0) + 1
+    labels: dict = {}
+    for ln in links:  # a labelled edge puts its label between the ranks it joins
+        if ln.label and ln.src in rank and ln.dst in rank:
+            r = min(rank[ln.src], rank[ln.dst])
+            labels[r] = max(labels.get(r, 0.0), ln.label)
+    lr = sum(widest.values()) + _GAP * (len(widest) - 1) + sum(labels.values()) + 16
+    # top down: the widest rank, with its gaps, and each edge passing through a rank as a narrow dummy node
+    passing: dict = {}
+    for ln in links:
+        if ln.src in rank and ln.dst in rank:
+            lo, hi = sorted((rank[ln.src], rank[ln.dst]))
+            for r in range(lo + 1, hi):
+                passing[r] = passing.get(r, 0) + 1
+    td = max(across[r] + _GAP * (count[r] - 1) + passing.get(r, 0) * _GAP for r in across) + 16
+    return lr, td
+
+
+class Diagram(NamedTuple):
+    text: str
+    names: tuple  # the services (or groups) it draws in full
+    boxes: int
+
+
+def _direction(boxes: dict, links) -> str | None:
+    lr, td = estimate(boxes, links)
+    if lr <= _BUDGET:
+        return "LR"
+    if td <= _BUDGET:
+        return "TD"
+    return None
+
+
+def render(boxes: dict, links: list) -> str:
+    direction = _direction(boxes, links) or "LR"
+    out = [f"flowchart {direction}"]
+    out += [b.line for b in boxes.values()]
+    out += [ln.line for ln in links]
+    out += list(STYLE)
+    classes: dict = {}
+    for b in boxes.values():
+        classes.setdefault(b.cls, []).append(b.nid)
+    out += [f"  class {','.join(ids)} {cls}" for cls, ids in sorted(classes.items())]
+    return "\n".join(out) + "\n"
+
+
+def pack(units: list) -> list:
+    """The units in diagrams of at most MAX_BOXES boxes and a width within budget, in order: a unit too large for
+    a diagram of its own is spread over several (its links one by one, each with the boxes it joins)."""
+    made: list = []
+    boxes: dict = {}
+    links: list = []
+
+    def close():
+        if boxes:
+            made.append((dict(boxes), list(links)))
+        boxes.clear()
+        links.clear()
+
+    def fits(new_boxes, new_links) -> bool:
+        merged = dict(boxes)
+        merged.update((b.nid, b) for b in new_boxes)
+        if len(merged) > MAX_BOXES:
+            return False
+        return _direction(merged, links + list(new_links)) is not None
+
+    def add(new_boxes, new_links):
+        boxes.update((b.nid, b) for b in new_boxes)
+        links.extend(new_links)
+
+    for u in units:
+        if fits(u.boxes, u.links):
+            add(u.boxes, u.links)
+            continue
+        close()
+        if fits(u.boxes, u.links):
+            add(u.boxes, u.links)
+            continue
+        by_id = {b.nid: b for b in u.boxes}
+        linked = {n for ln in u.links for n in (ln.src, ln.dst)}
+        first = u.boxes[:1]  # the unit's own box (a channel), kept in each diagram it is spread over
+        add(first, [])
+        for ln in u.links:
+            ends = [by_id[n] for n in (ln.src, ln.dst) if n in by_id]
+            if not fits(ends, [ln]):
+                close()
+                add(first, [])
+            add(ends, [ln])
+        for b in u.boxes:
+            if b.nid not in linked and b.nid not in boxes:
+                if not fits([b], []):
+                    close()
+                add([b], [])
+    close()
+    return made
+
+
+# --- a topology's services and channels as units ---
+
+def units(topo, services, channels, of_service=None, of_channel=None) -> list:
+    """The units of a diagram drawing ``services`` and ``channels`` (names, in order) in full: each channel with
+    the services at its ends, then each other group's channel those services use (a stub), then services without
+    any channel. ``of_service``/``of_channel`` name the group of a box drawn as a stub (None: one page, no
+    stubs). Channels come in the order the services reach them, so a service's channels are neighbours."""
+    mine_s, mine_c = set(services), set(channels)
+    of_service, of_channel = of_service or {}, of_channel or {}
+    svc_box: dict = {}
+
+    def sbox(name):
+        b = svc_box.get(name)
+        if b is None:
+            b = svc_box[name] = service_box(name, "" if name in mine_s else of_service.get(name, "?"))
+        return b
+
+    order: dict = {}
+    for name in services:
+        s = topo.services[name]
+        for ch in [r.channel for r in s.publishes] + [c.channel for c in s.consumes]:
+            if topo.channel(ch) is not None:
+                order.setdefault(ch, None)
+    ordered = [c for c in order if c in mine_c] + [c for c in channels if c not in order]
+    out, drawn = [], set()
+    for name in ordered:
+        ch = topo.channel(name)
+        box = channel_box(topo, ch)
+        bs, ls = [box], []
+        for r in topo.publishers.get(name, ()):
+            if r.service in topo.services:
+                bs.append(sbox(r.service))
+                ls.append(link(bs[-1].nid, box.nid))
+        for c in topo.consumers.get(name, ()):
+            if c.service in topo.services:
+                bs.append(sbox(c.service))
+                ls.append(link(box.nid, bs[-1].nid, consumer_label(c)))
+        drawn.update(b.nid for b in bs)
+        out.append(Unit(tuple(dict((b.nid, b) for b in bs).values()), tuple(ls)))
+    foreign = [c for c in order if c not in mine_c]
+    for name in foreign:
+        ch = topo.channel(name)
+        box = channel_box(topo, ch, of_channel.get(name, "?"))
+        bs, ls = [box], []
+        for r in topo.publishers.get(name, ()):
+            if r.service in mine_s:
+                bs.append(sbox(r.service))
+                ls.append(link(bs[-1].nid, box.nid))
+        for c in topo.consumers.get(name, ()):
+            if c.service in mine_s:
+                bs.append(sbox(c.service))
+                ls.append(link(box.nid, bs[-1].nid, consumer_label(c)))
+        drawn.update(b.nid for b in bs)
+        out.append(Unit(tuple(dict((b.nid, b) for b in bs).values()), tuple(ls)))
+    for name in services:
+        b = sbox(name)
+        if b.nid not in drawn:
+            out.append(Unit((b,), ()))
+    return out
+
+
+def diagrams(topo, services, channels, of_service=None, of_channel=None) -> list:
+    """The diagrams (Diagram) drawing ``services`` and ``channels`` in full, as ``units`` and ``pack`` make them."""
+    made = []
+    for boxes, links in pack(units(topo, services, channels, of_service, of_channel)):
+        made.append(Diagram(render(boxes, links), tuple(b.name for b in boxes.values() if b.cls == "service"),
+                            len(boxes)))
+    return made
