@@ -157,73 +157,6 @@ def test_an_edge_label_is_shortened_past_its_limit_only_at_a_space():
     assert longer[:mermaid.MAX_LABEL].rsplit(" ", 1)[0] == "aa bb " * 166 + "aa"  # at the last space, not before
 
 
-def test_the_page_of_a_topology_in_parts_says_how_it_is_split(tmp_path):
-    src = tmp_path / "topology.yaml"
-    src.write_text(synthetic(400).replace("services:\n", "services:\n  alone: {description: no channel}\n", 1))
-    code, md, err = run_cli("docs", src, "-o", "-")
-    assert code == 0, err
-    parts = mermaid.parts(load_topology(src)[0])
-    section = md.split("## Diagram\n", 1)[1].split("\n## Services", 1)[0]
-    assert (f"The whole diagram is more than Mermaid draws in one (500 edges and 50,000 characters at most), so it is "
-            f"drawn in {len(parts)} parts. Channels joined through a service share a part while they fit (so a "
-            "part's channels need not be neighbours in the tables); a service with channels in several parts is "
-            "drawn in each.\n\n### Diagram part 1 of ") in section
-    heads = re.findall(r"^### Diagram part (\d+) of (\d+): (.*)\n\n```mermaid\nflowchart LR\n", section, re.M)
-    assert [(int(i), int(n)) for i, n, _ in heads] == [(i, len(parts)) for i in range(1, len(parts) + 1)]
-    assert heads[0][2] == f"{parts[0].channels} channel(s), first `{parts[0].first}`, last `{parts[0].last}`"
-    assert heads[-1][2].endswith("; 1 service(s) without channels") or heads[-1][2] == "1 service(s) without channels"
-
-
-def test_a_part_of_one_channel_and_one_of_services_alone_are_named_so(write):
-    from generator.docs import diagram
-
-    topo, _ = load_topology(write(_one_topic_with(700).replace("services:\n", "services:\n" + "".join(
-        f"  lonely-{i:04d}: {{description: no channel}}\n" for i in range(2500)), 1)))
-    heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", diagram(topo), re.M)
-    assert "channel `wide`" in heads and any(re.fullmatch(r"\d+ service\(s\) without channels", h) for h in heads)
-
-
-def test_the_docs_page_of_a_large_topology_renders_every_part(tmp_path):
-    src = tmp_path / "topology.yaml"
-    src.write_text(synthetic(260))
-    out = tmp_path / "docs.md"
-    assert run_cli("docs", src, "-o", out)[0] == 0
-    md = out.read_text()
-    blocks = md.count("```mermaid")
-    assert blocks > 1 and f"drawn in {blocks} parts" in md
-    assert len(re.findall(r"^### Diagram part \d+ of \d+: ", md, re.M)) == blocks
-    svgs = _render(out, tmp_path)
-    assert len(svgs) == blocks
-    topo, _ = load_topology(src)
-    shown = "".join(s.read_text() for s in svgs)
-    for name in [*topo.services, *topo.queues, *topo.topics]:
-        assert f">{name}<" in shown, f"{name} is in no rendered part"
-
-
-def test_the_spread_topic_renders(tmp_path, write):
-    out = tmp_path / "docs.md"
-    assert run_cli("docs", write(_one_topic_with(300)), "-o", out)[0] == 0
-    assert out.read_text().count("```mermaid") == 2
-    _render(out, tmp_path)
-
-
-def test_part_headings_name_first_and_last_channel_and_services_without_channels(tmp_path):
-    body = synthetic(200).replace("services:\n", "services:\n" + "".join(
-        f"  lonely-{i:04d}: {{description: no channel}}\n" for i in range(1500)), 1)
-    src = tmp_path / "topology.yaml"
-    src.write_text(body)
-    code, md, err = run_cli("docs", src, "-o", "-")
-    assert code == 0, err
-    heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", md, re.M)
-    assert any(re.fullmatch(r"\d+ channel\(s\), first `[qt]-\d{5}`, last `[qt]-\d{5}`", h) for h in heads)
-    lonely = [int(m) for h in heads for m in re.findall(r"(\S+) service\(s\) without channels", h)]
-    assert sum(lonely) == 1500 and min(lonely) > 0 and len(heads) <= 6  # services without channels fill parts too
-    # every channel is counted in exactly one part (none is spread here): a part's count starts from zero
-    counted = [int(m) for h in heads for m in re.findall(r"^(\d+) channel\(s\)|^channel ", h) if m] + \
-        [1 for h in heads if h.startswith("channel ")]
-    assert sum(counted) == 200
-
-
 @pytest.mark.parametrize("services", [400, 1500])
 def test_a_part_is_closed_only_when_the_next_channel_does_not_fit(tmp_path, services):
     src = tmp_path / "topology.yaml"
@@ -255,22 +188,6 @@ def test_the_size_model_is_the_text_s_javascript_length(write, flt):
     assert dead and all(e.slack == 3 for e in dead) and all(e.slack == 0 for e in g.edges if e not in dead)
 
 
-def test_parts_measured_in_utf16_with_astral_and_entity_characters_renders(tmp_path):
-    """Emoji count two in Mermaid's length and entities grow each label: parts still fit and render."""
-    svcs = "".join(f"  s{i:04d}:\n    consumes:\n      wide: {{filter: {{kind: ['😀🚀 {i} & <b> # % \"q\"']}}}}\n"
-                   for i in range(450))
-    src = tmp_path / "topology.yaml"
-    src.write_text("version: 1\nname: wide\ntargets: [azure]\ntopics:\n  wide: {}\nservices:\n  pub:\n"
-                   "    publishes: [wide]\n" + svcs)
-    topo, _ = load_topology(src)
-    parts = mermaid.parts(topo)
-    assert len(parts) > 1 and all(mermaid.js_length(p.text) <= mermaid.MAX_TEXT for p in parts)
-    assert max(mermaid.js_length(p.text) for p in parts) > len(max((p.text for p in parts), key=len))  # astral
-    out = tmp_path / "docs.md"
-    assert run_cli("docs", src, "-o", out)[0] == 0
-    assert len(_render(out, tmp_path)) == len(parts)
-
-
 def test_channels_joined_through_a_service_are_grouped_before_the_next_component(write):
     # In name order the channels alternate between two groups that share no service.
     topo, _ = load_topology(write("queues:\n  c1-x: {}\n  c2-y: {}\n  c3-x: {}\n  c4-y: {}\nservices:\n"
@@ -298,15 +215,3 @@ def test_a_part_of_exactly_the_edge_limit_renders(tmp_path):
     md = tmp_path / "first.md"
     md.write_text("```mermaid\n" + _six_hundred_consumers(tmp_path)[0].text + "```\n")
     _render(md, tmp_path)  # and 501 edges make mermaid-cli exit 1 ("Edge limit exceeded")
-
-
-def test_a_part_of_two_channels_names_both(write):
-    from generator.docs import diagram
-
-    # three queues of 200 consumers each: 202 edges a queue (its publisher, consumers, dead letters), two a part
-    queues = "".join(f"  q{q}: {{}}\n" for q in range(3))
-    svcs = "".join(f"  p{q}: {{publishes: [q{q}]}}\n" + "".join(f"  c{q}-{i:03d}: {{consumes: [q{q}]}}\n" for i in range(200))
-                   for q in range(3))
-    topo, _ = load_topology(write(f"version: 1\nname: two\nqueues:\n{queues}services:\n{svcs}"))
-    heads = re.findall(r"^### Diagram part \d+ of \d+: (.*)$", diagram(topo), re.M)
-    assert heads == ["2 channel(s), first `q0`, last `q1`", "channel `q2`"]
