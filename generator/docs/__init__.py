@@ -6,6 +6,7 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 
@@ -49,7 +50,9 @@ def _finalize(value):
     return escape.md_text(value)
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """The templates' environment, made once per process (a site renders hundreds of pages from it)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "docs/templates"),
         autoescape=False,
@@ -209,14 +212,14 @@ def diagram_section(drawn: list, what: str = "service(s)") -> Escaped:
     return Escaped("\n".join(out))
 
 
-def _table_rows(topo, subscriptions, consumers, cells: tables.Cells) -> dict:
+def _table_rows(topo, subscriptions, consumers, cells: tables.Cells, names=None) -> dict:
     """The large tables' rows, written in Python (tables.py) exactly as the template's loops wrote them."""
     return {"services": tables.services(topo, cells),
             "queues": tables.queues(topo, cells, _dead_letter, _encryption),
             "topics": tables.topics(topo, cells, _encryption),
             "consumers": tables.consumers(consumers, cells, _dead_letter),
             "dead_letters": tables.dead_letters(topo, subscriptions, cells),
-            "cloud_names": tables.cloud_names(topo, cells)}
+            "cloud_names": tables.cloud_names(topo, cells, names)}
 
 
 def render(topo, source: str, links: dict | None = None, stacks: dict | None = None, base=None) -> str:
@@ -230,10 +233,11 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     return page(topo, source, links, stacks, base, diagram(topo))
 
 
-def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=None) -> str:
+def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=None, cells=None, names=None) -> str:
     """One page of the architecture docs: ``topo``'s services and channels (the whole topology, or a group's view
     of it, ``site``), its Diagram section ``drawn``; ``consumers``: the consumers its tables list (default: those
-    of its services); ``head``: what a group page says above its tables."""
+    of its services); ``head``: what a group page says above its tables; ``cells``: escaped cells shared with
+    other pages; ``names``: cloud -> the derived names its cloud names table lists (default: all of ``topo``'s)."""
     template = _environment().get_template("architecture.md.j2")
     if consumers is None:
         consumers = topo.all_consumers()
@@ -249,10 +253,11 @@ def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=Non
     for ch in topo.channels():
         if ch.message is not None:
             carriers.setdefault(ch.message, []).append(ch)
-    cells = tables.Cells(_finalize)  # each distinct cell of the page escaped once, whichever table prints it
+    if cells is None:  # each distinct cell of the page escaped once, whichever table prints it
+        cells = tables.Cells(_finalize)
     text = output.join(template.generate(t=topo, source=source, diagram=drawn, legend=Escaped(views.LEGEND),
                            long_gcp=long_gcp, carriers=carriers, head=head,
-                           rows=_table_rows(topo, subscriptions, consumers, cells), links=links or {},
+                           rows=_table_rows(topo, subscriptions, consumers, cells, names), links=links or {},
                            envs=environments(stacks or {}, base or topo, topo, cells),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]

@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from .. import escape, output
 from ..escape import Escaped
-from . import _environment, _finalize, diagram_section, environments, page, views
+from . import _environment, _finalize, diagram_section, environments, page, tables, views
 from .groups import SITE_THRESHOLD, exchanges, groups
 
 INDEX = "index"  # the key of the index page in ``pages``' result
@@ -27,16 +27,17 @@ def subdirectory(index_name: str) -> str:
     return index_name[:-3] if index_name.endswith(".md") else index_name + ".d"
 
 
-def _view(topo, services: list, channels: set):
+def _view(topo, services: list, channels):
     """``topo`` with only ``services`` and ``channels`` (and the messages those channels carry); who publishes to
     and consumes a channel stays whole, so a queue's row still names every consumer."""
-    queues = {n: q for n, q in topo.queues.items() if n in channels}
-    topics = {n: t for n, t in topo.topics.items() if n in channels}
-    carried = {ch.message for ch in (*queues.values(), *topics.values()) if ch.message is not None}
+    names = sorted(channels)
+    queues = {n: topo.queues[n] for n in names if n in topo.queues}
+    topics = {n: topo.topics[n] for n in names if n in topo.topics}
+    carried = sorted({ch.message for ch in (*queues.values(), *topics.values()) if ch.message is not None})
     return dataclasses.replace(
         topo, services=MappingProxyType({n: topo.services[n] for n in services}),
         queues=MappingProxyType(queues), topics=MappingProxyType(topics),
-        messages=MappingProxyType({n: m for n, m in topo.messages.items() if n in carried}))
+        messages=MappingProxyType({n: topo.messages[n] for n in carried if n in topo.messages}))
 
 
 def _members(topo, g) -> dict:
@@ -117,9 +118,9 @@ def _overview(topo, g, members, ex) -> list:
         cur_links.clear()
 
     for n in order:
-        new = [links[k] for k in ((n, m) for m in neighbours[n]) if k in links and k[1] in {b.name for b in
-                                                                                              cur.values()}]
-        new += [links[(m, n)] for m in neighbours[n] if (m, n) in links and m in {b.name for b in cur.values()}]
+        here = {b.name for b in cur.values()}
+        new = [links[(n, m)] for m in sorted(neighbours[n]) if (n, m) in links and m in here]
+        new += [links[(m, n)] for m in sorted(neighbours[n]) if (m, n) in links and m in here]
         trial = dict(cur)
         trial[ids[n]] = boxes[n]
         if len(trial) > views.MAX_BOXES or views._direction(trial, cur_links + new) is None:
@@ -128,7 +129,7 @@ def _overview(topo, g, members, ex) -> list:
             trial = {ids[n]: boxes[n]}
         cur.clear()
         cur.update(trial)
-        cur_links.extend(sorted(new))
+        cur_links.extend(new)
     close()
     return made
 
@@ -136,10 +137,14 @@ def _overview(topo, g, members, ex) -> list:
 def _index(topo, source, stacks, base, g, members, ex, sub: str) -> str:
     template = _environment().get_template("index.md.j2")
     rows = []
+    sends_to: dict = {n: [] for n in g.names}
+    gets_from: dict = {n: [] for n in g.names}
+    for a, b in ex:  # sorted pairs: each list comes out sorted
+        sends_to[a].append(b)
+        gets_from[b].append(a)
     for n in g.names:
         services, channels = members[n]
-        sends = sorted({b for (a, b) in ex if a == n})
-        gets = sorted({a for (a, b) in ex if b == n})
+        sends, gets = sends_to[n], sorted(gets_from[n])
         link = lambda grp: f"[{escape.md_text(grp)}]({escape.url(sub + '/' + g.slugs[grp] + '.md')})"  # noqa: E731
         rows.append("| " + " | ".join([
             link(n), ", ".join(escape.md_cell_code(s) for s in services) or "—",
@@ -168,6 +173,8 @@ def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks:
     ex = exchanges(topo, g)
     sub = subdirectory(index_name)
     out = {INDEX: _index(topo, source, stacks, base, g, members, ex, sub)}
+    boxes, cells = views.Boxes(topo), tables.Cells(_finalize)  # made once for every page
+    names = _names_by_group(topo, g)
     for name in g.names:
         services, channels = members[name]
         view = _view(topo, services, channels)
@@ -176,11 +183,33 @@ def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks:
         consumers += [c for ch in sorted(channels) for c in topo.consumers.get(ch, ())
                       if g.of_service.get(c.service) != name]
         ordered = [c.name for c in view.channels()]
-        drawn = views.diagrams(topo, services, ordered, g.of_service, g.of_channel)
+        drawn = views.diagrams(topo, services, ordered, g.of_service, g.of_channel, boxes)
         head = _group_head(topo, name, g.slugs[name], "../" + index_name, g, services, channels)
         out[g.slugs[name] + ".md"] = page(view, sub_source or source, sub_links, stack_views,
                                           _view(base or topo, services, channels), diagram_section(drawn),
-                                          consumers, head)
+                                          consumers, head, cells, {c: names[c].get(name, []) for c in names})
+    return out
+
+
+def _names_by_group(topo, g) -> dict:
+    """cloud -> group -> the derived names of its page, in the spec's order: a channel's names on its group's page,
+    a service's (and its subscriptions') on its group's, names of neither (a namespace) on every group's page.
+    From the names the rules derived for the whole topology: none is derived twice."""
+    from ..clouds import derived_names
+
+    out = {}
+    for cloud in topo.targets:
+        per: dict = {n: [] for n in g.names}
+        for dn in derived_names(topo, cloud):
+            p = dn.path
+            grp = (g.of_channel.get(p[1]) if p[:1] in (("queues",), ("topics",)) else
+                   g.of_service.get(p[1]) if p[:1] == ("services",) else None) if len(p) > 1 else None
+            if grp is None:
+                for lst in per.values():
+                    lst.append(dn)
+            else:
+                per[grp].append(dn)
+        out[cloud] = per
     return out
 
 

@@ -200,8 +200,8 @@ def _direction(boxes: dict, links) -> str | None:
     return None
 
 
-def render(boxes: dict, links: list) -> str:
-    direction = _direction(boxes, links) or "LR"
+def render(boxes: dict, links: list, direction: str | None = None) -> str:
+    direction = direction or _direction(boxes, links) or "LR"
     out = [f"flowchart {direction}"]
     out += [b.line for b in boxes.values()]
     out += [ln.line for ln in links]
@@ -219,10 +219,11 @@ def pack(units: list) -> list:
     made: list = []
     boxes: dict = {}
     links: list = []
+    way = [None]  # the direction of the diagram being made, as its last check found it
 
     def close():
         if boxes:
-            made.append((dict(boxes), list(links)))
+            made.append((dict(boxes), list(links), way[0]))
         boxes.clear()
         links.clear()
 
@@ -231,12 +232,19 @@ def pack(units: list) -> list:
         merged.update((b.nid, b) for b in new_boxes)
         if len(merged) > MAX_BOXES:
             return False
-        return _direction(merged, links + list(new_links)) is not None
+        found = _direction(merged, links + list(new_links))
+        if found is not None:
+            way[0] = found
+        return found is not None
 
     def add(new_boxes, new_links):
         boxes.update((b.nid, b) for b in new_boxes)
         links.extend(new_links)
 
+    whole = [b for u in units for b in u.boxes]
+    if fits(whole, [ln for u in units for ln in u.links]):  # most often: all of it in one diagram, one estimate
+        add(whole, [ln for u in units for ln in u.links])
+        units = []
     for u in units:
         if fits(u.boxes, u.links):
             add(u.boxes, u.links)
@@ -266,20 +274,32 @@ def pack(units: list) -> list:
 
 # --- a topology's services and channels as units ---
 
-def units(topo, services, channels, of_service=None, of_channel=None) -> list:
+class Boxes(dict):
+    """The boxes of one topology, each made once: (kind, name, stub group) -> Box (a site draws a channel on its
+    group's page and as a stub on each page that uses it)."""
+
+    def __init__(self, topo):
+        super().__init__()
+        self.topo = topo
+
+    def __missing__(self, key):
+        kind, name, stub = key
+        box = self[key] = service_box(name, stub) if kind == "s" else channel_box(self.topo, self.topo.channel(name),
+                                                                                    stub)
+        return box
+
+
+def units(topo, services, channels, of_service=None, of_channel=None, made=None) -> list:
     """The units of a diagram drawing ``services`` and ``channels`` (names, in order) in full: each channel with
     the services at its ends, then each other group's channel those services use (a stub), then services without
     any channel. ``of_service``/``of_channel`` name the group of a box drawn as a stub (None: one page, no
     stubs). Channels come in the order the services reach them, so a service's channels are neighbours."""
     mine_s, mine_c = set(services), set(channels)
     of_service, of_channel = of_service or {}, of_channel or {}
-    svc_box: dict = {}
+    made = made if made is not None else Boxes(topo)
 
     def sbox(name):
-        b = svc_box.get(name)
-        if b is None:
-            b = svc_box[name] = service_box(name, "" if name in mine_s else of_service.get(name, "?"))
-        return b
+        return made["s", name, "" if name in mine_s else of_service.get(name, "?")]
 
     order: dict = {}
     for name in services:
@@ -290,8 +310,7 @@ def units(topo, services, channels, of_service=None, of_channel=None) -> list:
     ordered = [c for c in order if c in mine_c] + [c for c in channels if c not in order]
     out, drawn = [], set()
     for name in ordered:
-        ch = topo.channel(name)
-        box = channel_box(topo, ch)
+        box = made["c", name, ""]
         bs, ls = [box], []
         for r in topo.publishers.get(name, ()):
             if r.service in topo.services:
@@ -305,8 +324,7 @@ def units(topo, services, channels, of_service=None, of_channel=None) -> list:
         out.append(Unit(tuple(dict((b.nid, b) for b in bs).values()), tuple(ls)))
     foreign = [c for c in order if c not in mine_c]
     for name in foreign:
-        ch = topo.channel(name)
-        box = channel_box(topo, ch, of_channel.get(name, "?"))
+        box = made["c", name, of_channel.get(name, "?")]
         bs, ls = [box], []
         for r in topo.publishers.get(name, ()):
             if r.service in mine_s:
@@ -325,10 +343,11 @@ def units(topo, services, channels, of_service=None, of_channel=None) -> list:
     return out
 
 
-def diagrams(topo, services, channels, of_service=None, of_channel=None) -> list:
-    """The diagrams (Diagram) drawing ``services`` and ``channels`` in full, as ``units`` and ``pack`` make them."""
-    made = []
-    for boxes, links in pack(units(topo, services, channels, of_service, of_channel)):
-        made.append(Diagram(render(boxes, links), tuple(b.name for b in boxes.values() if b.cls == "service"),
-                            len(boxes)))
-    return made
+def diagrams(topo, services, channels, of_service=None, of_channel=None, made=None) -> list:
+    """The diagrams (Diagram) drawing ``services`` and ``channels`` in full, as ``units`` and ``pack`` make them
+    (``made``: a ``Boxes`` shared by the pages of a site)."""
+    out = []
+    for boxes, links, direction in pack(units(topo, services, channels, of_service, of_channel, made)):
+        out.append(Diagram(render(boxes, links, direction), tuple(b.name for b in boxes.values()
+                                                                  if b.cls == "service"), len(boxes)))
+    return out
