@@ -205,10 +205,10 @@ def render(boxes: dict, links: list, direction: str | None = None) -> str:
     out = [f"flowchart {direction}"]
     out += [b.line for b in boxes.values()]
     out += [ln.line for ln in links]
-    out += list(STYLE)
     classes: dict = {}
     for b in boxes.values():
         classes.setdefault(b.cls, []).append(b.nid)
+    out += [line for line in STYLE if line.split()[1] in classes]  # the styles of the classes it uses
     out += [f"  class {','.join(ids)} {cls}" for cls, ids in sorted(classes.items())]
     return "\n".join(out) + "\n"
 
