@@ -8,7 +8,7 @@ free text, untrusted like everything else in the report.
 
 from __future__ import annotations
 
-from ..docs.groups import groups
+from ..groups import groups
 from . import diagram
 
 

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from .. import escape, output
 from ..escape import Escaped
 from . import _environment, _finalize, diagram_section, environments, page, tables, views
-from .groups import SITE_THRESHOLD, exchanges, groups
+from ..groups import SITE_THRESHOLD, exchanges, groups, is_site  # noqa: F401  (is_site: the CLI asks here)
 
 INDEX = "index"  # the key of the index page in ``pages``' result
 
@@ -211,7 +211,3 @@ def _names_by_group(topo, g) -> dict:
                 per[grp].append(dn)
         out[cloud] = per
     return out
-
-
-def is_site(topo) -> bool:
-    return len(topo.services) > SITE_THRESHOLD
