@@ -195,14 +195,17 @@ def environments(stacks: dict, base, page=None, cells: tables.Cells | None = Non
 def diagram(topo) -> Escaped:
     """The Diagram section's body of the one page: every service and channel, in as many diagrams as it takes to
     keep each readable (``views``: at most 60 boxes, about 2,000 px wide)."""
-    return diagram_section(views.diagrams(topo, list(topo.services), [c.name for c in topo.channels()]))
+    from ..groups import service_group
+
+    by_team = sorted(topo.services.values(), key=lambda s: service_group(topo, s))  # a team's services together
+    return diagram_section(views.diagrams(topo, [s.name for s in by_team], [c.name for c in topo.channels()]))
 
 
 def diagram_section(drawn: list, what: str = "service(s)") -> Escaped:
     """One Mermaid block, or several, each introduced by the services it draws in full."""
     if len(drawn) == 1:
         return escape.md_fence(drawn[0].text, "mermaid")
-    out = [f"Drawn in {len(drawn)} diagrams of at most {views.MAX_BOXES} boxes each, so that each stays readable; "
+    out = [f"Drawn in {len(drawn)} diagrams of at most {views.PACK_BOXES} boxes each, so that each stays readable; "
            "channels joined through a service share a diagram while they fit, and a service with channels in "
            "several diagrams is drawn in each."]
     for i, d in enumerate(drawn, 1):

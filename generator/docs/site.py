@@ -83,7 +83,7 @@ def _group_head(topo, name, slug, index_href, g, services, channels) -> dict:
 
 def _overview(topo, g, members, ex) -> list:
     """The index's diagrams: one box per group, one edge per pair of groups exchanging messages, packed in
-    diagrams of at most MAX_BOXES boxes (groups that exchange messages taken together, breadth first)."""
+    diagrams of at most PACK_BOXES boxes (groups that exchange messages taken together, breadth first)."""
     neighbours: dict = {n: set() for n in g.names}
     for a, b in ex:
         neighbours[a].add(b)
@@ -123,7 +123,7 @@ def _overview(topo, g, members, ex) -> list:
         new += [links[(m, n)] for m in sorted(neighbours[n]) if (m, n) in links and m in here]
         trial = dict(cur)
         trial[ids[n]] = boxes[n]
-        if len(trial) > views.MAX_BOXES or views._direction(trial, cur_links + new) is None:
+        if len(trial) > views.PACK_BOXES or views._direction(trial, cur_links + new) is None:
             close()
             new = []
             trial = {ids[n]: boxes[n]}
