@@ -228,3 +228,74 @@ def test_max_bytes_is_for_markdown_only(tmp_path):
     (tmp_path / "t.yaml").write_text(synthetic(10))
     code, out, err = run_cli("diff", tmp_path / "t.yaml", tmp_path / "t.yaml", "--max-bytes", "50000")
     assert code == 2 and "--max-bytes is for --format markdown" in err
+
+
+def _edges(block: str) -> dict:
+    """(src, dst) -> the indices of its lines among the block's edges, and which are styled how."""
+    edges = re.findall(r"^  (\w+) (?:-->|-\.->|--\s\"[^\"]*\" -->|-\.\s\"[^\"]*\" \.->) (\w+)$", block, re.M)
+    styles = {}
+    for idx, style in re.findall(r"^  linkStyle ([\d,]+) (.*)$", block, re.M):
+        for i in idx.split(","):
+            styles[int(i)] = "removed" if "#d93025" in style else "added"
+    return {e: styles.get(i, "") for i, e in enumerate(edges)}
+
+
+def test_removed_consumer_edges_queues_and_dead_letters_are_drawn_red_and_dashed(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("    consumes: [inference-results, audit-events]\n", "    consumes: [inference-results]\n")
+    assert head != base
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    edges = _edges(block)
+    assert edges[("t_audit_events", "svc_analytics")] == "removed"  # the consumer edge that is gone
+    assert "t_audit_events -.-> svc_analytics" in block  # dashed
+    assert edges[("t_audit_events", "dlq_audit_events__analytics")] == "removed"  # and its dead-letter channel
+    assert re.search(r"^  class (\S+,)?dlq_audit_events__analytics(,\S+)? removed$", block, re.M)
+    assert edges[("t_inference_results", "svc_analytics")] == ""  # what stays is drawn plain
+
+
+def test_a_removed_queue_is_drawn_with_its_old_edges(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("publishes: [inference-requests, embedding-jobs, batch-scoring, audit-events]",
+                        "publishes: [inference-requests, embedding-jobs, audit-events]")
+    start, end = head.index("  batch-scorer:\n"), head.index("  notifier:\n")
+    head = head[:start] + head[end:]
+    start, end = head.index("  batch-scoring:\n"), head.index("\ntopics:")
+    head = head[:start] + head[end + 1:]
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    edges = _edges(block)
+    assert 'q_batch_scoring[("batch-scoring<br/>removed queue' in block
+    assert edges[("svc_api_gateway", "q_batch_scoring")] == "removed"
+    assert edges[("q_batch_scoring", "svc_batch_scorer")] == "removed"
+    assert edges[("q_batch_scoring", "dlq_batch_scoring")] == "removed"
+    svg = _renders(tmp_path, md)
+    assert ">batch-scorer<" in svg or "batch-scorer" in svg
+
+
+def test_a_changed_service_keeps_the_look_of_a_service(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("Turns document chunks into vectors.", "Turns document chunks into vectors, faster.")
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    assert re.search(r"^  class (\S+,)?svc_embedder(,\S+)? service$", block, re.M)  # its own fill
+    assert re.search(r"^  class (\S+,)?svc_embedder(,\S+)? changed$", block, re.M)  # and the change's outline
+    changed = re.search(r"^  classDef changed (.*)$", block, re.M).group(1)
+    assert "fill" not in changed  # the outline only: it never paints a service like a queue
+
+
+def test_the_report_names_the_groups_a_change_touches(tmp_path):
+    import json
+
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("    owner: web-team\n", "    owner: '@evil/team'\n").replace(
+        "Turns document chunks into vectors.", "Turns document chunks into vectors, faster.")
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    code, out, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["groups"] == ["@evil/team", "ml-platform"]  # the renamed owner's service changed too
+    code, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
+    assert "Groups (owners) this change touches: `@evil/team`, `ml-platform`." in md  # code: no mention
+    code, text, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml")
+    assert "Groups (owners) touched: @evil/team, ml-platform" in text
