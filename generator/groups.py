@@ -20,6 +20,9 @@ UNOWNED = "(no owner)"
 # Up to this many services a topology's docs are one page (as before); above it, an index and a page per group.
 SITE_THRESHOLD = 30
 MAX_SLUG = 48
+# A site's page holds at most this many services (a larger group is split into parts): with their channels,
+# consumers and cloud names, well within GitHub's 500 KB and 20,000 lines per file.
+PAGE_SERVICES = 100
 
 
 def service_group(topo, service) -> str:
@@ -38,8 +41,10 @@ class Groups(NamedTuple):
     claimed: dict      # channel -> the groups its publishers belong to, when more than one
 
 
-def groups(topo) -> Groups:
-    of_service = {s.name: service_group(topo, s) for s in topo.services.values()}
+def groups(topo, of_service: dict | None = None) -> Groups:
+    """The groups of ``topo`` (``of_service``: service -> group, when not their owners: a site's page parts)."""
+    if of_service is None:
+        of_service = {s.name: service_group(topo, s) for s in topo.services.values()}
     of_channel, claimed = {}, {}
     for ch in topo.channels():
         pubs = Counter(of_service[r.service] for r in topo.publishers.get(ch.name, ()) if r.service in of_service)
@@ -66,6 +71,23 @@ def slugs(names) -> dict:
             s = ((s[:MAX_SLUG - 9] + "-") if s else "group-") + hashlib.sha256(n.encode("utf-8")).hexdigest()[:8]
         out[n] = "unowned" if n == UNOWNED else s
     return out
+
+
+def page_parts(topo, g: Groups, size: int = PAGE_SERVICES) -> Groups:
+    """The groups as a site's pages hold them: a group of more than ``size`` services is split into parts of
+    ``size`` services (in the file's order), named ``<group> (part i of n)``; a channel goes to the part of most
+    of its publishers, as to a group."""
+    members: dict = {}
+    for s, grp in g.of_service.items():
+        members.setdefault(grp, []).append(s)
+    if all(len(m) <= size for m in members.values()):
+        return g
+    of_service = {}
+    for grp, names in members.items():
+        n = -(-len(names) // size)
+        for i, s in enumerate(names):
+            of_service[s] = grp if n == 1 else f"{grp} (part {i // size + 1} of {n})"
+    return groups(topo, of_service)
 
 
 def is_site(topo) -> bool:

@@ -299,3 +299,15 @@ def test_the_site_renders_within_the_limits(tmp_module, tmp_path, services):
 def test_the_index_and_a_group_page_of_5000_services_render_within_the_limits(tmp_module, tmp_path):
     pages = _site(5000, tmp_module)
     _check_rendered(pages, tmp_path, 5000, names={"architecture.md", "architecture/team-0100.md"})
+
+
+@pytest.mark.parametrize("environments", [False, pytest.param(True, marks=pytest.mark.slow)])
+def test_one_group_of_5000_services_is_split_into_pages_within_github_s_limits(tmp_path, environments):
+    from bench.generate import topology as synthetic
+
+    src = _write(tmp_path, synthetic(5000, environments=environments))  # no owner: one group
+    pages = render_set(str(src), str(tmp_path / "docs" / "architecture.md"))
+    assert len(pages) > 40 and "architecture/no-owner-part-1-of-50.md" in pages or environments
+    for name, text in pages.items():
+        assert len(text.encode("utf-8")) <= MAX_PAGE_BYTES and text.count("\n") <= MAX_PAGE_LINES, name
+        assert all(len(_boxes(b)) <= views.MAX_BOXES for b in _blocks(text)), name

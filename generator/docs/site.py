@@ -17,9 +17,11 @@ from types import MappingProxyType
 from .. import escape, output
 from ..escape import Escaped
 from . import _environment, _finalize, diagram_section, environments, page, tables, views
-from ..groups import SITE_THRESHOLD, exchanges, groups, is_site  # noqa: F401  (is_site: the CLI asks here)
+from ..groups import PAGE_SERVICES, SITE_THRESHOLD, exchanges, groups, is_site, page_parts  # noqa: F401  (is_site: the CLI asks here)
 
 INDEX = "index"  # the key of the index page in ``pages``' result
+MAX_PAGE_BYTES = 500_000  # GitHub shows no diff of a larger file
+MAX_PAGE_LINES = 20_000   # nor of a longer one
 
 
 def subdirectory(index_name: str) -> str:
@@ -155,7 +157,7 @@ def _index(topo, source, stacks, base, g, members, ex, sub: str) -> str:
                         _view(base or topo, [], set()), empty)
     drawn = _overview(topo, g, members, ex)
     text = output.join(template.generate(
-        t=topo, source=source, groups=len(g.names), threshold=SITE_THRESHOLD, envs=envs,
+        t=topo, source=source, groups=len(g.names), threshold=SITE_THRESHOLD, page_services=PAGE_SERVICES, envs=envs,
         overview=diagram_section(drawn, "group(s)"), rows=Escaped("\n".join(rows)),
         uncarried=[m for m in topo.messages.values()
                    if not any(ch.message == m.name for ch in topo.channels())]), "the architecture index")
@@ -168,7 +170,17 @@ def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks:
 
     ``source``/``links``: the topology file and the message schemas as the index names them; ``sub_source`` and
     ``sub_links`` as the group pages (one directory down) name them. ``index_name``: the index's file name."""
-    g = groups(topo)
+    whole = groups(topo)
+    size = PAGE_SERVICES
+    while True:  # a page past GitHub's limits (long descriptions, many stacks): smaller parts, all pages again
+        out = _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, page_parts(topo, whole, size))
+        if size == 1 or all(len(t.encode("utf-8")) <= MAX_PAGE_BYTES and t.count("\n") <= MAX_PAGE_LINES
+                            for k, t in out.items() if k != INDEX):
+            return out
+        size = max(1, size // 2)
+
+
+def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, g) -> dict:
     members = _members(topo, g)
     ex = exchanges(topo, g)
     sub = subdirectory(index_name)
