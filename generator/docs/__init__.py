@@ -203,8 +203,8 @@ def diagram(topo) -> Escaped:
 
 def diagram_section(drawn: list, what: str = "service(s)") -> Escaped:
     """One Mermaid block, or several, each introduced by the services it draws in full."""
-    if len(drawn) == 1:
-        return escape.md_fence(drawn[0].text, "mermaid")
+    if len(drawn) <= 1:
+        return escape.md_fence(drawn[0].text, "mermaid") if drawn else Escaped("")
     out = [f"Drawn in {len(drawn)} diagrams of at most {views.PACK_BOXES} boxes each, so that each stays readable; "
            "channels joined through a service share a diagram while they fit, and a service with channels in "
            "several diagrams is drawn in each."]
