@@ -13,7 +13,8 @@ import sys
 TEAM = 6
 
 
-def topology(services: int) -> str:
+def topology(services: int, targets: str = "aws") -> str:
+    """``targets``: the file's ``targets`` list, e.g. "aws" or "aws, azure, gcp"."""
     teams = max(1, (services + TEAM - 1) // TEAM)
     names = [f"svc-{i:05d}" for i in range(services)]
     team_of = [i // TEAM for i in range(services)]
@@ -35,7 +36,7 @@ def topology(services: int) -> str:
                 consumes[names[r]].append(channel[i])
     taken = {q for c in consumes.values() for q in c if q.startswith("q-")}
     out = ["version: 1", "name: org", f"description: {services} services in teams of {TEAM}",
-           "targets: [aws]", "defaults: {max_receive_count: 5}", "queues:"]
+           f"targets: [{targets}]", "defaults: {max_receive_count: 5}", "queues:"]
     out += [f"  {c}: {{}}" for i, c in enumerate(channel) if c.startswith("q-")]
     out.append("topics:")
     out += [f"  {c}: {{}}" for c in channel if c.startswith("t-")]
@@ -61,4 +62,4 @@ def topology(services: int) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(topology(int(sys.argv[1])))
+    sys.stdout.write(topology(int(sys.argv[1]), *sys.argv[2:3]))

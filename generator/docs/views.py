@@ -245,18 +245,32 @@ def pack(units: list) -> list:
         boxes.update((b.nid, b) for b in new_boxes)
         links.extend(new_links)
 
-    whole = [b for u in units for b in u.boxes]
-    if fits(whole, [ln for u in units for ln in u.links]):  # most often: all of it in one diagram, one estimate
-        add(whole, [ln for u in units for ln in u.links])
-        units = []
-    for u in units:
-        if fits(u.boxes, u.links):
-            add(u.boxes, u.links)
+    i = 0
+    while i < len(units):
+        # the most units from i on that fit: as many as the box count allows, fewer (bisected) while too wide
+        seen, hi = dict(boxes), 0
+        for u in units[i:]:
+            seen.update((b.nid, b) for b in u.boxes)
+            if len(seen) > PACK_BOXES:
+                break
+            hi += 1
+        lo, best = 1, 0
+        while lo <= hi:
+            mid = hi if best == 0 and lo == 1 else (lo + hi) // 2  # the whole run first: most often it fits
+            if fits([b for u in units[i:i + mid] for b in u.boxes], [ln for u in units[i:i + mid] for ln in u.links]):
+                best, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        if best:
+            for u in units[i:i + best]:
+                add(u.boxes, u.links)
+            i += best
             continue
-        close()
-        if fits(u.boxes, u.links):
-            add(u.boxes, u.links)
+        if boxes:  # the next unit does not fit beside what is drawn: a new diagram
+            close()
             continue
+        u = units[i]  # one unit larger than a diagram: spread
+        i += 1
         by_id = {b.nid: b for b in u.boxes}
         linked = {n for ln in u.links for n in (ln.src, ln.dst)}
         first = u.boxes[:1]  # the unit's own box (a channel), kept in each diagram it is spread over
