@@ -11,7 +11,6 @@ file names (``slug``) are made of ``[a-z0-9-]`` only, bounded in length, unique 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -60,6 +59,8 @@ def groups(topo, of_service: dict | None = None) -> Groups:
 def slugs(names) -> dict:
     """A file name stem per group: lower case ``[a-z0-9-]``, at most MAX_SLUG characters, never ``index``; a stem
     two groups would share, or an empty one, gets the first 8 hex digits of the sha256 of the group's name."""
+    import hashlib  # here: only a site's file names need it (a small topology's validate never loads it)
+
     base = {}
     for n in names:
         s = re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-")[:MAX_SLUG].strip("-")
