@@ -311,3 +311,48 @@ def test_one_group_of_5000_services_is_split_into_pages_within_github_s_limits(t
     for name, text in pages.items():
         assert len(text.encode("utf-8")) <= MAX_PAGE_BYTES and text.count("\n") <= MAX_PAGE_LINES, name
         assert all(len(_boxes(b)) <= views.MAX_BOXES for b in _blocks(text)), name
+
+
+# --- Mermaid's own limits, far above what the diagrams use ---
+
+def test_the_limits_are_the_installed_mermaids():
+    from generator.docs import mermaid
+
+    core = (ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.core.mjs").read_text()
+    assert re.search(r"MAX_TEXTLENGTH = 5e4;", core), "Mermaid's text limit moved: update mermaid.MAX_TEXT"
+    chunks = "".join(p.read_text() for p in (ROOT / "node_modules" / "mermaid" / "dist" / "chunks" /
+                                             "mermaid.core").glob("*.mjs"))
+    assert '"maxEdges": 500,' in chunks, "Mermaid's edge limit moved: update mermaid.MAX_EDGES"
+    assert (mermaid.MAX_TEXT, mermaid.MAX_EDGES) == (50_000, 500)
+
+
+def test_javascript_length_counts_astral_characters_twice():
+    from generator.docs import mermaid
+
+    assert mermaid.js_length("abc") == 3
+    assert mermaid.js_length("é") == 1
+    assert mermaid.js_length("😀a") == 3
+    assert mermaid.js_length("\uffff\U00010000") == 3  # the last one-unit character, the first two-unit one
+
+
+def test_every_diagram_of_5000_services_is_far_within_mermaid_s_limits(tmp_module):
+    from generator.docs import mermaid
+
+    for name, text in _site(5000, tmp_module).items():
+        for block in _blocks(text):
+            edges = len(re.findall(r"^  \w+ (?:--|-\.)", block, re.M))
+            assert mermaid.fits(block, edges) and edges <= 200, name
+
+
+def test_a_topic_with_700_consumers_is_spread_over_diagrams_within_the_limits(tmp_path):
+    svcs = "".join(f"  s{i:04d}: {{owner: readers, consumes: [wide]}}\n" for i in range(700))
+    src = _write(tmp_path, "version: 1\nname: wide\ntopics:\n  wide: {}\nservices:\n  pub: {owner: writers, "
+                 "publishes: [wide]}\n" + svcs)
+    pages = render_set(str(src), str(tmp_path / "docs" / "architecture.md"))
+    drawn = set()
+    for name, text in pages.items():
+        assert len(text.encode()) <= MAX_PAGE_BYTES, name
+        for block in _blocks(text):
+            assert len(_boxes(block)) <= views.MAX_BOXES
+            drawn |= _drawn_in_full(block)
+    assert drawn == {"pub", *(f"s{i:04d}" for i in range(700))}

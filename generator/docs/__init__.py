@@ -18,7 +18,6 @@ from ..clouds.gcp import spec as gcp_spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables
-from . import mermaid
 from . import views
 
 
