@@ -299,6 +299,15 @@ class Boxes(dict):
     def __init__(self, topo):
         super().__init__()
         self.topo = topo
+        self.links: dict = {}
+
+    def link(self, src: str, dst: str, label: str) -> "Link":
+        """``link(src, dst, label)``, made once (an edge is drawn on its channel's page and as a stub's)."""
+        key = (src, dst, label)
+        made = self.links.get(key)
+        if made is None:
+            made = self.links[key] = link(src, dst, label)
+        return made
 
     def __missing__(self, key):
         kind, name, stub = key
@@ -327,33 +336,28 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None)
                 order.setdefault(ch, None)
     ordered = [c for c in order if c in mine_c] + [c for c in channels if c not in order]
     out, drawn = [], set()
-    for name in ordered:
-        box = made["c", name, ""]
-        bs, ls = [box], []
+    services_all = topo.services
+
+    def unit(name, box, keep):  # a channel's box, with its edges to the services ``keep`` accepts
+        bs, ls = {box.nid: box}, []
         for r in topo.publishers.get(name, ()):
-            if r.service in topo.services:
-                bs.append(sbox(r.service))
-                ls.append(link(bs[-1].nid, box.nid))
+            if keep(r.service):
+                b = sbox(r.service)
+                bs[b.nid] = b
+                ls.append(made.link(b.nid, box.nid, ""))
         for c in topo.consumers.get(name, ()):
-            if c.service in topo.services:
-                bs.append(sbox(c.service))
-                ls.append(link(box.nid, bs[-1].nid, consumer_label(c)))
-        drawn.update(b.nid for b in bs)
-        out.append(Unit(tuple(dict((b.nid, b) for b in bs).values()), tuple(ls)))
-    foreign = [c for c in order if c not in mine_c]
-    for name in foreign:
-        box = made["c", name, of_channel.get(name, "?")]
-        bs, ls = [box], []
-        for r in topo.publishers.get(name, ()):
-            if r.service in mine_s:
-                bs.append(sbox(r.service))
-                ls.append(link(bs[-1].nid, box.nid))
-        for c in topo.consumers.get(name, ()):
-            if c.service in mine_s:
-                bs.append(sbox(c.service))
-                ls.append(link(box.nid, bs[-1].nid, consumer_label(c)))
-        drawn.update(b.nid for b in bs)
-        out.append(Unit(tuple(dict((b.nid, b) for b in bs).values()), tuple(ls)))
+            if keep(c.service):
+                b = sbox(c.service)
+                bs[b.nid] = b
+                ls.append(made.link(box.nid, b.nid, consumer_label(c)))
+        drawn.update(bs)
+        out.append(Unit(tuple(bs.values()), tuple(ls)))
+
+    for name in ordered:  # this page's channels, with every service they join
+        unit(name, made["c", name, ""], services_all.__contains__)
+    for name in order:  # other groups' channels, with this page's services only
+        if name not in mine_c:
+            unit(name, made["c", name, of_channel.get(name, "?")], mine_s.__contains__)
     for name in services:
         b = sbox(name)
         if b.nid not in drawn:
