@@ -356,3 +356,15 @@ def test_a_topic_with_700_consumers_is_spread_over_diagrams_within_the_limits(tm
             assert len(_boxes(block)) <= views.MAX_BOXES
             drawn |= _drawn_in_full(block)
     assert drawn == {"pub", *(f"s{i:04d}" for i in range(700))}
+
+
+def test_the_output_limit_is_on_all_pages_together(tmp_path, monkeypatch):
+    from generator import output
+
+    src = _write(tmp_path, organisation(60))
+    pages = render_set(str(src), str(tmp_path / "architecture.md"))
+    largest, total = max(len(t) for t in pages.values()), sum(len(t) for t in pages.values())
+    monkeypatch.setattr(output, "MAX_OUTPUT_CHARS", (largest + total) // 2)  # each page fits, not all of them
+    code, _, err = run_cli("docs", src, "-o", tmp_path / "architecture.md")
+    assert code == 1 and "all pages" in err and "Traceback" not in err
+    assert not (tmp_path / "architecture").exists()  # nothing written

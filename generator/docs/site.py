@@ -174,6 +174,8 @@ def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks:
     size = PAGE_SERVICES
     while True:  # a page past GitHub's limits (long descriptions, many stacks): smaller parts, all pages again
         out = _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, page_parts(topo, whole, size))
+        if sum(len(t) for t in out.values()) > output.MAX_OUTPUT_CHARS:  # the limit is on all pages together
+            raise output.OutputTooLarge("the architecture docs (all pages)", output.MAX_OUTPUT_CHARS)
         if size == 1 or all(len(t.encode("utf-8")) <= MAX_PAGE_BYTES and t.count("\n") <= MAX_PAGE_LINES
                             for k, t in out.items() if k != INDEX):
             return out
