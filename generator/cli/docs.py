@@ -47,13 +47,14 @@ def render_set(file: str, output: str, stack: str = "dev", root=None) -> dict:
 def _render_set(file: str, output: str, stack: str, root) -> dict:
     from ..docs import render
     from ..docs import site
+    from ..groups import is_site
 
     result = load_result(file, warnings=False, stack=stack, root=root)  # errors stop the docs; warnings: `validate`
     topo, extra = result.topology, {"stacks": result.stacks, "base": result.base}
     src = Path(file)
     name = Path(output).name if output != "-" else "-"
     if output == "-":
-        if site.is_site(topo):
+        if is_site(topo):
             return {"-": site.pages(topo, src.as_posix(), None, None, extra["stacks"], extra["base"],
                                     "architecture.md")[site.INDEX]}
         return {"-": render(topo, src.as_posix(), **extra)}
@@ -63,7 +64,7 @@ def _render_set(file: str, output: str, stack: str, root) -> dict:
         return Path(os.path.relpath(Path(p).resolve(), d)).as_posix()
 
     links = {m.name: rel(src.parent / m.schema_file, out_dir) for m in topo.messages.values() if m.schema_file}
-    if not site.is_site(topo):
+    if not is_site(topo):
         return {name: render(topo, rel(src, out_dir), links, **extra)}
     sub = site.subdirectory(name)
     sub_dir = out_dir / sub

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from .. import escape, output
 from ..escape import Escaped
 from . import _environment, _finalize, diagram_section, environments, page, tables, views
-from ..groups import PAGE_SERVICES, SITE_THRESHOLD, exchanges, groups, is_site, page_parts  # noqa: F401  (is_site: the CLI asks here)
+from ..groups import PAGE_SERVICES, SITE_THRESHOLD, exchanges, groups, page_parts
 
 INDEX = "index"  # the key of the index page in ``pages``' result
 MAX_PAGE_BYTES = 500_000  # GitHub shows no diff of a larger file
