@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..docs import views
 from ..docs.mermaid import node_id
-from ..escape import md_fence
+from ..escape import md_fence, mermaid_label
 
 LEGEND = ("Green outline: added; orange outline: changed; red, dashed: removed (edges too). Services are boxes, "
           "queues cylinders, topics hexagons, dead-letter channels small dashed cylinders. Only what the change "
@@ -77,7 +77,7 @@ def _box(nid: str, kind: str, name: str, status: str, topo) -> views.Box:
         ch = topo.channel(name) if topo is not None else None
         b = views.channel_box(topo, ch) if ch is not None else None
         if b is None:  # defensive: a node whose channel is on neither side
-            b = views.Box(nid, f'  {nid}["{name}"]', kind, views._width(name), name)
+            b = views.Box(nid, f'  {nid}["{mermaid_label(name)}"]', kind, views.text_width(name), name)
     if status == "removed":
         line = b.line.replace("<br/>", "<br/>removed ", 1) if "<br/>" in b.line else \
             b.line.replace('"]', '<br/>removed"]', 1)
@@ -143,8 +143,8 @@ class _Change:
                     styles.setdefault(st, []).append(len(links) - 1)
         for did, (ch, label, st) in sorted(self.dlqs.items()):
             if ch in shown:
-                boxes[did] = views.Box(did, f'  {did}[("{label}<br/>{st} dead letters")]', "dlq",
-                                       views._width(label, f"{st} dead letters"))
+                boxes[did] = views.Box(did, f'  {did}[("{mermaid_label(label)}<br/>{st} dead letters")]', "dlq",
+                                       views.text_width(label, f"{st} dead letters"))
                 links.append(views.link(ch, did, dashed=True))
                 styles.setdefault(st, []).append(len(links) - 1)
         text = views.render(boxes, links)
@@ -185,7 +185,7 @@ def markdown(diff) -> list:
         if len(shown) + dlq_boxes(shown) <= views.MAX_BOXES:
             text, _, links = ch.draw(shown)
             boxes = {n: ch.box(n) for n in shown}
-            if views._direction(boxes, links) is not None:
+            if views.direction_for(boxes, links) is not None:
                 return ([note, ""] if note else []) + [md_fence(text, "mermaid"), "", LEGEND]
     # the changed elements in a few diagrams, each within the limits
     order = sorted(focus, key=ch._order)

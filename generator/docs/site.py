@@ -125,7 +125,7 @@ def _overview(topo, g, members, ex) -> list:
         new += [links[(m, n)] for m in sorted(neighbours[n]) if (m, n) in links and m in here]
         trial = dict(cur)
         trial[ids[n]] = boxes[n]
-        if len(trial) > views.PACK_BOXES or views._direction(trial, cur_links + new) is None:
+        if len(trial) > views.PACK_BOXES or views.direction_for(trial, cur_links + new) is None:
             close()
             new = []
             trial = {ids[n]: boxes[n]}

@@ -63,7 +63,7 @@ class Unit(NamedTuple):
     links: tuple
 
 
-def _width(*lines: str) -> float:
+def text_width(*lines: str) -> float:
     return max(len(x) for x in lines) * _CHAR + _PAD
 
 
@@ -97,7 +97,7 @@ def channel_box(topo, ch, stub: str = "") -> Box:
             lines.append(note)
     text = "<br/>".join(lines)
     line = f'  {nid}[("{text}")]' if ch.kind == "queue" else f'  {nid}{{{{"{text}"}}}}'
-    width = _width(ch.name, kind, lines[-1]) + (30 if ch.kind == "topic" else 0)
+    width = text_width(ch.name, kind, lines[-1]) + (30 if ch.kind == "topic" else 0)
     return Box(nid, line, "stub" if stub else ch.kind, width)
 
 
@@ -105,13 +105,13 @@ def service_box(name: str, stub: str = "") -> Box:
     nid = node_id("svc", name)
     if stub:
         group = mermaid_label(short(stub, MAX_GROUP_LABEL))
-        return Box(nid, f'  {nid}["{mermaid_label(name)}<br/>of {group}"]', "stub", _width(name, "of " + group))
-    return Box(nid, f'  {nid}["{mermaid_label(name)}"]', "service", _width(name), name)
+        return Box(nid, f'  {nid}["{mermaid_label(name)}<br/>of {group}"]', "stub", text_width(name, "of " + group))
+    return Box(nid, f'  {nid}["{mermaid_label(name)}"]', "service", text_width(name), name)
 
 
 def group_box(nid: str, name: str, detail: str) -> Box:
     text = mermaid_label(short(name, MAX_GROUP_LABEL))
-    return Box(nid, f'  {nid}["{text}<br/>{detail}"]', "group", _width(short(name, MAX_GROUP_LABEL), detail), name)
+    return Box(nid, f'  {nid}["{text}<br/>{detail}"]', "group", text_width(short(name, MAX_GROUP_LABEL), detail), name)
 
 
 def link(src: str, dst: str, label: str = "", dashed: bool = False) -> Link:
@@ -195,7 +195,7 @@ class Diagram(NamedTuple):
     boxes: int
 
 
-def _direction(boxes: dict, links) -> str | None:
+def direction_for(boxes: dict, links) -> str | None:
     lr, td = estimate(boxes, links)
     if lr <= _BUDGET:
         return "LR"
@@ -205,7 +205,7 @@ def _direction(boxes: dict, links) -> str | None:
 
 
 def render(boxes: dict, links: list, direction: str | None = None) -> str:
-    direction = direction or _direction(boxes, links) or "LR"
+    direction = direction or direction_for(boxes, links) or "LR"
     out = [f"flowchart {direction}"]
     out += [b.line for b in boxes.values()]
     out += [ln.line for ln in links]
@@ -236,7 +236,7 @@ def pack(units: list) -> list:
         merged.update((b.nid, b) for b in new_boxes)
         if len(merged) > PACK_BOXES:
             return False
-        found = _direction(merged, links + list(new_links))
+        found = direction_for(merged, links + list(new_links))
         if found is not None:
             way[0] = found
         return found is not None
