@@ -16,15 +16,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import generator.docs as docs  # noqa: E402
 from generator.cli import main as topowire  # noqa: E402
-from generator.docs import tables  # noqa: E402
+from generator.docs import site, tables, views  # noqa: E402
 from generator.escape import Escaped  # noqa: E402
 
 LARGE_TABLES = ("services", "queues", "topics", "consumers", "dead_letters", "cloud_names")
 
 
 def without(part: str) -> None:
-    if part == "diagram":
+    if part == "diagram":  # the one page's, and every page's of a site
         docs.diagram = lambda topo: Escaped("")
+        views.diagrams = lambda *args, **kwargs: []
+        site._overview = lambda *args, **kwargs: []
     elif part == "tables":
         for name in LARGE_TABLES:
             if not hasattr(tables, name):  # renamed: replacing nothing would measure the whole page
@@ -32,6 +34,7 @@ def without(part: str) -> None:
             setattr(tables, name, lambda *args: Escaped(""))
     elif part == "page":
         docs.render = lambda *args, **kwargs: "\n"
+        site.pages = lambda *args, **kwargs: {site.INDEX: "\n"}
     else:
         raise SystemExit(f"docs_parts.py: unknown part {part!r}: diagram, tables or page")
 

@@ -20,7 +20,8 @@ def test_bench_runs_on_the_smallest_size(tmp_path):
                    "## Goals", "## plan at 12 services", "### Whose per-resource cost grows",
                    "| aws | SDK floor |", "| aws | topowire above the floor |", "with three environments",
                    "## docs part by part", "without the rows of its large tables", "rendering no page",
-                   "growth (largest rise to a larger size)"):
+                   "growth (largest rise to a larger size)", "## docs as a site: 10 services in teams of six",
+                   "every page of an organisation-shaped topology"):
         assert needle in text
 
 

@@ -251,13 +251,3 @@ def test_many_cell_codes_agree_with_one_at_a_time(values):
     from generator.escape import md_cell_code, md_cell_codes
 
     assert md_cell_codes(values) == [md_cell_code(v) for v in values]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(alphabet=st.sampled_from("az09-"), max_size=6),
-                          st.text(alphabet=st.sampled_from("az09-\"#%&<>`\n_ é"), max_size=6)), max_size=5))
-def test_diagram_labels_at_once_agree_with_one_at_a_time(names):
-    from generator.docs.mermaid import _labels
-    from generator.escape import mermaid_label
-
-    assert _labels(names) == {n: mermaid_label(n) for n in names}

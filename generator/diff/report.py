@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from ..escape import html, md_cell_code, md_code, md_text, terminal
-from . import diagram, sections
+from . import diagram, owners, sections
 from .budget import Rows, fit
 
 SYMBOL = {"added": "+", "removed": "-", "changed": "~", "renamed": ">"}
@@ -33,7 +33,8 @@ def as_json(diff) -> str:
            "destructive": [a.as_dict() for a in diff.destructive],
            "changes": [c.as_dict() for c in diff.changes], "summary": _counts(diff),
            "actions": [a.as_dict() for a in diff.actions],
-           "redeploy": [c.as_dict() for c in diff.environment], "renames": [r.as_dict() for r in diff.renames]}
+           "redeploy": [c.as_dict() for c in diff.environment], "renames": [r.as_dict() for r in diff.renames],
+           "groups": owners.touched(diff) if diff.head_topology is not None else []}
     if diff.environments:
         out["environments"] = [{**e.as_dict(), "summary": _env_counts(e)} for e in diff.environments]
     return json.dumps(out, indent=2, sort_keys=True) + "\n"
@@ -86,6 +87,9 @@ def text(diff) -> str:
     lines += [terminal(f"  {SYMBOL[c.op]} {c.subject}" + (f": {c.detail}" if c.detail else "")) for c in diff.changes] \
         or ["  none"]
     lines.append("")
+    touched = owners.touched(diff) if diff.head_topology is not None else []
+    if touched:
+        lines += [terminal("Groups (owners) touched: " + ", ".join(touched)), ""]
     lines += sections.redeploy_text(diff)
     for cloud, c in _counts(diff).items():
         lines.append(f"{TITLES[cloud]}: " + ", ".join(f"{c[a]} to {a}" for a in ACTIONS) +
@@ -205,6 +209,9 @@ def _markdown(diff, max_bytes: int | None, contracts: list) -> tuple:
                    f"{'**' + str(c['destructive']) + '**' if c['destructive'] else 0} |")
     out += ["", "#### Changes", ""]
     out.append(_change_rows(diff.changes, 2, none=["- none"]))
+    touched = owners.touched(diff) if diff.head_topology is not None else []
+    if touched:  # code spans: a name like @org/team is shown, never a mention
+        out += ["", "Groups (owners) this change touches: " + ", ".join(md_code(g) for g in touched) + "."]
     out += _redeploy_markdown(diff)
     if diff.head_topology is not None:
         out += ["", "#### Topology after the change", "",

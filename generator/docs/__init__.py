@@ -6,6 +6,7 @@ nothing of Pulumi; derived cloud names come from the per-cloud specs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 
@@ -17,7 +18,7 @@ from ..clouds.gcp import spec as gcp_spec
 from ..escape import Escaped
 from ..units import duration_text, size_text
 from . import tables
-from . import mermaid
+from . import views
 
 
 def _dead_letter(settings) -> str:
@@ -48,7 +49,9 @@ def _finalize(value):
     return escape.md_text(value)
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    """The templates' environment, made once per process (a site renders hundreds of pages from it)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "docs/templates"),
         autoescape=False,
@@ -189,45 +192,60 @@ def environments(stacks: dict, base, page=None, cells: tables.Cells | None = Non
 
 
 def diagram(topo) -> Escaped:
-    """The Diagram section's body: one Mermaid block, or parts when the whole is more than Mermaid renders."""
-    parts = mermaid.parts(topo)
-    if len(parts) == 1:
-        return escape.md_fence(parts[0].text, "mermaid")
-    out = [f"The whole diagram is more than Mermaid draws in one ({mermaid.MAX_EDGES} edges and "
-           f"{mermaid.MAX_TEXT:,} characters at most), so it is drawn in {len(parts)} parts. Channels joined "
-           "through a service share a part while they fit (so a part's channels need not be neighbours in the "
-           "tables); a service with channels in several parts is drawn in each."]
-    for i, p in enumerate(parts, 1):
-        what = [f"{p.channels} channel(s), first {escape.md_code(p.first)}, last {escape.md_code(p.last)}"
-                if p.channels > 1 else f"channel {escape.md_code(p.first)}" if p.channels else "",
-                f"{p.loose} service(s) without channels" if p.loose else ""]
-        what = "; ".join(w for w in what if w)
-        out += ["", f"### Diagram part {i} of {len(parts)}: {what}", "", escape.md_fence(p.text, "mermaid")]
+    """The Diagram section's body of the one page: every service and channel, in as many diagrams as it takes to
+    keep each readable (``views``: at most 60 boxes, about 2,000 px wide)."""
+    from ..groups import service_group
+
+    by_team = sorted(topo.services.values(), key=lambda s: service_group(topo, s))  # a team's services together
+    return diagram_section(views.diagrams(topo, [s.name for s in by_team], [c.name for c in topo.channels()]))
+
+
+def diagram_section(drawn: list, what: str = "service(s)") -> Escaped:
+    """One Mermaid block, or several, each introduced by the services it draws in full."""
+    if len(drawn) <= 1:
+        return escape.md_fence(drawn[0].text, "mermaid") if drawn else Escaped("")
+    out = [f"Drawn in {len(drawn)} diagrams of at most {views.PACK_BOXES} boxes each, so that each stays readable; "
+           "channels joined through a service share a diagram while they fit, and a service with channels in "
+           "several diagrams is drawn in each."]
+    for i, d in enumerate(drawn, 1):
+        names = ", ".join(escape.md_code(n) for n in d.names)
+        out += ["", f"### Diagram {i} of {len(drawn)}", "", f"Draws {what} {names}." if names else
+                "Draws channels only.", "", escape.md_fence(d.text, "mermaid")]
     return Escaped("\n".join(out))
 
 
-def _table_rows(topo, subscriptions, consumers, cells: tables.Cells) -> dict:
+def _table_rows(topo, subscriptions, consumers, cells: tables.Cells, names=None) -> dict:
     """The large tables' rows, written in Python (tables.py) exactly as the template's loops wrote them."""
     return {"services": tables.services(topo, cells),
             "queues": tables.queues(topo, cells, _dead_letter, _encryption),
             "topics": tables.topics(topo, cells, _encryption),
             "consumers": tables.consumers(consumers, cells, _dead_letter),
             "dead_letters": tables.dead_letters(topo, subscriptions, cells),
-            "cloud_names": tables.cloud_names(topo, cells)}
+            "cloud_names": tables.cloud_names(topo, cells, names)}
 
 
 def render(topo, source: str, links: dict | None = None, stacks: dict | None = None, base=None) -> str:
-    """The architecture Markdown of ``topo`` (one stack's Topology).
+    """The architecture Markdown of ``topo`` (one stack's Topology), as one page.
 
     ``source`` is how the page names the YAML file; ``links`` maps a message
     name to the href of its schema file as seen from the page. ``stacks``
     (every declared environment's Topology) and ``base`` (the file as
-    written) add the Environments section.
+    written) add the Environments section. ``site.pages`` splits a large topology over several pages.
     """
+    return page(topo, source, links, stacks, base, diagram(topo))
+
+
+def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=None, cells=None, names=None) -> str:
+    """One page of the architecture docs: ``topo``'s services and channels (the whole topology, or a group's view
+    of it, ``site``), its Diagram section ``drawn``; ``consumers``: the consumers its tables list (default: those
+    of its services); ``head``: what a group page says above its tables; ``cells``: escaped cells shared with
+    other pages; ``names``: cloud -> the derived names its cloud names table lists (default: all of ``topo``'s)."""
     template = _environment().get_template("architecture.md.j2")
-    subscriptions = [c for c in topo.all_consumers() if c.kind == "topic"]
+    if consumers is None:
+        consumers = topo.all_consumers()
+    subscriptions = [c for c in consumers if c.kind == "topic" and c.channel in topo.topics]
     subscriptions.sort(key=lambda c: (c.channel, c.service))
-    consumers = sorted(topo.all_consumers(), key=lambda c: (c.service, c.channel))
+    consumers = sorted(consumers, key=lambda c: (c.service, c.channel))
     long_gcp = []
     if "gcp" in topo.targets:
         long_gcp = [{"c": c, "env": gcp_spec.max_lease_env(c.channel), "settings": gcp_spec.lease_settings(c.processing_time),
@@ -237,10 +255,11 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     for ch in topo.channels():
         if ch.message is not None:
             carriers.setdefault(ch.message, []).append(ch)
-    cells = tables.Cells(_finalize)  # each distinct cell of the page escaped once, whichever table prints it
-    text = output.join(template.generate(t=topo, source=source, diagram=diagram(topo),
-                           long_gcp=long_gcp, carriers=carriers,
-                           rows=_table_rows(topo, subscriptions, consumers, cells), links=links or {},
+    if cells is None:  # each distinct cell of the page escaped once, whichever table prints it
+        cells = tables.Cells(_finalize)
+    text = output.join(template.generate(t=topo, source=source, diagram=drawn, legend=Escaped(views.LEGEND),
+                           long_gcp=long_gcp, carriers=carriers, head=head,
+                           rows=_table_rows(topo, subscriptions, consumers, cells, names), links=links or {},
                            envs=environments(stacks or {}, base or topo, topo, cells),
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]

@@ -127,11 +127,12 @@ def dead_letters(t, subscriptions, cells: Cells) -> Escaped:
     return _rows(lines)
 
 
-def cloud_names(t, cells: Cells) -> Escaped:
-    """Each target cloud's derived names, a row per distinct (resource kind, name), in the specs' order."""
+def cloud_names(t, cells: Cells, names: dict | None = None) -> Escaped:
+    """Each target cloud's derived names, a row per distinct (resource kind, name), in the specs' order
+    (``names``: cloud -> the derived names to list, when not all of ``t``'s: a group's page of a site)."""
     lines = []
     for cloud in t.targets:
-        rows = list(dict.fromkeys(map(_KIND_NAME, derived_names(t, cloud))))  # the names' kinds and names, once
+        rows = list(dict.fromkeys(map(_KIND_NAME, derived_names(t, cloud) if names is None else names[cloud])))  # the names' kinds and names, once
         title = cells[spec(cloud).TITLE]
         heads = {kind: f"| {title} | {cells[kind]} | " for kind in {kind for kind, _ in rows}}
         lines += [f"{heads[kind]}{code} |" for (kind, _), code in zip(rows, md_cell_codes([n for _, n in rows]))]

@@ -1,12 +1,14 @@
-"""The pull-request comment's diagram stays one Mermaid can draw, however large the topology.
+"""The pull-request comment's diagram stays one a person can read, however large the topology.
 
-The whole topology while it fits Mermaid's limits (500 edges, 50,000 characters); past them the channels the
-change touches; past that no diagram and a sentence saying why. Every drawn block goes through the real renderer
-(mermaid-cli exits 0 even when it draws its error box, so the SVG is read for it).
+The neighbourhood of the change (what changed and what it is joined to, on both sides) within the docs' limits
+(60 boxes, about 2,000 px wide); past them the changed elements alone, in at most three diagrams; past that no
+diagram and a sentence saying why. Every drawn block goes through the real renderer (mermaid-cli exits 0 even
+when it draws its error box, so the SVG is read for it).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 from bench.generate import topology as synthetic
@@ -47,11 +49,10 @@ def test_a_small_change_to_a_large_topology_draws_the_channels_it_touches(tmp_pa
         .replace("  q-00010: {description: queue 10}", "  q-00010: {description: queue 10, retention: 2d}")
     assert head != base and "svc-new" in head and "retention: 2d" in head
     md = _diff(tmp_path, base, head)
-    assert "shows only the channels the change touches" in md
     [block] = _blocks(md)
     assert mermaid.js_length(block) <= mermaid.MAX_TEXT
-    assert "svc_svc_new" in block and "class svc_svc_new added" in block
-    assert "class q_q_00010 changed" in block
+    assert "svc_svc_new" in block and re.search(r"^  class (\S+,)?svc_svc_new(,\S+)? added$", block, re.M)
+    assert re.search(r"^  class (\S+,)?q_q_00010(,\S+)? changed$", block, re.M)
     assert "svc_svc_00150[" not in block  # an untouched service is left out
     assert len(md.encode()) < COMMENT_LIMIT
     svg = _renders(tmp_path, md)
@@ -71,23 +72,23 @@ def test_a_removed_service_of_a_large_topology_is_drawn_removed(tmp_path):
 def test_a_change_too_large_to_draw_says_so_instead(tmp_path):
     md = _diff(tmp_path, "version: 1\nname: bench\n", synthetic(400))  # every element is new
     assert "```mermaid" not in md
-    assert "no diagram here" in md and "`topowire docs` draws the whole topology in parts" in md
+    assert "no diagram here" in md and "`topowire docs` draws the whole topology" in md
 
 
 def test_a_change_that_touches_no_channel_draws_no_empty_diagram(tmp_path):
     base = synthetic(300)
     md = _diff(tmp_path, base, base.replace("tags: {cost-center: bench}", "tags: {cost-center: other}"))
     assert "```mermaid" not in md  # it drew an empty frame under "shows only the channels the change touches"
-    assert "touches none of its channels or services: no diagram here" in md
+    assert "touches none of the topology's channels or services: no diagram here" in md
 
 
-def test_a_topology_that_fits_is_drawn_whole(tmp_path):
+def test_a_small_topology_is_drawn_as_the_neighbourhood_of_the_change(tmp_path):
     base = (ROOT / "topology.yaml").read_text()
     md = _diff(tmp_path, base, base.replace("  moderation:\n", "  reviewer:\n    consumes: [audit-events]\n"
                                                                 "  moderation:\n"))
-    assert "shows only" not in md
     [block] = _blocks(md)
-    assert "svc_moderation[" in block  # unchanged services are drawn too
+    assert "svc_api_gateway[" in block and "t_audit_events{{" in block  # what the new consumer is joined to
+    assert "svc_moderation[" not in block  # not joined to the change
 
 
 def _md_tables(md: str) -> list:
@@ -183,13 +184,19 @@ def test_rename_suggestions_are_cut_right_after_destructive_changes(tmp_path):
 
 
 def test_a_diagram_left_out_leaves_its_room_to_the_resource_tables(tmp_path):
-    base = synthetic(60)  # a whole diagram of some 21,000 characters
+    base = synthetic(60)
     head = base.replace("tags: {cost-center: bench}", "tags: {cost-center: other}") \
-        .replace("{description: queue 10}", "{description: queue 10, retention: 2d}")
-    md = _comment(tmp_path, base, head, 20_000)
-    assert "The diagram is left out" in md
+        .replace("retention: 4d", "retention: 5d")  # every store changes
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    whole = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")[1]
+    drawn = sum(len(b) for b in _blocks(whole))
+    assert drawn > 3_000
+    # room for half the diagram before the resource tables: the diagram is left out, its room goes to the tables
+    md = _comment(tmp_path, base, head, len(whole[:whole.index("<details>")].encode()) - drawn // 2)
+    assert "The diagram is left out" in md and "```mermaid" not in md
     rows = [row for table in _md_tables(md)[1:] for row in table if row[0] != "…"]
-    assert len(md.encode()) > 15_000 and len(rows) > 100  # it was a 2,300-byte comment listing no resource
+    assert len(rows) > 20
 
 
 def test_without_a_limit_nothing_is_cut(tmp_path):
@@ -221,3 +228,74 @@ def test_max_bytes_is_for_markdown_only(tmp_path):
     (tmp_path / "t.yaml").write_text(synthetic(10))
     code, out, err = run_cli("diff", tmp_path / "t.yaml", tmp_path / "t.yaml", "--max-bytes", "50000")
     assert code == 2 and "--max-bytes is for --format markdown" in err
+
+
+def _edges(block: str) -> dict:
+    """(src, dst) -> the indices of its lines among the block's edges, and which are styled how."""
+    edges = re.findall(r"^  (\w+) (?:-->|-\.->|--\s\"[^\"]*\" -->|-\.\s\"[^\"]*\" \.->) (\w+)$", block, re.M)
+    styles = {}
+    for idx, style in re.findall(r"^  linkStyle ([\d,]+) (.*)$", block, re.M):
+        for i in idx.split(","):
+            styles[int(i)] = "removed" if "#d93025" in style else "added"
+    return {e: styles.get(i, "") for i, e in enumerate(edges)}
+
+
+def test_removed_consumer_edges_queues_and_dead_letters_are_drawn_red_and_dashed(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("    consumes: [inference-results, audit-events]\n", "    consumes: [inference-results]\n")
+    assert head != base
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    edges = _edges(block)
+    assert edges[("t_audit_events", "svc_analytics")] == "removed"  # the consumer edge that is gone
+    assert "t_audit_events -.-> svc_analytics" in block  # dashed
+    assert edges[("t_audit_events", "dlq_audit_events__analytics")] == "removed"  # and its dead-letter channel
+    assert re.search(r"^  class (\S+,)?dlq_audit_events__analytics(,\S+)? removed$", block, re.M)
+    assert edges[("t_inference_results", "svc_analytics")] == ""  # what stays is drawn plain
+
+
+def test_a_removed_queue_is_drawn_with_its_old_edges(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("publishes: [inference-requests, embedding-jobs, batch-scoring, audit-events]",
+                        "publishes: [inference-requests, embedding-jobs, audit-events]")
+    start, end = head.index("  batch-scorer:\n"), head.index("  notifier:\n")
+    head = head[:start] + head[end:]
+    start, end = head.index("  batch-scoring:\n"), head.index("\ntopics:")
+    head = head[:start] + head[end + 1:]
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    edges = _edges(block)
+    assert 'q_batch_scoring[("batch-scoring<br/>removed queue' in block
+    assert edges[("svc_api_gateway", "q_batch_scoring")] == "removed"
+    assert edges[("q_batch_scoring", "svc_batch_scorer")] == "removed"
+    assert edges[("q_batch_scoring", "dlq_batch_scoring")] == "removed"
+    svg = _renders(tmp_path, md)
+    assert ">batch-scorer<" in svg or "batch-scorer" in svg
+
+
+def test_a_changed_service_keeps_the_look_of_a_service(tmp_path):
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("Turns document chunks into vectors.", "Turns document chunks into vectors, faster.")
+    md = _diff(tmp_path, base, head)
+    [block] = _blocks(md)
+    assert re.search(r"^  class (\S+,)?svc_embedder(,\S+)? service$", block, re.M)  # its own fill
+    assert re.search(r"^  class (\S+,)?svc_embedder(,\S+)? changed$", block, re.M)  # and the change's outline
+    changed = re.search(r"^  classDef changed (.*)$", block, re.M).group(1)
+    assert "fill" not in changed  # the outline only: it never paints a service like a queue
+
+
+def test_the_report_names_the_groups_a_change_touches(tmp_path):
+    import json
+
+    base = (ROOT / "topology.yaml").read_text()
+    head = base.replace("    owner: web-team\n", "    owner: '@evil/team'\n").replace(
+        "Turns document chunks into vectors.", "Turns document chunks into vectors, faster.")
+    (tmp_path / "base.yaml").write_text(base)
+    (tmp_path / "head.yaml").write_text(head)
+    code, out, err = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["groups"] == ["@evil/team", "ml-platform"]  # the renamed owner's service changed too
+    code, md, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml", "--format", "markdown")
+    assert "Groups (owners) this change touches: `@evil/team`, `ml-platform`." in md  # code: no mention
+    code, text, _ = run_cli("diff", tmp_path / "base.yaml", tmp_path / "head.yaml")
+    assert "Groups (owners) touched: @evil/team, ml-platform" in text

@@ -1,0 +1,227 @@
+"""The docs of a large topology as a small site: an index page and one page per group (``groups``).
+
+Up to ``groups.SITE_THRESHOLD`` services the docs are one page, as before. Above it, ``pages`` returns the index
+(written where ``-o`` says, e.g. docs/architecture.md) and a page per group in the directory named after it
+(docs/architecture/<group>.md). The index draws one box per group and one edge per pair of groups that exchange
+messages; a group page draws its services and channels in full, the other groups' channels and services it
+exchanges messages with as dashed grey stubs, and holds its rows of every table of the one page: nothing is lost,
+only arranged (a consumer's row is on the page of its service's group and of its channel's).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from types import MappingProxyType
+
+from .. import escape, output
+from ..escape import Escaped
+from . import _environment, _finalize, diagram_section, environments, page, tables, views
+from ..groups import PAGE_SERVICES, SITE_THRESHOLD, exchanges, groups, page_parts
+
+INDEX = "index"  # the key of the index page in ``pages``' result
+MAX_PAGE_BYTES = 500_000  # GitHub shows no diff of a larger file
+MAX_PAGE_LINES = 20_000   # nor of a longer one
+
+
+def subdirectory(index_name: str) -> str:
+    """The directory the group pages go in, next to the index: ``architecture.md`` -> ``architecture``."""
+    return index_name[:-3] if index_name.endswith(".md") else index_name + ".d"
+
+
+def _view(topo, services: list, channels):
+    """``topo`` with only ``services`` and ``channels`` (and the messages those channels carry); who publishes to
+    and consumes a channel stays whole, so a queue's row still names every consumer."""
+    names = sorted(channels)
+    queues = {n: topo.queues[n] for n in names if n in topo.queues}
+    topics = {n: topo.topics[n] for n in names if n in topo.topics}
+    carried = sorted({ch.message for ch in (*queues.values(), *topics.values()) if ch.message is not None})
+    return dataclasses.replace(
+        topo, services=MappingProxyType({n: topo.services[n] for n in services}),
+        queues=MappingProxyType(queues), topics=MappingProxyType(topics),
+        messages=MappingProxyType({n: topo.messages[n] for n in carried if n in topo.messages}))
+
+
+def _members(topo, g) -> dict:
+    out = {name: ([], set()) for name in g.names}
+    for s, grp in g.of_service.items():
+        out[grp][0].append(s)
+    for c, grp in g.of_channel.items():
+        out[grp][1].add(c)
+    return out
+
+
+def _anchor(ch) -> str:
+    return "queues" if ch.kind == "queue" else "topics"
+
+
+def _group_head(topo, name, slug, index_href, g, services, channels) -> dict:
+    stubs = {}
+    for s in services:
+        svc = topo.services[s]
+        for ch in [r.channel for r in svc.publishes] + [c.channel for c in svc.consumes]:
+            if topo.channel(ch) is not None and g.of_channel[ch] != name:
+                stubs[ch] = g.of_channel[ch]
+    foreign = set()
+    for ch in channels:
+        for r in topo.publishers.get(ch, ()):
+            if g.of_service.get(r.service, name) != name:
+                foreign.add(g.of_service[r.service])
+        for c in topo.consumers.get(ch, ()):
+            if g.of_service.get(c.service, name) != name:
+                foreign.add(g.of_service[c.service])
+    lines = [f"Group **{escape.md_text(name)}** of [{escape.md_text(topo.name)}]({escape.url(index_href)}) (the "
+             f"index of every group): its {len(services)} service(s) and {len(channels)} channel(s) in full. "
+             "A group is a team, the services' `owner`; a channel belongs to the group of its publishers."]
+    if stubs:
+        shown = ", ".join(f"[{escape.md_code(ch)}]({escape.url(g.slugs[grp] + '.md')}#{_anchor(topo.channel(ch))}) "
+                          f"of {escape.md_text(grp)}" for ch, grp in sorted(stubs.items()))
+        lines += ["", f"Channels of other groups that its services use (dashed grey in the diagram): {shown}."]
+    if foreign:
+        shown = ", ".join(f"[{escape.md_text(grp)}]({escape.url(g.slugs[grp] + '.md')})" for grp in sorted(foreign))
+        lines += ["", f"Groups whose services use its channels (their services dashed grey): {shown}."]
+    return {"title": Escaped(": " + escape.md_text(name)), "text": Escaped("\n".join(lines))}
+
+
+def _overview(topo, g, members, ex) -> list:
+    """The index's diagrams: one box per group, one edge per pair of groups exchanging messages, packed in
+    diagrams of at most PACK_BOXES boxes (groups that exchange messages taken together, breadth first)."""
+    neighbours: dict = {n: set() for n in g.names}
+    for a, b in ex:
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    order, seen = [], set()
+    for start in g.names:
+        if start in seen:
+            continue
+        seen.add(start)
+        todo = deque([start])
+        while todo:
+            n = todo.popleft()
+            order.append(n)
+            for m in sorted(neighbours[n]):
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+    ids = {n: f"g{i}" for i, n in enumerate(g.names)}
+    boxes = {n: views.group_box(ids[n], n, f"{len(members[n][0])} services · {len(members[n][1])} channels")
+             for n in g.names}
+    links = {}
+    for (a, b), chans in ex.items():
+        text = chans[0] if len(chans) == 1 else f"{len(chans)} channels"
+        links[(a, b)] = views.link(ids[a], ids[b], text)
+    made, cur, cur_links = [], {}, []
+
+    def close():
+        if cur:
+            made.append(views.Diagram(views.render(dict(cur), list(cur_links)), tuple(b.name for b in cur.values()),
+                                      len(cur)))
+        cur.clear()
+        cur_links.clear()
+
+    for n in order:
+        here = {b.name for b in cur.values()}
+        new = [links[(n, m)] for m in sorted(neighbours[n]) if (n, m) in links and m in here]
+        new += [links[(m, n)] for m in sorted(neighbours[n]) if (m, n) in links and m in here]
+        trial = dict(cur)
+        trial[ids[n]] = boxes[n]
+        if len(trial) > views.PACK_BOXES or views.direction_for(trial, cur_links + new) is None:
+            close()
+            new = []
+            trial = {ids[n]: boxes[n]}
+        cur.clear()
+        cur.update(trial)
+        cur_links.extend(new)
+    close()
+    return made
+
+
+def _index(topo, source, stacks, base, g, members, ex, sub: str) -> str:
+    template = _environment().get_template("index.md.j2")
+    rows = []
+    sends_to: dict = {n: [] for n in g.names}
+    gets_from: dict = {n: [] for n in g.names}
+    for a, b in ex:  # sorted pairs: each list comes out sorted
+        sends_to[a].append(b)
+        gets_from[b].append(a)
+    for n in g.names:
+        services, channels = members[n]
+        sends, gets = sends_to[n], sorted(gets_from[n])
+        link = lambda grp: f"[{escape.md_text(grp)}]({escape.url(sub + '/' + g.slugs[grp] + '.md')})"  # noqa: E731
+        rows.append("| " + " | ".join([
+            link(n), ", ".join(escape.md_cell_code(s) for s in services) or "—",
+            ", ".join(escape.md_cell_code(c) for c in sorted(channels)) or "—",
+            ", ".join(link(b) for b in sends) or "—", ", ".join(link(a) for a in gets) or "—"]) + " |")
+    empty = _view(topo, [], set())
+    envs = environments({k: _view(v, [], set()) for k, v in (stacks or {}).items()},
+                        _view(base or topo, [], set()), empty)
+    drawn = _overview(topo, g, members, ex)
+    text = output.join(template.generate(
+        t=topo, source=source, groups=len(g.names), threshold=SITE_THRESHOLD, page_services=PAGE_SERVICES, envs=envs,
+        overview=diagram_section(drawn, "group(s)"), rows=Escaped("\n".join(rows)),
+        uncarried=[m for m in topo.messages.values()
+                   if not any(ch.message == m.name for ch in topo.channels())]), "the architecture index")
+    return text.rstrip("\n") + "\n"
+
+
+def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks: dict | None, base,
+          index_name: str, sub_source: str | None = None) -> dict:
+    """Every page of the docs of ``topo``: {INDEX: the index, "<group>.md": a group's page, ...}.
+
+    ``source``/``links``: the topology file and the message schemas as the index names them; ``sub_source`` and
+    ``sub_links`` as the group pages (one directory down) name them. ``index_name``: the index's file name."""
+    whole = groups(topo)
+    size = PAGE_SERVICES
+    while True:  # a page past GitHub's limits (long descriptions, many stacks): smaller parts, all pages again
+        out = _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, page_parts(topo, whole, size))
+        if sum(len(t) for t in out.values()) > output.MAX_OUTPUT_CHARS:  # the limit is on all pages together
+            raise output.OutputTooLarge("the architecture docs (all pages)", output.MAX_OUTPUT_CHARS)
+        if size == 1 or all(len(t.encode("utf-8")) <= MAX_PAGE_BYTES and t.count("\n") <= MAX_PAGE_LINES
+                            for k, t in out.items() if k != INDEX):
+            return out
+        size = max(1, size // 2)
+
+
+def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, g) -> dict:
+    members = _members(topo, g)
+    ex = exchanges(topo, g)
+    sub = subdirectory(index_name)
+    out = {INDEX: _index(topo, source, stacks, base, g, members, ex, sub)}
+    boxes, cells = views.Boxes(topo), tables.Cells(_finalize)  # made once for every page
+    names = _names_by_group(topo, g)
+    for name in g.names:
+        services, channels = members[name]
+        view = _view(topo, services, channels)
+        stack_views = {k: _view(v, services, channels) for k, v in (stacks or {}).items()}
+        consumers = [c for s in services for c in topo.services[s].consumes]
+        consumers += [c for ch in sorted(channels) for c in topo.consumers.get(ch, ())
+                      if g.of_service.get(c.service) != name]
+        ordered = [c.name for c in view.channels()]
+        drawn = views.diagrams(topo, services, ordered, g.of_service, g.of_channel, boxes)
+        head = _group_head(topo, name, g.slugs[name], "../" + index_name, g, services, channels)
+        out[g.slugs[name] + ".md"] = page(view, sub_source or source, sub_links, stack_views,
+                                          _view(base or topo, services, channels), diagram_section(drawn),
+                                          consumers, head, cells, {c: names[c].get(name, []) for c in names})
+    return out
+
+
+def _names_by_group(topo, g) -> dict:
+    """cloud -> group -> the derived names of its page, in the spec's order: a channel's names on its group's page,
+    a service's (and its subscriptions') on its group's, names of neither (a namespace) on every group's page.
+    From the names the rules derived for the whole topology: none is derived twice."""
+    from ..clouds import derived_names
+
+    out = {}
+    for cloud in topo.targets:
+        per: dict = {n: [] for n in g.names}
+        for dn in derived_names(topo, cloud):
+            p = dn.path
+            grp = (g.of_channel.get(p[1]) if p[:1] in (("queues",), ("topics",)) else
+                   g.of_service.get(p[1]) if p[:1] == ("services",) else None) if len(p) > 1 else None
+            if grp is None:
+                for lst in per.values():
+                    lst.append(dn)
+            else:
+                per[grp].append(dn)
+        out[cloud] = per
+    return out
