@@ -32,6 +32,12 @@ class Adjust:
     applies: Callable[[int], bool]
     message: str  # formatted with value=..., text=...
     hint: str
+    written_only: bool = False  # warn only where the topology writes the field (not for built-in defaults)
+
+    @property
+    def written_path(self) -> tuple:
+        """The end of the YAML path where the field is written: ``dead_letter.retention`` for its retention."""
+        return ("dead_letter", "retention") if self.field == "dead_letter_retention" else (self.field,)
 
 
 class DerivedName(NamedTuple):  # a tuple: tens of thousands are made per large topology, cheaply

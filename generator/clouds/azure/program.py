@@ -43,10 +43,10 @@ class Options:
 def _entity_settings(settings, fifo: bool, sku: str) -> dict:
     out = dict(
         lock_duration=spec.lock_duration(settings.visibility_timeout),
-        max_delivery_count=settings.dead_letter.max_receive_count,
+        max_delivery_count=spec.max_delivery_count(settings.dead_letter),
         default_message_time_to_live=spec.iso_duration(settings.retention),
-        # Service Bus always dead-letters after maxDeliveryCount; dead_letter: false only stops dead-lettering
-        # of expired messages (they are then dropped).
+        # Service Bus always dead-letters after maxDeliveryCount (no switch): dead_letter: false takes the highest
+        # count (spec.max_delivery_count) and stops dead-lettering of expired messages (they are then dropped).
         dead_lettering_on_message_expiration=settings.dead_letter.enabled,
         requires_session=fifo or None,
     )

@@ -12,6 +12,15 @@ TITLE = "Azure"
 
 LOCK_MAX = 5 * 60
 DELIVERY_MIN, DELIVERY_MAX = 1, 2000  # Service Bus maxDeliveryCount (ACCEPTS below)
+
+
+def max_delivery_count(dead_letter) -> int:
+    """``maxDeliveryCount`` for a store's ``dead_letter``: Service Bus always dead-letters a message after that many
+    deliveries and has no switch to stop it, so ``dead_letter: false`` takes the highest count Azure accepts
+    (2,000): a message is retried that often before it reaches the sub-queue (docs/azure.md)."""
+    return dead_letter.max_receive_count if dead_letter.enabled else DELIVERY_MAX
+
+
 _ENTITY = r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"
 _ENTITY_RULE = "letters, digits, '.', '-' and '_', starting and ending with a letter or digit"
 
@@ -37,6 +46,13 @@ def adjustments(topo):
         Adjust("delay", lambda v: v > 0,
                "Service Bus has no queue-level delivery delay; delay {text} is not applied on Azure",
                "publishers schedule messages instead (ScheduledEnqueueTimeUtc / schedule_messages)"),
+        # The dead-letter sub-queue has no time-to-live of its own: "Messages remain in the DLQ until you explicitly
+        # retrieve them" (Service Bus dead-letter queues); the entity's TTL does not apply to them either.
+        Adjust("dead_letter_retention", lambda v: True,
+               "Service Bus dead-letter sub-queues keep messages until they are received; dead_letter.retention "
+               "{text} is not applied on Azure",
+               "drain the dead-letter sub-queue (<entity>/$DeadLetterQueue) yourself, or leave retention out "
+               "for Azure", written_only=True),
     ]
 
 
@@ -278,7 +294,7 @@ def inventory(topo) -> list:
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
                         (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
-                        settings_view(q.settings, skip), True, f"queue '{q.name}'", q.settings.protect))
+                        _settings_view(q.settings, skip), True, f"queue '{q.name}'", q.settings.protect))
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
@@ -289,9 +305,18 @@ def inventory(topo) -> list:
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
                             f"{tname}/{subscription_name(topo, c.service)}",
                             (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
-                            settings_view(c.settings, skip), True,
+                            _settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
     return out
+
+
+def _settings_view(s, skip) -> tuple:
+    """``settings_view`` with the delivery count the program sends (``max_delivery_count``): with ``dead_letter:
+    false`` it is 2,000 whatever ``max_receive_count`` says, so a change of that is no update on Azure."""
+    from .. import settings_view
+
+    return tuple((k, max_delivery_count(s.dead_letter) if k == "max_receive_count" else v)
+                 for k, v in settings_view(s, skip))
 
 
 # What lowering a store's retention (defaultMessageTimeToLive) does: messages expire that much sooner after

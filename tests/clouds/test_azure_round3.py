@@ -1,0 +1,71 @@
+"""Azure, issue 29 round 3: what the plan does where the file asks for what Service Bus cannot do as written."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import HEADER
+from generator.check import check_document
+from generator.loader import load_bytes
+from generator.plan import engine
+
+SB = "azure-native:servicebus:"
+
+
+def _plan(write, body, **config):
+    return engine.run(str(write("targets: [azure]\n" + body)), "azure", config=config or None)
+
+
+def test_dead_letter_false_takes_the_highest_delivery_count(write):
+    """Service Bus dead-letters after maxDeliveryCount whatever the entity says: with dead_letter: false the
+    program sends 2,000 (the most Azure takes), so a message is retried as long as AWS and GCP would retry it."""
+    plan = _plan(write, "topics: {events: {}}\nqueues:\n  jobs: {dead_letter: false, max_receive_count: 3}\n"
+                        "  kept: {max_receive_count: 3}\n"
+                        "services:\n  wk: {consumes: [jobs, kept]}\n  rd: {consumes: {events: {dead_letter: false}}}\n")
+    queues = {r.inputs["queueName"]: r.inputs for r in plan.by_type(SB + "Queue")}
+    assert queues["demo-dev-jobs"]["maxDeliveryCount"] == 2000
+    assert queues["demo-dev-jobs"]["deadLetteringOnMessageExpiration"] is False
+    assert queues["demo-dev-kept"]["maxDeliveryCount"] == 3          # dead_letter on: the file's count
+    [sub] = plan.by_type(SB + "Subscription")
+    assert sub.inputs["maxDeliveryCount"] == 2000
+
+
+def test_the_diff_sees_the_delivery_count_the_program_sends(write, tmp_path):
+    from generator.clouds.azure import spec
+    from generator.check import load_topology
+
+    def topo(body):
+        return load_topology(str(write("targets: [azure]\nqueues:\n  jobs: {" + body + "}\n", name="t.yaml")),
+                             warnings=False)[0]
+
+    def count(t):
+        [q] = [i for i in spec.inventory(t) if i.kind == "Service Bus queue"]
+        return dict(q.update)["max_receive_count"]
+
+    # with dead_letter: false a new max_receive_count changes nothing on Azure: no update to list
+    assert count(topo("dead_letter: false, max_receive_count: 3")) == count(topo("dead_letter: false")) == 2000
+    assert count(topo("max_receive_count: 3")) == 3
+
+
+def _diags(text):
+    return [d for d in check_document(load_bytes(HEADER + text, "t.yaml")).diagnostics if d.code == "TOP203"]
+
+
+def test_dead_letter_retention_is_warned_where_it_is_written():
+    [d] = [d for d in _diags("targets: [azure]\nqueues:\n  jobs: {dead_letter: {retention: 14d}}\n")
+           if "dead_letter.retention" in d.message]
+    assert d.message == ("Service Bus dead-letter sub-queues keep messages until they are received; "
+                         "dead_letter.retention 14d is not applied on Azure (queue 'jobs')")
+    assert (d.line, d.col) == (5, 35)
+    # the built-in default is nobody's choice: no warning; nor on a cloud that applies it
+    assert not [d for d in _diags("targets: [azure]\nqueues:\n  jobs: {dead_letter: true}\n")
+                if "dead_letter.retention" in d.message]
+    assert not [d for d in _diags("targets: [aws, gcp]\nqueues:\n  jobs: {dead_letter: {retention: 14d}}\n")
+                if "dead_letter.retention" in d.message]
+
+
+def test_dead_letter_retention_in_defaults_is_warned_once_at_the_defaults():
+    ds = [d for d in _diags("targets: [azure]\ndefaults: {dead_letter: {retention: 3d}}\n"
+                            "queues: {aa: {}, bb: {}}\n") if "dead_letter.retention" in d.message]
+    [d] = ds
+    assert "(queue 'aa', queue 'bb')" in d.message and d.line == 4
