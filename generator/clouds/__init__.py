@@ -57,6 +57,21 @@ def env_name(channel: str, suffix: str) -> str:
     return f"{channel.upper().replace('-', '_')}_{suffix}"
 
 
+def access_words(topo, service, limit: int = 4) -> str:
+    """What a service's rights let it do (an IAM policy, role assignments), in words: ``send to queue 'a', receive from queue 'b'`` (at most
+    ``limit`` channels named, then how many more)."""
+    items = []
+    for r in service.publishes:
+        ch = topo.channel(r.channel)
+        if ch is not None:
+            items.append(f"send to queue '{r.channel}'" if ch.kind == "queue" else f"publish to topic '{r.channel}'")
+    for c in service.consumes:
+        if c.kind is not None:
+            items.append(f"receive from {c.kind} '{c.channel}'")
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def spec(cloud: str):
     """The spec module of ``cloud`` ("aws", "azure" or "gcp")."""
     import importlib

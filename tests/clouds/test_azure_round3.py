@@ -69,3 +69,20 @@ def test_dead_letter_retention_in_defaults_is_warned_once_at_the_defaults():
                             "queues: {aa: {}, bb: {}}\n") if "dead_letter.retention" in d.message]
     [d] = ds
     assert "(queue 'aa', queue 'bb')" in d.message and d.line == 4
+
+
+def test_validate_says_what_a_service_without_a_principal_gets_on_azure(write):
+    """TOP221 (info): Azure assigns roles only to identity.azure_principal_id and SAS keys are off."""
+    text = ("targets: [azure]\nqueues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n"
+            "  worker:\n    consumes: [jobs]\n    identity: {azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000002}\n"
+            "  idle: {}\n")
+    ds = [d for d in check_document(load_bytes(HEADER + text, "t.yaml")).diagnostics if d.code == "TOP221"]
+    assert [(d.level, d.line, d.message) for d in ds] == [
+        ("info", 6, "on Azure, service 'api' names no principal (identity.azure_principal_id): topowire assigns it no "
+                    "Service Bus role (send to queue 'jobs'), and the namespace accepts no SAS keys (local auth is "
+                    "off unless stack config localAuth is true), so the service can do none of it")]
+    assert ds[0].hint == ("set identity.azure_principal_id (per stack: environments.<stack>.services.api.identity."
+                          "azure_principal_id) to the object id of the managed identity the service runs as")
+    plan = engine.run(str(write(text)), "azure")
+    labels = [r.inputs["description"] for r in plan.by_type("azure-native:authorization:RoleAssignment")]
+    assert labels == ["topowire: worker may receive on queue-jobs"]   # what the note says: nothing for 'api'

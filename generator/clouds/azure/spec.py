@@ -494,9 +494,19 @@ def environment(topo, namespace: str | None = None) -> dict:
 
 
 def identity_note(topo, service):
-    """(message, hint) saying what a service gets on this cloud when the file names no identity for it, or None
-    (TOP221; see clouds.aws.spec.identity_note for the wording)."""
-    return None
+    """(message, hint) saying what a service gets on Azure when the file names no principal for it, or None (TOP221).
+
+    Role assignments are made only for ``identity.azure_principal_id``; the namespace has local (SAS) auth off
+    unless stack config ``localAuth`` is true (which validate cannot see): such a service can do nothing."""
+    from .. import access_words
+
+    if service.identity.azure_principal_id or not (service.publishes or service.consumes):
+        return None
+    return (f"on Azure, service '{service.name}' names no principal (identity.azure_principal_id): topowire assigns "
+            f"it no Service Bus role ({access_words(topo, service)}), and the namespace accepts no SAS keys (local "
+            "auth is off unless stack config localAuth is true), so the service can do none of it",
+            f"set identity.azure_principal_id (per stack: environments.<stack>.services.{service.name}.identity."
+            "azure_principal_id) to the object id of the managed identity the service runs as")
 
 
 def alarms(topo) -> int:
