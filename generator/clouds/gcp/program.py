@@ -77,6 +77,9 @@ class _Store:
             message_retention_duration=spec.retention(s.retention),
             retain_acked_messages=False,
             enable_message_ordering=True if fifo else None,
+            # fifo: ordering, and exactly-once delivery of each messageId (no redelivery once acknowledged, none while
+            # outstanding): what Pub/Sub has closest to the AWS and Azure deduplication; in place (docs/gcp.md)
+            enable_exactly_once_delivery=spec.exactly_once(fifo),
             filter=spec.filter_expression(flt) if flt else None,
             dead_letter_policy=dead_letter_policy,
             retry_policy=gcp.pubsub.SubscriptionRetryPolicyArgs(minimum_backoff=spec.RETRY_MIN,

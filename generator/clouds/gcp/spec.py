@@ -228,6 +228,17 @@ def policy_problems(topo) -> list:
     return []
 
 
+def exactly_once(fifo: bool):
+    """``enableExactlyOnceDelivery`` of a subscription: on for ``fifo`` (with ordering), else left out.
+
+    Pub/Sub's ordering alone neither deduplicates nor stops redelivery. Exactly-once delivery adds that an
+    acknowledged message is not resent and an outstanding one not before its ack deadline ends. Copies a publisher
+    sends twice keep distinct messageIds and are both delivered, where AWS FIFO and Service Bus duplicate detection
+    drop the second (docs/gcp.md). The provider changes it in place (no ForceNew).
+    """
+    return True if fifo else None
+
+
 RETRY_MIN, RETRY_MAX = "10s", "600s"
 
 
