@@ -144,6 +144,7 @@ class Item:
     holds: bool = False
     subject: str = ""  # the YAML element it comes from, for people
     protected: bool = False
+    replaced: str = ""  # what a replacement does, when the general words do not say it (the Azure namespace)
 
 
 @dataclass(frozen=True)

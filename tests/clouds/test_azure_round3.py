@@ -86,3 +86,44 @@ def test_validate_says_what_a_service_without_a_principal_gets_on_azure(write):
     plan = engine.run(str(write(text)), "azure")
     labels = [r.inputs["description"] for r in plan.by_type("azure-native:authorization:RoleAssignment")]
     assert labels == ["topowire: worker may receive on queue-jobs"]   # what the note says: nothing for 'api'
+
+
+def test_to_or_from_premium_the_program_replaces_the_namespace_and_basic_standard_stays_in_place(write):
+    """Azure has no in-place change to or from Premium (only a new namespace, or Microsoft's migration), while the
+    provider would send the sku as an update: the program replaces on sku.capacity, which is set exactly on
+    Premium, old namespace first (the name is fixed); Basic <-> Standard, which Azure changes in place, does not."""
+    for sku, capacity in (("Basic", None), ("Standard", None), ("Premium", 1)):
+        plan = _plan(write, f"clouds: {{azure: {{sku: {sku}}}}}\nqueues: {{jobs: {{}}}}\n")
+        [ns] = plan.by_type(SB + "Namespace")
+        assert ns.inputs["sku"].get("capacity") == capacity and ns.inputs["sku"]["tier"] == sku
+        assert ns.replace_on_changes == ["sku.capacity"] and ns.delete_before_replace is True and ns.protect
+
+
+def _topo(write, body, name):
+    from generator.check import load_topology
+
+    return load_topology(str(write("targets: [azure]\n" + body, name=name)), warnings=False)[0]
+
+
+def test_the_diff_says_what_a_move_to_premium_does_to_the_messages(write):
+    from generator.diff import impact
+
+    body = "clouds: {{azure: {{sku: {}}}}}\nqueues: {{jobs: {{}}}}\ntopics: {{events: {{}}}}\n" \
+           "services:\n  api: {{publishes: [jobs, events]}}\n  wk: {{consumes: [jobs, events]}}\n"
+    std, prem = _topo(write, body.format("Standard"), "s.yaml"), _topo(write, body.format("Premium"), "p.yaml")
+    _, actions = impact.all_actions(std, prem)
+    acts = {(a.action, a.kind): a for a in actions if a.cloud == "azure"}
+    ns = acts[("replace", "Service Bus namespace")]
+    assert ns.destructive
+    assert ns.reason.startswith("cannot change in place: premium off -> on; a new namespace: the old one is deleted")
+    assert "with every queue, topic and subscription in it and their messages" in ns.reason
+    assert "pulumi state unprotect" in ns.reason and "Standard-to-Premium migration" in ns.reason
+    # everything in it goes with it: the diff lists each as replaced, not unchanged
+    for kind in ("Service Bus queue", "Service Bus topic", "Service Bus subscription"):
+        assert ("replace", kind) in acts, kind
+        assert "namespace premium" in acts[("replace", kind)].reason
+    basic = _topo(write, "clouds: {azure: {sku: Basic}}\nqueues: {jobs: {}}\n", "b.yaml")
+    standard = _topo(write, "clouds: {azure: {sku: Standard}}\nqueues: {jobs: {}}\n", "s2.yaml")
+    _, up = impact.all_actions(basic, standard)
+    assert [(a.action, a.kind) for a in up if a.cloud == "azure" and "Service Bus" in a.kind] == [
+        ("update", "Service Bus namespace")]

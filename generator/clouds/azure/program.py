@@ -205,9 +205,12 @@ class AzureTopology(pulumi.ComponentResource):
         namespace = servicebus.Namespace(
             f"{topo.name}-namespace", namespace_name=self.namespace_name, resource_group_name=self.rg_name,
             location=location,
-            sku=servicebus.SBSkuArgs(name=self.sku, tier=self.sku, capacity=1 if self.sku == "Premium" else None),
+            sku=servicebus.SBSkuArgs(**spec.namespace_sku(self.sku)),
             minimum_tls_version="1.2", disable_local_auth=not options.local_auth, tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=True))
+            # To or from Premium is a new namespace (Azure has no in-place change; the provider would send one):
+            # replaced, the old one first (the name is fixed); protect makes Pulumi refuse until protect is lifted.
+            opts=pulumi.ResourceOptions(parent=self, protect=True, replace_on_changes=list(spec.NAMESPACE_REPLACE_ON),
+                                        delete_before_replace=True))
         self.name, self.id = namespace.name, namespace.id
         self.fqdn = namespace.name.apply(lambda n: f"{n}.servicebus.windows.net")
 

@@ -273,6 +273,26 @@ def namespace_problem(name: str) -> str | None:
     return None
 
 
+# What replacing the namespace does (a new name, or a move to or from Premium): Azure deletes a namespace with
+# everything in it, and there is no in-place change of tier to or from Premium; Microsoft's own route from Standard
+# keeps the entities and messages (service-bus-migrate-standard-premium), outside Pulumi.
+NAMESPACE_REPLACED = ("a new namespace: the old one is deleted first (its name is taken), with every queue, topic and "
+                      "subscription in it and their messages; Pulumi refuses while the namespace is protected (always: "
+                      "drain it, then 'pulumi state unprotect' it); Microsoft's Standard-to-Premium migration keeps "
+                      "the entities and messages, outside topowire (docs/azure.md)")
+NAMESPACE_REPLACE_ON = ("sku.capacity",)  # present exactly on Premium (its messaging units): see namespace_sku
+
+
+def namespace_sku(sku: str) -> dict:
+    """The namespace's ``sku`` input: Premium with 1 messaging unit; Basic and Standard without a capacity.
+
+    ``capacity`` is there exactly when the tier is Premium, so ``replace_on_changes=["sku.capacity"]``
+    (NAMESPACE_REPLACE_ON) replaces the namespace on a move to or from Premium, which Azure cannot make in place,
+    and leaves Basic <-> Standard an in-place update, which it can.
+    """
+    return {"name": sku, "tier": sku, "capacity": 1 if sku == "Premium" else None}
+
+
 def inventory(topo) -> list:
     """What diff compares on Azure: the namespace, queues, topics and subscriptions.
 
@@ -288,23 +308,28 @@ def inventory(topo) -> list:
     sku = topo.clouds.azure_sku
     # not applied on Service Bus (TOP203, TOP207): no delay, no KMS key; the message size only on Premium
     skip = ("delay", "encryption") + (() if sku == "Premium" else ("max_message_size",))
-    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo),
+    namespace = namespace_name(topo)
+    # A new namespace (another name, or to or from Premium) replaces every entity in it: their namespaceName is
+    # part of their resource path, and Pulumi replaces the dependents of a resource it deletes before replacing.
+    inside = (("namespace", namespace), ("namespace premium", sku == "Premium"))
+    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace,
                 (("premium", sku == "Premium"),), (("sku", sku), ("tags", tuple(sorted(dict(topo.tags).items())))), True,
-                "the topology")]
+                "the topology", replaced=NAMESPACE_REPLACED)]
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
-                        (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
+                        (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)) + inside,
                         _settings_view(q.settings, skip), True, f"queue '{q.name}'", q.settings.protect))
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
-                        (("requiresDuplicateDetection", t.fifo),),
+                        (("requiresDuplicateDetection", t.fifo),) + inside,
                         (("supportOrdering", t.fifo), ("max_message_size", topic_message_size(topo, t))), False,
                         f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
                             f"{tname}/{subscription_name(topo, c.service)}",
-                            (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
+                            (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo))
+                            + inside,
                             _settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
     return out
