@@ -146,8 +146,9 @@ def test_every_warning_of_the_demo_topology_is_explained_on_its_line():
 
     code, out, _ = run_cli("validate", ROOT / "topology.yaml", "--format", "json")
     found = json.loads(out)["files"][0]["diagnostics"]
-    # infos say what a service without a role gets (TOP221): not a warning to explain
-    assert {d["code"] for d in found if d["level"] == "info"} <= {"TOP221"}
+    # infos say what a service without a role gets (TOP221) and that the namespace name is derived (TOP224): not a
+    # warning to explain
+    assert {d["code"] for d in found if d["level"] == "info"} <= {"TOP221", "TOP224"}
     diagnostics = [d for d in found if d["level"] != "info"]
     lines = (ROOT / "topology.yaml").read_text().splitlines()
     assert code == 0 and [d["level"] for d in diagnostics] == ["warning"] * 9

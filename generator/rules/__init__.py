@@ -52,6 +52,8 @@ from . import (
     top221_service_identity,
     top222_alarms_notify_no_one,
     top223_role_policy_quota,
+    top224_azure_namespace_global_name,
+    top225_azure_namespace_shared,
 )
 
 RULES = (
@@ -93,6 +95,8 @@ RULES = (
     top221_service_identity,
     top222_alarms_notify_no_one,
     top223_role_policy_quota,
+    top224_azure_namespace_global_name,
+    top225_azure_namespace_shared,
 )
 
 

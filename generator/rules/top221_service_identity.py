@@ -17,7 +17,7 @@ Passing:
     services:
       api:
         publishes: [jobs]
-        identity: {aws_role: api-task}
+        identity: {aws_role: api-task, azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000002}
 
 Failing:
 

@@ -75,7 +75,7 @@ def test_a_namespace_name_azure_refuses_stops_the_plan_with_what_to_do(namespace
     with pytest.raises(InputError) as caught:
         engine.run(str(ROOT / "topology.yaml"), "azure", config={"namespace": namespace})
     assert str(caught.value) == (f"Service Bus namespace name '{namespace}' must have 6 to 50 letters, digits and '-', "
-                                 "start with a letter and end with a letter or digit: set another with "
+                                 "start with a letter, end with a letter or digit and not end with -sb or -mgmt: set another with "
                                  "'pulumi config set namespace <name>'")
 
 

@@ -127,3 +127,98 @@ def test_the_diff_says_what_a_move_to_premium_does_to_the_messages(write):
     _, up = impact.all_actions(basic, standard)
     assert [(a.action, a.kind) for a in up if a.cloud == "azure" and "Service Bus" in a.kind] == [
         ("update", "Service Bus namespace")]
+
+
+def _validate(text):
+    return check_document(load_bytes(HEADER + text, "t.yaml")).diagnostics
+
+
+def test_the_file_names_the_namespace_per_stack_and_the_plan_uses_it(write):
+    text = ("targets: [azure]\nclouds: {azure: {namespace: demo-dev-7f3a}}\nqueues: {jobs: {}}\n"
+            "environments:\n  dev: {}\n  prod: {clouds: {azure: {namespace: demo-prod-7f3a}}}\n")
+    path = write(text)
+    for stack, ns in (("dev", "demo-dev-7f3a"), ("prod", "demo-prod-7f3a")):
+        plan = engine.run(str(path), "azure", stack=stack)
+        [r] = plan.by_type(SB + "Namespace")
+        assert r.inputs["namespaceName"] == ns
+        [q] = plan.by_type(SB + "Queue")
+        assert q.inputs["namespaceName"] == ns and q.inputs["queueName"] == f"demo-{stack}-jobs"
+        assert plan.outputs["services"] == {} and plan.outputs["namespace"]["name"] == ns
+    assert [d.code for d in _validate(text) if d.code in ("TOP224", "TOP225")] == []
+
+
+def test_without_a_name_the_derived_one_stays_and_validate_says_it_may_be_taken(write):
+    """Existing stacks keep their namespace (the derived name is unchanged); each stack is told, as an info."""
+    text = "targets: [azure]\nqueues: {jobs: {}}\nenvironments:\n  dev: {}\n  prod: {}\n"
+    [d] = [d for d in _validate(text) if d.code == "TOP224"]   # once per file, naming each stack
+    assert (d.level, d.line) == ("info", 2)
+    assert d.message == ("Azure: Service Bus namespaces 'demo-dev' (stack dev) and 'demo-prod' (stack prod) come from "
+                         "the stack's prefix (unless stack config namespace names another): a global DNS name "
+                         "(<namespace>.servicebus.windows.net) that anyone in Azure may already hold, and then the "
+                         "first pulumi up fails")
+    assert "environments.<stack>.clouds.azure.namespace" in d.hint and "('demo-dev' for stack dev)" in d.hint
+    # a stack that names its own is not listed; nothing to deploy, nothing to say
+    [d] = [d for d in _validate(text.replace("prod: {}", "prod: {clouds: {azure: {namespace: demo-prod-7f3a}}}"))
+           if d.code == "TOP224"]
+    assert "'demo-dev' (stack dev) comes from" in d.message and "demo-prod" not in d.message
+    assert [d for d in _validate("targets: [azure]\nmessages: {Order: {}}\n") if d.code == "TOP224"] == []
+    [ns] = engine.run(str(write(text)), "azure", stack="prod").by_type(SB + "Namespace")
+    assert ns.inputs["namespaceName"] == "demo-prod"
+    assert [d for d in _validate("targets: [aws, gcp]\nqueues: {jobs: {}}\n") if d.code == "TOP224"] == []
+
+
+@pytest.mark.parametrize("name", ["shop", "9shop-prod", "shop_prod1", "shop-prod-", "shop-prod-sb", "shop-prod-MGMT",
+                                  "a" * 51])
+def test_a_namespace_azure_refuses_is_refused_by_validate(name):
+    ds = [d for d in _validate(f"targets: [azure]\nclouds: {{azure: {{namespace: '{name}'}}}}\nqueues: {{jobs: {{}}}}\n")
+          if d.level == "error"]
+    assert ds and all(d.line == 4 for d in ds), ds
+    assert any("not ending with -sb or -mgmt" in d.message + d.hint for d in ds), ds
+
+
+@pytest.mark.parametrize("name", ["shop-prod", "Shop-Prod-7f3a", "a" * 50, "shop-sbx", "shop-prod-sb1"])
+def test_a_namespace_azure_takes_is_valid(name):
+    assert [d for d in _validate(f"targets: [azure]\nclouds: {{azure: {{namespace: '{name}'}}}}\nqueues: {{jobs: {{}}}}\n")
+            if d.level == "error"] == []
+
+
+def test_two_stacks_on_one_namespace_are_an_error():
+    text = ("targets: [azure]\nclouds: {azure: {namespace: demo-shared-7f3a}}\nqueues: {jobs: {}}\n"
+            "environments:\n  dev: {}\n  prod: {}\n  test: {clouds: {azure: {namespace: Demo-Shared-7F3A}}}\n")
+    ds = [(d.level, d.line, d.message) for d in _validate(text) if d.code == "TOP225"]
+    assert ds == [
+        ("error", 4, "Azure: stacks 'dev', 'prod' and 'test' would deploy one Service Bus namespace "
+                     "'demo-shared-7f3a': each stack would manage, and could delete, the other's queues and topics"),
+        ("error", 9, "Azure: stacks 'dev', 'prod' and 'test' would deploy one Service Bus namespace "
+                     "'demo-shared-7f3a': each stack would manage, and could delete, the other's queues and topics")]
+
+
+def test_the_file_and_stack_config_may_not_name_two_namespaces(write):
+    from generator.errors import InputError
+
+    path = write("targets: [azure]\nclouds: {azure: {namespace: demo-dev-7f3a}}\nqueues: {jobs: {}}\n")
+    with pytest.raises(InputError) as caught:
+        engine.run(str(path), "azure", config={"namespace": "other-name-1"})
+    assert "names Service Bus namespace 'demo-dev-7f3a' (clouds.azure.namespace) and stack config namespace " \
+           "names 'other-name-1'" in str(caught.value)
+    [ns] = engine.run(str(path), "azure", config={"namespace": "demo-dev-7f3a"}).by_type(SB + "Namespace")
+    assert ns.inputs["namespaceName"] == "demo-dev-7f3a"
+
+
+def test_a_new_namespace_name_is_a_replace_that_loses_the_messages(write):
+    from generator.diff import impact
+
+    old = _topo(write, "queues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n  wk: {consumes: [jobs]}\n", "o.yaml")
+    new = _topo(write, "clouds: {azure: {namespace: demo-dev-7f3a}}\nqueues: {jobs: {}}\n"
+                       "services:\n  api: {publishes: [jobs]}\n  wk: {consumes: [jobs]}\n", "n.yaml")
+    _, actions = impact.all_actions(old, new)
+    acts = {(a.action, a.kind): a for a in actions if a.cloud == "azure"}
+    ns = acts[("replace", "Service Bus namespace")]
+    assert ns.destructive and ns.reason.startswith("cannot change in place: name demo-dev -> demo-dev-7f3a; a new "
+                                                   "namespace: the old one is deleted first")
+    q = acts[("replace", "Service Bus queue")]
+    assert q.destructive and "namespace demo-dev -> demo-dev-7f3a" in q.reason and "messages are deleted" in q.reason
+    # writing the name it already has changes nothing
+    same = _topo(write, "clouds: {azure: {namespace: demo-dev}}\nqueues: {jobs: {}}\n"
+                        "services:\n  api: {publishes: [jobs]}\n  wk: {consumes: [jobs]}\n", "same.yaml")
+    assert [a for a in impact.all_actions(old, same)[1] if a.cloud == "azure"] == []

@@ -198,6 +198,11 @@ class AzureTopology(pulumi.ComponentResource):
             rg = resources.ResourceGroup(f"{topo.name}-resource-group", resource_group_name=spec.resource_group_name(topo),
                                          location=options.location, tags=tags, opts=child)
             self.rg_name, location = rg.name, rg.location
+        written = topo.clouds.azure_namespace
+        if written and options.namespace and options.namespace != written:
+            raise pulumi.RunError(f"the file names Service Bus namespace '{written}' (clouds.azure.namespace) and "
+                                  f"stack config namespace names '{options.namespace}': remove one "
+                                  "('pulumi config rm namespace'), or make them the same")
         self.namespace_name = spec.namespace_name(topo, options.namespace)
         problem = spec.namespace_problem(self.namespace_name)
         if problem:

@@ -89,8 +89,7 @@ def derived_names(topo):
     out.append(DerivedName(CLOUD, "resource group", "resource-group", resource_group_name(topo), ("name",), 1, 90,
                            r"^[-\w._()]*[-\w_()]$", "letters, digits and -._(), not ending with '.'"))
     out.append(DerivedName(CLOUD, "Service Bus namespace", "servicebus-namespace", namespace_name(topo), ("name",),
-                           6, 50, _NAMESPACE, "letters, digits and '-', starting with a letter and ending with a "
-                           "letter or digit"))
+                           6, 50, _NAMESPACE, NAMESPACE_RULE))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             out.append(DerivedName(CLOUD, "Service Bus subscription", f"servicebus-subscription:{t.name}",
@@ -216,7 +215,12 @@ def policy_problems(topo) -> list:
 
 SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
 RECEIVER_ROLE = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"  # Azure Service Bus Data Receiver
+# Microsoft.ServiceBus/namespaces (resource-name-rules#microsoftservicebus): global, 6-50 characters, letters,
+# digits and hyphens, starting with a letter, ending with a letter or digit; "-sb" and "-mgmt" endings are reserved.
 _NAMESPACE = r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$"
+_NAMESPACE_RESERVED = r"-([Ss][Bb]|[Mm][Gg][Mm][Tt])$"  # a separate check: the schema's regexes have no lookahead
+NAMESPACE_RULE = ("6 to 50 letters, digits and '-', starting with a letter, ending with a letter or digit, not "
+                  "ending with -sb or -mgmt")
 
 
 def iso_duration(seconds: int) -> str:
@@ -252,9 +256,16 @@ def resource_group_name(topo) -> str:
 
 
 def namespace_name(topo, override: str | None = None) -> str:
-    """Namespaces are global DNS names: the stack's prefix unless stack config names one, 6..50 characters."""
+    """The stack's Service Bus namespace, a global DNS name: the file's ``clouds.azure.namespace`` (per stack),
+    else stack config ``namespace`` (``override``), else derived from the stack's prefix (6..50 characters).
+
+    The derived name stays what it always was, so a deployed stack keeps its namespace; it is anyone's to take,
+    so validate says so (TOP224) and the file can name one that is the user's.
+    """
     import re
 
+    if topo.clouds.azure_namespace:
+        return topo.clouds.azure_namespace
     if override:
         return override
     name = re.sub(r"[^A-Za-z0-9-]", "-", container_name(topo))[:50].rstrip("-")
@@ -267,9 +278,9 @@ def namespace_name(topo, override: str | None = None) -> str:
 def namespace_problem(name: str) -> str | None:
     import re
 
-    if not re.match(_NAMESPACE, name):
-        return (f"Service Bus namespace name '{name}' must have 6 to 50 letters, digits and '-', start with a letter "
-                "and end with a letter or digit")
+    if not re.match(_NAMESPACE, name) or re.search(_NAMESPACE_RESERVED, name):
+        return (f"Service Bus namespace name '{name}' must have 6 to 50 letters, digits and '-', start with a letter, "
+                "end with a letter or digit and not end with -sb or -mgmt")
     return None
 
 
