@@ -71,21 +71,54 @@ def test_dead_letter_retention_in_defaults_is_warned_once_at_the_defaults():
     assert "(queue 'aa', queue 'bb')" in d.message and d.line == 4
 
 
-def test_validate_says_what_a_service_without_a_principal_gets_on_azure(write):
-    """TOP221 (info): Azure assigns roles only to identity.azure_principal_id and SAS keys are off."""
+def test_a_service_without_a_principal_gets_a_managed_identity_with_its_roles(write):
+    """Local (SAS) auth is off, so a service without identity.azure_principal_id could do nothing: it gets a
+    user-assigned managed identity of its own (per stack), the role assignments, and AZURE_CLIENT_ID; TOP221 says so."""
     text = ("targets: [azure]\nqueues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n"
             "  worker:\n    consumes: [jobs]\n    identity: {azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000002}\n"
             "  idle: {}\n")
     ds = [d for d in check_document(load_bytes(HEADER + text, "t.yaml")).diagnostics if d.code == "TOP221"]
     assert [(d.level, d.line, d.message) for d in ds] == [
-        ("info", 6, "on Azure, service 'api' names no principal (identity.azure_principal_id): topowire assigns it no "
-                    "Service Bus role (send to queue 'jobs'), and the namespace accepts no SAS keys (local auth is "
-                    "off unless stack config localAuth is true), so the service can do none of it")]
-    assert ds[0].hint == ("set identity.azure_principal_id (per stack: environments.<stack>.services.api.identity."
-                          "azure_principal_id) to the object id of the managed identity the service runs as")
+        ("info", 6, "on Azure, service 'api' names no principal (identity.azure_principal_id): topowire creates "
+                    "user-assigned managed identity 'demo-dev-api' with its Service Bus roles (send to queue 'jobs'); "
+                    "the namespace takes no SAS keys, so the service can use them only when it runs as that identity")]
+    assert ds[0].hint.startswith("attach stack output services.api.identity.id to the service's compute")
     plan = engine.run(str(write(text)), "azure")
-    labels = [r.inputs["description"] for r in plan.by_type("azure-native:authorization:RoleAssignment")]
-    assert labels == ["topowire: worker may receive on queue-jobs"]   # what the note says: nothing for 'api'
+    identities = {r.inputs["resourceName"]: r for r in plan.by_type("azure-native:managedidentity:UserAssignedIdentity")}
+    assert sorted(identities) == ["demo-dev-api", "demo-dev-idle"]  # every service without a principal
+    api = identities["demo-dev-api"]
+    assert api.inputs["resourceGroupName"] == "demo-dev" and api.inputs["location"] == "westeurope"
+    grants = sorted((r.inputs["description"], r.inputs["principalId"], r.inputs["principalType"])
+                    for r in plan.by_type("azure-native:authorization:RoleAssignment"))
+    assert grants == [("topowire: api may send on queue-jobs", api.outputs["principalId"], "ServicePrincipal"),
+                      ("topowire: worker may receive on queue-jobs", "8f7e0c1a-0000-4000-8000-000000000002",
+                       "ServicePrincipal")]
+    out = plan.outputs["services"]
+    assert out["api"]["identity"] == {"id": api.outputs["id"], "client_id": api.outputs["clientId"],
+                                      "principal_id": api.outputs["principalId"]}
+    assert out["api"]["env"]["AZURE_CLIENT_ID"] == api.outputs["clientId"]
+    assert "identity" not in out["worker"] and "AZURE_CLIENT_ID" not in out["worker"]["env"]
+
+
+def test_created_identities_are_per_stack_and_in_the_diff(write):
+    from generator.clouds.azure import spec
+    from generator.diff import impact
+
+    text = "targets: [azure]\nqueues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n" \
+           "environments:\n  dev: {}\n  prod: {}\n"
+    path = write(text)
+    names = {stack: [r.inputs["resourceName"] for r in engine.run(str(path), "azure", stack=stack).by_type(
+        "azure-native:managedidentity:UserAssignedIdentity")] for stack in ("dev", "prod")}
+    assert names == {"dev": ["demo-dev-api"], "prod": ["demo-prod-api"]}
+    old = _topo(write, "queues: {jobs: {}}\nservices:\n  api: {publishes: [jobs]}\n", "o.yaml")
+    given = _topo(write, "queues: {jobs: {}}\nservices:\n  api:\n    publishes: [jobs]\n"
+                         "    identity: {azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000002}\n", "g.yaml")
+    _, actions = impact.all_actions(old, given)
+    got = sorted((a.action, a.kind) for a in actions if a.cloud == "azure")
+    # naming the principal drops the created identity and moves the assignment to the given principal
+    assert got == [("delete", "managed identity"), ("replace", "role assignment")]
+    assert spec.environment(old)["api"]["AZURE_CLIENT_ID"] == "<client id of demo-dev-api>"
+    assert "AZURE_CLIENT_ID" not in spec.environment(given)["api"]
 
 
 def test_to_or_from_premium_the_program_replaces_the_namespace_and_basic_standard_stays_in_place(write):

@@ -292,8 +292,22 @@ def _aws_granted(plan, topo):
 
 def _azure_granted(plan, topo):
     principals = {r.inputs["principalId"] for r in plan.by_type("azure-native:authorization:RoleAssignment")}
-    assert principals == {s.identity.azure_principal_id for s in topo.services.values()
-                          if s.identity.azure_principal_id and (s.publishes or s.consumes)}, principals
+    created = {r.inputs["resourceName"]: r.outputs
+               for r in plan.by_type("azure-native:managedidentity:UserAssignedIdentity")}
+    want = set()
+    for s in topo.services.values():
+        out = plan.outputs["services"][s.name]
+        if s.identity.azure_principal_id:  # the stack's given principal; nothing created
+            assert "identity" not in out and "AZURE_CLIENT_ID" not in out["env"], s.name
+            principal = s.identity.azure_principal_id
+        else:  # local auth is off: without an identity of its own the service could do nothing
+            identity = created[f"{topo.prefix}-{s.deployed_name}"]
+            assert out["identity"]["principal_id"] == identity["principalId"], s.name
+            assert out["env"]["AZURE_CLIENT_ID"] == identity["clientId"], s.name
+            principal = identity["principalId"]
+        if s.publishes or s.consumes:
+            want.add(principal)
+    assert principals == want, principals
     # a receiver's role on its queue or subscription covers its dead-letter sub-queue ($DeadLetterQueue is part
     # of the entity, not an ARM resource of its own): no dead-letter variable needs a grant of its own
     for s in topo.services.values():

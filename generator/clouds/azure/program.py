@@ -9,7 +9,10 @@
 - ``Subscription``: one consuming service's subscription to a topic, and its
   ``$Default`` rule: the consumer's SQL filter, or accept-all (``1=1``).
 - ``ServiceAccess``: role assignments of the built-in Data Sender / Data
-  Receiver roles to the service's principal, scoped to exact entities.
+  Receiver roles to the service's principal, scoped to exact entities; a
+  service that names no ``azure_principal_id`` gets a user-assigned managed
+  identity of its own (``<prefix>-<service>``), whose client id it is given
+  as ``AZURE_CLIENT_ID``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
-from pulumi_azure_native import authorization, monitor, resources, servicebus
+from pulumi_azure_native import authorization, managedidentity, monitor, resources, servicebus
 
 from . import payloads as payload_store
 from . import spec
@@ -153,33 +156,54 @@ def _alert(owner, name, topo, ns, entity: str) -> None:
         opts=pulumi.ResourceOptions(parent=owner))
 
 
-class ServiceAccess(pulumi.ComponentResource):
-    """Built-in Data Sender / Data Receiver roles, scoped to exactly the entities the service uses."""
+def assignment_name(scope, principal, role: str):
+    """The GUID of (scope, principal, role), once both are known (either may be an output)."""
+    return pulumi.Output.all(scope, principal).apply(lambda a: spec.role_assignment_name(a[0], a[1], role))
 
-    def __init__(self, name, topo, service, sends: list, receives: list, subscription_id, opts=None):
+
+class ServiceAccess(pulumi.ComponentResource):
+    """Built-in Data Sender / Data Receiver roles, scoped to exactly the entities the service uses, for the
+    service's principal: ``identity.azure_principal_id``, or a user-assigned managed identity created for it."""
+
+    def __init__(self, name, topo, service, sends: list, receives: list, subscription_id, opts=None, ns=None):
         super().__init__("topowire:azure:ServiceAccess", name, None, opts)
-        principal = service.identity.azure_principal_id
+        self.identity = None
+        if service.identity.azure_principal_id:
+            self.principal = pulumi.Output.from_input(service.identity.azure_principal_id)
+        else:
+            # Without one the service could do nothing (local auth is off): an identity of its own, per stack
+            self.identity = managedidentity.UserAssignedIdentity(
+                f"{name}-identity", resource_name_=spec.identity_name(topo, service.name),
+                resource_group_name=ns.rg_name, location=ns.location, tags=dict(topo.tags),
+                opts=pulumi.ResourceOptions(parent=self))
+            self.principal = self.identity.principal_id
         self.assignments = []
-        if principal:
-            for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
-                for label, scope in targets:
-                    # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
-                    # a rename with renamed_from (the scope is the deployed entity's id)
-                    assignment_name = pulumi.Output.from_input(scope).apply(
-                        lambda sc, r=role: spec.role_assignment_name(sc, principal, r))
-                    self.assignments.append(authorization.RoleAssignment(
-                        spec.role_assignment_resource_name(name, role_name, label),
-                        role_assignment_name=assignment_name,
-                        principal_id=principal,
-                        principal_type="ServicePrincipal",
-                        role_definition_id=subscription_id.apply(
-                            lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
-                                                f"roleDefinitions/{r}"),
-                        scope=scope,
-                        description=f"topowire: {service.name} may {role_name} on {label}",
-                        # Azure refuses a second assignment of the same triple: a renamed one goes first
-                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
-        self.register_outputs({"role_assignments": len(self.assignments)})
+        for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
+            for label, scope in targets:
+                # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
+                # a rename with renamed_from (the scope is the deployed entity's id)
+                self.assignments.append(authorization.RoleAssignment(
+                    spec.role_assignment_resource_name(name, role_name, label),
+                    role_assignment_name=assignment_name(scope, self.principal, role),
+                    principal_id=self.principal,
+                    # set, so that a new identity's assignment does not fail while Entra ID replicates it
+                    principal_type="ServicePrincipal",
+                    role_definition_id=subscription_id.apply(
+                        lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
+                                            f"roleDefinitions/{r}"),
+                    scope=scope,
+                    description=f"topowire: {service.name} may {role_name} on {label}",
+                    # Azure refuses a second assignment of the same triple: a renamed one goes first
+                    opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
+        outputs = {"role_assignments": len(self.assignments)}
+        if self.identity is not None:
+            outputs["identity"] = self.outputs()
+        self.register_outputs(outputs)
+
+    def outputs(self) -> dict:
+        """The created identity, for the stack outputs: its resource id (to attach it to the service's compute),
+        client id and principal id."""
+        return {"id": self.identity.id, "client_id": self.identity.client_id, "principal_id": self.identity.principal_id}
 
 
 class AzureTopology(pulumi.ComponentResource):
@@ -230,8 +254,8 @@ class AzureTopology(pulumi.ComponentResource):
                     subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c, self,
                     with_aliases(child, renames.subscription(topo, t, c.service)))
         subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
-        self.payloads, _access = payload_store.build(topo, self.rg_name, location, subscription_id, child)
-        self.env = {}
+        self.location = location
+        self.env, self.access = {}, {}
         for s in topo.services.values():
             sends, receives, env = [], [], {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": self.fqdn}
             for r in s.publishes:
@@ -253,7 +277,16 @@ class AzureTopology(pulumi.ComponentResource):
                     receives.append((spec.access_label("subscription", topo.topics[c.channel].deployed_name), sub.id))
                     env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
                     env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
-            ServiceAccess(s.name, topo, s, sends, receives, subscription_id, with_aliases(child, renames.service(topo, s.name)))
+            access = ServiceAccess(s.name, topo, s, sends, receives, subscription_id,
+                                   with_aliases(child, renames.service(topo, s.name)), self)
+            if access.identity is not None:
+                env["AZURE_CLIENT_ID"] = access.identity.client_id  # DefaultAzureCredential picks the identity by it
+            self.access[s.name] = access
+            self.env[s.name] = env
+        self.payloads, _access = payload_store.build(topo, self.rg_name, location, subscription_id, child,
+                                                     {n: a.principal for n, a in self.access.items()})
+        for s in topo.services.values():
+            env = self.env[s.name]
             env.update(payload_store.environment(topo, s, self.payloads))
             self.env[s.name] = dict(sorted(env.items()))
         self.outputs = {
@@ -264,7 +297,8 @@ class AzureTopology(pulumi.ComponentResource):
             "topics": {n: {"name": t.entity_name, "id": t.id} for n, t in self.topics.items()},
             "subscriptions": {f"{t}/{sv}": {"topic": self.topics[t].entity_name, "name": sub.subscription_name,
                                             "id": sub.id} for (t, sv), sub in sorted(self.subscriptions.items())},
-            "services": {n: {"env": e} for n, e in self.env.items()},
+            "services": {n: {"env": e, **({"identity": self.access[n].outputs()} if self.access[n].identity else {})}
+                         for n, e in self.env.items()},
         }
         if self.payloads is not None:
             self.outputs["payloads"] = payload_store.outputs(topo, self.payloads)

@@ -94,6 +94,10 @@ def derived_names(topo):
         for c in topo.consumers.get(t.name, ()):
             out.append(DerivedName(CLOUD, "Service Bus subscription", f"servicebus-subscription:{t.name}",
                                    subscription_name(topo, c.service), c.path, 1, 50, _ENTITY, _ENTITY_RULE))
+    for svc in created_identities(topo):
+        out.append(DerivedName(CLOUD, "managed identity", "managed-identity", identity_name(topo, svc.name), svc.path,
+                               3, IDENTITY_MAX, _IDENTITY, "letters, digits, '-' and '_', starting with a letter or "
+                               "digit"))
     return out
 
 
@@ -251,6 +255,23 @@ def container_name(topo) -> str:
     return topo.prefix
 
 
+# Microsoft.ManagedIdentity/userAssignedIdentities (resource-name-rules#microsoftmanagedidentity): resource group
+# scope, 3-128 characters, letters, digits, '-' and '_', starting with a letter or digit.
+IDENTITY_MAX = 128
+_IDENTITY = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$"
+
+
+def identity_name(topo, service: str) -> str:
+    """The managed identity created for a service without ``azure_principal_id``: ``<prefix>-<service>``, per stack
+    (the resource group may be shared by stacks)."""
+    return f"{topo.prefix}-{topo.deployed(service)}"
+
+
+def created_identities(topo) -> list:
+    """The services that get a created identity: every one without ``identity.azure_principal_id``."""
+    return [s for s in topo.services.values() if not s.identity.azure_principal_id]
+
+
 def resource_group_name(topo) -> str:
     return container_name(topo)
 
@@ -343,6 +364,9 @@ def inventory(topo) -> list:
                             + inside,
                             _settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
+    for svc in created_identities(topo):  # a new name is a new identity (its principal and client id change)
+        out.append(Item(CLOUD, "managed identity", ("identity", svc.deployed_name), identity_name(topo, svc.name),
+                        (), (("tags", tuple(sorted(dict(topo.tags).items()))),), False, f"service '{svc.name}'"))
     return out
 
 
@@ -374,9 +398,7 @@ def role_assignment_resource_name(service: str, role: str, label: str) -> str:
 def pulumi_names(topo) -> list:
     """Pulumi names joined from several YAML names: subscriptions and role assignments."""
     out = subscription_pulumi_names(topo)
-    for s in topo.services.values():
-        if not s.identity.azure_principal_id:
-            continue
+    for s in topo.services.values():  # every service: its principal, or the identity created for it
         for r in s.publishes:
             if topo.channel(r.channel) is None:  # unknown references are TOP101's
                 continue
@@ -467,7 +489,8 @@ def dependents(topo) -> list:
     (``/{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``): a replaced entity replaces
     it. A subscription's filter rule lives inside the subscription and goes with it. A new
     ``azure_principal_id`` replaces the service's assignments (their name is the GUID of scope, principal
-    and role, ``role_assignment_name``; the principal is compared lowercased, as that name is).
+    and role, ``role_assignment_name``; the principal is compared lowercased, as that name is), and so does a
+    move between a given principal and the identity topowire creates (or a new name of that identity).
     """
     from .. import Dependent
 
@@ -490,8 +513,8 @@ def dependents(topo) -> list:
                              f"{ch.kind} '{ch.name}'", "its entity", named=True,
                              update=(("action_group", group), ("tags", tuple(sorted(dict(topo.tags).items()))))))
     for s in topo.services.values():
-        if not s.identity.azure_principal_id:
-            continue
+        principal = (s.identity.azure_principal_id.lower() if s.identity.azure_principal_id else
+                     f"the managed identity {identity_name(topo, s.name)}")
         grants = []
         for r in s.publishes:
             ch = topo.channel(r.channel)
@@ -503,17 +526,21 @@ def dependents(topo) -> list:
         for role, key in sorted(set(grants)):
             out.append(Dependent(CLOUD, "role assignment", ("role-assignment", s.deployed_name, role) + key,
                                  f"{s.name} may {role} on {key[1]}", ((key, "replace"),), f"service '{s.name}'",
-                                 "scope", replace_on=(("principal", s.identity.azure_principal_id.lower()),)))
+                                 "scope", replace_on=(("principal", principal),)))
     return out
 
 
-def environment(topo, namespace: str | None = None) -> dict:
-    """Each service's environment as the Azure program exports it, without Pulumi (see clouds.aws.spec.environment)."""
+def environment(topo, namespace: str | None = None, client_ids: dict | None = None) -> dict:
+    """Each service's environment as the Azure program exports it, without Pulumi (see clouds.aws.spec.environment).
+
+    ``client_ids``: service -> the client id of the identity created for it, once known (a placeholder before)."""
     from .. import env_name
 
     out = {}
     for s in topo.services.values():
         env = {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": f"{namespace_name(topo, namespace)}.servicebus.windows.net"}
+        if not s.identity.azure_principal_id:  # known once the identity exists
+            env["AZURE_CLIENT_ID"] = (client_ids or {}).get(s.name) or f"<client id of {identity_name(topo, s.name)}>"
         for r in s.publishes:
             ch = topo.channel(r.channel)
             env[env_name(r.channel, "QUEUE_NAME" if ch.kind == "queue" else "TOPIC_NAME")] = entity_name(topo, ch)
@@ -532,17 +559,19 @@ def environment(topo, namespace: str | None = None) -> dict:
 def identity_note(topo, service):
     """(message, hint) saying what a service gets on Azure when the file names no principal for it, or None (TOP221).
 
-    Role assignments are made only for ``identity.azure_principal_id``; the namespace has local (SAS) auth off
-    unless stack config ``localAuth`` is true (which validate cannot see): such a service can do nothing."""
+    Local (SAS) auth is off, so a service can only use Entra ID: topowire creates a user-assigned managed identity
+    for it, with the service's role assignments; the service must run as that identity."""
     from .. import access_words
 
     if service.identity.azure_principal_id or not (service.publishes or service.consumes):
         return None
-    return (f"on Azure, service '{service.name}' names no principal (identity.azure_principal_id): topowire assigns "
-            f"it no Service Bus role ({access_words(topo, service)}), and the namespace accepts no SAS keys (local "
-            "auth is off unless stack config localAuth is true), so the service can do none of it",
-            f"set identity.azure_principal_id (per stack: environments.<stack>.services.{service.name}.identity."
-            "azure_principal_id) to the object id of the managed identity the service runs as")
+    name = identity_name(topo, service.name)
+    return (f"on Azure, service '{service.name}' names no principal (identity.azure_principal_id): topowire creates "
+            f"user-assigned managed identity '{name}' with its Service Bus roles ({access_words(topo, service)}); "
+            "the namespace takes no SAS keys, so the service can use them only when it runs as that identity",
+            f"attach stack output services.{service.name}.identity.id to the service's compute (its env carries "
+            "AZURE_CLIENT_ID for DefaultAzureCredential), or set identity.azure_principal_id (per stack: "
+            f"environments.<stack>.services.{service.name}.identity.azure_principal_id) to the identity it runs as")
 
 
 def alarms(topo) -> int:
