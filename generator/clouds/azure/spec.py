@@ -470,6 +470,9 @@ ACCEPTS = (
             choices=("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")),
     Accepts(_ALERT, "evaluationFrequency", _ALERT_SPEC, choices=("PT1M", "PT5M", "PT15M", "PT30M", "PT1H")),
     Accepts(_ALERT, "criteria.allOf[].threshold", _ALERT_SPEC + ": any double"),
+    Accepts("azure-native:managedidentity:UserAssignedIdentity", "resourceName",
+            "naming rules, Microsoft.ManagedIdentity/userAssignedIdentities: 3 to 128 characters, letters, digits, "
+            "'-' and '_', starting with a letter or digit", pattern=_IDENTITY, min_len=3, max_len=IDENTITY_MAX),
     Accepts("azure-native:authorization:RoleAssignment", "roleAssignmentName",
             "Azure RBAC REST reference, role assignments: the name is a GUID", pattern=_GUID),
     *(Accepts(t, "tags.*", "Azure tags: a value is at most 256 characters", max_len=256)
