@@ -206,6 +206,8 @@ class Clouds:
     azure_sku: str = "Standard"
     azure_sku_explicit: bool = False
     azure_action_group: Optional[str] = None  # the action group resource id the alerts notify
+    azure_namespace: Optional[str] = None  # clouds.azure.namespace: the Service Bus namespace name, as written
+    azure_namespace_path: tuple = field(default=(), compare=False)  # where it is written (top level or environment)
     gcp_notification_channels: tuple = ()  # the Cloud Monitoring channels the alert notifies
     # cloud -> what the file says about where that cloud's alarms go: "none" (no one, on purpose), a target,
     # or absent (nothing said); and cloud -> the node that says it (top-level clouds or the environment's)
@@ -497,7 +499,11 @@ def build(doc: Document, stack: str = DEFAULT_STACK, base: bool = False) -> Topo
         clouds=Clouds(aws_alarm_topic=_target(notify.get("aws")), azure_sku=azure.get("sku", "Standard"),
                       azure_sku_explicit="sku" in azure, azure_action_group=_target(notify.get("azure")),
                       gcp_notification_channels=tuple(_target(notify.get("gcp")) or ()),
-                      notify=MappingProxyType(notify), notify_origins=MappingProxyType(notify_origins)),
+                      notify=MappingProxyType(notify), notify_origins=MappingProxyType(notify_origins),
+                      azure_namespace=azure.get("namespace"),
+                      azure_namespace_path=(epath + ("clouds", "azure", "namespace")
+                                            if "namespace" in (env_clouds.get("azure") or {})
+                                            else ("clouds", "azure", "namespace")) if azure.get("namespace") else ()),
         consumers=_frozen({k: tuple(sorted(v, key=lambda c: c.service)) for k, v in consumers_by.items()}),
         publishers=_frozen({k: tuple(sorted(v, key=lambda r: r.service)) for k, v in publishers_by.items()}),
         file=doc.file,

@@ -369,6 +369,10 @@ def _explain(error, fallback: str = "") -> list[Finding]:
     if v == "pattern":
         return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not in the expected form{_odd(inst)}", path,
                         _lookalike_hint(inst) or _hint(error, fallback) or f"it must match {error.validator_value}")]
+    if v == "not" and isinstance(error.validator_value, dict) and "pattern" in error.validator_value:
+        # a form that must not match (a reserved ending): the same words as a pattern, the field's own hint
+        return [Finding(CODE, ERROR, f"{where(path)}: {_describe(inst)} is not in the expected form{_odd(inst)}", path,
+                        _hint(error, fallback) or f"it must not match {error.validator_value['pattern']}")]
     if v in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than",
                 "exclusiveMaximum": "less than"}[v]

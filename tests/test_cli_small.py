@@ -146,11 +146,12 @@ def test_every_warning_of_the_demo_topology_is_explained_on_its_line():
 
     code, out, _ = run_cli("validate", ROOT / "topology.yaml", "--format", "json")
     found = json.loads(out)["files"][0]["diagnostics"]
-    # infos say what a service without a role gets (TOP221): not a warning to explain
-    assert {d["code"] for d in found if d["level"] == "info"} <= {"TOP221"}
+    # infos say what a service without a role gets (TOP221) and that the namespace name is derived (TOP226): not a
+    # warning to explain
+    assert {d["code"] for d in found if d["level"] == "info"} <= {"TOP221", "TOP226"}
     diagnostics = [d for d in found if d["level"] != "info"]
     lines = (ROOT / "topology.yaml").read_text().splitlines()
-    assert code == 0 and [d["level"] for d in diagnostics] == ["warning"] * 8
+    assert code == 0 and [d["level"] for d in diagnostics] == ["warning"] * 9
     unexplained = [(d["line"], d["code"]) for d in diagnostics
                    if "# on purpose" not in lines[d["line"] - 1] or d["code"] not in lines[d["line"] - 1]]
     assert unexplained == []

@@ -32,7 +32,7 @@ def add_parser(sub):
 # The input that names the resource itself, most specific first: an Azure resource also names its parents
 # (a rule its subscription, topic, namespace and resource group), so a container's name comes last.
 PHYSICAL_NAME_KEYS = ("name", "ruleName", "roleAssignmentName", "subscriptionName", "queueName", "topicName",
-                      "namespaceName", "accountId", "displayName", "resourceGroupName")
+                      "resourceName", "namespaceName", "accountId", "displayName", "resourceGroupName")
 
 
 def tree(plan) -> str:

@@ -32,6 +32,12 @@ class Adjust:
     applies: Callable[[int], bool]
     message: str  # formatted with value=..., text=...
     hint: str
+    written_only: bool = False  # warn only where the topology writes the field (not for built-in defaults)
+
+    @property
+    def written_path(self) -> tuple:
+        """The end of the YAML path where the field is written: ``dead_letter.retention`` for its retention."""
+        return ("dead_letter", "retention") if self.field == "dead_letter_retention" else (self.field,)
 
 
 class DerivedName(NamedTuple):  # a tuple: tens of thousands are made per large topology, cheaply
@@ -49,6 +55,21 @@ class DerivedName(NamedTuple):  # a tuple: tens of thousands are made per large 
 def env_name(channel: str, suffix: str) -> str:
     """``inference-requests``, ``QUEUE_URL`` -> ``INFERENCE_REQUESTS_QUEUE_URL``: a service's environment variable."""
     return f"{channel.upper().replace('-', '_')}_{suffix}"
+
+
+def access_words(topo, service, limit: int = 4) -> str:
+    """What a service's rights let it do (an IAM policy, role assignments), in words: ``send to queue 'a', receive from queue 'b'`` (at most
+    ``limit`` channels named, then how many more)."""
+    items = []
+    for r in service.publishes:
+        ch = topo.channel(r.channel)
+        if ch is not None:
+            items.append(f"send to queue '{r.channel}'" if ch.kind == "queue" else f"publish to topic '{r.channel}'")
+    for c in service.consumes:
+        if c.kind is not None:
+            items.append(f"receive from {c.kind} '{c.channel}'")
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def spec(cloud: str):
@@ -123,6 +144,7 @@ class Item:
     holds: bool = False
     subject: str = ""  # the YAML element it comes from, for people
     protected: bool = False
+    replaced: str = ""  # what a replacement does, when the general words do not say it (the Azure namespace)
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,9 @@ def actions(base, head, cloud: str) -> list:
             reasons = replace_reasons(o, n)
             if reasons:
                 why = "cannot change in place: " + ", ".join(reasons)
-                if o.holds:
+                if n.replaced:
+                    why += "; " + n.replaced
+                elif o.holds:
                     why += "; the old one and its messages are deleted"
                 if o.protected:
                     why += "; Pulumi refuses while it is protected: deploy 'protect: false' first, then replace"

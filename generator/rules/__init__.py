@@ -55,6 +55,8 @@ from . import (
     top222_alarms_notify_no_one,
     top223_role_policy_quota,
     top224_adopted_names_azure_gcp,
+    top225_azure_namespace_shared,
+    top226_azure_namespace_global_name,
 )
 
 RULES = (
@@ -99,6 +101,8 @@ RULES = (
     top222_alarms_notify_no_one,
     top223_role_policy_quota,
     top224_adopted_names_azure_gcp,
+    top225_azure_namespace_shared,
+    top226_azure_namespace_global_name,
 )
 
 

@@ -5,6 +5,8 @@
 - GCP: an ack deadline (visibility timeout) is clamped to 10s..600s; the
   client libraries extend leases. Fewer than 5 delivery attempts become 5.
   Pub/Sub has no delivery delay.
+- Azure: ``dead_letter.retention`` is not applied: the dead-letter sub-queue
+  keeps messages until they are received (warned where it is written).
 
 Passing:
 
@@ -35,6 +37,8 @@ def check(ctx):
             for label, s, _path in stores(topo):
                 value = setting(s, adj.field)
                 if value is None or not adj.applies(value):
+                    continue
+                if adj.written_only and origin(s, adj.field)[-len(adj.written_path):] != adj.written_path:
                     continue
                 groups.setdefault((origin(s, adj.field), value), []).append(label)
             for (where, value), labels in groups.items():  # check_document sorts the diagnostics by position

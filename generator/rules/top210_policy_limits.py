@@ -6,6 +6,10 @@
   (checked here as a lower bound from its ARNs, exactly when the program
   builds the policy).
 - Azure: at most 4,000 role assignments per subscription.
+- GCP: tags become labels, whose keys are lowercase letters, digits, ``_``
+  and ``-``, at most 63 characters: two tags that become one key
+  (``Cost-Center`` and ``cost-center``, ``cost.center`` and ``cost_center``)
+  would keep only one value, so the second is an error.
 
 Passing:
 
@@ -22,6 +26,7 @@ Failing:
 """
 
 from ..clouds import spec
+from ..clouds.gcp import spec as gcp_spec
 from ..diagnostics import ERROR, Finding
 
 CODE = "TOP210"
@@ -35,3 +40,30 @@ def check(ctx):
         for path, problem in mod.policy_problems(ctx.topology):
             yield Finding(CODE, LEVEL, f"{mod.TITLE}: {problem}", path,
                           "use fewer tags, or split the service's access across services", key=len(path) > 1)
+    if "gcp" in ctx.clouds:
+        yield from _label_collisions(ctx)
+
+
+def _written_tags(ctx) -> dict:
+    """Each tag key of this pass's topology -> where it is written, in file order (the environment's own last)."""
+    out = {k: ("tags", k) for k in (ctx.data.get("tags") or {}) if isinstance(k, str)}
+    envs = ctx.data.get("environments") or {}
+    env = envs.get(ctx.environment) if ctx.environment is not None and isinstance(envs, dict) else None
+    tags = env.get("tags") if isinstance(env, dict) else None
+    for k in (tags if isinstance(tags, dict) else {}):
+        if isinstance(k, str) and k not in out:
+            out[k] = ("environments", ctx.environment, "tags", k)
+    return out
+
+
+def _label_collisions(ctx):
+    first = {}
+    for tag, path in _written_tags(ctx).items():  # at most the schema's tags: bounded
+        key = gcp_spec.label(tag, key=True)
+        if key in first:
+            yield Finding(CODE, LEVEL, f"GCP: tags '{first[key]}' and '{tag}' both become label key '{key}' (label "
+                          "keys are lowercase letters, digits, '_' and '-', at most 63 characters); one value would "
+                          "be lost", path, f"rename tag '{tag}' so that its label key differs from that of "
+                          f"'{first[key]}'", key=True)
+        else:
+            first[key] = tag

@@ -6,6 +6,10 @@ says it for each such service: on AWS, topowire creates the service's IAM
 policy but attaches it to no role (it never guesses one), so the service can
 do nothing until the policy, exported as ``services.<name>.policy_arn``, is
 attached to the role it runs as, or ``identity.aws_role`` names that role.
+On Azure, role assignments are made only for ``identity.azure_principal_id``
+and the namespace takes no SAS keys (local auth is off unless stack config
+``localAuth``): a service without a principal can do nothing there. (GCP
+creates a service account for such a service: nothing to say.)
 
 Passing:
 
@@ -13,7 +17,7 @@ Passing:
     services:
       api:
         publishes: [jobs]
-        identity: {aws_role: api-task}
+        identity: {aws_role: api-task, azure_principal_id: 8f7e0c1a-0000-4000-8000-000000000002}
 
 Failing:
 

@@ -47,7 +47,11 @@ EXPECTED = {
         "topowire:azure:Topic::payments": {"id": SB + "topics/shop-dev-payments", "name": "shop-dev-payments"},
         "topowire:azure:Subscription::payments-ledger": {"id": SB + "topics/shop-dev-payments/subscriptions/ledger",
                                                          "name": "ledger"},
-        "topowire:azure:ServiceAccess::ledger": {"role_assignments": 0},   # no azure_principal_id: no grants
+        # no azure_principal_id: an identity of its own, with receive on orders and on its payments subscription
+        "topowire:azure:ServiceAccess::ledger": {"role_assignments": 2, "identity": {
+            "client_id": "457b0404-40bf-593d-ae97-a7308605451d", "principal_id": "ffb74dde-4a47-58c9-805d-0dff4b4d94b8",
+            "id": "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/shop-dev/providers/"
+                  "Microsoft.ManagedIdentity/userAssignedIdentities/shop-dev-ledger"}},
         "topowire:azure:ServiceAccess::web": {"role_assignments": 2},      # send on orders, send on payments
     },
     "gcp": {

@@ -60,7 +60,10 @@ def test_aws_attaches_each_stacks_policy_to_that_stacks_role(write, stack, role)
 @pytest.mark.parametrize("stack,principal", [("dev", PRINCIPAL_DEV), ("prod", PRINCIPAL_PROD)])
 def test_azure_assigns_roles_to_each_stacks_principal(write, stack, principal):
     plan = engine.run(str(write(FILE)), "azure", stack=stack)
-    assert {r.inputs["principalId"] for r in plan.by_type("azure-native:authorization:RoleAssignment")} == {principal}
+    [worker] = plan.by_type("azure-native:managedidentity:UserAssignedIdentity")   # worker names none: its own
+    assert worker.inputs["resourceName"] == f"demo-{stack}-worker"
+    assert {r.inputs["principalId"] for r in plan.by_type("azure-native:authorization:RoleAssignment")} == \
+        {principal, worker.outputs["principalId"]}
 
 
 def test_gcp_grants_each_stacks_service_account_and_creates_one_only_where_none_is_given(write):

@@ -32,6 +32,11 @@ def test_a_fifo_change_lists_what_follows_the_queue_on_each_cloud(tmp_path):
          follows_dlq + "queue_url cannot change in place"),
         ("aws", "update", "IAM policy", "shop-dev-fulfilment", follows_q + "policy changes in place"),
         ("aws", "update", "IAM policy", "shop-dev-storefront", follows_q + "policy changes in place"),
+        # on Azure each service runs as a principal (given, or the identity created for it): its grant on the queue
+        ("azure", "replace", "role assignment", "fulfilment may receive on audit-trail",
+         "follows Service Bus queue shop-dev-audit-trail, which is replaced; scope cannot change in place"),
+        ("azure", "replace", "role assignment", "storefront may send on audit-trail",
+         "follows Service Bus queue shop-dev-audit-trail, which is replaced; scope cannot change in place"),
         ("gcp", "replace", "IAM member", "shop-dev-audit-trail: fulfilment", follows_sub + "subscription cannot change in place"),
         ("gcp", "replace", "IAM member", "shop-dev-audit-trail: service agent",
          follows_sub + "subscription cannot change in place"),
@@ -49,7 +54,8 @@ def test_azure_role_assignments_and_filter_rules_follow_a_replaced_subscription(
     assert azure == [("replace", "Service Bus filter rule", "shop-dev-payments/ledger/$Default"),
                      ("replace", "Service Bus subscription", "shop-dev-payments/ledger"),
                      ("replace", "Service Bus topic", "shop-dev-payments"),
-                     ("replace", "role assignment", "ledger may receive on payments")]
+                     ("replace", "role assignment", "ledger may receive on payments"),
+                     ("replace", "role assignment", "storefront may send on payments")]  # its created identity's
 
 
 def test_a_harmless_change_has_no_dependents(tmp_path):
@@ -146,6 +152,7 @@ def test_new_tags_update_every_tagged_resource_in_place(tmp_path):
                      ("aws", "SQS dead-letter queue"): 3, ("aws", "SQS queue"): 3,
                      ("azure", "Service Bus namespace"): 1,   # Service Bus entities have no tags
                      ("azure", "Azure Monitor metric alert"): 3,   # its alerts do
+                     ("azure", "managed identity"): 3,   # and the identities created for the services
                      ("gcp", "Pub/Sub dead-letter subscription"): 3, ("gcp", "Pub/Sub dead-letter topic"): 3,
                      ("gcp", "Pub/Sub subscription"): 3, ("gcp", "Pub/Sub topic"): 3,
                      ("gcp", "Cloud Monitoring alert policy"): 1}
@@ -157,4 +164,6 @@ def test_azure_role_assignments_follow_a_replaced_queue(tmp_path):
     _, got = actions(tmp_path, head, base)
     assert [a[1:] for a in got if a[0] == "azure" and a[2] == "role assignment"] == [
         ("replace", "role assignment", "fulfilment may receive on audit-trail",
+         "follows Service Bus queue shop-dev-audit-trail, which is replaced; scope cannot change in place"),
+        ("replace", "role assignment", "storefront may send on audit-trail",   # through its created identity
          "follows Service Bus queue shop-dev-audit-trail, which is replaced; scope cannot change in place")]

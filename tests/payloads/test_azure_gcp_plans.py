@@ -55,6 +55,8 @@ def test_azure_roles_are_blob_data_roles_on_exactly_the_channels_containers():
                      ("secrets-payloads", CONTRIBUTOR)},  # api publishes: write needs Contributor
         "22222222": {("documents-payloads", CONTRIBUTOR), ("secrets-payloads", CONTRIBUTOR)},  # reads and deletes
         "33333333": {("results-payloads", READER)},  # a topic's blob is shared: its subscribers only read
+        # the one service without a principal reads through the managed identity topowire creates for it
+        "59d71d88": {("results-payloads", READER)},
     }
     env = plan("azure").outputs["services"]["notifier"]["env"]
     assert env["RESULTS_PAYLOAD_CONTAINER"] == "results-payloads" and env["RESULTS_PAYLOAD_PREFIX"] == "results/"

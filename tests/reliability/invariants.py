@@ -68,6 +68,19 @@ def _azure(plan, topo):
         if c.kind == "topic":
             key = (azure_spec.entity_name(topo, topo.topics[c.channel]), azure_spec.subscription_name(topo, c.service))
             assert key in subs and len(key[1]) <= 50
+    # Service Bus always dead-letters after maxDeliveryCount: dead_letter: false retries as long as Azure allows
+    entities = {r.inputs.get("queueName") or (r.inputs["topicName"], r.inputs["subscriptionName"]): r.inputs
+                for r in plan.by_type("azure-native:servicebus:Queue") + plan.by_type("azure-native:servicebus:Subscription")}
+    stores = [(azure_spec.entity_name(topo, q), q.settings) for q in topo.queues.values()]
+    stores += [((azure_spec.entity_name(topo, topo.topics[c.channel]), azure_spec.subscription_name(topo, c.service)),
+                c.settings) for c in topo.all_consumers() if c.kind == "topic"]
+    for key, s in stores:
+        want = s.dead_letter.max_receive_count if s.dead_letter.enabled else azure_spec.DELIVERY_MAX
+        assert entities[key]["maxDeliveryCount"] == want, key
+    # to or from Premium is a new namespace: the program replaces it, as diff says
+    for r in plan.by_type("azure-native:servicebus:Namespace"):
+        assert r.replace_on_changes == ["sku.capacity"] and r.delete_before_replace
+        assert ("capacity" in r.inputs["sku"]) is (r.inputs["sku"]["tier"] == "Premium")
 
 
 def _gcp(plan, topo):
@@ -86,6 +99,22 @@ def _gcp(plan, topo):
             assert dlq in topics and dlq in subs, f"{dlq} has no subscription: Pub/Sub would drop its messages"
             assert _seconds(subs[dlq]["messageRetentionDuration"]) >= _seconds(subs[sub]["messageRetentionDuration"])
             assert (dlq, gcp_spec.PUBLISHER, AGENT) in grants and (sub, gcp_spec.SUBSCRIBER, AGENT) in grants
+    # fifo: ordering and exactly-once delivery on the subscription itself
+    for sub, fifo in [(gcp_spec.queue_subscription_id(topo, q), q.fifo) for q in topo.queues.values()] + \
+            [(gcp_spec.topic_subscription_id(topo, topo.topics[c.channel], c.service), topo.topics[c.channel].fifo)
+             for c in topo.all_consumers() if c.kind == "topic"]:
+        assert bool(subs[sub].get("enableExactlyOnceDelivery")) is fifo is bool(subs[sub].get("enableMessageOrdering"))
+    # every dead-letter alert fits alert.proto: filters of at most 2,048 characters, one to six conditions, and
+    # every dead-letter subscription named exactly once
+    named = []
+    for r in plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy"):
+        assert 1 <= len(r.inputs["conditions"]) <= 6, r.name
+        for c in r.inputs["conditions"]:
+            flt = c["conditionThreshold"]["filter"]
+            assert len(flt) <= 2048, r.name
+            named += re.findall(r'"([^"]+)"', flt.partition("one_of(")[2])
+    dlqs = sorted(gcp_spec.dead_letter_id(sub) for sub, s in stores if s.dead_letter.enabled)
+    assert sorted(named) == (dlqs if plan.by_type("gcp:monitoring/alertPolicy:AlertPolicy") else []), named
 
 
 def _seconds(text: str) -> int:
@@ -292,8 +321,22 @@ def _aws_granted(plan, topo):
 
 def _azure_granted(plan, topo):
     principals = {r.inputs["principalId"] for r in plan.by_type("azure-native:authorization:RoleAssignment")}
-    assert principals == {s.identity.azure_principal_id for s in topo.services.values()
-                          if s.identity.azure_principal_id and (s.publishes or s.consumes)}, principals
+    created = {r.inputs["resourceName"]: r.outputs
+               for r in plan.by_type("azure-native:managedidentity:UserAssignedIdentity")}
+    want = set()
+    for s in topo.services.values():
+        out = plan.outputs["services"][s.name]
+        if s.identity.azure_principal_id:  # the stack's given principal; nothing created
+            assert "identity" not in out and "AZURE_CLIENT_ID" not in out["env"], s.name
+            principal = s.identity.azure_principal_id
+        else:  # local auth is off: without an identity of its own the service could do nothing
+            identity = created[f"{topo.prefix}-{s.deployed_name}"]
+            assert out["identity"]["principal_id"] == identity["principalId"], s.name
+            assert out["env"]["AZURE_CLIENT_ID"] == identity["clientId"], s.name
+            principal = identity["principalId"]
+        if s.publishes or s.consumes:
+            want.add(principal)
+    assert principals == want, principals
     # a receiver's role on its queue or subscription covers its dead-letter sub-queue ($DeadLetterQueue is part
     # of the entity, not an ARM resource of its own): no dead-letter variable needs a grant of its own
     for s in topo.services.values():

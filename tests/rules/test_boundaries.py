@@ -51,6 +51,7 @@ RANGES = {
 ADJUSTMENTS = {
     ("azure", "visibility_timeout"): [(300, 301)],      # lock duration at most 5 min
     ("azure", "delay"): [(0, 1)],                       # no queue-level delay
+    ("azure", "dead_letter_retention"): [],             # never applied (the sub-queue keeps until read): always
     ("gcp", "visibility_timeout"): [(9, 10), (600, 601)],  # ack deadline 10..600 s
     ("gcp", "max_receive_count"): [(4, 5)],             # at least 5 delivery attempts
     ("gcp", "delay"): [(0, 1)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from .. import DerivedName, Range, subscription_pulumi_names
+from .. import DerivedName, Range, access_words, subscription_pulumi_names
 from ..accepts import Accepts
 
 CLOUD = "aws"
@@ -181,21 +181,6 @@ def derived_names(topo):
         out.append(DerivedName(CLOUD, "IAM policy", "iam-policy", policy_name(topo, s.name), s.path, 1, 128,
                                _IAM_NAME, "letters, digits and +=,.@_-, at most 128 characters"))
     return out
-
-
-def access_words(topo, service, limit: int = 4) -> str:
-    """What a service's IAM policy lets it do, in words: ``send to queue 'a', receive from queue 'b'`` (at most
-    ``limit`` channels named, then how many more)."""
-    items = []
-    for r in service.publishes:
-        ch = topo.channel(r.channel)
-        if ch is not None:
-            items.append(f"send to queue '{r.channel}'" if ch.kind == "queue" else f"publish to topic '{r.channel}'")
-    for c in service.consumes:
-        if c.kind is not None:
-            items.append(f"receive from {c.kind} '{c.channel}'")
-    shown = ", ".join(items[:limit])
-    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 def identity_note(topo, service):

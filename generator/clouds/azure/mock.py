@@ -68,6 +68,13 @@ def new_resource(typ: str, name: str, inputs: dict, region: str) -> tuple:
         rid = f"{_rg(inputs)}/providers/Microsoft.Storage/storageAccounts/{inputs['accountName']}/managementPolicies/default"
         state.update(id=rid, name="DefaultManagementPolicy", type="Microsoft.Storage/storageAccounts/managementPolicies")
         return rid, state
+    if typ == "azure-native:managedidentity:UserAssignedIdentity":
+        n = inputs["resourceName"]
+        rid = f"{_rg(inputs)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{n}"
+        state.update(id=rid, name=n, type="Microsoft.ManagedIdentity/userAssignedIdentities", tenantId=TENANT,
+                     principalId=str(uuid.uuid5(uuid.NAMESPACE_URL, "principal:" + rid)),
+                     clientId=str(uuid.uuid5(uuid.NAMESPACE_URL, "client:" + rid)))
+        return rid, state
     if typ == "azure-native:monitor:MetricAlert":
         rid = f"{_rg(inputs)}/providers/Microsoft.Insights/metricAlerts/{inputs['ruleName']}"
         state.update(id=rid, name=inputs["ruleName"], type="Microsoft.Insights/metricAlerts")

@@ -61,17 +61,17 @@ class PayloadStore(pulumi.ComponentResource):
 
 
 class PayloadAccess(pulumi.ComponentResource):
-    def __init__(self, name: str, topo, service, store: PayloadStore, subscription_id, opts=None):
+    def __init__(self, name: str, topo, service, store: PayloadStore, subscription_id, opts=None, principal=None):
         super().__init__("topowire:azure:PayloadAccess", name, None, opts)
-        principal = service.identity.azure_principal_id
+        principal = principal if principal is not None else service.identity.azure_principal_id
         self.assignments = []
-        if principal:
+        if principal is not None:
             for channel, role_name, role in spec.payload_roles(topo, service):
                 scope = store.containers[channel.name].id
                 self.assignments.append(authorization.RoleAssignment(
                     f"{name}-{channel.name}-{role_name}",
-                    role_assignment_name=pulumi.Output.from_input(scope).apply(
-                        lambda sc, r=role: spec.role_assignment_name(sc, principal, r)),
+                    role_assignment_name=pulumi.Output.all(scope, principal).apply(
+                        lambda a, r=role: spec.role_assignment_name(a[0], a[1], r)),
                     principal_id=principal, principal_type="ServicePrincipal",
                     role_definition_id=subscription_id.apply(
                         lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{r}"),
@@ -85,12 +85,14 @@ def environment(topo, service, store) -> dict:
     return spec.payload_environment(topo, service) if store is not None else {}
 
 
-def build(topo, rg_name, location, subscription_id, child):
-    """(store, {service: PayloadAccess}), or (None, {}) when no channel offloads."""
+def build(topo, rg_name, location, subscription_id, child, principals=None):
+    """(store, {service: PayloadAccess}), or (None, {}) when no channel offloads. ``principals``: each service's
+    principal (given, or its created identity's), as ServiceAccess grants it."""
     if not payloads.offloading(topo):
         return None, {}
     store = PayloadStore("payloads", topo, rg_name, location, child)
-    access = {s.name: PayloadAccess(f"{s.name}-payloads", topo, s, store, subscription_id, child)
+    access = {s.name: PayloadAccess(f"{s.name}-payloads", topo, s, store, subscription_id, child,
+                                    (principals or {}).get(s.name))
               for s in topo.services.values() if spec.payload_roles(topo, s)}
     return store, access
 

@@ -9,7 +9,10 @@
 - ``Subscription``: one consuming service's subscription to a topic, and its
   ``$Default`` rule: the consumer's SQL filter, or accept-all (``1=1``).
 - ``ServiceAccess``: role assignments of the built-in Data Sender / Data
-  Receiver roles to the service's principal, scoped to exact entities.
+  Receiver roles to the service's principal, scoped to exact entities; a
+  service that names no ``azure_principal_id`` gets a user-assigned managed
+  identity of its own (``<prefix>-<service>``), whose client id it is given
+  as ``AZURE_CLIENT_ID``.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import pulumi
-from pulumi_azure_native import authorization, monitor, resources, servicebus
+from pulumi_azure_native import authorization, managedidentity, monitor, resources, servicebus
 
 from . import imports
 from . import payloads as payload_store
@@ -44,10 +47,10 @@ class Options:
 def _entity_settings(settings, fifo: bool, sku: str) -> dict:
     out = dict(
         lock_duration=spec.lock_duration(settings.visibility_timeout),
-        max_delivery_count=settings.dead_letter.max_receive_count,
+        max_delivery_count=spec.max_delivery_count(settings.dead_letter),
         default_message_time_to_live=spec.iso_duration(settings.retention),
-        # Service Bus always dead-letters after maxDeliveryCount; dead_letter: false only stops dead-lettering
-        # of expired messages (they are then dropped).
+        # Service Bus always dead-letters after maxDeliveryCount (no switch): dead_letter: false takes the highest
+        # count (spec.max_delivery_count) and stops dead-lettering of expired messages (they are then dropped).
         dead_lettering_on_message_expiration=settings.dead_letter.enabled,
         requires_session=fifo or None,
     )
@@ -159,33 +162,54 @@ def _alert(owner, name, topo, ns, entity: str) -> None:
         opts=pulumi.ResourceOptions(parent=owner))
 
 
-class ServiceAccess(pulumi.ComponentResource):
-    """Built-in Data Sender / Data Receiver roles, scoped to exactly the entities the service uses."""
+def assignment_name(scope, principal, role: str):
+    """The GUID of (scope, principal, role), once both are known (either may be an output)."""
+    return pulumi.Output.all(scope, principal).apply(lambda a: spec.role_assignment_name(a[0], a[1], role))
 
-    def __init__(self, name, topo, service, sends: list, receives: list, subscription_id, opts=None):
+
+class ServiceAccess(pulumi.ComponentResource):
+    """Built-in Data Sender / Data Receiver roles, scoped to exactly the entities the service uses, for the
+    service's principal: ``identity.azure_principal_id``, or a user-assigned managed identity created for it."""
+
+    def __init__(self, name, topo, service, sends: list, receives: list, subscription_id, opts=None, ns=None):
         super().__init__("topowire:azure:ServiceAccess", name, None, opts)
-        principal = service.identity.azure_principal_id
+        self.identity = None
+        if service.identity.azure_principal_id:
+            self.principal = pulumi.Output.from_input(service.identity.azure_principal_id)
+        else:
+            # Without one the service could do nothing (local auth is off): an identity of its own, per stack
+            self.identity = managedidentity.UserAssignedIdentity(
+                f"{name}-identity", resource_name_=spec.identity_name(topo, service.name),
+                resource_group_name=ns.rg_name, location=ns.location, tags=dict(topo.tags),
+                opts=pulumi.ResourceOptions(parent=self))
+            self.principal = self.identity.principal_id
         self.assignments = []
-        if principal:
-            for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
-                for label, scope in targets:
-                    # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
-                    # a rename with renamed_from (the scope is the deployed entity's id)
-                    assignment_name = pulumi.Output.from_input(scope).apply(
-                        lambda sc, r=role: spec.role_assignment_name(sc, principal, r))
-                    self.assignments.append(authorization.RoleAssignment(
-                        spec.role_assignment_resource_name(name, role_name, label),
-                        role_assignment_name=assignment_name,
-                        principal_id=principal,
-                        principal_type="ServicePrincipal",
-                        role_definition_id=subscription_id.apply(
-                            lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
-                                                f"roleDefinitions/{r}"),
-                        scope=scope,
-                        description=f"topowire: {service.name} may {role_name} on {label}",
-                        # Azure refuses a second assignment of the same triple: a renamed one goes first
-                        opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
-        self.register_outputs({"role_assignments": len(self.assignments)})
+        for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
+            for label, scope in targets:
+                # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
+                # a rename with renamed_from (the scope is the deployed entity's id)
+                self.assignments.append(authorization.RoleAssignment(
+                    spec.role_assignment_resource_name(name, role_name, label),
+                    role_assignment_name=assignment_name(scope, self.principal, role),
+                    principal_id=self.principal,
+                    # set, so that a new identity's assignment does not fail while Entra ID replicates it
+                    principal_type="ServicePrincipal",
+                    role_definition_id=subscription_id.apply(
+                        lambda sub, r=role: f"/subscriptions/{sub}/providers/Microsoft.Authorization/"
+                                            f"roleDefinitions/{r}"),
+                    scope=scope,
+                    description=f"topowire: {service.name} may {role_name} on {label}",
+                    # Azure refuses a second assignment of the same triple: a renamed one goes first
+                    opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
+        outputs = {"role_assignments": len(self.assignments)}
+        if self.identity is not None:
+            outputs["identity"] = self.outputs()
+        self.register_outputs(outputs)
+
+    def outputs(self) -> dict:
+        """The created identity, for the stack outputs: its resource id (to attach it to the service's compute),
+        client id and principal id."""
+        return {"id": self.identity.id, "client_id": self.identity.client_id, "principal_id": self.identity.principal_id}
 
 
 class AzureTopology(pulumi.ComponentResource):
@@ -206,16 +230,25 @@ class AzureTopology(pulumi.ComponentResource):
             rg = resources.ResourceGroup(f"{topo.name}-resource-group", resource_group_name=spec.resource_group_name(topo),
                                          location=options.location, tags=tags, opts=child)
             self.rg_name, location = rg.name, rg.location
-        self.namespace_name = kept[2] if kept else spec.namespace_name(topo, options.namespace)
+        written = topo.clouds.azure_namespace
+        if written and options.namespace and options.namespace != written:
+            raise pulumi.RunError(f"the file names Service Bus namespace '{written}' (clouds.azure.namespace) and "
+                                  f"stack config namespace names '{options.namespace}': remove one "
+                                  "('pulumi config rm namespace'), or make them the same")
+        self.namespace_name = spec.namespace_name(topo, options.namespace)  # accounts.azure first
         problem = spec.namespace_problem(self.namespace_name)
         if problem:
             raise pulumi.RunError(problem + ": set another with 'pulumi config set namespace <name>'")
         namespace = servicebus.Namespace(
             f"{topo.name}-namespace", namespace_name=self.namespace_name, resource_group_name=self.rg_name,
             location=location,
-            sku=servicebus.SBSkuArgs(name=self.sku, tier=self.sku, capacity=1 if self.sku == "Premium" else None),
+            sku=servicebus.SBSkuArgs(**spec.namespace_sku(self.sku)),
             minimum_tls_version="1.2", disable_local_auth=not options.local_auth, tags=tags,
-            opts=adopted(pulumi.ResourceOptions(parent=self, protect=True), imports.namespace_id(topo),
+            # To or from Premium is a new namespace (Azure has no in-place change; the provider would send one):
+            # replaced, the old one first (the name is fixed); protect makes Pulumi refuse until protect is lifted.
+            # An adopted namespace keeps its live sku (imports.NAMESPACE_KEPT), so adoption never replaces it.
+            opts=adopted(pulumi.ResourceOptions(parent=self, protect=True, replace_on_changes=list(spec.NAMESPACE_REPLACE_ON),
+                                                delete_before_replace=True), imports.namespace_id(topo),
                          imports.NAMESPACE_KEPT))
         self.name, self.id = namespace.name, namespace.id
         self.fqdn = namespace.name.apply(lambda n: f"{n}.servicebus.windows.net")
@@ -231,8 +264,8 @@ class AzureTopology(pulumi.ComponentResource):
                     subscription_resource_name(t.name, c.service), topo, self.topics[t.name], t, c, self,
                     with_aliases(child, renames.subscription(topo, t, c.service)))
         subscription_id = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).subscription_id
-        self.payloads, _access = payload_store.build(topo, self.rg_name, location, subscription_id, child)
-        self.env = {}
+        self.location = location
+        self.env, self.access = {}, {}
         for s in topo.services.values():
             sends, receives, env = [], [], {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": self.fqdn}
             for r in s.publishes:
@@ -254,7 +287,16 @@ class AzureTopology(pulumi.ComponentResource):
                     receives.append((spec.access_label("subscription", topo.topics[c.channel].deployed_name), sub.id))
                     env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
                     env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
-            ServiceAccess(s.name, topo, s, sends, receives, subscription_id, with_aliases(child, renames.service(topo, s.name)))
+            access = ServiceAccess(s.name, topo, s, sends, receives, subscription_id,
+                                   with_aliases(child, renames.service(topo, s.name)), self)
+            if access.identity is not None:
+                env["AZURE_CLIENT_ID"] = access.identity.client_id  # DefaultAzureCredential picks the identity by it
+            self.access[s.name] = access
+            self.env[s.name] = env
+        self.payloads, _access = payload_store.build(topo, self.rg_name, location, subscription_id, child,
+                                                     {n: a.principal for n, a in self.access.items()})
+        for s in topo.services.values():
+            env = self.env[s.name]
             env.update(payload_store.environment(topo, s, self.payloads))
             self.env[s.name] = dict(sorted(env.items()))
         self.outputs = {
@@ -265,7 +307,8 @@ class AzureTopology(pulumi.ComponentResource):
             "topics": {n: {"name": t.entity_name, "id": t.id} for n, t in self.topics.items()},
             "subscriptions": {f"{t}/{sv}": {"topic": self.topics[t].entity_name, "name": sub.subscription_name,
                                             "id": sub.id} for (t, sv), sub in sorted(self.subscriptions.items())},
-            "services": {n: {"env": e} for n, e in self.env.items()},
+            "services": {n: {"env": e, **({"identity": self.access[n].outputs()} if self.access[n].identity else {})}
+                         for n, e in self.env.items()},
         }
         if self.payloads is not None:
             self.outputs["payloads"] = payload_store.outputs(topo, self.payloads)

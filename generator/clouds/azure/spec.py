@@ -12,6 +12,15 @@ TITLE = "Azure"
 
 LOCK_MAX = 5 * 60
 DELIVERY_MIN, DELIVERY_MAX = 1, 2000  # Service Bus maxDeliveryCount (ACCEPTS below)
+
+
+def max_delivery_count(dead_letter) -> int:
+    """``maxDeliveryCount`` for a store's ``dead_letter``: Service Bus always dead-letters a message after that many
+    deliveries and has no switch to stop it, so ``dead_letter: false`` takes the highest count Azure accepts
+    (2,000): a message is retried that often before it reaches the sub-queue (docs/azure.md)."""
+    return dead_letter.max_receive_count if dead_letter.enabled else DELIVERY_MAX
+
+
 _ENTITY = r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"
 _ENTITY_RULE = "letters, digits, '.', '-' and '_', starting and ending with a letter or digit"
 
@@ -37,6 +46,13 @@ def adjustments(topo):
         Adjust("delay", lambda v: v > 0,
                "Service Bus has no queue-level delivery delay; delay {text} is not applied on Azure",
                "publishers schedule messages instead (ScheduledEnqueueTimeUtc / schedule_messages)"),
+        # The dead-letter sub-queue has no time-to-live of its own: "Messages remain in the DLQ until you explicitly
+        # retrieve them" (Service Bus dead-letter queues); the entity's TTL does not apply to them either.
+        Adjust("dead_letter_retention", lambda v: True,
+               "Service Bus dead-letter sub-queues keep messages until they are received; dead_letter.retention "
+               "{text} is not applied on Azure",
+               "drain the dead-letter sub-queue (<entity>/$DeadLetterQueue) yourself, or leave retention out "
+               "for Azure", written_only=True),
     ]
 
 
@@ -76,12 +92,15 @@ def derived_names(topo):
     out.append(DerivedName(CLOUD, "resource group", "resource-group", resource_group_name(topo), ("name",), 1, 90,
                            r"^[-\w._()]*[-\w_()]$", "letters, digits and -._(), not ending with '.'"))
     out.append(DerivedName(CLOUD, "Service Bus namespace", "servicebus-namespace", namespace_name(topo), ("name",),
-                           6, 50, _NAMESPACE, "letters, digits and '-', starting with a letter and ending with a "
-                           "letter or digit"))
+                           6, 50, _NAMESPACE, NAMESPACE_RULE))
     for t in topo.topics.values():
         for c in topo.consumers.get(t.name, ()):
             out.append(DerivedName(CLOUD, "Service Bus subscription", f"servicebus-subscription:{t.name}",
                                    subscription_name(topo, c.service, t), c.path, 1, 50, _ENTITY, _ENTITY_RULE))
+    for svc in created_identities(topo):
+        out.append(DerivedName(CLOUD, "managed identity", "managed-identity", identity_name(topo, svc.name), svc.path,
+                               3, IDENTITY_MAX, _IDENTITY, "letters, digits, '-' and '_', starting with a letter or "
+                               "digit"))
     return out
 
 
@@ -203,7 +222,12 @@ def policy_problems(topo) -> list:
 
 SENDER_ROLE = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39"  # Azure Service Bus Data Sender
 RECEIVER_ROLE = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"  # Azure Service Bus Data Receiver
+# Microsoft.ServiceBus/namespaces (resource-name-rules#microsoftservicebus): global, 6-50 characters, letters,
+# digits and hyphens, starting with a letter, ending with a letter or digit; "-sb" and "-mgmt" endings are reserved.
 _NAMESPACE = r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$"
+_NAMESPACE_RESERVED = r"-([Ss][Bb]|[Mm][Gg][Mm][Tt])$"  # a separate check: the schema's regexes have no lookahead
+NAMESPACE_RULE = ("6 to 50 letters, digits and '-', starting with a letter, ending with a letter or digit, not "
+                  "ending with -sb or -mgmt")
 
 
 def iso_duration(seconds: int) -> str:
@@ -234,14 +258,41 @@ def container_name(topo) -> str:
     return topo.prefix
 
 
+# Microsoft.ManagedIdentity/userAssignedIdentities (resource-name-rules#microsoftmanagedidentity): resource group
+# scope, 3-128 characters, letters, digits, '-' and '_', starting with a letter or digit.
+IDENTITY_MAX = 128
+_IDENTITY = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$"
+
+
+def identity_name(topo, service: str) -> str:
+    """The managed identity created for a service without ``azure_principal_id``: ``<prefix>-<service>``, per stack
+    (the resource group may be shared by stacks)."""
+    return f"{topo.prefix}-{topo.deployed(service)}"
+
+
+def created_identities(topo) -> list:
+    """The services that get a created identity: every one without ``identity.azure_principal_id``."""
+    return [s for s in topo.services.values() if not s.identity.azure_principal_id]
+
+
 def resource_group_name(topo) -> str:
     return container_name(topo)
 
 
 def namespace_name(topo, override: str | None = None) -> str:
-    """Namespaces are global DNS names: the stack's prefix unless stack config names one, 6..50 characters."""
+    """The stack's Service Bus namespace, a global DNS name: an adopted stack's ``accounts.azure.namespace``, else
+    the file's ``clouds.azure.namespace`` (per stack), else stack config ``namespace`` (``override``), else derived from the stack's prefix (6..50 characters).
+
+    The derived name stays what it always was, so a deployed stack keeps its namespace; it is anyone's to take,
+    so validate says so (TOP226) and the file can name one that is the user's.
+    """
     import re
 
+    adopted = topo.accounts.get(CLOUD)  # accounts.azure: the namespace that runs (topowire import azure)
+    if adopted and adopted.get("namespace"):
+        return adopted["namespace"]
+    if topo.clouds.azure_namespace:
+        return topo.clouds.azure_namespace
     if override:
         return override
     name = re.sub(r"[^A-Za-z0-9-]", "-", container_name(topo))[:50].rstrip("-")
@@ -254,10 +305,30 @@ def namespace_name(topo, override: str | None = None) -> str:
 def namespace_problem(name: str) -> str | None:
     import re
 
-    if not re.match(_NAMESPACE, name):
-        return (f"Service Bus namespace name '{name}' must have 6 to 50 letters, digits and '-', start with a letter "
-                "and end with a letter or digit")
+    if not re.match(_NAMESPACE, name) or re.search(_NAMESPACE_RESERVED, name):
+        return (f"Service Bus namespace name '{name}' must have 6 to 50 letters, digits and '-', start with a letter, "
+                "end with a letter or digit and not end with -sb or -mgmt")
     return None
+
+
+# What replacing the namespace does (a new name, or a move to or from Premium): Azure deletes a namespace with
+# everything in it, and there is no in-place change of tier to or from Premium; Microsoft's own route from Standard
+# keeps the entities and messages (service-bus-migrate-standard-premium), outside Pulumi.
+NAMESPACE_REPLACED = ("a new namespace: the old one is deleted first (its name is taken), with every queue, topic and "
+                      "subscription in it and their messages; Pulumi refuses while the namespace is protected (always: "
+                      "drain it, then 'pulumi state unprotect' it); Microsoft's Standard-to-Premium migration keeps "
+                      "the entities and messages, outside topowire (docs/azure.md)")
+NAMESPACE_REPLACE_ON = ("sku.capacity",)  # present exactly on Premium (its messaging units): see namespace_sku
+
+
+def namespace_sku(sku: str) -> dict:
+    """The namespace's ``sku`` input: Premium with 1 messaging unit; Basic and Standard without a capacity.
+
+    ``capacity`` is there exactly when the tier is Premium, so ``replace_on_changes=["sku.capacity"]``
+    (NAMESPACE_REPLACE_ON) replaces the namespace on a move to or from Premium, which Azure cannot make in place,
+    and leaves Basic <-> Standard an in-place update, which it can.
+    """
+    return {"name": sku, "tier": sku, "capacity": 1 if sku == "Premium" else None}
 
 
 def inventory(topo) -> list:
@@ -275,26 +346,43 @@ def inventory(topo) -> list:
     sku = topo.clouds.azure_sku
     # not applied on Service Bus (TOP203, TOP207): no delay, no KMS key; the message size only on Premium
     skip = ("delay", "encryption") + (() if sku == "Premium" else ("max_message_size",))
-    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace_name(topo),
+    namespace = namespace_name(topo)
+    # A new namespace (another name, or to or from Premium) replaces every entity in it: their namespaceName is
+    # part of their resource path, and Pulumi replaces the dependents of a resource it deletes before replacing.
+    inside = (("namespace", namespace), ("namespace premium", sku == "Premium"))
+    out = [Item(CLOUD, "Service Bus namespace", ("namespace",), namespace,
                 (("premium", sku == "Premium"),), (("sku", sku), ("tags", tuple(sorted(dict(topo.tags).items())))), True,
-                "the topology")]
+                "the topology", replaced=NAMESPACE_REPLACED)]
     for q in topo.queues.values():
         out.append(Item(CLOUD, "Service Bus queue", ("queue", q.deployed_name), entity_name(topo, q),
-                        (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)),
-                        settings_view(q.settings, skip), True, f"queue '{q.name}'", q.settings.protect))
+                        (("requiresSession", q.fifo), ("requiresDuplicateDetection", q.fifo)) + inside,
+                        _settings_view(q.settings, skip), True, f"queue '{q.name}'", q.settings.protect))
     for t in topo.topics.values():
         tname = entity_name(topo, t)
         out.append(Item(CLOUD, "Service Bus topic", ("topic", t.deployed_name), tname,
-                        (("requiresDuplicateDetection", t.fifo),),
+                        (("requiresDuplicateDetection", t.fifo),) + inside,
                         (("supportOrdering", t.fifo), ("max_message_size", topic_message_size(topo, t))), False,
                         f"topic '{t.name}'"))
         for c in topo.consumers.get(t.name, ()):
             out.append(Item(CLOUD, "Service Bus subscription", ("subscription", t.deployed_name, topo.deployed(c.service)),
                             f"{tname}/{subscription_name(topo, c.service, t)}",
-                            (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo)),
-                            settings_view(c.settings, skip), True,
+                            (("topic", tname), ("requiresSession", t.fifo), ("topic requiresDuplicateDetection", t.fifo))
+                            + inside,
+                            _settings_view(c.settings, skip), True,
                             f"subscription of '{c.service}' to topic '{t.name}'", c.settings.protect))
+    for svc in created_identities(topo):  # a new name is a new identity (its principal and client id change)
+        out.append(Item(CLOUD, "managed identity", ("identity", svc.deployed_name), identity_name(topo, svc.name),
+                        (), (("tags", tuple(sorted(dict(topo.tags).items()))),), False, f"service '{svc.name}'"))
     return out
+
+
+def _settings_view(s, skip) -> tuple:
+    """``settings_view`` with the delivery count the program sends (``max_delivery_count``): with ``dead_letter:
+    false`` it is 2,000 whatever ``max_receive_count`` says, so a change of that is no update on Azure."""
+    from .. import settings_view
+
+    return tuple((k, max_delivery_count(s.dead_letter) if k == "max_receive_count" else v)
+                 for k, v in settings_view(s, skip))
 
 
 # What lowering a store's retention (defaultMessageTimeToLive) does: messages expire that much sooner after
@@ -316,9 +404,7 @@ def role_assignment_resource_name(service: str, role: str, label: str) -> str:
 def pulumi_names(topo) -> list:
     """Pulumi names joined from several YAML names: subscriptions and role assignments."""
     out = subscription_pulumi_names(topo)
-    for s in topo.services.values():
-        if not s.identity.azure_principal_id:
-            continue
+    for s in topo.services.values():  # every service: its principal, or the identity created for it
         for r in s.publishes:
             if topo.channel(r.channel) is None:  # unknown references are TOP101's
                 continue
@@ -390,6 +476,9 @@ ACCEPTS = (
             choices=("PT1M", "PT5M", "PT15M", "PT30M", "PT1H", "PT6H", "PT12H", "P1D")),
     Accepts(_ALERT, "evaluationFrequency", _ALERT_SPEC, choices=("PT1M", "PT5M", "PT15M", "PT30M", "PT1H")),
     Accepts(_ALERT, "criteria.allOf[].threshold", _ALERT_SPEC + ": any double"),
+    Accepts("azure-native:managedidentity:UserAssignedIdentity", "resourceName",
+            "naming rules, Microsoft.ManagedIdentity/userAssignedIdentities: 3 to 128 characters, letters, digits, "
+            "'-' and '_', starting with a letter or digit", pattern=_IDENTITY, min_len=3, max_len=IDENTITY_MAX),
     Accepts("azure-native:authorization:RoleAssignment", "roleAssignmentName",
             "Azure RBAC REST reference, role assignments: the name is a GUID", pattern=_GUID),
     *(Accepts(t, "tags.*", "Azure tags: a value is at most 256 characters", max_len=256)
@@ -409,7 +498,8 @@ def dependents(topo) -> list:
     (``/{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``): a replaced entity replaces
     it. A subscription's filter rule lives inside the subscription and goes with it. A new
     ``azure_principal_id`` replaces the service's assignments (their name is the GUID of scope, principal
-    and role, ``role_assignment_name``; the principal is compared lowercased, as that name is).
+    and role, ``role_assignment_name``; the principal is compared lowercased, as that name is), and so does a
+    move between a given principal and the identity topowire creates (or a new name of that identity).
     """
     from .. import Dependent
 
@@ -432,8 +522,8 @@ def dependents(topo) -> list:
                              f"{ch.kind} '{ch.name}'", "its entity", named=True,
                              update=(("action_group", group), ("tags", tuple(sorted(dict(topo.tags).items()))))))
     for s in topo.services.values():
-        if not s.identity.azure_principal_id:
-            continue
+        principal = (s.identity.azure_principal_id.lower() if s.identity.azure_principal_id else
+                     f"the managed identity {identity_name(topo, s.name)}")
         grants = []
         for r in s.publishes:
             ch = topo.channel(r.channel)
@@ -445,17 +535,21 @@ def dependents(topo) -> list:
         for role, key in sorted(set(grants)):
             out.append(Dependent(CLOUD, "role assignment", ("role-assignment", s.deployed_name, role) + key,
                                  f"{s.name} may {role} on {key[1]}", ((key, "replace"),), f"service '{s.name}'",
-                                 "scope", replace_on=(("principal", s.identity.azure_principal_id.lower()),)))
+                                 "scope", replace_on=(("principal", principal),)))
     return out
 
 
-def environment(topo, namespace: str | None = None) -> dict:
-    """Each service's environment as the Azure program exports it, without Pulumi (see clouds.aws.spec.environment)."""
+def environment(topo, namespace: str | None = None, client_ids: dict | None = None) -> dict:
+    """Each service's environment as the Azure program exports it, without Pulumi (see clouds.aws.spec.environment).
+
+    ``client_ids``: service -> the client id of the identity created for it, once known (a placeholder before)."""
     from .. import env_name
 
     out = {}
     for s in topo.services.values():
         env = {"SERVICEBUS_FULLY_QUALIFIED_NAMESPACE": f"{namespace_name(topo, namespace)}.servicebus.windows.net"}
+        if not s.identity.azure_principal_id:  # known once the identity exists
+            env["AZURE_CLIENT_ID"] = (client_ids or {}).get(s.name) or f"<client id of {identity_name(topo, s.name)}>"
         for r in s.publishes:
             ch = topo.channel(r.channel)
             env[env_name(r.channel, "QUEUE_NAME" if ch.kind == "queue" else "TOPIC_NAME")] = entity_name(topo, ch)
@@ -472,9 +566,21 @@ def environment(topo, namespace: str | None = None) -> dict:
 
 
 def identity_note(topo, service):
-    """(message, hint) saying what a service gets on this cloud when the file names no identity for it, or None
-    (TOP221; see clouds.aws.spec.identity_note for the wording)."""
-    return None
+    """(message, hint) saying what a service gets on Azure when the file names no principal for it, or None (TOP221).
+
+    Local (SAS) auth is off, so a service can only use Entra ID: topowire creates a user-assigned managed identity
+    for it, with the service's role assignments; the service must run as that identity."""
+    from .. import access_words
+
+    if service.identity.azure_principal_id or not (service.publishes or service.consumes):
+        return None
+    name = identity_name(topo, service.name)
+    return (f"on Azure, service '{service.name}' names no principal (identity.azure_principal_id): topowire creates "
+            f"user-assigned managed identity '{name}' with its Service Bus roles ({access_words(topo, service)}); "
+            "the namespace takes no SAS keys, so the service can use them only when it runs as that identity",
+            f"attach stack output services.{service.name}.identity.id to the service's compute (its env carries "
+            "AZURE_CLIENT_ID for DefaultAzureCredential), or set identity.azure_principal_id (per stack: "
+            f"environments.<stack>.services.{service.name}.identity.azure_principal_id) to the identity it runs as")
 
 
 def alarms(topo) -> int:

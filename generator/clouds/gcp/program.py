@@ -82,6 +82,9 @@ class _Store:
             message_retention_duration=spec.retention(s.retention),
             retain_acked_messages=False,
             enable_message_ordering=True if fifo else None,
+            # fifo: ordering, and exactly-once delivery of each messageId (no redelivery once acknowledged, none while
+            # outstanding): what Pub/Sub has closest to the AWS and Azure deduplication; in place (docs/gcp.md)
+            enable_exactly_once_delivery=spec.exactly_once(fifo),
             filter=spec.filter_expression(flt) if flt else None,
             dead_letter_policy=dead_letter_policy,
             retry_policy=gcp.pubsub.SubscriptionRetryPolicyArgs(minimum_backoff=spec.RETRY_MIN,
@@ -230,27 +233,27 @@ class GcpTopology(pulumi.ComponentResource):
         return [q.store for q in self.queues.values()] + [s.store for s in self.subscriptions.values()]
 
     def _alert(self, topo, options, dlq_subs):
-        names = pulumi.Output.all(*[s.name for s in dlq_subs]).apply(
-            lambda ns: ", ".join(f'"{n}"' for n in sorted(ns)))
-        gcp.monitoring.AlertPolicy(
-            f"{topo.name}-dead-letter-alert",
-            display_name=f"{topo.prefix}: messages in dead-letter subscriptions",
-            combiner="OR",
-            conditions=[gcp.monitoring.AlertPolicyConditionArgs(
-                display_name="undelivered messages in a dead-letter subscription",
-                condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
-                    filter=names.apply(lambda n: 'metric.type = "pubsub.googleapis.com/subscription/'
-                                                 'num_undelivered_messages" AND resource.type = "pubsub_subscription" '
-                                                 f'AND resource.label.subscription_id = one_of({n})'),
-                    comparison="COMPARISON_GT", threshold_value=0, duration="0s",
-                    aggregations=[gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
-                        alignment_period="300s", per_series_aligner="ALIGN_MAX")]))],
-            documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
-                content="Messages failed every delivery attempt and wait in a dead-letter subscription: inspect "
-                        "them, then republish or acknowledge them.", mime_type="text/markdown"),
-            notification_channels=list(alert_channels(topo, options)) or None,
-            user_labels=spec.labels(topo.tags),
-            opts=pulumi.ResourceOptions(parent=self))
+        # the exact ids in one_of(...) filters within alert.proto's 2,048 characters, six conditions a policy
+        policies = spec.alert_policies([n for n, _key in spec.dead_letters(topo)])
+        channels = list(alert_channels(topo, options)) or None
+        for index, groups in enumerate(policies):
+            gcp.monitoring.AlertPolicy(
+                spec.alert_policy_resource_name(topo.name, index),
+                display_name=spec.alert_display_name(topo, index),
+                combiner="OR",
+                conditions=[gcp.monitoring.AlertPolicyConditionArgs(
+                    display_name="undelivered messages in a dead-letter subscription",
+                    condition_threshold=gcp.monitoring.AlertPolicyConditionConditionThresholdArgs(
+                        filter=spec.alert_filter(ids), comparison="COMPARISON_GT", threshold_value=0, duration="0s",
+                        aggregations=[gcp.monitoring.AlertPolicyConditionConditionThresholdAggregationArgs(
+                            alignment_period="300s", per_series_aligner="ALIGN_MAX")]))
+                    for ids in groups],
+                documentation=gcp.monitoring.AlertPolicyDocumentationArgs(
+                    content="Messages failed every delivery attempt and wait in a dead-letter subscription: inspect "
+                            "them, then republish or acknowledge them.", mime_type="text/markdown"),
+                notification_channels=channels,
+                user_labels=spec.labels(topo.tags),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=dlq_subs))
 
 
 def alert_channels(topo, options: Options) -> tuple:

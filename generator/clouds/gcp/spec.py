@@ -63,6 +63,8 @@ ACCEPTS = (
             unit="seconds"),
     Accepts(ALERT, "conditions[].conditionThreshold.aggregations[].alignmentPeriod",
             _ALERT_REF + ": at least 60 seconds for alerting", 60, None, unit="seconds"),
+    Accepts(ALERT, "conditions[].conditionThreshold.filter", "googleapis google/monitoring/v3/alert.proto: "
+            "MetricThreshold.filter must not exceed 2048 Unicode characters", max_len=2048),
     Accepts(ALERT, "combiner", _ALERT_REF, choices=("AND", "OR", "AND_WITH_MATCHING_RESOURCE")),
     Accepts(ALERT, "conditions[].conditionThreshold.comparison", _ALERT_REF,
             choices=("COMPARISON_GT", "COMPARISON_GE", "COMPARISON_LT", "COMPARISON_LE", "COMPARISON_EQ",
@@ -241,6 +243,77 @@ def policy_problems(topo) -> list:
     return []
 
 
+# Cloud Monitoring alert policies (googleapis google/monitoring/v3/alert.proto): a condition's MetricThreshold
+# `filter` "must not exceed 2048 Unicode characters"; AlertPolicy.conditions: "A policy can have from one to six
+# conditions". The dead-letter alert names the exact dead-letter subscription ids in one_of(...) filters of at most
+# ALERT_FILTER_MAX characters, ALERT_CONDITIONS conditions a policy, as many policies as that takes: every request
+# stays within the limits for any number of subscriptions (a Pub/Sub id has at most 255 characters).
+ALERT_FILTER_MAX = 2048
+ALERT_CONDITIONS = 6
+ALERT_FILTER_HEAD = ('metric.type = "pubsub.googleapis.com/subscription/num_undelivered_messages" AND '
+                     'resource.type = "pubsub_subscription" AND resource.label.subscription_id = one_of(')
+
+
+def dead_letters(topo) -> list:
+    """(dead-letter subscription id, its inventory key) of every store that dead-letters, sorted by id (an adopted
+    store's own dead-letter id: adopt.gcp)."""
+    out = [(store_dead_letter_id(q, None, queue_subscription_id(topo, q)), ("dlq", q.deployed_name))
+           for q in topo.queues.values() if q.settings.dead_letter.enabled]
+    for t in topo.topics.values():
+        out += [(store_dead_letter_id(t, c.service, topic_subscription_id(topo, t, c.service)),
+                 ("dlq", t.deployed_name, topo.deployed(c.service)))
+                for c in topo.consumers.get(t.name, ()) if c.settings.dead_letter.enabled]
+    return sorted(out)
+
+
+def alert_filter(ids) -> str:
+    """The Monitoring filter matching exactly the subscriptions ``ids``."""
+    return ALERT_FILTER_HEAD + ", ".join(f'"{n}"' for n in ids) + ")"
+
+
+def alert_conditions(ids) -> list:
+    """``ids`` (in order) cut into groups whose ``alert_filter`` has at most ALERT_FILTER_MAX characters each."""
+    out, chunk, size = [], [], len(alert_filter(()))
+    for n in ids:
+        add = len(n) + 2 + (2 if chunk else 0)  # the quotes, and ", " between two
+        if chunk and size + add > ALERT_FILTER_MAX:
+            out.append(chunk)
+            chunk, size, add = [], len(alert_filter(())), len(n) + 2
+        chunk.append(n)
+        size += add
+    if chunk:
+        out.append(chunk)
+    return out
+
+
+def alert_policies(ids) -> list:
+    """The dead-letter alert's policies: each a list of at most ALERT_CONDITIONS groups of ids (one per condition)."""
+    groups = alert_conditions(ids)
+    return [groups[i:i + ALERT_CONDITIONS] for i in range(0, len(groups), ALERT_CONDITIONS)]
+
+
+def alert_policy_resource_name(topology: str, index: int) -> str:
+    """The Pulumi name of the ``index``-th dead-letter alert policy (0: the one name of earlier versions)."""
+    return f"{topology}-dead-letter-alert" + (f"-{index + 1}" if index else "")
+
+
+def alert_display_name(topo, index: int) -> str:
+    """The ``index``-th policy's display name: the first keeps the one of earlier versions; a policy keeps its name
+    however many follow it (only its conditions change)."""
+    return f"{topo.prefix}: messages in dead-letter subscriptions" + (f" (part {index + 1})" if index else "")
+
+
+def exactly_once(fifo: bool):
+    """``enableExactlyOnceDelivery`` of a subscription: on for ``fifo`` (with ordering), else left out.
+
+    Pub/Sub's ordering alone neither deduplicates nor stops redelivery. Exactly-once delivery adds that an
+    acknowledged message is not resent and an outstanding one not before its ack deadline ends. Copies a publisher
+    sends twice keep distinct messageIds and are both delivered, where AWS FIFO and Service Bus duplicate detection
+    drop the second (docs/gcp.md). The provider changes it in place (no ForceNew).
+    """
+    return True if fifo else None
+
+
 RETRY_MIN, RETRY_MAX = "10s", "600s"
 
 
@@ -399,18 +472,21 @@ def dependents(topo) -> list:
             store(("subscription", t.deployed_name, topo.deployed(c.service)),
                   topic_subscription_id(topo, t, c.service), c.settings,
                   f"subscription of '{c.service}' to topic '{t.name}'", (t, c.service))
-    # The dead-letter alert policy (unless stack config alerts: false): its filter names every dead-letter
-    # subscription and its notification channels are the file's; both change in place.
-    dlqs = sorted(("dlq",) + d.refs[0][0][1:] for d in out if d.key[0] == "agent-subscriber")
-    if dlqs:
+    # The dead-letter alert policies (unless stack config alerts: false): their filters name the dead-letter
+    # subscriptions (at most 2,048 characters a filter, 6 conditions a policy: alert_policies) and their
+    # notification channels are the file's; both change in place.
+    keys = dict(dead_letters(topo))
+    if keys:
         channels = topo.clouds.gcp_notification_channels or \
             (("none",) if topo.clouds.notifies_no_one_on_purpose("gcp") else ())
-        out.append(Dependent(CLOUD, "Cloud Monitoring alert policy", ("alert-policy",),
-                             f"{topo.prefix}: messages in dead-letter subscriptions", tuple((k, "none") for k in dlqs),
-                             "dead-letter delivery", "its conditions",
-                             update=(("notification_channels", tuple(channels)),
-                                     ("dead-letter subscriptions", tuple(k[1:] for k in dlqs)),
-                                     ("labels", tuple(sorted(labels(topo.tags).items()))))))
+        for index, policy in enumerate(alert_policies(sorted(keys))):
+            dlqs = [keys[n] for group in policy for n in group]
+            out.append(Dependent(CLOUD, "Cloud Monitoring alert policy", ("alert-policy",) + ((index,) if index else ()),
+                                 alert_display_name(topo, index), tuple((k, "none") for k in dlqs),
+                                 "dead-letter delivery", "its conditions",
+                                 update=(("notification_channels", tuple(channels)),
+                                         ("dead-letter subscriptions", tuple(k[1:] for k in dlqs)),
+                                         ("labels", tuple(sorted(labels(topo.tags).items()))))))
     for s in topo.services.values():
         member = (("member", "serviceAccount:" + (s.identity.gcp_service_account or
                                                   f"{service_account_id(topo, s.name)}@<project>.iam.gserviceaccount.com")),)
@@ -470,10 +546,8 @@ def identity_note(topo, service):
 
 def alarms(topo) -> int:
     """How many Cloud Monitoring alert policies on dead letters the stack creates (unless stack config ``alerts``
-    is false): one when any subscription dead-letters."""
-    stores = [q.settings for q in topo.queues.values()] + [c.settings for c in topo.all_consumers()
-                                                              if c.kind == "topic"]
-    return 1 if any(s.dead_letter.enabled for s in stores) else 0
+    is false): one when any subscription dead-letters, more when their filters do not fit one (alert_policies)."""
+    return len(alert_policies([n for n, _key in dead_letters(topo)]))
 
 
 ALARM_TARGET = ("clouds.gcp.notification_channels", "a list of notification channels",
