@@ -78,3 +78,27 @@ def test_TOP224_needs_the_account_and_consumers():
 def test_an_adopted_name_breaking_the_clouds_rules_is_TOP202():
     text = "targets: [azure]\n" + AZ + BODY.replace("CLOUD", "azure").replace("legacy-billing", "-bad-")
     assert any("-bad-" in d.message for d in _diags(text, "TOP202"))
+
+
+def test_every_reader_of_names_uses_the_adopted_ones():
+    """The architecture docs, diff's inventory, the namespace and GCP's dead-letter alert name what runs, not the
+    derived names (after the merge of the adoption and round-3 work, each reads the same spec functions)."""
+    from generator.clouds.azure import spec as az
+    from generator.clouds.gcp import spec as gcp
+    from generator.docs import render
+
+    topo = _topo("targets: [azure]\n" + AZ + BODY.replace("CLOUD", "azure"))
+    assert az.namespace_name(topo, "from-stack-config") == "shop-sb"   # accounts.azure: what runs comes first
+    inventory = {i.name for i in az.inventory(topo)}
+    assert "legacy-orders/legacy-billing" in inventory
+    page = render(topo, "t.yaml")
+    assert "legacy-billing" in page and "legacy-jobs" in page
+
+    body = BODY.replace("CLOUD", "gcp").replace("{name: legacy-jobs}", "{name: legacy-jobs, subscription: legacy-jobs-sub, "
+                                                 "dead_letter: legacy-jobs-dead}")
+    topo = _topo("targets: [gcp]\n" + GCP + body)
+    ids = [n for n, _key in gcp.dead_letters(topo)]
+    assert "legacy-jobs-dead" in ids and "legacy-billing-dlq" in ids
+    policies = gcp.alert_policies(ids)
+    assert any("legacy-jobs-dead" in gcp.alert_filter(group) for policy in policies for group in policy)
+    assert "legacy-jobs-dead" in render(topo, "t.yaml")
