@@ -33,6 +33,9 @@ EFFECTS = {
     "azure-native:monitor:MetricAlert": (True, "a new alert on dead-lettered messages: it only reads metrics"),
     "azure-native:authorization:RoleAssignment": (
         True, "grants the service's Data Sender / Receiver role on exactly its entities: adds rights, removes none"),
+    "azure-native:managedidentity:UserAssignedIdentity": (
+        True, "a new identity for a service the file names no principal for (identity.azure_principal_id): it holds "
+              "only its own role assignments until the service's compute runs as it (AZURE_CLIENT_ID)"),
     "azure-native:servicebus:Queue": (True, "a new, empty queue: nothing that runs uses it yet"),
     "azure-native:servicebus:Topic": (True, "a new topic: nothing that runs publishes to it yet"),
     "azure-native:servicebus:Subscription": (

@@ -2,7 +2,8 @@
 
 A namespace is ``<namespace>.servicebus.windows.net``, unique across all of
 Azure. Unless the file names it (``clouds.azure.namespace``, per stack under
-``environments.<stack>.clouds.azure.namespace``), a stack's namespace is its
+``environments.<stack>.clouds.azure.namespace``) or adopts one
+(``accounts.azure.namespace``), a stack's namespace is its
 prefix (``tiny-dev``), which someone else may already hold: the first
 ``pulumi up`` then fails. validate says so once per file, naming each such
 stack (info: never fails ``--strict``; a stack deployed under the derived
@@ -37,7 +38,7 @@ def check(ctx):
         return  # once per file, over its stacks
     stacks = stacks_of(ctx) or {topo.stack: topo}  # a file without environments is its one stack
     unnamed = [(stack, azure_spec.namespace_name(t)) for stack, t in sorted(stacks.items())
-               if not t.clouds.azure_namespace]
+               if not t.clouds.azure_namespace and not (t.accounts.get("azure") or {}).get("namespace")]
     if not unnamed:
         return
     parts = [f"'{name}' (stack {stack})" for stack, name in unnamed[:SHOWN]]

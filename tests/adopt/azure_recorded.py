@@ -12,7 +12,7 @@ import copy
 
 SUB = "00000000-0000-0000-0000-0000000000aa"
 RG = "shop-rg"
-NS = "shop-sb"
+NS = "shop-bus"
 BASE = f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.ServiceBus/namespaces/{NS}"
 MAX_TTL = "P10675199DT2H48M5.4775807S"  # TimeSpan.MaxValue: what Service Bus answers when no TTL is set
 

@@ -7,7 +7,7 @@ from generator.check import check_document
 from generator.loader import load_bytes
 from generator.model import build
 
-AZ = 'accounts: {azure: {subscription: "00000000-0000-0000-0000-0000000000aa", resource_group: rg, namespace: shop-sb}}\n'
+AZ = 'accounts: {azure: {subscription: "00000000-0000-0000-0000-0000000000aa", resource_group: rg, namespace: shop-bus}}\n'
 GCP = "accounts: {gcp: {project: shop-proj}}\n"
 BODY = """queues:
   jobs: {adopt: {CLOUD: {name: legacy-jobs}}}
@@ -36,7 +36,7 @@ def test_azure_names_and_import_ids():
     assert spec.entity_name(topo, q) == "legacy-jobs" and spec.entity_name(topo, t) == "legacy-orders"
     assert spec.subscription_name(topo, "billing", t) == "legacy-billing"
     base = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.ServiceBus/" \
-           "namespaces/shop-sb"
+           "namespaces/shop-bus"
     assert imports.queue_import_id(topo, q) == f"{base}/queues/legacy-jobs"
     assert imports.rule_import_id(topo, t, "billing") == f"{base}/topics/legacy-orders/subscriptions/legacy-billing" \
                                                          "/rules/$Default"
@@ -88,7 +88,7 @@ def test_every_reader_of_names_uses_the_adopted_ones():
     from generator.docs import render
 
     topo = _topo("targets: [azure]\n" + AZ + BODY.replace("CLOUD", "azure"))
-    assert az.namespace_name(topo, "from-stack-config") == "shop-sb"   # accounts.azure: what runs comes first
+    assert az.namespace_name(topo, "from-stack-config") == "shop-bus"   # accounts.azure: what runs comes first
     inventory = {i.name for i in az.inventory(topo)}
     assert "legacy-orders/legacy-billing" in inventory
     page = render(topo, "t.yaml")

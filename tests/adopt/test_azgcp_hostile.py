@@ -160,7 +160,7 @@ def test_missing_gcp_credentials_exit_1(monkeypatch, tmp_path, capsys):
 
 def test_bad_options_exit_1(capsys):
     assert main(["import", "azure", "--subscription", "not-a-guid", "--resource-group", "rg", "--namespace",
-                 "shop-sb", "-o", "-"]) == 1
+                 "shop-bus", "-o", "-"]) == 1
     assert main(["import", "azure", "-o", "-"]) == 1
     assert main(["import", "gcp", "--project", "Bad_Project", "-o", "-"]) == 1
     assert main(["import", "gcp", "--project", g.PROJECT, "--endpoint-url", "file:///etc/passwd", "-o", "-"]) == 1

@@ -191,16 +191,16 @@ EDITS = {
     'environments.*.topics.*.adopt.aws.subscriptions.*.dead_letter': (['environments', 'dev', 'topics', 'payments', 'adopt'], MISSING, {'aws': {'subscriptions': {'ledger': {'dead_letter': 'legacy-ledger-dlq'}}}}),
     'environments.*.topics.*.adopt.aws.subscriptions.*.arn': (['environments', 'dev', 'topics', 'payments', 'adopt'], {'aws': {'subscriptions': {'ledger': {'arn': 'arn:aws:sns:us-east-1:123456789012:shop-dev-payments:0f4e8d8e-1111-2222-3333-444455556666'}}}}, {'aws': {'subscriptions': {'ledger': {'arn': 'arn:aws:sns:us-east-1:123456789012:shop-dev-payments:0f4e8d8e-1111-2222-3333-444455556667'}}}}),
     # adopted names on Azure and GCP (issue 28): an environment's adopt comes with its accounts
-    'accounts.azure.subscription': (['accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}, {'subscription': '00000000-0000-0000-0000-0000000000bb', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}),
-    'accounts.azure.resource_group': (['accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'other-rg', 'namespace': 'shop-sb'}),
-    'accounts.azure.namespace': (['accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'other-sb'}),
+    'accounts.azure.subscription': (['accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}, {'subscription': '00000000-0000-0000-0000-0000000000bb', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}),
+    'accounts.azure.resource_group': (['accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'other-rg', 'namespace': 'shop-bus'}),
+    'accounts.azure.namespace': (['accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'other-bus'}),
     'accounts.gcp.project': (['accounts', 'gcp'], {'project': 'shop-proj'}, {'project': 'other-proj'}),
-    'environments.*.accounts.azure.subscription': (['environments', 'dev', 'accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}, {'subscription': '00000000-0000-0000-0000-0000000000bb', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}),
-    'environments.*.accounts.azure.resource_group': (['environments', 'dev', 'accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'other-rg', 'namespace': 'shop-sb'}),
-    'environments.*.accounts.azure.namespace': (['environments', 'dev', 'accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'other-sb'}),
+    'environments.*.accounts.azure.subscription': (['environments', 'dev', 'accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}, {'subscription': '00000000-0000-0000-0000-0000000000bb', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}),
+    'environments.*.accounts.azure.resource_group': (['environments', 'dev', 'accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'other-rg', 'namespace': 'shop-bus'}),
+    'environments.*.accounts.azure.namespace': (['environments', 'dev', 'accounts', 'azure'], {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}, {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'other-bus'}),
     'environments.*.accounts.gcp.project': (['environments', 'dev', 'accounts', 'gcp'], {'project': 'shop-proj'}, {'project': 'other-proj'}),
     'queues.*.adopt.azure.name': (['queues', 'orders', 'adopt'], MISSING, {'azure': {'name': 'legacy-orders'}}),
-    'environments.*.queues.*.adopt.azure.name': (['environments', 'dev'], {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}}}, {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}}, 'queues': {'orders': {'adopt': {'azure': {'name': 'legacy-orders'}}}}}),
+    'environments.*.queues.*.adopt.azure.name': (['environments', 'dev'], {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}}}, {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}}, 'queues': {'orders': {'adopt': {'azure': {'name': 'legacy-orders'}}}}}),
     'queues.*.adopt.gcp.name': (['queues', 'orders', 'adopt'], MISSING, {'gcp': {'name': 'legacy-orders'}}),
     'environments.*.queues.*.adopt.gcp.name': (['environments', 'dev'], {'accounts': {'gcp': {'project': 'shop-proj'}}}, {'accounts': {'gcp': {'project': 'shop-proj'}}, 'queues': {'orders': {'adopt': {'gcp': {'name': 'legacy-orders'}}}}}),
     'queues.*.adopt.gcp.subscription': (['queues', 'orders', 'adopt'], MISSING, {'gcp': {'subscription': 'legacy-orders-sub'}}),
@@ -208,9 +208,9 @@ EDITS = {
     'queues.*.adopt.gcp.dead_letter': (['queues', 'orders', 'adopt'], MISSING, {'gcp': {'dead_letter': 'legacy-orders-dead'}}),
     'environments.*.queues.*.adopt.gcp.dead_letter': (['environments', 'dev'], {'accounts': {'gcp': {'project': 'shop-proj'}}}, {'accounts': {'gcp': {'project': 'shop-proj'}}, 'queues': {'orders': {'adopt': {'gcp': {'dead_letter': 'legacy-orders-dead'}}}}}),
     'topics.*.adopt.azure.name': (['topics', 'payments', 'adopt'], MISSING, {'azure': {'name': 'legacy-payments'}}),
-    'environments.*.topics.*.adopt.azure.name': (['environments', 'dev'], {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}}}, {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}}, 'topics': {'payments': {'adopt': {'azure': {'name': 'legacy-payments'}}}}}),
+    'environments.*.topics.*.adopt.azure.name': (['environments', 'dev'], {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}}}, {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}}, 'topics': {'payments': {'adopt': {'azure': {'name': 'legacy-payments'}}}}}),
     'topics.*.adopt.azure.subscriptions.*.name': (['topics', 'payments', 'adopt'], MISSING, {'azure': {'subscriptions': {'ledger': {'name': 'legacy-ledger'}}}}),
-    'environments.*.topics.*.adopt.azure.subscriptions.*.name': (['environments', 'dev'], {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}}}, {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-sb'}}, 'topics': {'payments': {'adopt': {'azure': {'subscriptions': {'ledger': {'name': 'legacy-ledger'}}}}}}}),
+    'environments.*.topics.*.adopt.azure.subscriptions.*.name': (['environments', 'dev'], {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}}}, {'accounts': {'azure': {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}}, 'topics': {'payments': {'adopt': {'azure': {'subscriptions': {'ledger': {'name': 'legacy-ledger'}}}}}}}),
     'topics.*.adopt.gcp.name': (['topics', 'payments', 'adopt'], MISSING, {'gcp': {'name': 'legacy-payments'}}),
     'environments.*.topics.*.adopt.gcp.name': (['environments', 'dev'], {'accounts': {'gcp': {'project': 'shop-proj'}}}, {'accounts': {'gcp': {'project': 'shop-proj'}}, 'topics': {'payments': {'adopt': {'gcp': {'name': 'legacy-payments'}}}}}),
     'topics.*.adopt.gcp.subscriptions.*.name': (['topics', 'payments', 'adopt'], MISSING, {'gcp': {'subscriptions': {'ledger': {'name': 'legacy-ledger'}}}}),
@@ -272,13 +272,13 @@ VERDICTS = {
     'environments.*.topics.*.adopt.gcp': CHILDREN,
     'environments.*.topics.*.adopt.azure.subscriptions': CHILDREN,
     'environments.*.topics.*.adopt.gcp.subscriptions': CHILDREN,
-    'accounts.azure.subscription': ('', '', ''),
-    'accounts.azure.resource_group': ('', '', ''),
-    'accounts.azure.namespace': ('', '', ''),
+    'accounts.azure.subscription': REFUSED("TOP208"),  # MINIMAL has two stacks: both would adopt one namespace
+    'accounts.azure.resource_group': REFUSED("TOP208"),  # MINIMAL has two stacks: both would adopt one namespace
+    'accounts.azure.namespace': REFUSED("TOP208"),  # MINIMAL has two stacks: both would adopt one namespace
     'accounts.gcp.project': ('', '', ''),
     'environments.*.accounts.azure.subscription': ('', '', ''),
     'environments.*.accounts.azure.resource_group': ('', '', ''),
-    'environments.*.accounts.azure.namespace': ('', '', ''),
+    'environments.*.accounts.azure.namespace': ('', 'replace,replace!', ''),  # another namespace: a new one, its entities with it
     'environments.*.accounts.gcp.project': ('', '', ''),
     'queues.*.adopt.azure.name': REFUSED("TOP224"),  # no accounts.azure in MINIMAL (and every stack would adopt it)
     'environments.*.queues.*.adopt.azure.name': ('', 'replace,replace!', ''),
@@ -295,9 +295,9 @@ VERDICTS = {
     'topics.*.adopt.gcp.name': REFUSED("TOP224"),  # no accounts.gcp in MINIMAL (and every stack would adopt it)
     'environments.*.topics.*.adopt.gcp.name': ('', '', 'replace,replace!'),
     'topics.*.adopt.gcp.subscriptions.*.name': REFUSED("TOP224"),  # no accounts.gcp in MINIMAL (and every stack would adopt it)
-    'environments.*.topics.*.adopt.gcp.subscriptions.*.name': ('', '', 'replace,replace!'),
+    'environments.*.topics.*.adopt.gcp.subscriptions.*.name': ('', '', 'replace,replace!,update'),  # and the alert policy's filter
     'topics.*.adopt.gcp.subscriptions.*.dead_letter': REFUSED("TOP224"),  # no accounts.gcp in MINIMAL (and every stack would adopt it)
-    'environments.*.topics.*.adopt.gcp.subscriptions.*.dead_letter': ('', '', 'replace,replace!'),
+    'environments.*.topics.*.adopt.gcp.subscriptions.*.dead_letter': ('', '', 'replace,replace!,update'),  # and the alert policy's filter
     'services.*.consumes.*.encryption': ('update', '', ''),  # Azure and GCP apply no encryption setting
     'services.*.consumes.*.encryption.kms_key': ('update', '', ''),
     'clouds': CHILDREN,

@@ -145,13 +145,25 @@ def settings(props: dict, what: str, report: list, lock: bool = True) -> dict:
         else:
             out["retention"] = units.duration_text(ttl)
     count = props.get("maxDeliveryCount")
+    on_expiry = bool(props.get("deadLetteringOnMessageExpiration", False))
+    if isinstance(count, int) and count >= spec.DELIVERY_MAX and not on_expiry:
+        # what topowire's dead_letter: false deploys (spec.max_delivery_count): retried as often as Azure allows
+        out["dead_letter"] = False
+        return out
     if isinstance(count, int) and count >= 1:
         if count > FORMAT_MAX_RECEIVE:
             report.append(f"{what}: max delivery count {count} is more than the format's {FORMAT_MAX_RECEIVE}; "
                           f"written as {FORMAT_MAX_RECEIVE} (the first `pulumi up` lowers it: review)")
             count = FORMAT_MAX_RECEIVE
         out["max_receive_count"] = count
-    out["dead_letter"] = bool(props.get("deadLetteringOnMessageExpiration", False))
+    # Service Bus dead-letters after maxDeliveryCount whatever deadLetteringOnMessageExpiration says, so the entity
+    # dead-letters: dead_letter is on. Expired messages it drops instead stay dropped: an adopted entity keeps its
+    # live deadLetteringOnMessageExpiration (imports.QUEUE_KEPT, SUBSCRIPTION_KEPT).
+    out["dead_letter"] = True
+    if not on_expiry:
+        report.append(f"{what}: expired messages are dropped, not dead-lettered (deadLetteringOnMessageExpiration "
+                      "false): kept as it runs; messages past the max delivery count are dead-lettered, so "
+                      "dead_letter is on")
     return out
 
 

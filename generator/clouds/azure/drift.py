@@ -24,12 +24,16 @@ def _duration(secs) -> str:
     return "never" if secs >= NEVER else spec.iso_duration(secs)
 
 
-def _store(s, fifo: bool) -> dict:
-    return {"lockDuration": spec.lock_duration(s.visibility_timeout),
-            "defaultMessageTimeToLive": _duration(s.retention),
-            "maxDeliveryCount": str(s.dead_letter.max_receive_count),
-            "deadLetteringOnMessageExpiration": str(s.dead_letter.enabled).lower(),
-            "requiresSession": str(bool(fifo)).lower()}
+def _store(s, fifo: bool, adopted: bool = False) -> dict:
+    """What the program sends for a store; an adopted one keeps its live deadLetteringOnMessageExpiration
+    (imports.QUEUE_KEPT, SUBSCRIPTION_KEPT), so that is not declared for it."""
+    out = {"lockDuration": spec.lock_duration(s.visibility_timeout),
+           "defaultMessageTimeToLive": _duration(s.retention),
+           "maxDeliveryCount": str(spec.max_delivery_count(s.dead_letter)),
+           "requiresSession": str(bool(fifo)).lower()}
+    if not adopted:
+        out["deadLetteringOnMessageExpiration"] = str(s.dead_letter.enabled).lower()
+    return out
 
 
 def _live(props: dict) -> dict:
@@ -59,14 +63,15 @@ def declared(topo) -> tuple:
     filter text, adopted)})."""
     queues, topics, subs = {}, {}, {}
     for q in topo.queues.values():
-        queues[spec.entity_name(topo, q)] = _store(q.settings, q.fifo)
+        a = q.adopt.get(spec.CLOUD)
+        queues[spec.entity_name(topo, q)] = _store(q.settings, q.fifo, bool(a and a.name))
     for t in topo.topics.values():
         tname = spec.entity_name(topo, t)
         topics[tname] = {}
         a = t.adopt.get(spec.CLOUD)
         for c in topo.consumers.get(t.name, ()):
             adopted = bool(a and (a.subscriptions.get(c.service) or {}).get("name"))
-            subs[(tname, spec.subscription_name(topo, c.service, t))] = (_store(c.settings, t.fifo),
+            subs[(tname, spec.subscription_name(topo, c.service, t))] = (_store(c.settings, t.fifo, adopted),
                                                                          _filter_text(c.filter), adopted)
     return queues, topics, subs
 

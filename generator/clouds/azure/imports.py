@@ -15,11 +15,13 @@ from . import spec
 # never replaces (requiresSession and requiresDuplicateDetection replace: spec.REPLACE_ON).
 _COMMON = ("autoDeleteOnIdle", "enableBatchedOperations", "status", "userMetadata",
            "requiresDuplicateDetection", "duplicateDetectionHistoryTimeWindow")
-QUEUE_KEPT = _COMMON + ("forwardTo", "forwardDeadLetteredMessagesTo", "enablePartitioning", "enableExpress",
+# deadLetteringOnMessageExpiration: what an adopted entity does with expired messages stays as it runs (the
+# format's dead_letter sets it together with the delivery count: adopt.settings).
+QUEUE_KEPT = _COMMON + ("deadLetteringOnMessageExpiration", "forwardTo", "forwardDeadLetteredMessagesTo", "enablePartitioning", "enableExpress",
                         "maxSizeInMegabytes", "maxMessageSizeInKilobytes", "requiresSession")
 TOPIC_KEPT = _COMMON + ("defaultMessageTimeToLive", "supportOrdering", "enablePartitioning", "enableExpress",
                         "maxSizeInMegabytes", "maxMessageSizeInKilobytes")
-SUBSCRIPTION_KEPT = ("autoDeleteOnIdle", "enableBatchedOperations", "status", "userMetadata", "forwardTo",
+SUBSCRIPTION_KEPT = ("deadLetteringOnMessageExpiration", "autoDeleteOnIdle", "enableBatchedOperations", "status", "userMetadata", "forwardTo",
                      "forwardDeadLetteredMessagesTo", "deadLetteringOnFilterEvaluationExceptions", "requiresSession",
                      "duplicateDetectionHistoryTimeWindow", "isClientAffine", "clientAffineProperties")
 # A $Default rule whose filter the file does not state (not translated, or accept-all) keeps the live one: setting
