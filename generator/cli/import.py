@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 from .commands import COMMANDS
 from ..errors import EXIT_OK, InputError
@@ -107,13 +106,16 @@ def _gcp(args):
 def run(args) -> int:
     from ..model import PREFIX_PATTERN
     from .. import yamlwrite
+    from ..confine import Output
     from ..escape import terminal
 
     if not PREFIX_PATTERN.match(args.name) or len(args.name) > 63:
         raise InputError(f"--name {args.name!r} is not a topology name: lowercase letters, digits and '-'")
-    out = None if args.output == "-" else Path(args.output)
-    if out is not None and out.exists() and not args.force:
-        raise InputError(f"{out} exists: pass --force to overwrite it, or -o another file")
+    # -o keeps the rules of every output (confine.Output): never through a symbolic link, never into .git, never out
+    # of the repository; checked before the cloud is read
+    out = None if args.output == "-" else Output(args.output, "import output (-o)")
+    if out is not None and out.current() is not None and not args.force:
+        raise InputError(f"{terminal(args.output)} exists: pass --force to overwrite it, or -o another file")
     data, comments, report, where = {"aws": _aws, "azure": _azure, "gcp": _gcp}[args.cloud](args)
     header = [f"Adopted by `topowire import {args.cloud}` from {where}.",
               f"Review every TODO and NOT TRANSLATED comment, then `topowire validate` and `topowire plan --cloud "
@@ -123,11 +125,11 @@ def run(args) -> int:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write(text)
     n_subs = sum(len((t.get("adopt", {}).get(args.cloud, {}).get("subscriptions") or {}))
                  for t in data.get("topics", {}).values())
     print(f"topowire: adopted {len(data.get('queues', {}))} queues, {len(data.get('topics', {}))} topics, "
-          f"{n_subs} subscriptions{'' if out is None else ' into ' + terminal(str(out))}", file=sys.stderr)
+          f"{n_subs} subscriptions{'' if out is None else ' into ' + terminal(args.output)}", file=sys.stderr)
     for line in report:
         print(f"  note: {terminal(line)}", file=sys.stderr)
     return EXIT_OK

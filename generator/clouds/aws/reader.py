@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import Calls, clean as _clean, progress_line, selected  # noqa: F401  (progress_line: the CLI's)
+from ..adoption import Calls, Pages, aws_token, clean as _clean, selected
+from ..adoption import progress_line  # noqa: F401  (the CLI's)
 
 MAX_QUEUES = 5000
 MAX_TOPICS = 1000
@@ -25,9 +26,10 @@ MAX_SUBSCRIPTIONS = 5000
 MAX_TAGS = 50
 MAX_ATTRIBUTE_CHARS = 256 * 1024  # the largest SNS filter policy; every other attribute is far shorter
 WORKERS = 16
-_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$")
-_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$")
-_ARN = re.compile(r"^arn:aws[a-z-]*:(sqs|sns):([a-z0-9-]{1,30}):([0-9]{12}):([A-Za-z0-9_.-]{1,256})(?::([0-9a-f-]{36}))?$")
+# \Z, not $: '$' also matches before a final newline, so "jobs\n" was a queue name (docs/reliability.md, round 4)
+_NAME = re.compile(r"^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)\Z")
+_TOPIC = re.compile(r"^(?:[A-Za-z0-9_-]{1,256}|[A-Za-z0-9_-]{1,251}\.fifo)\Z")
+_ARN = re.compile(r"^arn:aws[a-z-]*:(sqs|sns):([a-z0-9-]{1,30}):([0-9]{12}):([A-Za-z0-9_.-]{1,256})(?::([0-9a-f-]{36}))?\Z")
 QUEUE_ATTRIBUTES = ("QueueArn", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "MaximumMessageSize",
                     "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue", "ContentBasedDeduplication",
                     "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled", "Policy")
@@ -158,16 +160,18 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
     sqs, sns = made["sqs"], made["sns"]
     where = endpoint or f"AWS in {region}"
     skipped: list = []
+    pages = Pages(where)
     with _Calls(where):
         urls = []
-        for page in sqs.get_paginator("list_queues").paginate(PaginationConfig={"PageSize": 1000},
-                                                               **({"QueueNamePrefix": prefix} if prefix else {})):
+        for page in pages.each(sqs.get_paginator("list_queues").paginate(
+                PaginationConfig={"PageSize": 1000}, **({"QueueNamePrefix": prefix} if prefix else {})), "queues",
+                aws_token):
             urls += [u for u in page.get("QueueUrls", []) if isinstance(u, str) and len(u) <= 1024]
             if len(urls) > MAX_QUEUES:
                 raise InputError(f"{where} lists more than {MAX_QUEUES} queues: narrow the selection with --prefix "
                                  "or --pattern")
         topic_arns = []
-        for page in sns.get_paginator("list_topics").paginate():
+        for page in pages.each(sns.get_paginator("list_topics").paginate(), "topics", aws_token):
             topic_arns += [t.get("TopicArn", "") for t in page.get("Topics", []) if isinstance(t, dict)]
             if len(topic_arns) > MAX_TOPICS:
                 raise InputError(f"{where} lists more than {MAX_TOPICS} topics: narrow the selection")
@@ -195,6 +199,7 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
     total = len(picked) + len(topics_picked)
     done = [0]
     lock = threading.Lock()
+    n_subscriptions = [0]  # over every topic: MAX_SUBSCRIPTIONS is a total, as MAX_QUEUES and MAX_TOPICS are
 
     def tick():
         if progress:
@@ -217,10 +222,15 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
             attrs = sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})
             tags = {t.get("Key"): t.get("Value") for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])}
             subs = []
-            for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
-                subs += page.get("Subscriptions", [])
-                if len(subs) > MAX_SUBSCRIPTIONS:
-                    raise InputError(f"topic {name} has more than {MAX_SUBSCRIPTIONS} subscriptions")
+            for page in pages.each(sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn),
+                                   f"subscriptions of topic {name}", aws_token):
+                listed = [s for s in page.get("Subscriptions", []) if isinstance(s, dict)]
+                subs += listed
+                with lock:
+                    n_subscriptions[0] += len(listed)
+                    if n_subscriptions[0] > MAX_SUBSCRIPTIONS:
+                        raise InputError(f"{where} lists more than {MAX_SUBSCRIPTIONS} subscriptions of the selected "
+                                         "topics: narrow the selection with --prefix or --pattern")
             out = []
             for s in subs:
                 sarn = s.get("SubscriptionArn", "")
