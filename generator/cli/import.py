@@ -45,7 +45,7 @@ def add_parser(sub):
 def _aws(args):
     from ..clouds.aws import adopt, reader
 
-    if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]$", args.region):
+    if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]\Z", args.region):
         raise InputError(f"--region {args.region!r} is not an AWS region name, e.g. eu-west-1")
     made = reader.clients(args.region, args.endpoint, args.profile)
     account = reader.read(made, args.region, args.endpoint, args.prefix, args.pattern,

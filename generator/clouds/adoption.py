@@ -100,7 +100,7 @@ def common_tags(all_tags: list, report: list, reserved: tuple = ()) -> dict:
     """The tags every resource has alike (the format tags every resource alike); the rest is reported."""
     common = dict(set.intersection(*(set(t.items()) for t in all_tags))) if all_tags else {}
     for k in sorted(common):
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}$", k) or k.startswith(reserved) or \
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}\Z", k) or k.startswith(reserved) or \
                 not isinstance(common[k], str) or len(common[k]) > 256:
             report.append(f"tag {clean(k, 64)!r}: not a tag key topowire writes (or the cloud's own); left out")
             del common[k]

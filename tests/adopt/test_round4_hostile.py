@@ -339,3 +339,57 @@ def test_adopt_of_hostile_values_keeps_the_file_loadable():
     data, comments, _report = adopt.document(account, "team", "team-")
     loaded = yaml.safe_load(yamlwrite.dump(data, comments))
     assert loaded["queues"]["jobs"]["encryption"] == {"kms_key": "alias/k\x85\u202e"}
+
+
+# --- answers of another shape: exit 1, never 3 ----------------------------------------------------------------------
+
+Q1 = f"arn:aws:sqs:us-east-1:{ACCOUNT}:q1"
+T1 = f"arn:aws:sns:us-east-1:{ACCOUNT}:t1"
+
+
+def _account(action, _params):
+    """An ordinary account: one queue, one topic that delivers to it with a filter, no role."""
+    sub = (f"<Subscriptions><member><SubscriptionArn>{T1}:0f4e8d8e-1111-2222-3333-444455556666</SubscriptionArn>"
+           f"<Protocol>sqs</Protocol><Endpoint>{Q1}</Endpoint></member></Subscriptions>")
+    return {
+        "ListQueues": {"QueueUrls": [f"http://x/{ACCOUNT}/q1"]},
+        "GetQueueAttributes": {"Attributes": {"QueueArn": Q1, "VisibilityTimeout": "30"}},
+        "ListQueueTags": {"Tags": {"a": "b"}},
+        "ListTopics": xml("sns", "ListTopics", f"<Topics><member><TopicArn>{T1}</TopicArn></member></Topics>"),
+        "GetTopicAttributes": xml("sns", "GetTopicAttributes", "<Attributes/>"),
+        "ListTagsForResource": xml("sns", "ListTagsForResource", "<Tags/>"),
+        "ListSubscriptionsByTopic": xml("sns", "ListSubscriptionsByTopic", sub),
+        "GetSubscriptionAttributes": xml("sns", "GetSubscriptionAttributes", "<Attributes><entry><key>FilterPolicy"
+                                         "</key><value>{\"a\": [\"x\"]}</value></entry></Attributes>"),
+        "ListRoles": xml("iam", "ListRoles", "<Roles/><IsTruncated>false</IsTruncated>"),
+    }.get(action, (400, {"__type": "Unknown", "message": "not recorded"}))
+
+
+SHAPES = {
+    "attributes-a-string": ("GetQueueAttributes", {"Attributes": "x"}),
+    "attributes-a-list": ("GetQueueAttributes", {"Attributes": [1, 2]}),
+    "tags-a-string": ("ListQueueTags", {"Tags": "x"}),
+    "xml-that-does-not-parse": ("ListTopics", "<notxml"),
+    "xml-botocore-trips-on": ("GetSubscriptionAttributes",
+                              xml("sns", "GetSubscriptionAttributes", "<Attributes><entry><key/></entry></Attributes>")),
+    "redrive-target-a-list": ("GetQueueAttributes", {"Attributes": {"QueueArn": Q1, "RedrivePolicy":
+                                                                    '{"deadLetterTargetArn": [1]}'}}),
+    "redrive-count-of-5000-digits": ("GetQueueAttributes", {"Attributes": {"QueueArn": Q1, "RedrivePolicy":
+                                     '{"deadLetterTargetArn": "%s", "maxReceiveCount": "%s"}' % (Q1, "9" * 5000)}}),
+    "error-with-escapes": ("ListQueues", (400, {"__type": "Weird\n::error::x", "message": "\x1b]0;t\x07" * 500})),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHAPES))
+def test_an_answer_of_another_shape_exits_1_with_a_message(case, capsys):
+    action, body = SHAPES[case]
+
+    def answer(a, params):
+        return body if a == action else _account(a, params)
+
+    with serve_aws(answer) as (ep, _calls):
+        code = main(["import", "aws", "--endpoint-url", ep, "-o", "-"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err
+    assert "internal error" not in err and "\x1b" not in out + err
+    assert not any(line.startswith("::") for line in (out + err).splitlines())

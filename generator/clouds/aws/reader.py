@@ -101,7 +101,7 @@ class _Calls(Calls):
     """Turn botocore's errors into exit-1 messages that say what to do."""
 
     def __exit__(self, typ, exc, tb):
-        if exc is None:
+        if exc is None or isinstance(exc, InputError):
             return False
         from botocore.exceptions import (ClientError, EndpointConnectionError, NoCredentialsError,
                                          BotoCoreError)
@@ -124,12 +124,19 @@ class _Calls(Calls):
                              f"{_clean(str(exc))}") from None
         if isinstance(exc, BotoCoreError):
             raise InputError(f"cannot use {self.where}: {_clean(str(exc))}") from None
+        from botocore.parsers import ResponseParserError
+
+        # botocore checks the types of what it sends, not of what it parses: a JSON answer of another shape (a string
+        # for Attributes), XML that does not parse, or one botocore's parser trips on comes out as these
+        if isinstance(exc, (ResponseParserError, ValueError, TypeError, KeyError, AttributeError, NameError)):
+            raise InputError(f"{self.where} answered what is not the SQS/SNS API ({type(exc).__name__}: "
+                             f"{_clean(str(exc), 200)}); check --endpoint-url") from None
         return False
 
 
 def _bounded_attributes(attrs: dict) -> dict:
     out = {}
-    for k, v in (attrs or {}).items():
+    for k, v in (attrs if isinstance(attrs, dict) else {}).items():
         if isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_ATTRIBUTE_CHARS and len(k) <= 128:
             out[k] = v
     return out
@@ -137,7 +144,10 @@ def _bounded_attributes(attrs: dict) -> dict:
 
 def _bounded_tags(tags: dict, skipped: list, what: str) -> dict:
     out = {}
-    for k, v in sorted((tags or {}).items()):
+    if not isinstance(tags, dict):
+        skipped.append(f"{what}: tags that are not a map of strings; left out")
+        tags = {}
+    for k, v in sorted(tags.items(), key=lambda kv: str(kv[0])):
         if not (isinstance(k, str) and isinstance(v, str)) or len(k) > 128 or len(v) > 256:
             skipped.append(f"{what}: a tag longer than AWS allows")
             continue
@@ -220,7 +230,8 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
         name, arn = item
         with _Calls(where):
             attrs = sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})
-            tags = {t.get("Key"): t.get("Value") for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])}
+            tags = {t.get("Key"): t.get("Value") for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])
+                    if isinstance(t, dict)}
             subs = []
             for page in pages.each(sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn),
                                    f"subscriptions of topic {name}", aws_token):

@@ -323,7 +323,7 @@ def read(sb, subscription: str, resource_group: str, namespace: str, endpoint: s
                      {t.name: t for t in sorted(read_topics, key=lambda t: t.name)}, sorted(set(skipped)))
 
 
-_DURATION = re.compile(r"^P(?:(\d{1,9})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})(?:\.\d{1,9})?S)?)?$")
+_DURATION = re.compile(r"^P(?:(\d{1,9})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})(?:\.\d{1,9})?S)?)?\Z")
 
 
 def seconds(iso) -> int | None:

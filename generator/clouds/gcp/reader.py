@@ -231,5 +231,5 @@ def read(made: dict, project: str, endpoint: str | None = None, prefix: str | No
 
 def seconds(duration) -> int | None:
     """Seconds of a protobuf JSON duration ("600s", "3.5s"), or None."""
-    m = re.match(r"^(\d{1,12})(?:\.\d{1,9})?s$", duration) if isinstance(duration, str) else None
+    m = re.match(r"^(\d{1,12})(?:\.\d{1,9})?s\Z", duration) if isinstance(duration, str) else None
     return int(m.group(1)) if m else None
