@@ -393,3 +393,55 @@ def test_an_answer_of_another_shape_exits_1_with_a_message(case, capsys):
     assert code in (0, 1), err
     assert "internal error" not in err and "\x1b" not in out + err
     assert not any(line.startswith("::") for line in (out + err).splitlines())
+
+
+# --- drift of hostile live values -----------------------------------------------------------------------------------
+
+DRIFT_SHAPES = {
+    "redrive-a-list": {"RedrivePolicy": "[1, 2]"},
+    "redrive-target-a-list": {"RedrivePolicy": '{"deadLetterTargetArn": [1], "maxReceiveCount": 3}'},
+    "redrive-target-an-object": {"RedrivePolicy": '{"deadLetterTargetArn": {"a": 1}}'},
+    "markup": {"KmsMasterKeyId": "k|x\n## H <img src=x> @team \u202e `` ` \x1b[31m"},
+}
+
+
+@pytest.fixture
+def imported(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with serve_aws(_account) as (ep, _calls):
+        assert main(["import", "aws", "--endpoint-url", ep, "-o", "topology.yaml"]) == 0
+    return tmp_path / "topology.yaml"
+
+
+@pytest.mark.parametrize("case", sorted(DRIFT_SHAPES))
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_drift_of_hostile_live_values_exits_1_and_stays_inert(imported, capsys, case, fmt):
+    def answer(action, params):
+        if action == "GetQueueAttributes":
+            return {"Attributes": {"QueueArn": Q1, "VisibilityTimeout": "30", **DRIFT_SHAPES[case]}}
+        return _account(action, params)
+
+    capsys.readouterr()
+    with serve_aws(answer) as (ep, _calls):
+        code = main(["drift", str(imported), "--cloud", "aws", "--endpoint-url", ep, "--format", fmt])
+    out, err = capsys.readouterr()
+    assert code == 1 and "internal error" not in err, err
+    assert "\x1b" not in out and "\u202e" not in out
+    if fmt == "markdown":
+        from markdown_it import MarkdownIt
+
+        tokens = MarkdownIt("gfm-like").parse(out)
+        kinds = {t.type for t in tokens} | {c.type for t in tokens for c in (t.children or [])}
+        assert not kinds & {"image", "html_inline", "html_block"}
+        assert sum(t.type == "tr_open" for t in tokens) == 1 + out.count("\n| `")  # one row per drifted attribute
+        assert sum(t.type == "heading_open" for t in tokens) == 0
+
+
+def test_drift_markdown_is_bounded_for_a_ci_summary():
+    import importlib
+
+    drift_cli = importlib.import_module("generator.cli.drift")
+    rows = [adoption.Row(f"SQS queue q{i}", "FilterPolicy", "none", "x" * 256_000) for i in range(2000)]
+    text = drift_cli.render(rows, "markdown", "dev")
+    assert len(text.encode()) < 1024 * 1024 and "and 1500 more" in text
+    assert "256000" not in text and "more characters" in text
