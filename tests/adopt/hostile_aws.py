@@ -26,7 +26,7 @@ def text(value: str) -> str:
 @contextlib.contextmanager
 def serve(answer):
     """Yield (endpoint, calls); ``answer(action, params)`` returns the body (str: XML, dict: SQS JSON) of a call;
-    ``calls`` lists (action, params)."""
+    ``calls`` lists (action, params, headers)."""
     calls: list = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -41,7 +41,7 @@ def serve(answer):
             else:
                 params = {k: v[0] for k, v in parse_qs(body).items()}
                 action = params.get("Action", "")
-            calls.append((action, params))
+            calls.append((action, params, dict(self.headers)))
             out = answer(action, params)
             status = 200
             if isinstance(out, tuple):

@@ -445,3 +445,24 @@ def test_drift_markdown_is_bounded_for_a_ci_summary():
     text = drift_cli.render(rows, "markdown", "dev")
     assert len(text.encode()) < 1024 * 1024 and "and 1500 more" in text
     assert "256000" not in text and "more characters" in text
+
+
+def test_attributes_kept_are_a_bounded_total(monkeypatch):
+    """Each attribute was bounded (256 KB) but not their sum: 5,000 queues of 256 KB policies were 1.2 GB kept."""
+    monkeypatch.setattr(reader, "MAX_TOTAL_ATTRIBUTE_CHARS", 2 * 1048576)
+    urls = [f"http://x/{ACCOUNT}/q{i}" for i in range(15)]
+    attrs = {u: {"QueueArn": f"arn:aws:sqs:us-east-1:{ACCOUNT}:q{i}", "Policy": "x" * 200_000}
+             for i, u in enumerate(urls)}
+    with pytest.raises(InputError, match="more than 2 MiB of attributes"):
+        reader.read({"sqs": FakeSqs(urls, attrs), "sns": FakeSns()}, "us-east-1")
+
+
+def test_an_endpoint_never_gets_the_callers_credentials(monkeypatch, capsys):
+    for k, v in {"AWS_ACCESS_KEY_ID": "AKIAREALREALREAL1234", "AWS_SECRET_ACCESS_KEY": "s" * 40,
+                 "AWS_SESSION_TOKEN": "real-session", "AWS_ENDPOINT_URL": "http://127.0.0.1:1"}.items():
+        monkeypatch.setenv(k, v)
+    with serve_aws(_account) as (ep, calls):
+        assert main(["import", "aws", "--endpoint-url", ep, "-o", "-"]) == 0
+    capsys.readouterr()
+    assert calls and all(h.get("Authorization", "").startswith("AWS4-HMAC-SHA256 Credential=test/") and
+                         "X-Amz-Security-Token" not in h for _a, _p, h in calls)

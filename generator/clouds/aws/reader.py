@@ -25,6 +25,7 @@ MAX_TOPICS = 1000
 MAX_SUBSCRIPTIONS = 5000
 MAX_TAGS = 50
 MAX_ATTRIBUTE_CHARS = 256 * 1024  # the largest SNS filter policy; every other attribute is far shorter
+MAX_TOTAL_ATTRIBUTE_CHARS = 64 * 1024 * 1024  # every attribute kept by one read: 5,000 queues of 256 KB each were 1.2 GB
 WORKERS = 16
 # \Z, not $: '$' also matches before a final newline, so "jobs\n" was a queue name (docs/reliability.md, round 4)
 _NAME = re.compile(r"^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)\Z")
@@ -134,11 +135,28 @@ class _Calls(Calls):
         return False
 
 
-def _bounded_attributes(attrs: dict) -> dict:
+class _Kept:
+    """The characters of attributes kept by one read, a total (``MAX_TOTAL_ATTRIBUTE_CHARS``); thread-safe."""
+
+    def __init__(self, where: str):
+        self.where, self.chars, self.lock = where, 0, threading.Lock()
+
+    def add(self, n: int) -> None:
+        with self.lock:
+            self.chars += n
+            if self.chars > MAX_TOTAL_ATTRIBUTE_CHARS:
+                raise InputError(f"{self.where} answered more than {MAX_TOTAL_ATTRIBUTE_CHARS // 1048576} MiB of "
+                                 "attributes (policies, filter policies) for the selection: narrow it with --prefix "
+                                 "or --pattern")
+
+
+def _bounded_attributes(attrs: dict, kept: _Kept | None = None) -> dict:
     out = {}
     for k, v in (attrs if isinstance(attrs, dict) else {}).items():
         if isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_ATTRIBUTE_CHARS and len(k) <= 128:
             out[k] = v
+    if kept is not None:
+        kept.add(sum(len(k) + len(v) for k, v in out.items()))
     return out
 
 
@@ -209,6 +227,7 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
     total = len(picked) + len(topics_picked)
     done = [0]
     lock = threading.Lock()
+    kept = _Kept(where)
     n_subscriptions = [0]  # over every topic: MAX_SUBSCRIPTIONS is a total, as MAX_QUEUES and MAX_TOPICS are
 
     def tick():
@@ -223,7 +242,7 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
             attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]).get("Attributes", {})
             tags = sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
         tick()
-        attrs = _bounded_attributes(attrs)
+        attrs = _bounded_attributes(attrs, kept)
         return Queue(name, url, attrs.get("QueueArn", ""), attrs, _bounded_tags(tags, skipped, f"queue {name}"))
 
     def read_topic(item):
@@ -250,9 +269,9 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
                     continue
                 sattrs = sns.get_subscription_attributes(SubscriptionArn=sarn).get("Attributes", {})
                 out.append(Subscription(sarn, _clean(str(s.get("Protocol", "")), 20), _clean(str(s.get("Endpoint", "")), 300),
-                                        _bounded_attributes(sattrs)))
+                                        _bounded_attributes(sattrs, kept)))
         tick()
-        return Topic(name, arn, _bounded_attributes(attrs), _bounded_tags(tags, skipped, f"topic {name}"),
+        return Topic(name, arn, _bounded_attributes(attrs, kept), _bounded_tags(tags, skipped, f"topic {name}"),
                      sorted(out, key=lambda s: s.arn))
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
