@@ -226,3 +226,45 @@ def test_a_key_name_is_escaped_where_it_is_printed():
 
     [line] = keys.unchecked(Plan)
     assert "\n" not in line and "\x1b" not in line and "alias/k\\n::error::x" in line
+
+
+def test_the_correction_and_the_server_are_undone_when_anything_fails(monkeypatch):
+    """Round 4: an error inside the embedded emulator puts moto's matcher back; a failing reset (before the
+    correction is applied) stops the server it started (it was left running)."""
+    from moto.sns.utils import FilterPolicyMatcher
+
+    from generator.local import emulator
+
+    original = FilterPolicyMatcher.__dict__["_attributes_based_match"]
+    with pytest.raises(RuntimeError):
+        with fidelity.apply():
+            raise RuntimeError("a check failed")
+    assert FilterPolicyMatcher.__dict__["_attributes_based_match"] is original and not fidelity.enforced()
+
+    stopped = []
+
+    class Server:
+        def __init__(self, **_kw):
+            pass
+
+        def start(self):
+            pass
+
+        def get_host_and_port(self):
+            return "127.0.0.1", 1
+
+        def stop(self):
+            stopped.append(True)
+
+    import moto.server
+
+    monkeypatch.setattr(moto.server, "ThreadedMotoServer", Server)
+
+    def broken(_endpoint):
+        raise RuntimeError("reset failed")
+
+    monkeypatch.setattr(emulator, "reset", broken)
+    with pytest.raises(RuntimeError, match="reset failed"):
+        with emulator.embedded():
+            pass
+    assert stopped == [True] and not fidelity.enforced()
