@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, run_cli
 from test_local import client, moto_endpoint  # noqa: F401 (moto_endpoint: a fixture)
 from generator.check import load_topology
+from generator.errors import InputError
 from generator.local import attributes, fidelity, keys
 from generator.local.emulator import reset
 
@@ -268,3 +269,24 @@ def test_the_correction_and_the_server_are_undone_when_anything_fails(monkeypatc
         with emulator.embedded():
             pass
     assert stopped == [True] and not fidelity.enforced()
+
+
+def test_a_key_name_is_cut_where_it_is_printed():
+    """Round 4: the format bounds no kms_key's length; 20 keys of 100,000 characters made one line of 2 MB."""
+    class Plan:
+        resources = [type("R", (), {"type": "aws:sqs/queue:Queue", "name": f"q{i}", "inputs": {
+            "name": f"q{i}", "kmsMasterKeyId": f"alias/{i}" + "k" * 100_000}})() for i in range(20)]
+
+    [line] = keys.unchecked(Plan)
+    assert len(line) < 20 * (keys.MAX_KEY_SHOWN + 40) + 400 and "(100007 characters)" in line
+
+    class Kms:
+        class exceptions:
+            NotFoundException = KeyError
+
+        def describe_key(self, KeyId):
+            raise KeyError(KeyId)
+
+    with pytest.raises(InputError) as info:
+        keys.check(Plan, {"kms": Kms()}, "http://127.0.0.1:4566")
+    assert len(str(info.value)) < 20 * (keys.MAX_KEY_SHOWN + 80) + 800
