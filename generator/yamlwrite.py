@@ -74,4 +74,9 @@ def dump(data: dict, comments: dict | None = None, header: list | None = None) -
 
 def _plain_key(k) -> bool:
     return isinstance(k, str) and k.replace("-", "").replace("_", "").isalnum() and k.isascii() and k[:1].isalpha() \
-        and k not in ("true", "false", "null", "yes", "no", "on", "off", "y", "n")
+        and k.lower() not in _RESERVED
+
+
+# Plain scalars that YAML 1.1 or 1.2 reads as a boolean or null in any case ("True", "NULL", "Yes", "OFF"): a key
+# like these is quoted, or a cloud's tag keys "True" and "Yes" became one boolean key and a value was lost.
+_RESERVED = frozenset(("true", "false", "null", "yes", "no", "on", "off", "y", "n"))

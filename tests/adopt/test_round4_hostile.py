@@ -466,3 +466,11 @@ def test_an_endpoint_never_gets_the_callers_credentials(monkeypatch, capsys):
     capsys.readouterr()
     assert calls and all(h.get("Authorization", "").startswith("AWS4-HMAC-SHA256 Credential=test/") and
                          "X-Amz-Security-Token" not in h for _a, _p, h in calls)
+
+
+def test_keys_yaml_reads_as_booleans_or_null_in_any_case_are_quoted():
+    """Tag keys "True" and "Yes" were written plain: YAML read both as the boolean true, and one value was lost."""
+    tags = {k: f"v{i}" for i, k in enumerate(("True", "Yes", "NULL", "Off", "N", "y", "ON", "plain"))}
+    text = yamlwrite.dump({"tags": tags})
+    assert yaml.safe_load(text)["tags"] == tags
+    assert "  plain: " in text  # an ordinary key stays plain
