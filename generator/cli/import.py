@@ -21,7 +21,8 @@ def add_parser(sub):
                                    "comments it writes.")
     p.add_argument("cloud", choices=CLOUDS, help="the cloud to read")
     p.add_argument("-o", "--output", default="topology.yaml", metavar="FILE",
-                   help="the file to write (default: topology.yaml; '-' for standard output)")
+                   help="the file to write (default: topology.yaml; '-' for standard output); never through a "
+                        "symbolic link or into .git, as every output of topowire")
     p.add_argument("--force", action="store_true", help="overwrite FILE when it exists")
     p.add_argument("--name", default="adopted", help="the topology's name (default: adopted)")
     p.add_argument("--region", default="us-east-1", help="aws: the region to read (default: us-east-1)")
