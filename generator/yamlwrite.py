@@ -8,12 +8,31 @@ from __future__ import annotations
 
 import json
 
+from .escape import HIDDEN
+
 MAX_COMMENT = 400
+
+
+def _escaped(ch: str) -> str:
+    """A YAML double-quoted escape of one character (YAML's ``\\U`` for those past the BMP, not a JSON pair)."""
+    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar that reads back as ``text`` and shows every character a reader cannot
+    see: JSON escapes the C0 controls, quotes and backslashes; every other character that is not printable (DEL and
+    the C1 controls, which YAML refuses raw; NEL, U+2028 and U+2029, which YAML folds into a space; lone surrogates,
+    which UTF-8 cannot write) or hidden (bidi overrides, zero-width and tag characters: ``escape.HIDDEN``) is a
+    ``\\u`` escape."""
+    out = json.dumps(text, ensure_ascii=False)
+    if out.isascii() and out.isprintable():
+        return out
+    return "".join(ch if ch == " " or (ch.isprintable() and not HIDDEN.match(ch)) else _escaped(ch) for ch in out)
 
 
 def comment(text: str) -> str:
     """One comment line's text: printable, one line, bounded."""
-    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    text = "".join(ch if ch.isprintable() and not HIDDEN.match(ch) else " " for ch in str(text))
     return text[:MAX_COMMENT] + ("..." if len(text) > MAX_COMMENT else "")
 
 
@@ -26,7 +45,7 @@ def _scalar(v) -> str:
         return str(v)
     if isinstance(v, list):
         return "[" + ", ".join(_scalar(x) for x in v) + "]"
-    return json.dumps(str(v), ensure_ascii=False)
+    return _quoted(str(v))
 
 
 def dump(data: dict, comments: dict | None = None, header: list | None = None) -> str:
@@ -55,4 +74,9 @@ def dump(data: dict, comments: dict | None = None, header: list | None = None) -
 
 def _plain_key(k) -> bool:
     return isinstance(k, str) and k.replace("-", "").replace("_", "").isalnum() and k.isascii() and k[:1].isalpha() \
-        and k not in ("true", "false", "null", "yes", "no", "on", "off", "y", "n")
+        and k.lower() not in _RESERVED
+
+
+# Plain scalars that YAML 1.1 or 1.2 reads as a boolean or null in any case ("True", "NULL", "Yes", "OFF"): a key
+# like these is quoted, or a cloud's tag keys "True" and "Yes" became one boolean key and a value was lost.
+_RESERVED = frozenset(("true", "false", "null", "yes", "no", "on", "off", "y", "n"))

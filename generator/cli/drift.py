@@ -35,6 +35,18 @@ def add_parser(sub):
     return p
 
 
+# A CI summary takes at most 1 MiB (GitHub's step summary), and a cloud's values can be 256 KB each (a filter policy):
+# the Markdown lists this many rows, each value cut at this many characters; --format json keeps everything.
+MAX_MARKDOWN_ROWS = 500
+MAX_MARKDOWN_VALUE = 500
+
+
+def _short(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= MAX_MARKDOWN_VALUE else \
+        text[:MAX_MARKDOWN_VALUE] + f"... ({len(text) - MAX_MARKDOWN_VALUE} more characters)"
+
+
 def _cell(text: str) -> str:
     from ..escape import terminal
 
@@ -52,8 +64,10 @@ def render(rows: list, fmt: str, stack: str) -> str:
             return f"No drift: stack `{stack}` matches the topology.\n"
         lines = [f"Drift of stack `{stack}`: {len(rows)} attribute(s)", "",
                  "| resource | attribute | declared | live |", "| --- | --- | --- | --- |"]
-        lines += [f"| {markdown_cell(r.resource)} | {markdown_cell(r.attribute)} | {markdown_cell(r.declared)} | "
-                  f"{markdown_cell(r.live)} |" for r in rows]
+        lines += ["| " + " | ".join(markdown_cell(_short(x)) for x in (r.resource, r.attribute, r.declared, r.live))
+                  + " |" for r in rows[:MAX_MARKDOWN_ROWS]]
+        if len(rows) > MAX_MARKDOWN_ROWS:
+            lines += ["", f"... and {len(rows) - MAX_MARKDOWN_ROWS} more: `topowire drift --format json` lists them all"]
         return "\n".join(lines) + "\n"
     if not rows:
         return f"in sync: stack {stack} matches the topology\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 from .commands import COMMANDS
 from ..errors import EXIT_OK, InputError
@@ -22,7 +21,8 @@ def add_parser(sub):
                                    "comments it writes.")
     p.add_argument("cloud", choices=CLOUDS, help="the cloud to read")
     p.add_argument("-o", "--output", default="topology.yaml", metavar="FILE",
-                   help="the file to write (default: topology.yaml; '-' for standard output)")
+                   help="the file to write (default: topology.yaml; '-' for standard output); never through a "
+                        "symbolic link or into .git, as every output of topowire")
     p.add_argument("--force", action="store_true", help="overwrite FILE when it exists")
     p.add_argument("--name", default="adopted", help="the topology's name (default: adopted)")
     p.add_argument("--region", default="us-east-1", help="aws: the region to read (default: us-east-1)")
@@ -46,7 +46,7 @@ def add_parser(sub):
 def _aws(args):
     from ..clouds.aws import adopt, reader
 
-    if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]$", args.region):
+    if not re.match(r"^[a-z]{2}(-[a-z]+)+-[0-9]\Z", args.region):
         raise InputError(f"--region {args.region!r} is not an AWS region name, e.g. eu-west-1")
     made = reader.clients(args.region, args.endpoint, args.profile)
     account = reader.read(made, args.region, args.endpoint, args.prefix, args.pattern,
@@ -107,13 +107,16 @@ def _gcp(args):
 def run(args) -> int:
     from ..model import PREFIX_PATTERN
     from .. import yamlwrite
+    from ..confine import Output
     from ..escape import terminal
 
     if not PREFIX_PATTERN.match(args.name) or len(args.name) > 63:
         raise InputError(f"--name {args.name!r} is not a topology name: lowercase letters, digits and '-'")
-    out = None if args.output == "-" else Path(args.output)
-    if out is not None and out.exists() and not args.force:
-        raise InputError(f"{out} exists: pass --force to overwrite it, or -o another file")
+    # -o keeps the rules of every output (confine.Output): never through a symbolic link, never into .git, never out
+    # of the repository; checked before the cloud is read
+    out = None if args.output == "-" else Output(args.output, "import output (-o)")
+    if out is not None and out.current() is not None and not args.force:
+        raise InputError(f"{terminal(args.output)} exists: pass --force to overwrite it, or -o another file")
     data, comments, report, where = {"aws": _aws, "azure": _azure, "gcp": _gcp}[args.cloud](args)
     header = [f"Adopted by `topowire import {args.cloud}` from {where}.",
               f"Review every TODO and NOT TRANSLATED comment, then `topowire validate` and `topowire plan --cloud "
@@ -123,11 +126,11 @@ def run(args) -> int:
     if out is None:
         sys.stdout.write(text)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write(text)
     n_subs = sum(len((t.get("adopt", {}).get(args.cloud, {}).get("subscriptions") or {}))
                  for t in data.get("topics", {}).values())
     print(f"topowire: adopted {len(data.get('queues', {}))} queues, {len(data.get('topics', {}))} topics, "
-          f"{n_subs} subscriptions{'' if out is None else ' into ' + terminal(str(out))}", file=sys.stderr)
+          f"{n_subs} subscriptions{'' if out is None else ' into ' + terminal(args.output)}", file=sys.stderr)
     for line in report:
         print(f"  note: {terminal(line)}", file=sys.stderr)
     return EXIT_OK

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 NAME_MAX = 63
+MAX_PAGES = 10_000  # list pages of one read, every listing together (an ordinary read of the largest selection: ~5,000)
 MISSING = "(missing)"
 PENDING = "(not created yet: the first `pulumi up` creates it)"
 
@@ -26,6 +28,45 @@ class Calls:
 
     def __enter__(self):
         return self
+
+
+class Pages:
+    """The pages of every listing of one read, counted as one total, and the next-page tokens each listing gave.
+
+    The SDKs follow a next-page token for as long as the endpoint gives one (botocore stops only when a token repeats
+    at once, the Azure and Google pagers never): a hostile or broken endpoint answering empty pages forever, or a
+    token it gave before (A, B, A, ...), would never end a read, and counts of items do not grow on empty pages.
+    ``each(pages, what, token)`` yields the pages of one listing (``what`` names it, e.g. "subscriptions of topic
+    orders"), stopping with InputError (exit 1) past ``limit`` pages in all, or on a token that listing gave before.
+    Thread-safe: the readers list concurrently."""
+
+    def __init__(self, where: str, limit: int | None = None):
+        self.where, self.limit, self.count = where, limit or MAX_PAGES, 0
+        self.seen: set = set()
+        self.lock = threading.Lock()
+
+    def each(self, pages, what: str, token=lambda page: None):
+        from ..errors import InputError
+
+        for page in pages:
+            next_token = token(page)
+            with self.lock:
+                self.count += 1
+                if self.count > self.limit:
+                    raise InputError(f"{self.where} answered more than {self.limit} pages of lists ({clean(what, 80)}): "
+                                     "narrow the selection with --prefix or --pattern")
+                if next_token:
+                    key = (what, str(next_token)[:4096])
+                    if key in self.seen:
+                        raise InputError(f"{self.where} answered a next-page token it had given before while listing "
+                                         f"{clean(what, 80)}: that list never ends; check --endpoint-url")
+                    self.seen.add(key)
+            yield page
+
+
+def aws_token(page) -> str | None:
+    """The next-page token of a botocore page (SQS and SNS: NextToken; IAM: Marker)."""
+    return (page.get("NextToken") or page.get("Marker")) if isinstance(page, dict) else None
 
 
 def clean(text, limit: int = 300) -> str:
@@ -59,7 +100,7 @@ def common_tags(all_tags: list, report: list, reserved: tuple = ()) -> dict:
     """The tags every resource has alike (the format tags every resource alike); the rest is reported."""
     common = dict(set.intersection(*(set(t.items()) for t in all_tags))) if all_tags else {}
     for k in sorted(common):
-        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}$", k) or k.startswith(reserved) or \
+        if not re.match(r"^[A-Za-z][A-Za-z0-9_.:/=+@-]{0,62}\Z", k) or k.startswith(reserved) or \
                 not isinstance(common[k], str) or len(common[k]) > 256:
             report.append(f"tag {clean(k, 64)!r}: not a tag key topowire writes (or the cloud's own); left out")
             del common[k]

@@ -27,10 +27,10 @@ def embedded(port: int | None = None):
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port or 0, verbose=False)
     server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    reset(endpoint)
-    try:
+    try:  # the server stops, and moto's matcher is put back (fidelity.apply), whatever fails inside
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        reset(endpoint)
         with fidelity.apply():  # where moto differs from AWS in what topologies rely on (local/fidelity.py)
             yield endpoint
     finally:

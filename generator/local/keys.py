@@ -21,6 +21,7 @@ from ..escape import terminal
 from ..words import listing
 
 MAX_SHOWN = 20  # keys listed in one message; the rest are counted
+MAX_KEY_SHOWN = 200  # characters of one key shown (the format bounds no key id's length; KMS takes 2,048)
 KEY_INPUTS = {
     "aws:sqs/queue:Queue": ("kmsMasterKeyId",),
     "aws:sns/topic:Topic": ("kmsMasterKeyId",),
@@ -31,6 +32,12 @@ KEY_INPUTS = {
 class Use:
     key: str
     user: str  # the resource's physical name
+
+
+def shown(key: str) -> str:
+    """A key id for a message: escaped for the terminal, cut past ``MAX_KEY_SHOWN`` characters."""
+    cut = key if len(key) <= MAX_KEY_SHOWN else key[:MAX_KEY_SHOWN] + f"... ({len(key)} characters)"
+    return terminal(cut)
 
 
 def uses(plan) -> list:
@@ -82,7 +89,7 @@ def check(plan, clients: dict, endpoint: str) -> None:
     bad = [(key, why, users) for key, users in wanted.items() if (why := problem(clients["kms"], key))]
     if not bad:
         return
-    lines = [f"  {terminal(key)} ({', '.join(terminal(u) for u in users[:3])}"
+    lines = [f"  {shown(key)} ({', '.join(terminal(u) for u in users[:3])}"
              f"{f' and {len(users) - 3} more' if len(users) > 3 else ''}) {why}" for key, why, users in bad[:MAX_SHOWN]]
     if len(bad) > MAX_SHOWN:
         lines.append(f"  ... and {len(bad) - MAX_SHOWN} more")
@@ -98,7 +105,7 @@ def unchecked(plan) -> list:
     wanted = customer_keys(plan)
     if not wanted:
         return []
-    return [f"KMS {'key' if len(wanted) == 1 else 'keys'} {listing([terminal(k) for k in wanted], MAX_SHOWN)}: "
+    return [f"KMS {'key' if len(wanted) == 1 else 'keys'} {listing([shown(k) for k in wanted], MAX_SHOWN)}: "
             "that each exists in your account, is enabled and lets SNS and the services use it (the embedded "
             "emulator starts empty and ignores keys; `local up --endpoint` checks them on an emulator where "
             "you created them)"]

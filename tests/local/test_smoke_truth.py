@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, run_cli
 from test_local import client, moto_endpoint  # noqa: F401 (moto_endpoint: a fixture)
 from generator.check import load_topology
+from generator.errors import InputError
 from generator.local import attributes, fidelity, keys
 from generator.local.emulator import reset
 
@@ -226,3 +227,66 @@ def test_a_key_name_is_escaped_where_it_is_printed():
 
     [line] = keys.unchecked(Plan)
     assert "\n" not in line and "\x1b" not in line and "alias/k\\n::error::x" in line
+
+
+def test_the_correction_and_the_server_are_undone_when_anything_fails(monkeypatch):
+    """Round 4: an error inside the embedded emulator puts moto's matcher back; a failing reset (before the
+    correction is applied) stops the server it started (it was left running)."""
+    from moto.sns.utils import FilterPolicyMatcher
+
+    from generator.local import emulator
+
+    original = FilterPolicyMatcher.__dict__["_attributes_based_match"]
+    with pytest.raises(RuntimeError):
+        with fidelity.apply():
+            raise RuntimeError("a check failed")
+    assert FilterPolicyMatcher.__dict__["_attributes_based_match"] is original and not fidelity.enforced()
+
+    stopped = []
+
+    class Server:
+        def __init__(self, **_kw):
+            pass
+
+        def start(self):
+            pass
+
+        def get_host_and_port(self):
+            return "127.0.0.1", 1
+
+        def stop(self):
+            stopped.append(True)
+
+    import moto.server
+
+    monkeypatch.setattr(moto.server, "ThreadedMotoServer", Server)
+
+    def broken(_endpoint):
+        raise RuntimeError("reset failed")
+
+    monkeypatch.setattr(emulator, "reset", broken)
+    with pytest.raises(RuntimeError, match="reset failed"):
+        with emulator.embedded():
+            pass
+    assert stopped == [True] and not fidelity.enforced()
+
+
+def test_a_key_name_is_cut_where_it_is_printed():
+    """Round 4: the format bounds no kms_key's length; 20 keys of 100,000 characters made one line of 2 MB."""
+    class Plan:
+        resources = [type("R", (), {"type": "aws:sqs/queue:Queue", "name": f"q{i}", "inputs": {
+            "name": f"q{i}", "kmsMasterKeyId": f"alias/{i}" + "k" * 100_000}})() for i in range(20)]
+
+    [line] = keys.unchecked(Plan)
+    assert len(line) < 20 * (keys.MAX_KEY_SHOWN + 40) + 400 and "(100007 characters)" in line
+
+    class Kms:
+        class exceptions:
+            NotFoundException = KeyError
+
+        def describe_key(self, KeyId):
+            raise KeyError(KeyId)
+
+    with pytest.raises(InputError) as info:
+        keys.check(Plan, {"kms": Kms()}, "http://127.0.0.1:4566")
+    assert len(str(info.value)) < 20 * (keys.MAX_KEY_SHOWN + 80) + 800

@@ -246,3 +246,39 @@ def test_publisher_types_of_odd_schemas_fall_back_to_string():
         ({"properties": {"p": {"type": ["integer", "string"]}}}, None),
         (None, {"p": True}), (None, {"p": 2.5}), (None, ["p"]), (None, {"p": {"q": 1}})]] == [
         "String", "String", "String", "Number", "String", "String", "Number", "String", "String"]
+
+
+class CountingCloud(FakeCloud):
+    """Counts receives; the dead-letter queue of q/<name> is d/<name>."""
+
+    def __init__(self, topo):
+        super().__init__(topo)
+        self.receives = 0
+
+    def outputs(self):
+        out = super().outputs()
+        for name, q in out["queues"].items():
+            q["dlq_url"] = f"d/{name}"
+        return out
+
+    def receive_message(self, QueueUrl, **kw):
+        self.receives += 1
+        return super().receive_message(QueueUrl, **kw)
+
+
+def test_the_dead_letter_check_is_one_budget_of_receives(tmp_path, monkeypatch):
+    """Round 4: a store takes max_receive_count rounds of two receives (up to 1,000), and nothing bounded their sum:
+    30 queues of 1,000 were 60,000 receives (300 queues: 600,000 calls, an hour on moto)."""
+    queues = "".join(f"  q{i:02d}: {{dead_letter: {{max_receive_count: 1000}}}}\n" for i in range(30))
+    path = tmp_path / "t.yaml"
+    path.write_text(f"version: 1\nname: redrive\ntargets: [aws]\nqueues:\n{queues}services:\n"
+                    f"  worker: {{consumes: [{', '.join(f'q{i:02d}' for i in range(30))}]}}\n")
+    topo, _ = load_topology(str(path))
+    monkeypatch.setattr(smoke_mod, "time", FakeClock())
+    cloud = CountingCloud(topo)
+    s = smoke_mod.Smoke(topo, cloud.outputs(), {"sqs": cloud, "sns": cloud})
+    s.dead_letters()
+    assert len(s.routes) == smoke_mod.DEAD_LETTER_BUDGET // 1000
+    assert cloud.receives <= 2 * smoke_mod.DEAD_LETTER_BUDGET + 100, cloud.receives
+    [line] = s.unchecked
+    assert "not exercised" in line and "'queue q02 (max_receive_count 1000)'" in line and "and 18 more" in line

@@ -56,7 +56,7 @@ def filter_of(attrs: dict):
         return None, "the filter policy is not an object of attributes"
     out = {}
     for attr, values in sorted(policy.items()):
-        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$", attr):
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z", attr):
             return None, f"attribute {attr[:64]!r} is not a name topowire filters on"
         if not isinstance(values, list) or not values or \
                 not all(isinstance(v, str) and 0 < len(v) <= 256 for v in values):
@@ -77,6 +77,7 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
     for q in account.queues.values():
         rp = json_attr(q.attributes.get("RedrivePolicy", ""))
         target = rp.get("deadLetterTargetArn") if isinstance(rp, dict) else None
+        target = target if isinstance(target, str) else None
         if target in by_arn:
             dlq_of[q.name] = by_arn[target]
         elif target:
@@ -105,7 +106,8 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
         rp = json_attr(q.attributes.get("RedrivePolicy", "")) or {}
         count = rp.get("maxReceiveCount")
         dl = {}
-        if isinstance(count, (int, str)) and str(count).isdigit():
+        if isinstance(count, (int, str)) and not isinstance(count, bool) and str(count).isdigit() and \
+                len(str(count)) <= 9:  # SQS: 1 to 1,000; thousands of digits would not even convert
             dl["max_receive_count"] = int(count)
         ret = _int(dlq.attributes, "MessageRetentionPeriod")
         if ret:

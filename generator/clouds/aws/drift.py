@@ -53,10 +53,24 @@ def live_queue(q, by_arn: dict) -> dict:
     out["FifoQueue"] = a.get("FifoQueue", "false")
     out["encryption"] = key if key else "SSE-SQS" if a.get("SqsManagedSseEnabled") == "true" else "none"
     rp = json_attr(a.get("RedrivePolicy", "")) or {}
-    target = by_arn.get(rp.get("deadLetterTargetArn")) if isinstance(rp, dict) else None
-    out["redrive"] = f"{target or rp.get('deadLetterTargetArn')} after {rp.get('maxReceiveCount')} receives" \
-        if rp else "none"
+    if not isinstance(rp, dict):  # JSON, but not a redrive policy: shown as it is
+        out["redrive"] = _text(rp)
+        return out
+    arn = rp.get("deadLetterTargetArn")
+    target = by_arn.get(arn) if isinstance(arn, str) else None
+    out["redrive"] = f"{target or _text(arn)} after {_text(rp.get('maxReceiveCount'))} receives" if rp else "none"
     return out
+
+
+def _text(value) -> str:
+    """A live JSON value as drift shows it (a string as it is; anything else as JSON, or its type when it cannot be
+    written: nested past the recursion limit)."""
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (ValueError, TypeError, RecursionError):
+        return f"(a JSON {type(value).__name__} topowire cannot show)"
 
 
 def _filter(attrs: dict) -> str:
@@ -71,7 +85,7 @@ def _filter(attrs: dict) -> str:
             policy = {k: sorted(v) for k, v in policy.items()}
         except TypeError:
             pass
-    return json.dumps(policy, sort_keys=True)
+    return _text(policy)
 
 
 def adopted_names(topo) -> set:

@@ -25,16 +25,23 @@ import urllib.parse
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
+from ...errors import InputError
+from ..adoption import Pages, aws_token
+
 MAX_ROLES = 2000
 MAX_POLICIES = 5000
 MAX_NOTES = 50
 MAX_POLICY_CHARS = 10_240  # the largest inline role policy IAM allows; managed policies allow 6,144
+MAX_PATTERNS = 100_000  # wildcard resources of every policy read, in all (each is compiled and matched)
+MAX_MATCHES = 5_000_000  # (wildcard resource, selected ARN) comparisons, in all
 ACTIONS = ("iam:ListRoles", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
            "iam:GetPolicy", "iam:GetPolicyVersion")
 SEND = ("sqs:sendmessage", "sns:publish")
 RECEIVE = ("sqs:receivemessage",)
-_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
-_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$")
+# ASCII (IAM's names are; Python's \w is every script's letters, invisible Hangul fillers among them) and \Z ('$'
+# also matches before a final newline)
+_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}\Z", re.ASCII)
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}\Z", re.ASCII)
 
 
 @dataclass
@@ -60,7 +67,8 @@ def _everything(resource: str) -> bool:
 
 
 def _document(raw):
-    """A policy document from IAM: boto3 decodes the URL-encoded JSON; an emulator may return it as text."""
+    """A policy document from IAM: the URL-encoded JSON text (``read`` keeps botocore from decoding it: its decoder
+    has no bound on size or depth, a 50,000-deep array was a RecursionError and exit 3), or a decoded document."""
     if isinstance(raw, str):
         if len(raw) > 3 * MAX_POLICY_CHARS:
             return None
@@ -68,12 +76,39 @@ def _document(raw):
             raw = json.loads(urllib.parse.unquote(raw))
         except (ValueError, RecursionError):
             return None
-    if not isinstance(raw, dict) or len(json.dumps(raw)) > 3 * MAX_POLICY_CHARS:
+        return raw if isinstance(raw, dict) else None
+    try:
+        return raw if isinstance(raw, dict) and len(json.dumps(raw)) <= 3 * MAX_POLICY_CHARS else None
+    except (ValueError, TypeError, RecursionError):
         return None
-    return raw
 
 
-def grants_of(document, arns, role: str, notes: list) -> tuple:
+class _Work:
+    """The wildcard resources compiled and the comparisons made over every policy of one read (``MAX_*``): a
+    policy of thousands of ``*`` resources, in each of thousands of roles, costs a bounded total."""
+
+    def __init__(self):
+        self.patterns = self.matches = 0
+
+    def spend(self, n_arns: int) -> None:
+        self.patterns += 1
+        self.matches += n_arns
+        if self.patterns > MAX_PATTERNS or self.matches > MAX_MATCHES:
+            raise _Stop(f"more than {MAX_PATTERNS} wildcard resources or {MAX_MATCHES} comparisons in its policies")
+
+
+def _matching(resource: str, arns, work) -> set:
+    """The ARNs of ``arns`` that an IAM resource matches (``*`` and ``?`` are its only wildcards: a ``[`` is a
+    character, not fnmatch's class)."""
+    if "*" not in resource and "?" not in resource:
+        return {resource} & set(arns)
+    if work is not None:
+        work.spend(len(arns))
+    pattern = resource.replace("[", "[[]")
+    return {arn for arn in arns if fnmatchcase(arn, pattern)}
+
+
+def grants_of(document, arns, role: str, notes: list, work=None) -> tuple:
     """(send, receive): the ARNs of ``arns`` that ``document``'s Allow statements grant sending or receiving on."""
     send, receive = set(), set()
     doc = _document(document)
@@ -98,7 +133,7 @@ def grants_of(document, arns, role: str, notes: list) -> tuple:
                 notes.append(f"role {role}: grants {'/'.join(sorted(set(actions)))[:80]} on every resource "
                              f"({r[:40]}); not taken as a service")
                 continue
-            hit = {arn for arn in arns if fnmatchcase(arn, r)}
+            hit = _matching(r, arns, work)
             if does_send:
                 send |= hit
             if does_receive:
@@ -110,8 +145,15 @@ def read(iam, arns: set, where: str) -> tuple:
     """([Grants, ...] sorted by role name, notes): the roles that send to or receive from ``arns``."""
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from botocore.handlers import json_decode_policies
+
+    # the documents are decoded here, bounded (``_document``), not by botocore's unbounded decoder
+    events = getattr(getattr(iam, "meta", None), "events", None)  # None: a test's stand-in client
+    if events is not None:
+        events.unregister("after-call.iam", json_decode_policies)
     notes: list = []
     out = []
+    work = _Work()
     managed: dict = {}  # policy ARN -> document (read once for every role it is attached to)
     read_docs = [0]
 
@@ -122,7 +164,8 @@ def read(iam, arns: set, where: str) -> tuple:
 
     try:
         roles = []
-        for page in iam.get_paginator("list_roles").paginate():
+        pages = Pages(where)
+        for page in pages.each(iam.get_paginator("list_roles").paginate(), "roles", aws_token):
             roles += [r for r in page.get("Roles", []) if isinstance(r, dict)]
             if len(roles) > MAX_ROLES:
                 raise _Stop(f"more than {MAX_ROLES} roles")
@@ -134,24 +177,26 @@ def read(iam, arns: set, where: str) -> tuple:
             if path.startswith("/aws-service-role/"):
                 continue
             send, receive = set(), set()
-            for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
+            for page in pages.each(iam.get_paginator("list_role_policies").paginate(RoleName=name),
+                                   f"policies of role {name}", aws_token):
                 for pname in page.get("PolicyNames", []):
                     budget()
                     doc = iam.get_role_policy(RoleName=name, PolicyName=pname).get("PolicyDocument")
-                    s, v = grants_of(doc, arns, name, notes)
+                    s, v = grants_of(doc, arns, name, notes, work)
                     send |= s
                     receive |= v
-            for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+            for page in pages.each(iam.get_paginator("list_attached_role_policies").paginate(RoleName=name),
+                                   f"attached policies of role {name}", aws_token):
                 for p in page.get("AttachedPolicies", []):
                     parn = str(p.get("PolicyArn", ""))
                     if ":iam::aws:policy/" in parn:
                         continue  # AWS managed: grants on every resource, not a team's (module docstring)
                     if parn not in managed:
                         budget()
-                        version = iam.get_policy(PolicyArn=parn)["Policy"].get("DefaultVersionId")
-                        managed[parn] = iam.get_policy_version(PolicyArn=parn, VersionId=version)[
-                            "PolicyVersion"].get("Document")
-                    s, v = grants_of(managed[parn], arns, name, notes)
+                        version = (iam.get_policy(PolicyArn=parn).get("Policy") or {}).get("DefaultVersionId")
+                        managed[parn] = (iam.get_policy_version(PolicyArn=parn, VersionId=version).get(
+                            "PolicyVersion") or {}).get("Document")
+                    s, v = grants_of(managed[parn], arns, name, notes, work)
                     send |= s
                     receive |= v
             if send or receive:
@@ -164,6 +209,11 @@ def read(iam, arns: set, where: str) -> tuple:
                     f"{', '.join(ACTIONS)} to name them from the roles (docs/aws.md#least-privilege)"]
     except BotoCoreError as exc:
         return [], [f"IAM not read ({type(exc).__name__}): the services stay TODO placeholders"]
+    except InputError as exc:  # a listing that never ends (adoption.Pages)
+        return [], [f"IAM not read ({exc}): the services stay TODO placeholders"]
+    except (KeyError, TypeError, AttributeError, ValueError, RecursionError) as exc:
+        return [], [f"IAM of {where} answered what is not IAM's API ({type(exc).__name__}): services not read from "
+                    "IAM (they stay TODO placeholders)"]
     notes = sorted(set(notes))
     if len(notes) > MAX_NOTES:
         notes = notes[:MAX_NOTES] + [f"... and {len(notes) - MAX_NOTES} more notes on IAM roles"]

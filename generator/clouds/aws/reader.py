@@ -17,17 +17,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import Calls, clean as _clean, progress_line, selected  # noqa: F401  (progress_line: the CLI's)
+from ..adoption import Calls, Pages, aws_token, clean as _clean, selected
+from ..adoption import progress_line  # noqa: F401  (the CLI's)
 
 MAX_QUEUES = 5000
 MAX_TOPICS = 1000
 MAX_SUBSCRIPTIONS = 5000
 MAX_TAGS = 50
 MAX_ATTRIBUTE_CHARS = 256 * 1024  # the largest SNS filter policy; every other attribute is far shorter
+MAX_TOTAL_ATTRIBUTE_CHARS = 64 * 1024 * 1024  # every attribute kept by one read: 5,000 queues of 256 KB each were 1.2 GB
 WORKERS = 16
-_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$")
-_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,256}$|^[A-Za-z0-9_-]{1,251}\.fifo$")
-_ARN = re.compile(r"^arn:aws[a-z-]*:(sqs|sns):([a-z0-9-]{1,30}):([0-9]{12}):([A-Za-z0-9_.-]{1,256})(?::([0-9a-f-]{36}))?$")
+# \Z, not $: '$' also matches before a final newline, so "jobs\n" was a queue name (docs/reliability.md, round 4)
+_NAME = re.compile(r"^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)\Z")
+_TOPIC = re.compile(r"^(?:[A-Za-z0-9_-]{1,256}|[A-Za-z0-9_-]{1,251}\.fifo)\Z")
+_ARN = re.compile(r"^arn:aws[a-z-]*:(sqs|sns):([a-z0-9-]{1,30}):([0-9]{12}):([A-Za-z0-9_.-]{1,256})(?::([0-9a-f-]{36}))?\Z")
 QUEUE_ATTRIBUTES = ("QueueArn", "VisibilityTimeout", "MessageRetentionPeriod", "DelaySeconds", "MaximumMessageSize",
                     "ReceiveMessageWaitTimeSeconds", "RedrivePolicy", "FifoQueue", "ContentBasedDeduplication",
                     "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled", "Policy")
@@ -99,7 +102,7 @@ class _Calls(Calls):
     """Turn botocore's errors into exit-1 messages that say what to do."""
 
     def __exit__(self, typ, exc, tb):
-        if exc is None:
+        if exc is None or isinstance(exc, InputError):
             return False
         from botocore.exceptions import (ClientError, EndpointConnectionError, NoCredentialsError,
                                          BotoCoreError)
@@ -122,20 +125,47 @@ class _Calls(Calls):
                              f"{_clean(str(exc))}") from None
         if isinstance(exc, BotoCoreError):
             raise InputError(f"cannot use {self.where}: {_clean(str(exc))}") from None
+        from botocore.parsers import ResponseParserError
+
+        # botocore checks the types of what it sends, not of what it parses: a JSON answer of another shape (a string
+        # for Attributes), XML that does not parse, or one botocore's parser trips on comes out as these
+        if isinstance(exc, (ResponseParserError, ValueError, TypeError, KeyError, AttributeError, NameError)):
+            raise InputError(f"{self.where} answered what is not the SQS/SNS API ({type(exc).__name__}: "
+                             f"{_clean(str(exc), 200)}); check --endpoint-url") from None
         return False
 
 
-def _bounded_attributes(attrs: dict) -> dict:
+class _Kept:
+    """The characters of attributes kept by one read, a total (``MAX_TOTAL_ATTRIBUTE_CHARS``); thread-safe."""
+
+    def __init__(self, where: str):
+        self.where, self.chars, self.lock = where, 0, threading.Lock()
+
+    def add(self, n: int) -> None:
+        with self.lock:
+            self.chars += n
+            if self.chars > MAX_TOTAL_ATTRIBUTE_CHARS:
+                raise InputError(f"{self.where} answered more than {MAX_TOTAL_ATTRIBUTE_CHARS // 1048576} MiB of "
+                                 "attributes (policies, filter policies) for the selection: narrow it with --prefix "
+                                 "or --pattern")
+
+
+def _bounded_attributes(attrs: dict, kept: _Kept | None = None) -> dict:
     out = {}
-    for k, v in (attrs or {}).items():
+    for k, v in (attrs if isinstance(attrs, dict) else {}).items():
         if isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_ATTRIBUTE_CHARS and len(k) <= 128:
             out[k] = v
+    if kept is not None:
+        kept.add(sum(len(k) + len(v) for k, v in out.items()))
     return out
 
 
 def _bounded_tags(tags: dict, skipped: list, what: str) -> dict:
     out = {}
-    for k, v in sorted((tags or {}).items()):
+    if not isinstance(tags, dict):
+        skipped.append(f"{what}: tags that are not a map of strings; left out")
+        tags = {}
+    for k, v in sorted(tags.items(), key=lambda kv: str(kv[0])):
         if not (isinstance(k, str) and isinstance(v, str)) or len(k) > 128 or len(v) > 256:
             skipped.append(f"{what}: a tag longer than AWS allows")
             continue
@@ -158,16 +188,18 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
     sqs, sns = made["sqs"], made["sns"]
     where = endpoint or f"AWS in {region}"
     skipped: list = []
+    pages = Pages(where)
     with _Calls(where):
         urls = []
-        for page in sqs.get_paginator("list_queues").paginate(PaginationConfig={"PageSize": 1000},
-                                                               **({"QueueNamePrefix": prefix} if prefix else {})):
+        for page in pages.each(sqs.get_paginator("list_queues").paginate(
+                PaginationConfig={"PageSize": 1000}, **({"QueueNamePrefix": prefix} if prefix else {})), "queues",
+                aws_token):
             urls += [u for u in page.get("QueueUrls", []) if isinstance(u, str) and len(u) <= 1024]
             if len(urls) > MAX_QUEUES:
                 raise InputError(f"{where} lists more than {MAX_QUEUES} queues: narrow the selection with --prefix "
                                  "or --pattern")
         topic_arns = []
-        for page in sns.get_paginator("list_topics").paginate():
+        for page in pages.each(sns.get_paginator("list_topics").paginate(), "topics", aws_token):
             topic_arns += [t.get("TopicArn", "") for t in page.get("Topics", []) if isinstance(t, dict)]
             if len(topic_arns) > MAX_TOPICS:
                 raise InputError(f"{where} lists more than {MAX_TOPICS} topics: narrow the selection")
@@ -195,6 +227,8 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
     total = len(picked) + len(topics_picked)
     done = [0]
     lock = threading.Lock()
+    kept = _Kept(where)
+    n_subscriptions = [0]  # over every topic: MAX_SUBSCRIPTIONS is a total, as MAX_QUEUES and MAX_TOPICS are
 
     def tick():
         if progress:
@@ -208,19 +242,25 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
             attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"]).get("Attributes", {})
             tags = sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
         tick()
-        attrs = _bounded_attributes(attrs)
+        attrs = _bounded_attributes(attrs, kept)
         return Queue(name, url, attrs.get("QueueArn", ""), attrs, _bounded_tags(tags, skipped, f"queue {name}"))
 
     def read_topic(item):
         name, arn = item
         with _Calls(where):
             attrs = sns.get_topic_attributes(TopicArn=arn).get("Attributes", {})
-            tags = {t.get("Key"): t.get("Value") for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])}
+            tags = {t.get("Key"): t.get("Value") for t in sns.list_tags_for_resource(ResourceArn=arn).get("Tags", [])
+                    if isinstance(t, dict)}
             subs = []
-            for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn):
-                subs += page.get("Subscriptions", [])
-                if len(subs) > MAX_SUBSCRIPTIONS:
-                    raise InputError(f"topic {name} has more than {MAX_SUBSCRIPTIONS} subscriptions")
+            for page in pages.each(sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn),
+                                   f"subscriptions of topic {name}", aws_token):
+                listed = [s for s in page.get("Subscriptions", []) if isinstance(s, dict)]
+                subs += listed
+                with lock:
+                    n_subscriptions[0] += len(listed)
+                    if n_subscriptions[0] > MAX_SUBSCRIPTIONS:
+                        raise InputError(f"{where} lists more than {MAX_SUBSCRIPTIONS} subscriptions of the selected "
+                                         "topics: narrow the selection with --prefix or --pattern")
             out = []
             for s in subs:
                 sarn = s.get("SubscriptionArn", "")
@@ -229,9 +269,9 @@ def read(made: dict, region: str, endpoint: str | None = None, prefix: str | Non
                     continue
                 sattrs = sns.get_subscription_attributes(SubscriptionArn=sarn).get("Attributes", {})
                 out.append(Subscription(sarn, _clean(str(s.get("Protocol", "")), 20), _clean(str(s.get("Endpoint", "")), 300),
-                                        _bounded_attributes(sattrs)))
+                                        _bounded_attributes(sattrs, kept)))
         tick()
-        return Topic(name, arn, _bounded_attributes(attrs), _bounded_tags(tags, skipped, f"topic {name}"),
+        return Topic(name, arn, _bounded_attributes(attrs, kept), _bounded_tags(tags, skipped, f"topic {name}"),
                      sorted(out, key=lambda s: s.arn))
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:

@@ -19,7 +19,7 @@ from .reader import seconds
 
 FORMAT_MAX_RECEIVE = 1000  # schema maxReceiveCount
 NEVER = 10675199 * 86400  # TimeSpan.MaxValue in whole days: what Service Bus answers for "never expires"
-_FILTER_ATTR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_FILTER_ATTR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 _TOKEN = re.compile(r"\s*(?:(?P<lit>'(?:[^']|'')*')|(?P<delim>\[(?:[^\]]|\]\])+\])|(?P<word>[A-Za-z_][A-Za-z0-9_]*)"
                     r"|(?P<op>[=(),]))")
 

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import Calls, check_endpoint, clean, selected
+from ..adoption import Calls, Pages, check_endpoint, clean, selected
 
 API_VERSION = "2021-11-01"  # the GA version whose JSON the reader (and its recorded tests) follow
 MAX_ENTITIES = 5000  # queues + topics
@@ -25,11 +25,12 @@ MAX_SUBSCRIPTIONS = 5000  # over all topics
 MAX_RULES = 5000  # over all subscriptions
 MAX_TAGS = 50
 WORKERS = 8
-_ENTITY = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,258}[A-Za-z0-9])?$")
-_SUBSCRIPTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?$")
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_GROUP = re.compile(r"^[-\w._()]{0,89}[-\w_()]$")
-_NAMESPACE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]$")
+# \Z, not $: '$' also matches before a final newline (docs/reliability.md, round 4)
+_ENTITY = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,258}[A-Za-z0-9])?\Z")
+_SUBSCRIPTION = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]{0,48}[A-Za-z0-9])?\Z")
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+_GROUP = re.compile(r"^[-\w._()]{0,89}[-\w_()]\Z")
+_NAMESPACE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]\Z")
 # The properties read (SBQueueProperties, SBTopicProperties, SBSubscriptionProperties of the 2021-11-01 spec) and
 # the JSON type each must have; anything else is dropped.
 _BOOL = ("requiresSession", "requiresDuplicateDetection", "deadLetteringOnMessageExpiration",
@@ -232,17 +233,25 @@ def read(sb, subscription: str, resource_group: str, namespace: str, endpoint: s
     check_location(subscription, resource_group, namespace)
     where = endpoint or f"Service Bus namespace {namespace}"
     skipped: list = []
+    pages = Pages(where)
+
+    def items(paged, what):
+        """The items of an ItemPaged, its pages bounded and its next links checked (``Pages``)."""
+        it = paged.by_page()
+        for page in pages.each(((list(p), it.continuation_token) for p in it), what, lambda page: page[1]):
+            yield from page[0]
+
     with _Calls(where):
         ns = _raw(sb.namespaces.get(resource_group, namespace))
         sku = ns.get("sku", {}).get("name") if isinstance(ns.get("sku"), dict) else None
         raw_queues, raw_topics = [], []
-        for item in sb.queues.list_by_namespace(resource_group, namespace):
+        for item in items(sb.queues.list_by_namespace(resource_group, namespace), "queues"):
             raw_queues.append(_raw(item))
             if len(raw_queues) + len(raw_topics) > MAX_ENTITIES:
                 raise InputError(f"{where} lists more than {MAX_ENTITIES} queues and topics: narrow the selection "
                                  "with --prefix or --pattern")
         if sku != "Basic":  # Basic has no topics (the list answers 400)
-            for item in sb.topics.list_by_namespace(resource_group, namespace):
+            for item in items(sb.topics.list_by_namespace(resource_group, namespace), "topics"):
                 raw_topics.append(_raw(item))
                 if len(raw_queues) + len(raw_topics) > MAX_ENTITIES:
                     raise InputError(f"{where} lists more than {MAX_ENTITIES} queues and topics: narrow the "
@@ -277,7 +286,8 @@ def read(sb, subscription: str, resource_group: str, namespace: str, endpoint: s
         name = raw["name"]
         subs = []
         with _Calls(where):
-            for item in sb.subscriptions.list_by_topic(resource_group, namespace, name):
+            for item in items(sb.subscriptions.list_by_topic(resource_group, namespace, name),
+                             f"subscriptions of topic {name}"):
                 s = _raw(item)
                 sname = s.get("name")
                 count("subscriptions", 1, MAX_SUBSCRIPTIONS)
@@ -289,7 +299,8 @@ def read(sb, subscription: str, resource_group: str, namespace: str, endpoint: s
                                                                                           f"subscription {name}/{sname}")))
             for sub in subs:
                 rules = []
-                for item in sb.rules.list_by_subscriptions(resource_group, namespace, name, sub.name):
+                for item in items(sb.rules.list_by_subscriptions(resource_group, namespace, name, sub.name),
+                                 f"rules of subscription {name}/{sub.name}"):
                     count("rules", 1, MAX_RULES)
                     r = _rule(_raw(item), skipped, f"subscription {name}/{sub.name}")
                     if r:
@@ -312,7 +323,7 @@ def read(sb, subscription: str, resource_group: str, namespace: str, endpoint: s
                      {t.name: t for t in sorted(read_topics, key=lambda t: t.name)}, sorted(set(skipped)))
 
 
-_DURATION = re.compile(r"^P(?:(\d{1,9})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})(?:\.\d{1,9})?S)?)?$")
+_DURATION = re.compile(r"^P(?:(\d{1,9})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9})(?:\.\d{1,9})?S)?)?\Z")
 
 
 def seconds(iso) -> int | None:

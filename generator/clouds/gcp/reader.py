@@ -13,16 +13,17 @@ import re
 from dataclasses import dataclass, field
 
 from ...errors import InputError
-from ..adoption import Calls, check_endpoint, clean, selected
+from ..adoption import Calls, Pages, check_endpoint, clean, selected
 
 MAX_TOPICS = 5000
 MAX_SUBSCRIPTIONS = 10000
 MAX_LABELS = 64
 MAX_TEXT = 1024
-_ID = re.compile(r"^(?!goog)[A-Za-z][A-Za-z0-9._~%+-]{2,254}$")
-_PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
-_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
+# \Z, not $: '$' also matches before a final newline (docs/reliability.md, round 4)
+_ID = re.compile(r"^(?!goog)[A-Za-z][A-Za-z0-9._~%+-]{2,254}\Z")
+_PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]\Z")
+_LABEL_KEY = re.compile(r"^[a-z][a-z0-9_-]{0,62}\Z")
+_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}\Z")
 _SUB_KEYS = {"ackDeadlineSeconds": int, "messageRetentionDuration": str, "retainAckedMessages": bool,
              "enableMessageOrdering": bool, "filter": str, "enableExactlyOnceDelivery": bool, "state": (str, int),
              "detached": bool}
@@ -162,6 +163,12 @@ def _subscription_raw(raw: dict) -> dict:
     return out
 
 
+def _items(pages: Pages, pager, what: str):
+    """The items of a GAPIC list pager, its pages bounded and its next-page tokens checked (``Pages``)."""
+    for page in pages.each(pager.pages, what, lambda page: getattr(page, "next_page_token", None)):
+        yield from getattr(page, what)
+
+
 def resource_id(name, project: str, kind: str):
     """The id of ``projects/<project>/<kind>/<id>``, or None when it is not one of this project."""
     prefix = f"projects/{project}/{kind}/"
@@ -178,9 +185,15 @@ def read(made: dict, project: str, endpoint: str | None = None, prefix: str | No
     where = endpoint or f"Pub/Sub in project {project}"
     skipped: list = []
     topics, subs = {}, {}
+    pages = Pages(where)
     with _Calls(where):
-        for t in made["publisher"].list_topics(request={"project": f"projects/{project}", "page_size": 1000},
-                                               timeout=30):
+        listed = 0  # every item listed counts, also those left out and those listed twice
+        for t in _items(pages, made["publisher"].list_topics(request={"project": f"projects/{project}",
+                                                                     "page_size": 1000}, timeout=30), "topics"):
+            listed += 1
+            if listed > MAX_TOPICS:
+                raise InputError(f"{where} lists more than {MAX_TOPICS} topics: narrow the selection with --prefix "
+                                 "or --pattern")
             raw = _json(t)
             tid = resource_id(raw.get("name"), project, "topics")
             if tid is None:
@@ -190,11 +203,12 @@ def read(made: dict, project: str, endpoint: str | None = None, prefix: str | No
             topics[tid] = Topic(tid, _labels(raw, skipped, f"topic {tid}"),
                                 {k: raw[k] for k in ("messageRetentionDuration", "kmsKeyName") if
                                  isinstance(raw.get(k), str) and len(raw[k]) <= MAX_TEXT})
-            if len(topics) > MAX_TOPICS:
-                raise InputError(f"{where} lists more than {MAX_TOPICS} topics: narrow the selection with --prefix "
-                                 "or --pattern")
-        for s in made["subscriber"].list_subscriptions(request={"project": f"projects/{project}", "page_size": 1000},
-                                                       timeout=30):
+        listed = 0
+        for s in _items(pages, made["subscriber"].list_subscriptions(
+                request={"project": f"projects/{project}", "page_size": 1000}, timeout=30), "subscriptions"):
+            listed += 1
+            if listed > MAX_SUBSCRIPTIONS:
+                raise InputError(f"{where} lists more than {MAX_SUBSCRIPTIONS} subscriptions: narrow the selection")
             raw = _json(s)
             sid = resource_id(raw.get("name"), project, "subscriptions")
             if sid is None:
@@ -203,8 +217,6 @@ def read(made: dict, project: str, endpoint: str | None = None, prefix: str | No
                 continue
             subs[sid] = Subscription(sid, resource_id(raw.get("topic"), project, "topics"),
                                      _labels(raw, skipped, f"subscription {sid}"), _subscription_raw(raw))
-            if len(subs) > MAX_SUBSCRIPTIONS:
-                raise InputError(f"{where} lists more than {MAX_SUBSCRIPTIONS} subscriptions: narrow the selection")
     wanted = {t for t in topics if (t in names if names is not None else selected(t, prefix, pattern))}
     for s in list(subs.values()):  # the dead-letter topics of the selected subscriptions come with them
         if s.topic in wanted:
@@ -219,5 +231,5 @@ def read(made: dict, project: str, endpoint: str | None = None, prefix: str | No
 
 def seconds(duration) -> int | None:
     """Seconds of a protobuf JSON duration ("600s", "3.5s"), or None."""
-    m = re.match(r"^(\d{1,12})(?:\.\d{1,9})?s$", duration) if isinstance(duration, str) else None
+    m = re.match(r"^(\d{1,12})(?:\.\d{1,9})?s\Z", duration) if isinstance(duration, str) else None
     return int(m.group(1)) if m else None
