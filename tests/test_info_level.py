@@ -47,3 +47,17 @@ def test_info_never_fails_validate_not_even_strict_and_each_reporter_shows_it(wr
 
 def test_no_info_where_the_cloud_is_not_checked(write):
     assert not [d for d in check_file(write(FILE.replace("[aws]", "[gcp]"))).diagnostics if d.code == "TOP221"]
+
+
+def test_a_platform_of_many_services_reads_a_dozen_lines_not_one_per_service(write):
+    """Ten services are told one by one; one more info counts the rest and names ten of them (issue 27's scale)."""
+    services = "".join(f"  svc{i:02d}: {{publishes: [jobs]}}\n" for i in range(25))
+    path = write("targets: [aws]\nqueues: {jobs: {}}\nclouds: {aws: {alarm_topic: none}}\nservices:\n" + services)
+    found = [d for d in check_file(path).diagnostics if d.code == "TOP221"]
+    assert len(found) == 11
+    assert [d.message.split("'")[1] for d in found[:10]] == [f"svc{i:02d}" for i in range(10)]
+    last = found[-1]
+    assert last.message.startswith("on AWS, 15 more service(s) get the same as the 10 above")
+    assert "'svc10'" in last.message and "'svc19'" in last.message and last.message.endswith("and 5 more")
+    assert "svc00" not in last.hint and "<service>" in last.hint
+    assert last.path == ("services", "svc10")               # at the first service it counts
