@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 
+AZURE_MAX_SERVICES = 1000
 ENVIRONMENTS = ["environments:", "  dev: {defaults: {retention: 1d, protect: false}, tags: {env: dev}}",
                 "  staging: {tags: {env: staging}}", "  prod: {defaults: {retention: 14d}, tags: {env: prod}}"]
 
@@ -22,7 +23,10 @@ def topology(services: int, broken: str = "", environments: bool = False) -> str
     kinds = ["topic" if i % 3 == 0 else "queue" for i in range(channels)]
     names = [f"{'t' if k == 'topic' else 'q'}-{i:05d}" for i, k in enumerate(kinds)]
     out = ["version: 1", "name: bench", f"description: synthetic topology with {services} services",
-           "targets: [aws, azure, gcp]", "tags: {cost-center: bench}",
+           # Past 1,000 services Azure is left out: each service gets its own managed identity and role assignments
+           # per entity, and one Azure subscription holds at most 4,000 role assignments (TOP210): such a file is
+           # refused on Azure, which is right, and would measure nothing
+           f"targets: [{'aws, azure, gcp' if services <= AZURE_MAX_SERVICES else 'aws, gcp'}]", "tags: {cost-center: bench}",
            "defaults: {visibility_timeout: 1m, retention: 4d, max_receive_count: 5}", "queues:"]
     for i, k in enumerate(kinds):
         if k == "queue":
