@@ -171,3 +171,21 @@ def check_endpoint(endpoint: str) -> str:
         raise InputError(f"--endpoint-url {clean(endpoint, 100)!r}: give http(s)://host[:port] with no user, "
                          "password, query, fragment or whitespace, e.g. http://localhost:8085")
     return endpoint
+
+
+def close_topic(data: tuple, cloud: str, tname: str, entry: dict, physical: str, subs: dict, consumed: bool,
+                subscriber: str) -> None:
+    """File one imported topic: its ``adopt.<cloud>`` (name and the subscriptions it keeps) into ``topics``, and a
+    TODO consumer when nothing in the selection consumes it. ``data`` is (topics, services, comments, the service
+    names taken)."""
+    topics, services, comments, taken = data
+    adopt = {"name": physical}
+    if subs:
+        adopt["subscriptions"] = subs
+    entry["adopt"] = {cloud: adopt}
+    topics[tname] = entry
+    if not consumed:
+        svc = logical(f"{tname}-consumer", None, taken)
+        services[svc] = {"consumes": [tname]}
+        comments[("services", svc)] = [f"TODO: topic {physical} has no {subscriber} in the selection; name its "
+                                       "consumer or remove this service"]

@@ -13,7 +13,7 @@ import re
 
 from ... import units
 from . import spec
-from ..adoption import common_tags, logical
+from ..adoption import close_topic, common_tags, logical
 
 def _int(attrs: dict, key: str):
     v = attrs.get(key)
@@ -185,16 +185,8 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
             if dlq:
                 sub["dead_letter"] = dlq.name
             subs[svc] = sub
-        adopt = {"name": t.name}
-        if subs:
-            adopt["subscriptions"] = subs
-        entry["adopt"] = {"aws": adopt}
-        topics[tname] = entry
-        if not subs:
-            svc = logical(f"{tname}-consumer", None, service_taken)
-            services[svc] = {"consumes": [tname]}
-            comments[("services", svc)] = [f"TODO: topic {t.name} has no SQS subscriber in the selection; name its "
-                                           "consumer or remove this service"]
+        close_topic((topics, services, comments, service_taken), "aws", tname, entry, t.name, subs, bool(subs),
+                    "SQS subscriber")
     data = {"version": 1, "name": name, "targets": ["aws"]}
     if common:
         data["tags"] = dict(sorted(common.items()))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ... import units
-from ..adoption import clean, common_tags, logical
+from ..adoption import clean, close_topic, common_tags, logical
 from . import spec
 from .reader import seconds
 
@@ -259,16 +259,8 @@ def document(ns, name: str, prefix: str | None = None) -> tuple:
             comments.setdefault(("services", svc), [f"from the Service Bus subscription {s.name} (a subscription "
                                                     "is its consuming service)"])
             subs[svc] = {"name": s.name}
-        adopt = {"name": t.name}
-        if subs:
-            adopt["subscriptions"] = subs
-        entry["adopt"] = {"azure": adopt}
-        topics[tname] = entry
-        if not subs:
-            svc = logical(f"{tname}-consumer", None, service_taken)
-            services[svc] = {"consumes": [tname]}
-            comments[("services", svc)] = [f"TODO: topic {t.name} has no subscription in the selection; name its "
-                                           "consumer or remove this service"]
+        close_topic((topics, services, comments, service_taken), "azure", tname, entry, t.name, subs, bool(subs),
+                    "subscription")
     data = {"version": 1, "name": name, "targets": ["azure"]}
     tags = common_tags([ns.tags], report, ("hidden-", "ms-resource-usage"))
     if tags:

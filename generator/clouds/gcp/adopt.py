@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ... import units
-from ..adoption import clean, common_tags, logical
+from ..adoption import clean, close_topic, common_tags, logical
 from . import spec
 from .reader import resource_id, seconds
 
@@ -200,16 +200,8 @@ def document(project, name: str, prefix: str | None = None) -> tuple:
                 report.append(f"topic {t.id}: its subscriptions keep messages for different times "
                               f"({', '.join(sorted(set(durations)))}); the format sets it per topic, the longest "
                               f"({entry['retention']}) is written, so no message is discarded sooner")
-        adopt = {"name": t.id}
-        if adopted_subs:
-            adopt["subscriptions"] = adopted_subs
-        entry["adopt"] = {"gcp": adopt}
-        topics[tname] = entry
-        if not mine:
-            svc = logical(f"{tname}-consumer", None, service_taken)
-            services[svc] = {"consumes": [tname]}
-            comments[("services", svc)] = [f"TODO: topic {t.id} has no subscription in the selection; name its "
-                                           "consumer or remove this service"]
+        close_topic((topics, services, comments, service_taken), "gcp", tname, entry, t.id, adopted_subs, bool(mine),
+                    "subscription")
     data = {"version": 1, "name": name, "targets": ["gcp"]}
     tags = common_tags(labels, report, ("goog",))
     if tags:
