@@ -189,3 +189,21 @@ def close_topic(data: tuple, cloud: str, tname: str, entry: dict, physical: str,
         services[svc] = {"consumes": [tname]}
         comments[("services", svc)] = [f"TODO: topic {physical} has no {subscriber} in the selection; name its "
                                        "consumer or remove this service"]
+
+
+def todo_consumer(data: tuple, cname: str, physical: str, broker: str) -> None:
+    """A ``# TODO`` service consuming queue ``cname``: the broker does not say who reads a queue. ``data`` is
+    (topics, services, comments, the service names taken); clouds/aws/principals.py replaces it when IAM says."""
+    _topics, services, comments, taken = data
+    svc = logical(f"{cname}-consumer", None, taken)
+    services[svc] = {"consumes": [cname]}
+    comments[("services", svc)] = [f"TODO: the service that consumes queue {physical} ({broker} does not say); "
+                                   "rename it, add what it publishes and its identity"]
+
+
+def sections(data: dict, queues: dict, topics: dict, services: dict) -> dict:
+    """The imported document's queues, topics and services, each sorted by name (the empty ones left out)."""
+    for key, section in (("queues", queues), ("topics", topics), ("services", services)):
+        if section:
+            data[key] = dict(sorted(section.items()))
+    return data

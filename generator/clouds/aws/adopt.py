@@ -13,7 +13,7 @@ import re
 
 from ... import units
 from . import spec
-from ..adoption import close_topic, common_tags, logical
+from ..adoption import close_topic, common_tags, logical, sections, todo_consumer
 
 def _int(attrs: dict, key: str):
     v = attrs.get(key)
@@ -129,10 +129,7 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
             adopt["dead_letter"] = dlq.name
         entry["adopt"] = {"aws": adopt}
         queues[cname] = entry
-        svc = logical(f"{cname}-consumer", None, service_taken)
-        services[svc] = {"consumes": [cname]}
-        comments[("services", svc)] = [f"TODO: the service that consumes queue {q.name} (SQS does not say); "
-                                       "rename it, add what it publishes and its identity"]
+        todo_consumer((topics, services, comments, service_taken), cname, q.name, "SQS")
     for t in account.topics.values():
         tname = logical(t.name, prefix, taken)
         entry = {"description": f"adopted from SNS topic {t.name}"}
@@ -194,10 +191,4 @@ def document(account, name: str, prefix: str | None = None) -> tuple:
     if account.endpoint:
         accounts["endpoint"] = account.endpoint
     data["accounts"] = {"aws": accounts}
-    if queues:
-        data["queues"] = dict(sorted(queues.items()))
-    if topics:
-        data["topics"] = dict(sorted(topics.items()))
-    if services:
-        data["services"] = {k: services[k] for k in sorted(services)}
-    return data, comments, sorted(set(report))
+    return sections(data, queues, topics, services), comments, sorted(set(report))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ... import units
-from ..adoption import clean, close_topic, common_tags, logical
+from ..adoption import clean, close_topic, common_tags, logical, sections, todo_consumer
 from . import spec
 from .reader import seconds
 
@@ -209,10 +209,7 @@ def document(ns, name: str, prefix: str | None = None) -> tuple:
         if kept:
             comments[("queues", cname)] = [f"NOT TRANSLATED (kept as it runs): {', '.join(kept)}"]
             report += [f"{what}: {k} is not in the format; the adopted queue keeps it" for k in kept]
-        svc = logical(f"{cname}-consumer", None, service_taken)
-        services[svc] = {"consumes": [cname]}
-        comments[("services", svc)] = [f"TODO: the service that consumes queue {q.name} (Service Bus does not say); "
-                                       "rename it, add what it publishes and its identity"]
+        todo_consumer((topics, services, comments, service_taken), cname, q.name, "Service Bus")
     for t in ns.topics.values():
         tname = logical(t.name, prefix, taken)
         entry = {"description": f"adopted from Service Bus topic {t.name}"}
@@ -268,10 +265,4 @@ def document(ns, name: str, prefix: str | None = None) -> tuple:
     data["accounts"] = {"azure": {"subscription": ns.subscription, "resource_group": ns.resource_group,
                                   "namespace": ns.name}}
     data["clouds"] = {"azure": {"sku": ns.sku}}
-    if queues:
-        data["queues"] = dict(sorted(queues.items()))
-    if topics:
-        data["topics"] = dict(sorted(topics.items()))
-    if services:
-        data["services"] = {k: services[k] for k in sorted(services)}
-    return data, comments, sorted(set(report))
+    return sections(data, queues, topics, services), comments, sorted(set(report))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ... import units
-from ..adoption import clean, close_topic, common_tags, logical
+from ..adoption import clean, close_topic, common_tags, logical, sections
 from . import spec
 from .reader import resource_id, seconds
 
@@ -207,10 +207,4 @@ def document(project, name: str, prefix: str | None = None) -> tuple:
     if tags:
         data["tags"] = tags
     data["accounts"] = {"gcp": {"project": project.project}}
-    if queues:
-        data["queues"] = dict(sorted(queues.items()))
-    if topics:
-        data["topics"] = dict(sorted(topics.items()))
-    if services:
-        data["services"] = {k: services[k] for k in sorted(services)}
-    return data, comments, sorted(set(report))
+    return sections(data, queues, topics, services), comments, sorted(set(report))
