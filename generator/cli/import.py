@@ -37,8 +37,10 @@ def add_parser(sub):
     p.add_argument("--prefix", help="only queues and topics whose names start with this (dropped from the YAML names)")
     p.add_argument("--pattern", help="only names matching this shell pattern, e.g. 'shop-*-events*'")
     p.add_argument("--no-iam", dest="iam", action="store_false",
-                   help="aws: do not read IAM roles (by default, a role whose policies grant sending to or receiving "
-                        "from a selected queue or topic becomes a service with that identity)")
+                   help="do not read who may send and receive (by default, an AWS IAM role whose policies, an Azure "
+                        "principal whose role assignments or a GCP service account whose IAM bindings grant sending "
+                        "to or receiving from a selected queue, topic or subscription becomes a service with that "
+                        "identity)")
     p.set_defaults(run=run)
     return p
 

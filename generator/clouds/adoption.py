@@ -193,7 +193,7 @@ def close_topic(data: tuple, cloud: str, tname: str, entry: dict, physical: str,
 
 def todo_consumer(data: tuple, cname: str, physical: str, broker: str) -> None:
     """A ``# TODO`` service consuming queue ``cname``: the broker does not say who reads a queue. ``data`` is
-    (topics, services, comments, the service names taken); clouds/aws/principals.py replaces it when IAM says."""
+    (topics, services, comments, the service names taken); clouds/identities.py replaces it when the cloud says who reads the queue."""
     _topics, services, comments, taken = data
     svc = logical(f"{cname}-consumer", None, taken)
     services[svc] = {"consumes": [cname]}

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from ...errors import InputError
+from .. import identities
 from ..adoption import Pages, aws_token
 
 MAX_ROLES = 2000
@@ -220,19 +221,9 @@ def read(iam, arns: set, where: str) -> tuple:
     return out, notes
 
 
-PLACEHOLDER = "TODO: the service that consumes queue"
-
-
 def name_services(data: dict, comments: dict, account, grants: list) -> list:
-    """Turn each role's grants into services of ``data`` (the document of ``adopt.document``), in place.
-
-    A role that receives from one service's subscription queues is that service (its identity is set); any other
-    role becomes a service named after it, publishing and consuming what it may; a queue's TODO placeholder
-    consumer goes once a role consumes the queue. Returns notes for the report.
-    """
-    from ..adoption import logical
-
-    notes = []
+    """Turn each role's grants into services of ``data`` (the document of ``adopt.document``), in place
+    (clouds/identities.py); a subscription is known by its queue's ARN. Returns notes for the report."""
     channel_of = {}  # queue or topic ARN -> ("queue" | "topic", logical name)
     subscription_of = {}  # subscription queue ARN -> (topic logical name, service)
     for kind, section in (("queue", "queues"), ("topic", "topics")):
@@ -245,41 +236,8 @@ def name_services(data: dict, comments: dict, account, grants: list) -> list:
                 q = account.queues.get(sub.get("queue"))
                 if q is not None:
                     subscription_of[q.arn] = (cname, svc)
-    services = data.setdefault("services", {})
-    taken = set(services)
-    for g in sorted(grants, key=lambda g: g.name):
-        owners = sorted({subscription_of[a][1] for a in g.receive if a in subscription_of})
-        publishes = sorted({channel_of[a][1] for a in g.send if a in channel_of})
-        consumes = sorted({channel_of[a][1] for a in g.receive if a in channel_of and channel_of[a][0] == "queue"})
-        if len(owners) == 1 and "identity" not in services[owners[0]]:
-            svc = owners[0]
-            comments[("services", svc)] = comments.get(("services", svc), []) + [f"identity: IAM role {g.name}"]
-        else:
-            if len(owners) > 1:
-                notes.append(f"role {g.name} receives from the subscription queues of {', '.join(owners)}: one "
-                             "role for several services; its identity is not written on them")
-            if not publishes and not consumes:
-                continue
-            svc = logical(g.name, None, taken)
-            services[svc] = {}
-            comments[("services", svc)] = [f"from IAM role {g.name}: what its policies allow it to send and receive"]
-        entry = services[svc]
-        if publishes:
-            entry["publishes"] = sorted(set(entry.get("publishes", [])) | set(publishes))
-        if consumes:
-            current = entry.get("consumes", [])
-            if isinstance(current, dict):
-                current.update({c: {} for c in consumes if c not in current})
-            else:
-                entry["consumes"] = sorted(set(current) | set(consumes))
-        entry["identity"] = {"aws_role": g.arn}
-        for cname in consumes:  # the queue's consumer is known now: its placeholder goes
-            for name in [n for n in services if n != svc]:
-                if services[name] == {"consumes": [cname]} and (comments.get(("services", name)) or [""])[0].startswith(PLACEHOLDER):
-                    del services[name]
-                    comments.pop(("services", name), None)
-    data["services"] = {k: services[k] for k in sorted(services)}
-    return notes
+    found = [identities.Grants(g.arn, g.name, f"IAM role {g.name}", g.send, g.receive) for g in grants]
+    return identities.name_services(data, comments, found, channel_of, subscription_of, "aws_role")
 
 
 class _Stop(Exception):
