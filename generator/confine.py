@@ -314,6 +314,19 @@ class Output:
                                     "delete the link (git rm it) and run the command again")
         _inside(lexical, self.root, self.what, self._refused)
 
+    def child(self, name: str, what: str = "output") -> "Output":
+        """The Output of the file ``name`` directly in this directory's Output (a site's hundreds of pages): the
+        directory's path is checked once, here only the file itself (a plain name, not a link)."""
+        if not name or name in (".", "..", ".git") or "/" in name or os.sep in name or "\0" in name:
+            raise OutputRefused(f"{what} {name!r} is not a file name")
+        out = object.__new__(Output)
+        out.path, out.what, out.root, out.parts = self.path / name, what, self.root, self.parts + (name,)
+        if os.path.islink(os.path.join(self.root, *out.parts)):
+            raise out._refused("is a symbolic link, which topowire never writes through (it would write where the "
+                               "link points: another file, .git/hooks, outside the repository)",
+                               "delete the link (git rm it) and run the command again")
+        return out
+
     def _refused(self, reason: str, hint: str = "") -> OutputRefused:
         from .escape import terminal
 

@@ -96,11 +96,11 @@ def run(args) -> int:
     index = Output(args.output, "docs output (-o)")
     base = Path(args.output).parent
     sub = site.subdirectory(Path(args.output).name)
-    targets = [(index if rel == Path(args.output).name else Output(base / rel, "docs page"), text)
+    sub_dir = Output(base / sub, "docs page directory", directory=True)  # checked once for every page in it
+    targets = [(index if rel == Path(args.output).name else sub_dir.child(rel[len(sub) + 1:], "docs page"), text)
                for rel, text in pages.items()]
-    sub_dir = Output(base / sub, "docs page directory", directory=True)
     # pages left over from a group that is gone (or from a site that is one page again): generated pages only
-    leftover = [Output(base / sub / n, "docs page") for n, head in scan(sub_dir, ".md", len(HEADER)).items()
+    leftover = [sub_dir.child(n, "docs page") for n, head in scan(sub_dir, ".md", len(HEADER)).items()
                 if head == HEADER and f"{sub}/{n}" not in pages]
     return _write(args, targets, leftover)
 

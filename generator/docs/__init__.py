@@ -58,6 +58,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the templates are the package's: no stat of each one per page of a site
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
     )
