@@ -395,3 +395,26 @@ def test_the_output_limit_is_on_all_pages_together(tmp_path, monkeypatch):
     code, _, err = run_cli("docs", src, "-o", tmp_path / "architecture.md")
     assert code == 1 and "all pages" in err and "Traceback" not in err
     assert not (tmp_path / "architecture").exists()  # nothing written
+
+
+def test_the_output_limit_is_counted_over_the_pages_as_they_are_made(tmp_path, monkeypatch):
+    # one large example carried by a channel of every group is on every group's page: the limit on all pages
+    # together stops the docs at the page that passes it, not after hundreds of copies are held in memory
+    from generator import output
+    from generator.docs import site
+
+    n = 120
+    body = ["version: 1", "name: big", "targets: [gcp]", "messages:", "  m:", "    example: {blob: '" + "x" * 50_000 + "'}",
+            "queues:"] + [f"  q-{i:04d}: {{message: m}}" for i in range(n)] + ["services:"]
+    for i in range(n):
+        body += [f"  svc-{i:04d}:", f"    owner: team-{i // 6:03d}", f"    publishes: [q-{i:04d}]",
+                 f"    consumes: [q-{(i + 1) % n:04d}]"]
+    src = _write(tmp_path, "\n".join(body) + "\n")
+    made = []
+    real = site.page
+    monkeypatch.setattr(site, "page", lambda *a, **k: made.append(1) or real(*a, **k))
+    monkeypatch.setattr(output, "MAX_OUTPUT_CHARS", 400_000)  # about six pages' worth of the example
+    code, _, err = run_cli("docs", src, "-o", tmp_path / "docs" / "architecture.md")
+    assert code == 1 and "the architecture docs (all pages) would be larger than" in err and "Traceback" not in err
+    assert 5 <= len(made) <= 8, len(made)  # of 20 group pages
+    assert not (tmp_path / "docs").exists()  # nothing written

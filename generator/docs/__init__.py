@@ -236,11 +236,13 @@ def render(topo, source: str, links: dict | None = None, stacks: dict | None = N
     return page(topo, source, links, stacks, base, diagram(topo))
 
 
-def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=None, cells=None, names=None) -> str:
+def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=None, cells=None, names=None,
+         limit: int | None = None) -> str:
     """One page of the architecture docs: ``topo``'s services and channels (the whole topology, or a group's view
     of it, ``site``), its Diagram section ``drawn``; ``consumers``: the consumers its tables list (default: those
     of its services); ``head``: what a group page says above its tables; ``cells``: escaped cells shared with
-    other pages; ``names``: cloud -> the derived names its cloud names table lists (default: all of ``topo``'s)."""
+    other pages; ``names``: cloud -> the derived names its cloud names table lists (default: all of ``topo``'s);
+    ``limit``: the characters it may have (default: the output limit; a site passes what its pages have left)."""
     template = _environment().get_template("architecture.md.j2")
     if consumers is None:
         consumers = topo.all_consumers()
@@ -265,7 +267,7 @@ def page(topo, source: str, links, stacks, base, drawn, consumers=None, head=Non
                            shortened=[{"stack": topo.stack, "service": s, "full": full, "id": short}
                                       for s, full, short in gcp_spec.shortened_accounts(topo)]
                            if "gcp" in topo.targets else []),
-                       "the architecture docs")
+                       "the architecture docs", limit)
     if text.endswith("\n") and not text.endswith("\n\n"):  # as it usually does: no copy of a large page
         return text
     return text.rstrip("\n") + "\n"

@@ -17,6 +17,8 @@ MAX_EDGES = 500
 
 
 def node_id(prefix: str, *names: str) -> str:
+    if len(names) == 1:  # most ids: one name
+        return prefix + "_" + names[0].replace("-", "_")
     return prefix + "_" + "__".join([n.replace("-", "_") for n in names])
 
 

@@ -174,8 +174,6 @@ def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks:
     size = PAGE_SERVICES
     while True:  # a page past GitHub's limits (long descriptions, many stacks): smaller parts, all pages again
         out = _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, page_parts(topo, whole, size))
-        if sum(len(t) for t in out.values()) > output.MAX_OUTPUT_CHARS:  # the limit is on all pages together
-            raise output.OutputTooLarge("the architecture docs (all pages)", output.MAX_OUTPUT_CHARS)
         if size == 1 or all(len(t.encode("utf-8")) <= MAX_PAGE_BYTES and t.count("\n") <= MAX_PAGE_LINES
                             for k, t in out.items() if k != INDEX):
             return out
@@ -187,6 +185,9 @@ def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source,
     ex = exchanges(topo, g)
     sub = subdirectory(index_name)
     out = {INDEX: _index(topo, source, stacks, base, g, members, ex, sub)}
+    # the output limit is on all pages together, counted as they are made: a large message example carried by a
+    # channel of every group is on every group's page, and hundreds of copies must not be made before the check
+    left = output.MAX_OUTPUT_CHARS - len(out[INDEX])
     boxes, cells = views.Boxes(topo), tables.Cells(_finalize)  # made once for every page
     names = _names_by_group(topo, g)
     for name in g.names:
@@ -199,9 +200,14 @@ def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source,
         ordered = [c.name for c in view.channels()]
         drawn = views.diagrams(topo, services, ordered, g.of_service, g.of_channel, boxes)
         head = _group_head(topo, name, g.slugs[name], "../" + index_name, g, services, channels)
-        out[g.slugs[name] + ".md"] = page(view, sub_source or source, sub_links, stack_views,
-                                          _view(base or topo, services, channels), diagram_section(drawn),
-                                          consumers, head, cells, {c: names[c].get(name, []) for c in names})
+        try:
+            text = page(view, sub_source or source, sub_links, stack_views, _view(base or topo, services, channels),
+                        diagram_section(drawn), consumers, head, cells, {c: names[c].get(name, []) for c in names},
+                        left)
+        except output.OutputTooLarge:
+            raise output.OutputTooLarge("the architecture docs (all pages)", output.MAX_OUTPUT_CHARS) from None
+        out[g.slugs[name] + ".md"] = text
+        left -= len(text)
     return out
 
 

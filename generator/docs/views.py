@@ -128,11 +128,12 @@ def consumer_label(c) -> str:
 
 # --- the estimate of a diagram's width under Mermaid's layered (dagre) layout ---
 
-def _ranks(boxes: dict, links) -> dict:
-    """Longest-path layers of the boxes (links closing a cycle left out, as dagre reverses them)."""
+def _ranks(boxes: dict, inside: list) -> dict:
+    """Longest-path layers of the boxes (links closing a cycle left out, as dagre reverses them); ``inside``: the
+    links between two boxes of the diagram."""
     out_edges: dict = {n: [] for n in boxes}
-    for ln in links:
-        if ln.src in boxes and ln.dst in boxes and ln.src != ln.dst:
+    for ln in inside:
+        if ln.src != ln.dst:
             out_edges[ln.src].append(ln.dst)
     order, state = [], {}
     for start in boxes:  # iterative DFS: the post-order, back edges skipped
@@ -150,12 +151,14 @@ def _ranks(boxes: dict, links) -> dict:
             elif nxt not in state:
                 state[nxt] = 1
                 stack.append((nxt, iter(out_edges[nxt])))
-    pos = {n: i for i, n in enumerate(reversed(order))}
+    order.reverse()
+    pos = {n: i for i, n in enumerate(order)}
     rank = dict.fromkeys(boxes, 0)
-    for n in reversed(order):
+    for n in order:
+        here, after = rank[n] + 1, pos[n]
         for m in out_edges[n]:
-            if pos[m] > pos[n]:  # a forward edge (a back edge closes a cycle)
-                rank[m] = max(rank[m], rank[n] + 1)
+            if pos[m] > after and rank[m] < here:  # a forward edge (a back edge closes a cycle)
+                rank[m] = here
     return rank
 
 
@@ -163,28 +166,34 @@ def estimate(boxes: dict, links) -> tuple:
     """(width left to right, width top down) in px, roughly as Mermaid lays the boxes out."""
     if not boxes:
         return 0.0, 0.0
-    rank = _ranks(boxes, links)
+    inside = [ln for ln in links if ln.src in boxes and ln.dst in boxes]
+    rank = _ranks(boxes, inside)
     widest: dict = {}
     across: dict = {}
     count: dict = {}
     for nid, b in boxes.items():
-        r = rank[nid]
-        widest[r] = max(widest.get(r, 0.0), b.width)
-        across[r] = across.get(r, 0.0) + b.width
-        count[r] = count.get(r, 0) + 1
+        r, w = rank[nid], b.width
+        if r in widest:
+            if w > widest[r]:
+                widest[r] = w
+            across[r] += w
+            count[r] += 1
+        else:
+            widest[r], across[r], count[r] = w, w, 1
     labels: dict = {}
-    for ln in links:  # a labelled edge puts its label between the ranks it joins
-        if ln.label and ln.src in rank and ln.dst in rank:
-            r = min(rank[ln.src], rank[ln.dst])
-            labels[r] = max(labels.get(r, 0.0), ln.label)
-    lr = sum(widest.values()) + _GAP * (len(widest) - 1) + sum(labels.values()) + 16
-    # top down: the widest rank, with its gaps, and each edge passing through a rank as a narrow dummy node
     passing: dict = {}
-    for ln in links:
-        if ln.src in rank and ln.dst in rank:
-            lo, hi = sorted((rank[ln.src], rank[ln.dst]))
-            for r in range(lo + 1, hi):
-                passing[r] = passing.get(r, 0) + 1
+    for ln in inside:
+        a, b = rank[ln.src], rank[ln.dst]
+        if ln.label:  # a labelled edge puts its label between the ranks it joins
+            r = a if a < b else b
+            if ln.label > labels.get(r, 0.0):
+                labels[r] = ln.label
+        # top down: each edge passing through a rank is a narrow dummy node there
+        lo, hi = (a, b) if a < b else (b, a)
+        for r in range(lo + 1, hi):
+            passing[r] = passing.get(r, 0) + 1
+    lr = sum(widest.values()) + _GAP * (len(widest) - 1) + sum(labels.values()) + 16
+    # top down: the widest rank, with its gaps, and the edges passing through it
     td = max(across[r] + _GAP * (count[r] - 1) + passing.get(r, 0) * _GAP for r in across) * _TD_SPREAD + 16
     return lr, td
 
