@@ -104,36 +104,19 @@ def _overview(topo, g, members, ex) -> list:
                     seen.add(m)
                     todo.append(m)
     ids = {n: f"g{i}" for i, n in enumerate(g.names)}
-    boxes = {n: views.group_box(ids[n], n, f"{len(members[n][0])} services · {len(members[n][1])} channels")
-             for n in g.names}
+    place = {n: i for i, n in enumerate(order)}
     links = {}
     for (a, b), chans in ex.items():
         text = chans[0] if len(chans) == 1 else f"{len(chans)} channels"
         links[(a, b)] = views.link(ids[a], ids[b], text)
-    made, cur, cur_links = [], {}, []
-
-    def close():
-        if cur:
-            made.append(views.Diagram(views.render(dict(cur), list(cur_links)), tuple(b.name for b in cur.values()),
-                                      len(cur)))
-        cur.clear()
-        cur_links.clear()
-
+    units = []  # each group with its links to the groups before it: a link is drawn where both ends are
     for n in order:
-        here = {b.name for b in cur.values()}
-        new = [links[(n, m)] for m in sorted(neighbours[n]) if (n, m) in links and m in here]
-        new += [links[(m, n)] for m in sorted(neighbours[n]) if (m, n) in links and m in here]
-        trial = dict(cur)
-        trial[ids[n]] = boxes[n]
-        if len(trial) > views.PACK_BOXES or views.direction_for(trial, cur_links + new) is None:
-            close()
-            new = []
-            trial = {ids[n]: boxes[n]}
-        cur.clear()
-        cur.update(trial)
-        cur_links.extend(new)
-    close()
-    return made
+        box = views.group_box(ids[n], n, f"{len(members[n][0])} services · {len(members[n][1])} channels")
+        mine = [links[(n, m)] for m in sorted(neighbours[n]) if (n, m) in links and place[m] < place[n]]
+        mine += [links[(m, n)] for m in sorted(neighbours[n]) if (m, n) in links and place[m] < place[n]]
+        units.append(views.Unit((box,), tuple(mine)))
+    return [views.Diagram(views.render(boxes, drawn, direction), tuple(b.name for b in boxes.values()), len(boxes))
+            for boxes, drawn, direction in views.pack(units)]
 
 
 def _index(topo, source, stacks, base, g, members, ex, sub: str) -> str:

@@ -235,8 +235,8 @@ def pack(units: list) -> list:
     way = [None]  # the direction of the diagram being made, as its last check found it
 
     def close():
-        if boxes:
-            made.append((dict(boxes), list(links), way[0]))
+        if boxes:  # a link to a box of an earlier diagram is not drawn here (Mermaid would make a bare node of it)
+            made.append((dict(boxes), [ln for ln in links if ln.src in boxes and ln.dst in boxes], way[0]))
         boxes.clear()
         links.clear()
 
@@ -346,19 +346,25 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None)
     ordered = [c for c in order if c in mine_c] + [c for c in channels if c not in order]
     out, drawn = [], set()
     services_all = topo.services
+    publishers, consumers, made_links = topo.publishers, topo.consumers, made.links
 
     def unit(name, box, keep):  # a channel's box, with its edges to the services ``keep`` accepts
-        bs, ls = {box.nid: box}, []
-        for r in topo.publishers.get(name, ()):
+        nid = box.nid
+        bs, ls = {nid: box}, []
+        for r in publishers.get(name, ()):
             if keep(r.service):
                 b = sbox(r.service)
                 bs[b.nid] = b
-                ls.append(made.link(b.nid, box.nid, ""))
-        for c in topo.consumers.get(name, ()):
+                key = (b.nid, nid, "")
+                ln = made_links.get(key)
+                ls.append(ln if ln is not None else made.link(*key))
+        for c in consumers.get(name, ()):
             if keep(c.service):
                 b = sbox(c.service)
                 bs[b.nid] = b
-                ls.append(made.link(box.nid, b.nid, consumer_label(c)))
+                key = (nid, b.nid, filter_text(c.filter) if c.filter else "")
+                ln = made_links.get(key)
+                ls.append(ln if ln is not None else made.link(*key))
         drawn.update(bs)
         out.append(Unit(tuple(bs.values()), tuple(ls)))
 
