@@ -122,7 +122,8 @@ def run(args) -> int:
     data, comments, report, where = {"aws": _aws, "azure": _azure, "gcp": _gcp}[args.cloud](args)
     header = [f"Adopted by `topowire import {args.cloud}` from {where}.",
               f"Review every TODO and NOT TRANSLATED comment, then `topowire validate` and `topowire plan --cloud "
-              f"{args.cloud}`:",
+              f"{args.cloud}" + (f" --endpoint-url {args.endpoint}" if args.cloud == "aws" and args.endpoint else "")
+              + "`:",
               "each resource it adopts shows [import ...] and the plan lists what the first `pulumi up` adds."]
     text = yamlwrite.dump(data, comments, header)
     if out is None:

@@ -8,6 +8,7 @@ from collections import Counter
 
 from .. import output
 from .commands import COMMANDS
+from ..errors import InputError
 from ..errors import EXIT_OK
 from ..model import CLOUDS
 from .stack import add_stack_argument
@@ -23,6 +24,9 @@ def add_parser(sub):
     p.add_argument("--cloud", required=True, choices=CLOUDS, help="the cloud to plan for")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--region", help="region to show in ARNs and URLs (default: us-east-1 on AWS)")
+    p.add_argument("--endpoint-url", dest="endpoint",
+                   help="aws: plan for an emulator (moto server, LocalStack), as stack config 'endpoint' does; a "
+                        "file whose accounts.aws names an endpoint is planned only for that one")
     add_stack_argument(p)
     add_root(p)
     p.set_defaults(run=run)
@@ -84,8 +88,14 @@ def run(args) -> int:
         if progress.wanted(sys.stderr, args.format) else None
     try:
         # The program validates first; an invalid file raises InputError with `topowire validate`'s diagnostics.
-        plan = run_plan(args.file, args.cloud, region=args.region, stack=args.stack, root=args.root,
-                        progress=counter)
+        if args.endpoint and args.cloud != "aws":
+            raise InputError("--endpoint-url is for --cloud aws (an AWS emulator)")
+        if args.endpoint:
+            from ..clouds.adoption import check_endpoint
+
+            check_endpoint(args.endpoint)
+        plan = run_plan(args.file, args.cloud, region=args.region, endpoint=args.endpoint, stack=args.stack,
+                        root=args.root, progress=counter)
     finally:
         if counter:
             counter.close()

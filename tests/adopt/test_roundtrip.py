@@ -41,11 +41,33 @@ def test_import_writes_a_valid_topology_of_the_team_only(imported):
     assert "TODO" in text
 
 
+def test_a_file_adopting_an_emulators_queues_is_planned_only_for_that_emulator(account, imported, tmp_path):
+    # accounts.aws.endpoint comes from the file (a pull request): a real stack's provider must not read import ids
+    # on a host the file names, nor an emulator's queue URLs be adopted into a real account
+    from conftest import run_cli
+
+    ep = account[0]
+    code, _, err = run_cli("plan", imported, "--cloud", "aws")
+    assert code == 1 and "accounts.aws.endpoint is" in err and "AWS itself" in err and "Traceback" not in err
+    code, _, err = run_cli("plan", imported, "--cloud", "aws", "--endpoint-url", "http://localhost:1")
+    assert code == 1 and "the emulator at http://localhost:1" in err
+    code, out, err = run_cli("plan", imported, "--cloud", "aws", "--endpoint-url", ep, "--format", "json")
+    assert code == 0, err
+    real = tmp_path / "real.yaml"
+    text = imported.read_text()
+    assert f"topowire plan --cloud aws --endpoint-url {ep}" in text  # the file's header says how to plan it
+    real.write_text(text.replace(f'    endpoint: "{ep}"\n', ""))
+    code, _, err = run_cli("plan", real, "--cloud", "aws", "--endpoint-url", ep)
+    assert code == 1 and "has no endpoint" in err
+    assert run_cli("plan", imported, "--cloud", "gcp", "--endpoint-url", ep)[0] == 1
+    assert run_cli("plan", imported, "--cloud", "aws", "--endpoint-url", "file:///etc/passwd")[0] == 1
+
+
 def test_plan_imports_every_live_resource_with_its_live_attributes(account, imported):
     from generator.plan.engine import run
 
     ep, made, built = account
-    plan = run(str(imported), "aws")
+    plan = run(str(imported), "aws", endpoint=ep)  # the file adopts the emulator's queues: planned for it
     imports = {r.import_id: r for r in plan.resources if r.import_id}
     team_queues = {n: u for n, u in built.items() if n.startswith(TEAM) and not n.startswith("sub:")
                    and n != TEAM + "orders"}

@@ -533,6 +533,18 @@ def provider(options: Options) -> Optional[pulumi.ProviderResource]:
 
 def deploy(topo, options: Options) -> dict:
     """Register the topology's resources; returns the stack outputs."""
+    adopted = spec.location(topo)
+    if adopted and (adopted[2] or "").rstrip("/") != (options.endpoint or "").rstrip("/"):
+        # the import ids are queue URLs on accounts.aws.endpoint: a file (a pull request) must not send the
+        # provider's signed reads of a real stack to a host it names, nor adopt an emulator's queues into one
+        where = f"the emulator at {options.endpoint}" if options.endpoint else "AWS itself (no endpoint)"
+        raise pulumi.RunError(
+            f"accounts.aws.endpoint is {adopted[2]!r} but this stack deploys to {where}: the adopted resources "
+            "are an emulator's. Deploy to that emulator (pulumi config set endpoint <url>; topowire plan "
+            "--endpoint-url <url>), or remove accounts.aws.endpoint to adopt the queues of the real account"
+            if adopted[2] else
+            f"accounts.aws has no endpoint but this stack deploys to the emulator at {options.endpoint}: its "
+            "adopted names are a real account's; add endpoint to accounts.aws to adopt the emulator's queues")
     options.provider = provider(options)
     opts = pulumi.ResourceOptions(providers=[options.provider]) if options.provider else None
     return AwsTopology(topo, options, opts).outputs
