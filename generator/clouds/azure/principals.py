@@ -171,7 +171,10 @@ def read(auth, ns) -> Read:
                 else:
                     if sum(1 for r in roles if r not in BUILTIN) >= MAX_DEFINITIONS:
                         raise _Stop(f"more than {MAX_DEFINITIONS} distinct roles")
-                    roles[role] = evaluate(auth.role_definitions.get_by_id(role_id), role, notes, budget)
+                    try:
+                        roles[role] = evaluate(auth.role_definitions.get_by_id(role_id), role, notes, budget)
+                    except (ValueError, TypeError, AttributeError):  # not a RoleDefinition's JSON (the SDK's
+                        roles[role] = None  # DeserializationError is a ValueError)
                     if roles[role] is None:
                         notes.append(f"role definition {role}: not a role definition topowire can read; its "
                                      "assignments are not taken")
@@ -191,8 +194,8 @@ def read(auth, ns) -> Read:
             kind, entity, topic = scopes[scope]
             label = f"{kind} {topic + '/' if topic else ''}{entity}"
             if ptype != "ServicePrincipal":
-                notes.append(f"{_who(ptype)} {principal} may {what} on "
-                             f"{label} ({role_name}): a person or a group, not a service; not taken as a service")
+                notes.append(f"{_who(ptype)} {principal} may {what} on {label} ({role_name}): not a service "
+                             "principal (a person or a group); not taken as a service")
                 continue
             if kind == "topic" and "receive" in does:
                 notes.append(f"service principal {principal} may receive from every subscription of topic {entity} "
@@ -335,9 +338,10 @@ def name_services(data: dict, comments: dict, ns, found: Read) -> list:
             else:
                 where[scope].setdefault("role_assignments", {}).setdefault(svc, {})[what] = record
             if a.role != TOPOWIRE_ROLE[what]:
-                notes.append(f"service {svc} may {what} on {scope.rsplit('/', 1)[-1]} through {a.role_name} "
-                             f"(assignment {a.name}); topowire assigns {BUILTIN[TOPOWIRE_ROLE[what]][0]}: the plan "
-                             "creates it beside the live one, which stays as it runs")
+                entity = "/".join(scope.split("/")[-3::2]) if scope in subscription_of else scope.rsplit("/", 1)[-1]
+                notes.append(f"service '{svc}' may {what} on {entity} through {a.role_name} (assignment {a.name}); "
+                             f"topowire assigns {BUILTIN[TOPOWIRE_ROLE[what]][0]}: the plan creates it beside the "
+                             "live one, which stays as it runs")
     return notes
 
 
