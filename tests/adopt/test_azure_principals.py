@@ -158,6 +158,12 @@ def test_plan_flags_a_principal_on_an_adopted_entity_with_no_adopted_assignment(
     assert "[REVIEW]" in line and "409 RoleAssignmentExists" in line
 
 
+def test_drift_is_clean_with_adopted_assignments(imported, capsys):
+    with serve(rb.routes()) as (ep, _rec):
+        assert main(["drift", str(imported[0]), "--cloud", "azure", "--endpoint-url", ep]) == 0
+    assert "in sync" in capsys.readouterr().out
+
+
 def test_no_iam_reads_no_role_assignment(tmp_path):
     path, rec = _import(tmp_path, rb.routes(), "--no-iam")
     assert not [p for _m, p, _q in rec.calls if "Microsoft.Authorization" in p]
@@ -199,6 +205,14 @@ def test_a_scope_outside_the_namespace_or_not_its_id_is_ignored(tmp_path, capsys
     data, err, _rec = _hostile(tmp_path, capsys, rb.routes([other, lying]))
     assert "is not its id's; left out" in err
     assert not any("identity" in s for s in data["services"].values())
+
+
+def test_a_management_group_grant_is_every_entity(tmp_path, capsys):
+    mg = rb.assignment(24, "/providers/Microsoft.Management/managementGroups/platform", rb.APP, rb.SENDER)
+    data, err, _rec = _hostile(tmp_path, capsys, rb.routes([mg]))
+    assert f"service principal {rb.APP} may send on every entity (Azure Service Bus Data Sender on management " \
+           "group platform)" in err
+    assert f"principal-{rb.APP[:8]}" not in data["services"]
 
 
 def test_a_hundred_thousand_assignments_stop_the_read_not_the_import(tmp_path, capsys):

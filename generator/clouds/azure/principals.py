@@ -266,7 +266,8 @@ def _assignment(a, ns_scope: str, scopes: dict, notes: list):
     low = scope.lower().rstrip("/")
     if ptype not in PRINCIPAL_TYPES:
         ptype = None
-    if low == ns_scope or ns_scope.startswith(low + "/") or low == "" or low in scopes:
+    if low == ns_scope or ns_scope.startswith(low + "/") or low == "" or low in scopes or \
+            low.startswith("/providers/microsoft.management/managementgroups/"):
         return name, principal.lower(), ptype, role_id, d.group("guid").lower(), low or "/"
     return None  # another entity (not selected), another resource, or outside the namespace: not this read's
 
@@ -284,6 +285,8 @@ def _scope_words(scope: str, ns_scope: str) -> str:
         return "its Azure subscription"
     if len(parts) == 4 and parts[2] == "resourcegroups":
         return "its resource group"
+    if len(parts) == 4 and parts[2] == "managementgroups":
+        return f"management group {clean(parts[3], 90)}"
     return f"scope {clean(scope, 120)}"
 
 
