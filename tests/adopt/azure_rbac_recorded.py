@@ -72,7 +72,8 @@ def definition(guid: str, name: str, data_actions: list, kind: str = "CustomRole
 
 
 def definitions() -> dict:
-    return {CUSTOM: definition(CUSTOM, "Shop Payments Writer", ["Microsoft.ServiceBus/namespaces/messages/send/action"]),
+    send = "Microsoft.ServiceBus/namespaces/messages/send/action"
+    return {CUSTOM: definition(CUSTOM, "Shop Payments Writer", [send]),
             ARM_OWNER: definition(ARM_OWNER, "Owner", [], "BuiltInRole", actions=["*"])}
 
 

@@ -130,7 +130,8 @@ def test_plan_imports_the_live_assignments_of_topowires_roles(plan):
     role = by_name[f"principal-{rb.APP[:8]}-send-queue-jobs"].inputs["roleDefinitionId"]
     assert role.endswith(f"/providers/Microsoft.Authorization/roleDefinitions/{rb.SENDER}")
     created = {n for n, r in by_name.items() if not r.import_id}
-    assert created == {f"principal-{rb.LEGACY[:8]}-send-queue-legacy", f"principal-{rb.LEGACY[:8]}-receive-queue-legacy",
+    legacy = f"principal-{rb.LEGACY[:8]}"
+    assert created == {f"{legacy}-send-queue-legacy", f"{legacy}-receive-queue-legacy",
                        f"principal-{rb.WRITER[:8]}-send-queue-payments", "payments-consumer-receive-queue-payments",
                        "audit-receive-subscription-orders", "fraud-receive-subscription-orders",
                        "mailer-receive-subscription-orders", "events-consumer-receive-subscription-events"}
