@@ -98,6 +98,8 @@ class Adopted:
     subscriptions: Mapping = field(default_factory=lambda: MappingProxyType({}))  # service -> {"queue", "dead_letter", "arn"} (AWS), {"name"[, "dead_letter"]} (Azure, GCP)
     path: tuple = ()
     subscription: Optional[str] = None  # GCP: a queue's one subscription
+    # Azure: service -> {"send"|"receive": {"name", "role"}}: its live role assignments on the entity (their GUIDs)
+    role_assignments: Mapping = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -543,9 +545,11 @@ def _adopt(channel: dict, path: tuple, env_channel: Optional[dict], env_path: tu
         b, o = base.get(cloud) or {}, over.get(cloud) or {}
         where = env_path + ("adopt", cloud) if cloud in over else path + ("adopt", cloud)
         subs = {**(b.get("subscriptions") or {}), **(o.get("subscriptions") or {})}
+        roles = {**(b.get("role_assignments") or {}), **(o.get("role_assignments") or {})}
         out[cloud] = Adopted(o.get("name", b.get("name")), o.get("dead_letter", b.get("dead_letter")),
                              _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where,
-                             o.get("subscription", b.get("subscription")))
+                             o.get("subscription", b.get("subscription")),
+                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in roles.items()}))
     return MappingProxyType(out)
 
 

@@ -85,6 +85,16 @@ def _azure(args):
         raise InputError(f"no queue or topic of namespace {args.namespace} matches the selection "
                          f"(prefix {args.prefix!r}, pattern {args.pattern!r})")
     data, comments, report = adopt.document(ns, args.name, args.prefix)
+    if args.iam:
+        from ..clouds.azure import principals
+
+        auth = reader.authorization_client(subscription, args.endpoint)
+        if auth is None:
+            found = principals.Read(notes=["role assignments not read (azure-mgmt-authorization is not installed: "
+                                           "pip install 'topowire[import-azure]'): the services stay TODO placeholders"])
+        else:
+            found = principals.read(auth, ns)
+        report = sorted(set(report) | set(found.notes) | set(principals.name_services(data, comments, ns, found)))
     return data, comments, report, f"namespace {ns.name} (resource group {ns.resource_group})"
 
 

@@ -39,7 +39,7 @@ PHYSICAL_NAME_KEYS = ("name", "ruleName", "roleAssignmentName", "subscriptionNam
                       "resourceName", "namespaceName", "accountId", "displayName", "resourceGroupName")
 
 
-def tree(plan) -> str:
+def tree(plan, notes: dict | None = None) -> str:
     by_parent: dict = {}
     for r in plan.resources:
         by_parent.setdefault(r.parent, []).append(r)
@@ -76,7 +76,7 @@ def tree(plan) -> str:
     protected = sum(1 for r in plan.resources if r.protect)
     lines.append(f"  {protected} protected: 'pulumi destroy' refuses to delete them until 'protect: false'")
     from ..plan import adoption
-    lines += adoption.text(adoption.first_up(plan))
+    lines += adoption.text(adoption.first_up(plan, notes))
     return "\n".join(lines) + "\n"
 
 
@@ -103,12 +103,13 @@ def run(args) -> int:
         encoder = json.JSONEncoder(indent=2, sort_keys=True)
         from ..plan import adoption
         doc = plan.as_dict()
-        changes = adoption.first_up(plan)
+        changes = adoption.first_up(plan, adoption.resource_notes(plan, args.root))
         if changes:
             doc["firstUp"] = [c.as_dict() for c in changes]
         for piece in output.pieces(encoder.iterencode(doc), "the plan"):
             sys.stdout.write(piece)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(output.check(tree(plan), "the plan"))
+        from ..plan import adoption
+        sys.stdout.write(output.check(tree(plan, adoption.resource_notes(plan, args.root)), "the plan"))
     return EXIT_OK

@@ -26,6 +26,7 @@ class Grants:
     label: str  # what it is in a comment: "IAM role worker", "service account worker@p.iam.gserviceaccount.com"
     send: set = field(default_factory=set)
     receive: set = field(default_factory=set)
+    rename: str = ""  # a comment for a service named after it, when its name is not one a reviewer knows (Azure)
 
 
 def name_services(data: dict, comments: dict, grants: list, channel_of: dict, subscription_of: dict,
@@ -52,7 +53,8 @@ def name_services(data: dict, comments: dict, grants: list, channel_of: dict, su
                 continue
             svc = logical(g.name, None, taken)
             services[svc] = {}
-            comments[("services", svc)] = [f"from {g.label}: what it may send and receive"]
+            comments[("services", svc)] = [f"from {g.label}: what it may send and receive"] + \
+                ([g.rename] if g.rename else [])
         entry = services[svc]
         if publishes:
             entry["publishes"] = sorted(set(entry.get("publishes", [])) | set(publishes))

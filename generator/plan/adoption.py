@@ -71,10 +71,26 @@ def adopts(plan) -> bool:
     return any(r.import_id for r in plan.resources)
 
 
-def first_up(plan) -> list:
-    """Every custom resource of ``plan``, imported or created, sorted by name; [] when nothing is adopted."""
+def resource_notes(plan, root=None) -> dict:
+    """Pulumi name -> (harmless, note) for created resources whose effect depends on what the file adopts, beyond
+    their type: on Azure, a role assignment beside a live one of another role, or one Azure may refuse (409
+    RoleAssignmentExists, clouds/azure/imports.assignment_notes). Reads the topology again, only then."""
+    if plan.cloud != "azure" or not adopts(plan) or not any(
+            r.type == "azure-native:authorization:RoleAssignment" and not r.import_id for r in plan.resources):
+        return {}
+    from ..check import load_topology
+    from ..clouds.azure import imports
+
+    topo, _warnings = load_topology(plan.file, clouds=("azure",), warnings=False, stack=plan.stack, root=root)
+    return imports.assignment_notes(topo)
+
+
+def first_up(plan, notes: dict | None = None) -> list:
+    """Every custom resource of ``plan``, imported or created, sorted by name; [] when nothing is adopted.
+    ``notes`` (``resource_notes``) says more than the type of some created resources."""
     if not adopts(plan):
         return []
+    notes = notes or {}
     out = []
     for r in plan.resources:
         if not r.custom or r.type.startswith("pulumi:"):
@@ -84,7 +100,7 @@ def first_up(plan) -> list:
             out.append(Change(r.name, r.type, "import", True,
                               "adopted with no change" + (f"; keeps the live {kept}" if kept else "")))
         else:
-            harmless, note = EFFECTS.get(r.type, UNKNOWN)
+            harmless, note = notes.get(r.name) or EFFECTS.get(r.type, UNKNOWN)
             out.append(Change(r.name, r.type, "create", harmless, note))
     return sorted(out, key=lambda c: (c.action, not c.harmless, c.resource))
 

@@ -24,7 +24,8 @@ def imported(tmp_path_factory):
         assert main(["import", "azure", "--endpoint-url", ep, *LOCATION, "--prefix", "shop-", "--name", "shop",
                      "-o", str(path)]) == 0
     assert {m for m, _p, _q in rec.calls} == {"GET"}  # read-only
-    assert all(q.get("api-version") == [reader.API_VERSION] for _m, _p, q in rec.calls)
+    assert all(q.get("api-version") == (["2022-04-01"] if "Microsoft.Authorization" in p else [reader.API_VERSION])
+               for _m, p, q in rec.calls)  # role assignments (not recorded here: 404, the services stay TODO)
     assert any("$skiptoken" in q for _m, _p, q in rec.calls)  # the lists were paged through nextLink
     return path
 

@@ -80,3 +80,71 @@ def rule_import_id(topo, topic, service: str) -> str | None:
 def rule_kept(consumer) -> tuple:
     """The rule inputs an adopted subscription keeps: all of its filter when the file states none."""
     return ("action",) if consumer.filter else RULE_KEPT
+
+
+# An adopted role assignment keeps what topowire does not set (Pulumi's ignoreChanges sends the imported value):
+# its description, and what only an assignment made elsewhere can have.
+ASSIGNMENT_KEPT = ("description", "condition", "conditionVersion", "delegatedManagedIdentityResourceId")
+ROLE_FOR = {"send": spec.SENDER_ROLE, "receive": spec.RECEIVER_ROLE}  # what the program assigns
+ROLE_NAMES = {spec.SENDER_ROLE: "Azure Service Bus Data Sender", spec.RECEIVER_ROLE: "Azure Service Bus Data Receiver",
+              "090c5cfd-751d-490a-894a-3ce6f1109419": "Azure Service Bus Data Owner"}
+
+
+def adopted_assignment(topo, channel, service: str, role: str) -> dict:
+    """The live role assignment ``{"name", "role"}`` the file adopts for ``service`` doing ``role`` ("send" |
+    "receive") on ``channel`` (a queue or topic; receiving from a topic is its subscription's), or {}."""
+    a = _adopted(channel)
+    if not a or not topo.services[service].identity.azure_principal_id:
+        return {}
+    if channel.kind == "topic" and role == "receive":
+        return dict(adopted_subscription(channel, service).get("role_assignment") or {})
+    return dict((a.role_assignments.get(service) or {}).get(role) or {})
+
+
+def assignment_scope_id(topo, channel, service: str, role: str) -> str | None:
+    """The ARM id of the entity a service's assignment is scoped to, as adopted (a subscription when receiving
+    from a topic)."""
+    if channel.kind == "queue":
+        return queue_import_id(topo, channel)
+    return subscription_import_id(topo, channel, service) if role == "receive" else topic_import_id(topo, channel)
+
+
+def assignment_import(topo, channel, service: str, role: str):
+    """(role assignment name, import id) when the file adopts a live assignment of exactly topowire's role for this
+    grant, else None: Azure refuses a second assignment of one principal, role and scope (409
+    RoleAssignmentExists, docs/azure.md#adopting-what-runs), whatever its name, so `pulumi up` imports it."""
+    live = adopted_assignment(topo, channel, service, role)
+    scope = assignment_scope_id(topo, channel, service, role)
+    if not live.get("name") or str(live.get("role", "")).lower() != ROLE_FOR[role] or not scope:
+        return None
+    name = live["name"].lower()
+    return name, f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
+
+
+def assignment_notes(topo) -> dict:
+    """Pulumi resource name -> (harmless, note) for the role assignments the first `pulumi up` of an adopting stack
+    creates: beside a live one of another role (a different triple, so Azure accepts it), or, for a principal the
+    file names on an adopted entity with no adopted assignment, one that Azure refuses if it exists already."""
+    out = {}
+    for s in topo.services.values():
+        grants = [("send", topo.channel(r.channel)) for r in s.publishes] + \
+                 [("receive", topo.channel(c.channel)) for c in s.consumes]
+        for role, ch in grants:
+            if not _adopted(ch) or assignment_import(topo, ch, s.name, role):
+                continue
+            kind = "queue" if ch.kind == "queue" else ("subscription" if role == "receive" else "topic")
+            resource = spec.role_assignment_resource_name(s.name, role, spec.access_label(kind, ch.deployed_name))
+            topowire_role = ROLE_NAMES[ROLE_FOR[role]]
+            live = adopted_assignment(topo, ch, s.name, role)
+            if live.get("name"):
+                live_role = str(live.get("role", "")).lower()
+                out[resource] = (True, f"{topowire_role} for '{s.name}' beside its live assignment {live['name']} "
+                                       f"({ROLE_NAMES.get(live_role, 'custom role ' + live_role)}), which stays as "
+                                       "it runs: another role is another assignment, Azure accepts both; remove the "
+                                       "live one by hand for least privilege")
+            elif s.identity.azure_principal_id:
+                out[resource] = (False, f"{topowire_role} for principal {s.identity.azure_principal_id.lower()} on "
+                                        f"adopted {ch.kind} '{ch.name}': if that principal already holds this role "
+                                        "there, Azure refuses a second assignment (409 RoleAssignmentExists); adopt "
+                                        "it (`topowire import azure` writes adopt.azure role assignments)")
+    return out

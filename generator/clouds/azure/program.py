@@ -185,12 +185,13 @@ class ServiceAccess(pulumi.ComponentResource):
             self.principal = self.identity.principal_id
         self.assignments = []
         for role_name, role, targets in (("send", spec.SENDER_ROLE, sends), ("receive", spec.RECEIVER_ROLE, receives)):
-            for label, scope in targets:
+            for label, scope, adopted_as in targets:
                 # the GUID of (scope, principal, role): unique across stacks and entities, and the same after
-                # a rename with renamed_from (the scope is the deployed entity's id)
+                # a rename with renamed_from (the scope is the deployed entity's id); an adopted assignment
+                # (imports.assignment_import: Azure refuses a second one of the triple) keeps its live name
                 self.assignments.append(authorization.RoleAssignment(
                     spec.role_assignment_resource_name(name, role_name, label),
-                    role_assignment_name=assignment_name(scope, self.principal, role),
+                    role_assignment_name=adopted_as[0] if adopted_as else assignment_name(scope, self.principal, role),
                     principal_id=self.principal,
                     # set, so that a new identity's assignment does not fail while Entra ID replicates it
                     principal_type="ServicePrincipal",
@@ -200,7 +201,8 @@ class ServiceAccess(pulumi.ComponentResource):
                     scope=scope,
                     description=f"topowire: {service.name} may {role_name} on {label}",
                     # Azure refuses a second assignment of the same triple: a renamed one goes first
-                    opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True)))
+                    opts=adopted(pulumi.ResourceOptions(parent=self, delete_before_replace=True),
+                                 adopted_as[1] if adopted_as else None, imports.ASSIGNMENT_KEPT)))
         outputs = {"role_assignments": len(self.assignments)}
         if self.identity is not None:
             outputs["identity"] = self.outputs()
@@ -271,20 +273,24 @@ class AzureTopology(pulumi.ComponentResource):
             for r in s.publishes:
                 if r.channel in self.queues:
                     q = self.queues[r.channel]
-                    sends.append((spec.access_label("queue", topo.queues[r.channel].deployed_name), q.id))
+                    sends.append((spec.access_label("queue", topo.queues[r.channel].deployed_name), q.id,
+                                  imports.assignment_import(topo, topo.queues[r.channel], s.name, "send")))
                     env[env_name(r.channel, "QUEUE_NAME")] = q.entity_name
                 else:
                     t = self.topics[r.channel]
-                    sends.append((spec.access_label("topic", topo.topics[r.channel].deployed_name), t.id))
+                    sends.append((spec.access_label("topic", topo.topics[r.channel].deployed_name), t.id,
+                                  imports.assignment_import(topo, topo.topics[r.channel], s.name, "send")))
                     env[env_name(r.channel, "TOPIC_NAME")] = t.entity_name
             for c in s.consumes:
                 if c.kind == "queue":
                     q = self.queues[c.channel]
-                    receives.append((spec.access_label("queue", topo.queues[c.channel].deployed_name), q.id))
+                    receives.append((spec.access_label("queue", topo.queues[c.channel].deployed_name), q.id,
+                                     imports.assignment_import(topo, topo.queues[c.channel], s.name, "receive")))
                     env[env_name(c.channel, "QUEUE_NAME")] = q.entity_name
                 else:
                     sub = self.subscriptions[(c.channel, s.name)]
-                    receives.append((spec.access_label("subscription", topo.topics[c.channel].deployed_name), sub.id))
+                    receives.append((spec.access_label("subscription", topo.topics[c.channel].deployed_name), sub.id,
+                                     imports.assignment_import(topo, topo.topics[c.channel], s.name, "receive")))
                     env[env_name(c.channel, "TOPIC_NAME")] = self.topics[c.channel].entity_name
                     env[env_name(c.channel, "SUBSCRIPTION_NAME")] = sub.subscription_name
             access = ServiceAccess(s.name, topo, s, sends, receives, subscription_id,

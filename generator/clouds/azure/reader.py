@@ -110,7 +110,23 @@ def client(subscription: str, endpoint: str | None = None):
     except ImportError:
         raise InputError("topowire import and drift on Azure need azure-mgmt-servicebus and azure-identity: "
                          "pip install 'topowire[import-azure]'") from None
-    kw = dict(api_version=API_VERSION, retry_total=2, retry_backoff_factor=0.2, connection_timeout=5,
+    return _made(ServiceBusManagementClient, subscription, endpoint, API_VERSION)
+
+
+def authorization_client(subscription: str, endpoint: str | None = None):
+    """An AuthorizationManagementClient (role assignments and definitions, clouds/azure/principals.py) with the
+    same credentials as ``client``, or None when azure-mgmt-authorization is not installed."""
+    try:
+        from azure.mgmt.authorization import AuthorizationManagementClient
+    except ImportError:
+        return None
+    from .principals import API_VERSION as AUTHORIZATION_API
+
+    return _made(AuthorizationManagementClient, subscription, endpoint, AUTHORIZATION_API)
+
+
+def _made(cls, subscription: str, endpoint: str | None, api_version: str):
+    kw = dict(api_version=api_version, retry_total=2, retry_backoff_factor=0.2, connection_timeout=5,
               read_timeout=30)
     if endpoint:
         check_endpoint(endpoint)
@@ -120,15 +136,13 @@ def client(subscription: str, endpoint: str | None = None):
             def on_request(self, request):
                 request.http_request.headers["Authorization"] = "Bearer topowire-local"
 
-        return ServiceBusManagementClient(_StaticToken(), subscription, base_url=endpoint.rstrip("/"),
-                                          authentication_policy=_Header(), **kw)
+        return cls(_StaticToken(), subscription, base_url=endpoint.rstrip("/"), authentication_policy=_Header(), **kw)
     try:
         from azure.identity import DefaultAzureCredential
     except ImportError:
         raise InputError("topowire import and drift on Azure need azure-identity: "
                          "pip install 'topowire[import-azure]'") from None
-    return ServiceBusManagementClient(DefaultAzureCredential(exclude_interactive_browser_credential=True),
-                                      subscription, **kw)
+    return cls(DefaultAzureCredential(exclude_interactive_browser_credential=True), subscription, **kw)
 
 
 class _Calls(Calls):
