@@ -98,6 +98,8 @@ class Adopted:
     subscriptions: Mapping = field(default_factory=lambda: MappingProxyType({}))  # service -> {"queue", "dead_letter", "arn"} (AWS), {"name"[, "dead_letter"]} (Azure, GCP)
     path: tuple = ()
     subscription: Optional[str] = None  # GCP: a queue's one subscription
+    publishers: tuple = ()  # GCP: service accounts whose roles/pubsub.publisher member on the topic exists
+    subscribers: tuple = ()  # GCP: ... whose roles/pubsub.subscriber member on a queue's subscription exists
 
 
 @dataclass(frozen=True)
@@ -545,7 +547,9 @@ def _adopt(channel: dict, path: tuple, env_channel: Optional[dict], env_path: tu
         subs = {**(b.get("subscriptions") or {}), **(o.get("subscriptions") or {})}
         out[cloud] = Adopted(o.get("name", b.get("name")), o.get("dead_letter", b.get("dead_letter")),
                              _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where,
-                             o.get("subscription", b.get("subscription")))
+                             o.get("subscription", b.get("subscription")),
+                             tuple(o.get("publishers", b.get("publishers")) or ()),
+                             tuple(o.get("subscribers", b.get("subscribers")) or ()))
     return MappingProxyType(out)
 
 
