@@ -100,6 +100,8 @@ class Adopted:
     subscription: Optional[str] = None  # GCP: a queue's one subscription
     # Azure: service -> {"send"|"receive": {"name", "role"}}: its live role assignments on the entity (their GUIDs)
     role_assignments: Mapping = field(default_factory=lambda: MappingProxyType({}))
+    publishers: tuple = ()  # GCP: service accounts whose roles/pubsub.publisher member on the topic exists
+    subscribers: tuple = ()  # GCP: ... whose roles/pubsub.subscriber member on a queue's subscription exists
 
 
 @dataclass(frozen=True)
@@ -549,7 +551,9 @@ def _adopt(channel: dict, path: tuple, env_channel: Optional[dict], env_path: tu
         out[cloud] = Adopted(o.get("name", b.get("name")), o.get("dead_letter", b.get("dead_letter")),
                              _frozen({k: MappingProxyType(dict(v or {})) for k, v in subs.items()}), where,
                              o.get("subscription", b.get("subscription")),
-                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in roles.items()}))
+                             _frozen({k: MappingProxyType(dict(v or {})) for k, v in roles.items()}),
+                             tuple(o.get("publishers", b.get("publishers")) or ()),
+                             tuple(o.get("subscribers", b.get("subscribers")) or ()))
     return MappingProxyType(out)
 
 

@@ -113,6 +113,12 @@ def _gcp(args):
         raise InputError(f"no topic of project {project} matches the selection (prefix {args.prefix!r}, pattern "
                          f"{args.pattern!r})")
     data, comments, report = adopt.document(live, args.name, args.prefix)
+    if args.iam:
+        from ..clouds.gcp import principals
+
+        policies = principals.read(made, project, live.topics, live.subscriptions, args.endpoint or f"project {project}")
+        report = sorted(set(report) | set(policies.notes) |
+                        set(principals.name_services(data, comments, project, policies)))
     return data, comments, report, f"project {project}"
 
 

@@ -44,9 +44,10 @@ EFFECTS = {
     "gcp:pubsub/topic:Topic": (True, "a new topic: nothing that runs publishes to it yet"),
     "gcp:pubsub/subscription:Subscription": (
         True, "a new subscription: it receives what the topic gets from now on; nothing reads it yet"),
-    "gcp:pubsub/topicIAMMember:TopicIAMMember": (True, "adds one member to the topic's IAM policy: removes none"),
+    "gcp:pubsub/topicIAMMember:TopicIAMMember": (
+        True, "adds one member to the topic's IAM policy (a merge: a no-op if it is there): removes none"),
     "gcp:pubsub/subscriptionIAMMember:SubscriptionIAMMember": (
-        True, "adds one member to the subscription's IAM policy: removes none"),
+        True, "adds one member to the subscription's IAM policy (a merge: a no-op if it is there): removes none"),
     "gcp:serviceaccount/account:Account": (True, "a new service account: it holds only what topowire grants it"),
     "gcp:projects/serviceIdentity:ServiceIdentity": (True, "makes sure the project's Pub/Sub service agent exists"),
     "gcp:monitoring/alertPolicy:AlertPolicy": (True, "a new alert policy: it only reads metrics"),

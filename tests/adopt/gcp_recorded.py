@@ -5,7 +5,9 @@ google/pubsub/v1/pubsub.proto in protobuf's JSON mapping: camelCase, durations "
 
 One team's topics ("shop-") next to another team's ("billing-"): a queue (a topic with its one subscription of the
 same id) with its dead-letter topic, a topic with four subscriptions (exact filters, a hasPrefix filter, push
-delivery, exactly-once, expiration), and a topic no one subscribes to."""
+delivery, exactly-once, expiration), and a topic no one subscribes to; their IAM policies (``policies``), served
+by projects.topics.getIamPolicy / projects.subscriptions.getIamPolicy (GET /v1/{resource}:getIamPolicy, a
+google.iam.v1.Policy)."""
 
 from __future__ import annotations
 
@@ -54,7 +56,41 @@ def state() -> dict:
     }
 
 
-def routes(st: dict | None = None, page_size: int = 3) -> dict:
+SA = "iam.gserviceaccount.com"
+AGENT = f"serviceAccount:service-123456789012@gcp-sa-pubsub.{SA}"
+
+
+def sa(name: str) -> str:
+    return f"{name}@{PROJECT}.{SA}"
+
+
+def _binding(role: str, *members: str, **kw) -> dict:
+    return {"role": role, "members": list(members), **kw}
+
+
+def policies() -> dict:
+    """The IAM policies (google.iam.v1.Policy in JSON, version 3) of the team's topics and subscriptions: a publisher
+    service account on two topics, a subscriber per subscription, a user, allUsers, a custom role, a conditional
+    binding, an editor and Pub/Sub's own service agent. Everything else answers the empty policy Pub/Sub gives."""
+    pub, sub = "roles/pubsub.publisher", "roles/pubsub.subscriber"
+    return {
+        f"{P}/topics/shop-orders": [_binding(pub, f"serviceAccount:{sa('checkout')}", "user:alice@example.com"),
+                                    _binding(f"{P}/roles/orderPeek", f"serviceAccount:{sa('peeker')}")],
+        f"{P}/topics/shop-jobs": [_binding(pub, f"serviceAccount:{sa('checkout')}")],
+        f"{P}/topics/shop-orders-mailer-dlq": [_binding(pub, AGENT)],
+        f"{P}/topics/shop-events": [_binding("roles/pubsub.editor", f"serviceAccount:{sa('ops-tool')}")],
+        f"{P}/subscriptions/shop-jobs": [_binding(sub, f"serviceAccount:{sa('jobs-worker')}")],
+        f"{P}/subscriptions/shop-orders-ledger": [_binding(sub, f"serviceAccount:{sa('ledger')}")],
+        f"{P}/subscriptions/shop-orders-mailer": [
+            _binding(sub, f"serviceAccount:{sa('mailer')}", AGENT),
+            _binding(sub, f"serviceAccount:{sa('mailer-tmp')}",
+                     condition={"title": "until-2030", "expression": 'request.time < timestamp("2030-01-01T00:00:00Z")'})],
+        f"{P}/subscriptions/shop-orders-fraud": [_binding(sub, f"serviceAccount:{sa('fraud-svc')}")],
+        f"{P}/subscriptions/shop-orders-audit": [_binding(sub, "allUsers")],
+    }
+
+
+def routes(st: dict | None = None, page_size: int = 3, iam: dict | None = None) -> dict:
     """path -> JSON of every GET the reader makes; lists page by ``page_size`` through nextPageToken."""
     st = copy.deepcopy(st or state())
     out = {}
@@ -69,4 +105,13 @@ def routes(st: dict | None = None, page_size: int = 3) -> dict:
 
     listing(f"/v1/{P}/topics", "topics", [t for _k, t in sorted(st["topics"].items())])
     listing(f"/v1/{P}/subscriptions", "subscriptions", [s for _k, s in sorted(st["subscriptions"].items())])
+    # projects.topics.getIamPolicy / projects.subscriptions.getIamPolicy: GET /v1/{resource}:getIamPolicy
+    found = policies() if iam is None else iam
+    for kind in ("topics", "subscriptions"):
+        for rid in st[kind]:
+            path = f"{P}/{kind}/{rid}"
+            body = found.get(path, [])
+            out[f"/v1/{path}:getIamPolicy"] = body if not isinstance(body, list) else \
+                {"version": 3 if any("condition" in b for b in body) else 1, "etag": "BwYz1A==",
+                 **({"bindings": copy.deepcopy(body)} if body else {})}
     return out

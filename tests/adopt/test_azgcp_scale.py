@@ -35,5 +35,9 @@ def test_gcp_thousand_queues(tmp_path):
         assert main(["import", "gcp", "--endpoint-url", ep, "--project", g.PROJECT, "--prefix", "shop-",
                      "-o", str(out)]) == 0
         assert main(["drift", str(out), "--cloud", "gcp", "--endpoint-url", ep, "--format", "json"]) == 0
-    assert len(rec.calls) == 2 * (2 * ((N + 8) // 400 + 1))  # two paged lists, for import and for drift
+    lists = [p for _m, p, _q in rec.calls if not p.endswith(":getIamPolicy")]
+    assert len(lists) == 2 * (2 * ((N + 8) // 400 + 1))  # two paged lists, for import and for drift
+    # and one IAM policy for each selected topic and subscription (import only; concurrent, WORKERS at a time)
+    selected = sum(1 for k in ("topics", "subscriptions") for i in st[k] if i.startswith("shop-"))
+    assert len(rec.calls) - len(lists) == selected == 2 * N + 12
     assert check_file(str(out)).ok

@@ -47,13 +47,15 @@ def test_import_writes_a_valid_topology_of_the_team_only(imported):
 def test_import_translates_queues_topics_and_dead_letters(imported):
     data = yaml.safe_load(imported.read_text())
     jobs = data["queues"]["jobs"]
-    assert jobs["adopt"]["gcp"] == {"name": "shop-jobs", "subscription": "shop-jobs", "dead_letter": "shop-jobs-dlq"}
+    assert jobs["adopt"]["gcp"] == {"name": "shop-jobs", "subscription": "shop-jobs", "dead_letter": "shop-jobs-dlq",
+                                    # the IAM members that exist (tests/adopt/test_gcp_principals.py)
+                                    "publishers": [g.sa("checkout")], "subscribers": [g.sa("jobs-worker")]}
     assert (jobs["visibility_timeout"], jobs["retention"]) == ("45s", "7d")
     assert jobs["dead_letter"] == {"max_receive_count": 7, "retention": "14d"}
     mailer = data["services"]["mailer"]["consumes"]["orders"]
     assert mailer["filter"] == {"status": ["paid", "shipped"]} and mailer["visibility_timeout"] == "2m"
     assert data["topics"]["orders"]["adopt"]["gcp"]["subscriptions"]["mailer"] == \
-        {"name": "shop-orders-mailer", "dead_letter": "shop-orders-mailer-dlq"}
+        {"name": "shop-orders-mailer", "dead_letter": "shop-orders-mailer-dlq", "subscribers": [g.sa("mailer")]}
     assert "filter" not in data["services"]["audit"]["consumes"]["orders"]
     assert data["accounts"] == {"gcp": {"project": g.PROJECT}} and data["tags"] == {"team": "shop"}
     assert "orders-mailer-dlq" not in data.get("topics", {})  # a dead-letter topic is not a channel of its own

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from ... import units
-from ..adoption import clean, close_topic, common_tags, logical, sections
+from ..adoption import clean, close_topic, common_tags, logical, sections, todo_consumer
 from . import spec
 from .reader import resource_id, seconds
 
@@ -167,10 +167,8 @@ def document(project, name: str, prefix: str | None = None) -> tuple:
             if notes:
                 comments[("queues", cname)] = [f"NOT TRANSLATED (kept as it runs): {n}" for n in notes]
                 report += [f"subscription {sub.id}: {n}" for n in notes]
-            svc = logical(f"{cname}-consumer", None, service_taken)
-            services[svc] = {"consumes": [cname]}
-            comments[("services", svc)] = [f"TODO: the service that pulls subscription {sub.id} (Pub/Sub does not "
-                                           "say); rename it, add what it publishes and its identity"]
+            # the one placeholder comment clouds/identities.py knows: it goes once an IAM policy names the puller
+            todo_consumer((topics, services, comments, service_taken), cname, sub.id, "Pub/Sub")
             continue
         tname = logical(t.id, prefix, taken)
         entry = {"description": f"adopted from Pub/Sub topic {t.id}"}

@@ -7,7 +7,13 @@ subscription.py, "Import"); ``accounts.gcp.project`` says the project.
 
 from __future__ import annotations
 
+import re
+
 from . import spec
+
+# a user-managed service account email, as clouds/gcp/principals.py takes one; \Z: JSON Schema's '$' lets a final
+# newline through, and an import id is space-delimited
+_EMAIL = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z0-9.-]{1,200}\.iam\.gserviceaccount\.com\Z")
 
 # What the format cannot state, or the program sets only on what it creates: an adopted resource keeps its live
 # value (ignoreChanges sends the imported one). enableMessageOrdering replaces a subscription (the program's
@@ -69,3 +75,36 @@ def dead_letter_id(topo, channel, service: str | None, sub_id: str) -> str:
 
 def subscription_kept(flt) -> tuple:
     return SUBSCRIPTION_KEPT if flt else SUBSCRIPTION_KEPT + ("filter",)
+
+
+def _member_id(resource: str, role: str, email: str) -> str:
+    """pulumi-gcp's (the Google provider's) IAM member import id: ``<resource> <role> <member>``, space-delimited
+    (pulumi_gcp/pubsub/topic_iam_member.py "Import"; terraform-provider-google tpgiamresource/resource_iam_member.go
+    ``iamMemberImport``: three fields for an unconditional member)."""
+    return f"{resource} {role} serviceAccount:{email}"
+
+
+def _importable(email) -> bool:
+    return isinstance(email, str) and bool(_EMAIL.match(email))
+
+
+def publisher_import_id(topo, channel, email: str | None) -> str | None:
+    """The import id of ``email``'s roles/pubsub.publisher member on the channel's topic when ``adopt.gcp.publishers``
+    says it exists (and the topic is adopted), else None: the program creates it."""
+    a, p = _adopted(channel), project(topo)
+    if not (a and a.name and p and _importable(email)) or email not in a.publishers:
+        return None
+    return _member_id(topic_path(p, spec.topic_id(topo, channel)), spec.PUBLISHER, email)
+
+
+def subscriber_import_id(topo, channel, service: str | None, email: str | None, sub_id: str) -> str | None:
+    """The import id of ``email``'s roles/pubsub.subscriber member on subscription ``sub_id`` (a queue's: ``service``
+    None) when ``adopt.gcp.subscribers`` (or ``subscriptions.<service>.subscribers``) says it exists, else None."""
+    a, p = _adopted(channel), project(topo)
+    if not (a and p and _importable(email)):
+        return None
+    kept = adopted_store(channel, service)
+    members = a.subscribers if service is None else tuple(kept.get("subscribers") or ())
+    if not kept.get("name") or email not in members:
+        return None
+    return _member_id(subscription_path(p, sub_id), spec.SUBSCRIBER, email)

@@ -147,12 +147,15 @@ class ServiceAccess(pulumi.ComponentResource):
                 description=f"topowire: runs service '{service.name}' of '{topo.name}'", opts=child)
             self.email = account.email
         member = self.email.apply(lambda e: f"serviceAccount:{e}")
-        for label, topic in topics:
+        # An IAM member that exists already (adopt.gcp.publishers / subscribers) is imported, not created: creating
+        # one merges it into the policy (a no-op when it is there), but Pulumi would then own, and later delete, a
+        # grant the team had before adoption without the plan saying so (docs/gcp.md#services-from-iam-policies).
+        for label, topic, import_id in topics:
             gcp.pubsub.TopicIAMMember(spec.iam_member_resource_name(name, "publisher", label), topic=topic.name, role=spec.PUBLISHER,
-                                      member=member, opts=child)
-        for label, sub in subscriptions:
+                                      member=member, opts=adopted(child, import_id, ()))
+        for label, sub, import_id in subscriptions:
             gcp.pubsub.SubscriptionIAMMember(spec.iam_member_resource_name(name, "subscriber", label), subscription=sub.name, role=spec.SUBSCRIBER,
-                                             member=member, opts=child)
+                                             member=member, opts=adopted(child, import_id, ()))
         # The service is given <CH>_DLQ_SUBSCRIPTION: it may read (pull, acknowledge) its dead letters there.
         for label, sub in dead_letters:
             gcp.pubsub.SubscriptionIAMMember(spec.iam_member_resource_name(name, spec.DEAD_LETTER_SUBSCRIBER, label),
@@ -189,13 +192,19 @@ class GcpTopology(pulumi.ComponentResource):
         self.env, emails = {}, {}
         for s in topo.services.values():
             topics, subs, dead, env = [], [], [], {"GOOGLE_CLOUD_PROJECT": self.project_id}
+            email = s.identity.gcp_service_account  # a created account cannot have a member yet: never imported
             for r in s.publishes:
                 comp = self.queues.get(r.channel) or self.topics[r.channel]
-                topics.append((topo.channel(r.channel).deployed_name, comp.topic))
+                topics.append((topo.channel(r.channel).deployed_name, comp.topic,
+                               imports.publisher_import_id(topo, topo.channel(r.channel), email)))
                 env[env_name(r.channel, "TOPIC")] = comp.topic.id
             for c in s.consumes:
                 store = self.queues[c.channel].store if c.kind == "queue" else self.subscriptions[(c.channel, s.name)].store
-                subs.append((topo.channel(c.channel).deployed_name, store.subscription))
+                ch = topo.channel(c.channel)
+                sub_id = spec.queue_subscription_id(topo, ch) if c.kind == "queue" else \
+                    spec.topic_subscription_id(topo, ch, s.name)
+                subs.append((ch.deployed_name, store.subscription, imports.subscriber_import_id(
+                    topo, ch, None if c.kind == "queue" else s.name, email, sub_id)))
                 env[env_name(c.channel, "SUBSCRIPTION")] = store.subscription.id
                 if store.dlq_subscription is not None:
                     env[env_name(c.channel, "DLQ_SUBSCRIPTION")] = store.dlq_subscription.id
