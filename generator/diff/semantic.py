@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from ..clouds import settings_view
 from ..units import duration_text, size_text
 from . import Change
@@ -71,10 +73,25 @@ def _adopted(subject, old: dict, new: dict) -> list:
     out = []
     for cloud in sorted(set(old) | set(new)):
         o, n = old.get(cloud), new.get(cloud)
-        flat = lambda a: {} if a is None else {"name": a.name, "dead_letter": a.dead_letter,  # noqa: E731
-                                               "subscription": a.subscription, **{
-            f"subscriptions.{svc}.{k}": v for svc, sub in sorted(dict(a.subscriptions).items())
-            for k, v in sorted(dict(sub).items())}}
+        def flat(a) -> dict:
+            if a is None:
+                return {}
+            out = {"name": a.name, "dead_letter": a.dead_letter, "subscription": a.subscription,
+                   # the existing IAM members (GCP) the program imports rather than creates
+                   "publishers": ", ".join(sorted(a.publishers)) or None,
+                   "subscribers": ", ".join(sorted(a.subscribers)) or None}
+            for svc, sub in sorted(dict(a.subscriptions).items()):
+                for k, v in sorted(dict(sub).items()):
+                    if isinstance(v, (dict, MappingProxyType)):  # an adopted role assignment (Azure): name, role
+                        out.update({f"subscriptions.{svc}.{k}.{f}": x for f, x in sorted(dict(v).items())})
+                    elif isinstance(v, (list, tuple)):
+                        out[f"subscriptions.{svc}.{k}"] = ", ".join(sorted(v)) or None
+                    else:
+                        out[f"subscriptions.{svc}.{k}"] = v
+            for svc, ways in sorted(dict(a.role_assignments).items()):  # Azure: the live assignments it imports
+                for way, ra in sorted(dict(ways).items()):
+                    out.update({f"role_assignments.{svc}.{way}.{f}": x for f, x in sorted(dict(ra or {}).items())})
+            return out
         out += _compare(subject, {f"adopt.{cloud}.{k}": v for k, v in flat(o).items() if v is not None},
                         {f"adopt.{cloud}.{k}": v for k, v in flat(n).items() if v is not None})
     return out

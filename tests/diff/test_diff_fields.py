@@ -221,6 +221,48 @@ EDITS = {
     'services.*.consumes.*.encryption.kms_key': (['services', 'ledger', 'consumes', 'payments', 'encryption'], {'kms_key': 'alias/a'}, {'kms_key': 'alias/b'}),
 }
 
+# adopted role assignments (Azure) and IAM members (GCP), issue 28: an environment's come with its accounts and identities
+AZ = {'subscription': '00000000-0000-0000-0000-0000000000aa', 'resource_group': 'shop-rg', 'namespace': 'shop-bus'}
+GCPACC = {'project': 'shop-proj'}
+PID = '8f7e0c1a-0000-4000-8000-000000000001'
+SA = 'ledger-sa@shop-proj.iam.gserviceaccount.com'
+SB = 'storefront-sa@shop-proj.iam.gserviceaccount.com'
+SEND, RECV = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39', '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+G1, G2 = '11111111-2222-4333-8444-555555555555', '11111111-2222-4333-8444-666666666666'
+def ra(role, name=G1): return {'name': name, 'role': role}
+def envq(adopt, svc_ids):  # an environment's accounts, identities and one queue's adopt
+    base = {'accounts': {'azure': AZ, 'gcp': GCPACC}, 'services': svc_ids}
+    return base, {**base, 'queues': {'orders': {'adopt': adopt}}}
+def envt(adopt, svc_ids):
+    base = {'accounts': {'azure': AZ, 'gcp': GCPACC}, 'services': svc_ids}
+    return base, {**base, 'topics': {'payments': {'adopt': adopt}}}
+AZIDS = {'ledger': {'identity': {'azure_principal_id': PID}}, 'storefront': {'identity': {'azure_principal_id': PID.replace('1', '2')}}}
+GIDS = {'ledger': {'identity': {'gcp_service_account': SA}}, 'storefront': {'identity': {'gcp_service_account': SB}}}
+NEW = {}
+for leaf, adopt in {
+        'role_assignments.*.receive.name': {'azure': {'role_assignments': {'ledger': {'receive': ra(RECV)}}}},
+        'role_assignments.*.receive.role': {'azure': {'role_assignments': {'ledger': {'receive': ra(RECV)}}}},
+        'role_assignments.*.send.name': {'azure': {'role_assignments': {'storefront': {'send': ra(SEND)}}}},
+        'role_assignments.*.send.role': {'azure': {'role_assignments': {'storefront': {'send': ra(SEND)}}}},
+        'gcp.publishers': {'gcp': {'publishers': [SB]}},
+        'gcp.subscribers': {'gcp': {'subscribers': [SA]}}}.items():
+    key = leaf if leaf.startswith('gcp.') else 'azure.' + leaf
+    NEW[f'queues.*.adopt.{key}'] = (['queues', 'orders', 'adopt'], MISSING, adopt)
+    b, a = envq(adopt, GIDS if leaf.startswith('gcp') else AZIDS)
+    NEW[f'environments.*.queues.*.adopt.{key}'] = (['environments', 'dev'], b, a)
+for key, adopt in {
+        'azure.role_assignments.*.send.name': {'azure': {'role_assignments': {'storefront': {'send': ra(SEND)}}}},
+        'azure.role_assignments.*.send.role': {'azure': {'role_assignments': {'storefront': {'send': ra(SEND)}}}},
+        'azure.subscriptions.*.role_assignment.name': {'azure': {'subscriptions': {'ledger': {'role_assignment': ra(RECV)}}}},
+        'azure.subscriptions.*.role_assignment.role': {'azure': {'subscriptions': {'ledger': {'role_assignment': ra(RECV)}}}},
+        'gcp.publishers': {'gcp': {'publishers': [SB]}},
+        'gcp.subscriptions.*.subscribers': {'gcp': {'subscriptions': {'ledger': {'subscribers': [SA]}}}}}.items():
+    NEW[f'topics.*.adopt.{key}'] = (['topics', 'payments', 'adopt'], MISSING, adopt)
+    b, a = envt(adopt, GIDS if key.startswith('gcp') else AZIDS)
+    NEW[f'environments.*.topics.*.adopt.{key}'] = (['environments', 'dev'], b, a)
+EDITS.update(NEW)
+
+
 VERDICTS = {
     # adopted names (issue 28)
     'accounts': CHILDREN,
@@ -446,6 +488,14 @@ for _field, _where in list(_LP.items()):
                                                              {"threshold": "64KiB"}, {"threshold": "128KiB"})
 # Turned on: the stack's storage is created on each cloud (bucket, account, grants); a threshold changes only what
 # the services are told (<CH>_PAYLOAD_THRESHOLD), no resource.
+VERDICTS.update({p: CHILDREN for p in (
+    'queues.*.adopt.azure.role_assignments', 'queues.*.adopt.azure.role_assignments.*.receive',
+    'queues.*.adopt.azure.role_assignments.*.send', 'topics.*.adopt.azure.role_assignments',
+    'topics.*.adopt.azure.role_assignments.*.send', 'topics.*.adopt.azure.subscriptions.*.role_assignment')
+    for p in (p, 'environments.*.' + p)})
+# an adopted assignment or member is imported, not created: nothing changes in the cloud (the plan shows the import);
+# in the file alone (MINIMAL has no accounts.azure/gcp, its services no identity) TOP224 refuses it
+VERDICTS.update({p: ('', '', '') if p.startswith('environments.') else REFUSED("TOP224") for p in NEW})
 VERDICTS.update({path: ("create", "create", "create") if path.endswith(".large_payloads") else ("", "", "")
                  for path in EDITS if "large_payloads" in path})
 
