@@ -45,12 +45,17 @@ def groups(topo, of_service: dict | None = None) -> Groups:
     if of_service is None:
         of_service = {s.name: service_group(topo, s) for s in topo.services.values()}
     of_channel, claimed = {}, {}
+    publishers, consumers = topo.publishers, topo.consumers
     for ch in topo.channels():
-        pubs = Counter(of_service[r.service] for r in topo.publishers.get(ch.name, ()) if r.service in of_service)
+        mine = [of_service[r.service] for r in publishers.get(ch.name, ()) if r.service in of_service]
+        if mine and mine.count(mine[0]) == len(mine):  # the common case: one group publishes
+            of_channel[ch.name] = mine[0]
+            continue
+        pubs = Counter(mine)
         if len(pubs) > 1:
             claimed[ch.name] = sorted(pubs)
         if not pubs:
-            pubs = Counter(of_service[c.service] for c in topo.consumers.get(ch.name, ()) if c.service in of_service)
+            pubs = Counter(of_service[c.service] for c in consumers.get(ch.name, ()) if c.service in of_service)
         of_channel[ch.name] = _pick(pubs) if pubs else UNOWNED
     names = sorted(set(of_service.values()) | set(of_channel.values()))
     return Groups(of_service, of_channel, names, slugs(names), claimed)

@@ -51,36 +51,49 @@ def _members(topo, g) -> dict:
     return out
 
 
-def _anchor(ch) -> str:
-    return "queues" if ch.kind == "queue" else "topics"
+class _Links(dict):
+    """A group's Markdown link from a group page (``[name](slug.md)``), escaped once for every page of a site."""
+
+    def __init__(self, g):
+        super().__init__()
+        self.g = g
+
+    def __missing__(self, grp):
+        made = self[grp] = (escape.md_text(grp), escape.url(self.g.slugs[grp] + ".md"))
+        return made
 
 
-def _group_head(topo, name, slug, index_href, g, services, channels) -> dict:
+def _group_head(topo, name, index_href, g, services, channels, links: _Links) -> dict:
+    of_channel, of_service, queues = g.of_channel, g.of_service, topo.queues
     stubs = {}
     for s in services:
         svc = topo.services[s]
         for ch in [r.channel for r in svc.publishes] + [c.channel for c in svc.consumes]:
-            if topo.channel(ch) is not None and g.of_channel[ch] != name:
-                stubs[ch] = g.of_channel[ch]
+            grp = of_channel.get(ch)
+            if grp is not None and grp != name and topo.channel(ch) is not None:
+                stubs[ch] = grp
     foreign = set()
     for ch in channels:
         for r in topo.publishers.get(ch, ()):
-            if g.of_service.get(r.service, name) != name:
-                foreign.add(g.of_service[r.service])
+            grp = of_service.get(r.service, name)
+            if grp != name:
+                foreign.add(grp)
         for c in topo.consumers.get(ch, ()):
-            if g.of_service.get(c.service, name) != name:
-                foreign.add(g.of_service[c.service])
-    lines = [f"Group **{escape.md_text(name)}** of [{escape.md_text(topo.name)}]({escape.url(index_href)}) (the "
+            grp = of_service.get(c.service, name)
+            if grp != name:
+                foreign.add(grp)
+    title = links[name][0]
+    lines = [f"Group **{title}** of [{escape.md_text(topo.name)}]({escape.url(index_href)}) (the "
              f"index of every group): its {len(services)} service(s) and {len(channels)} channel(s) in full. "
              "A group is a team, the services' `owner`; a channel belongs to the group of its publishers."]
     if stubs:
-        shown = ", ".join(f"[{escape.md_code(ch)}]({escape.url(g.slugs[grp] + '.md')}#{_anchor(topo.channel(ch))}) "
-                          f"of {escape.md_text(grp)}" for ch, grp in sorted(stubs.items()))
+        shown = ", ".join(f"[{escape.md_code(ch)}]({links[grp][1]}#{'queues' if ch in queues else 'topics'}) "
+                          f"of {links[grp][0]}" for ch, grp in sorted(stubs.items()))
         lines += ["", f"Channels of other groups that its services use (dashed grey in the diagram): {shown}."]
     if foreign:
-        shown = ", ".join(f"[{escape.md_text(grp)}]({escape.url(g.slugs[grp] + '.md')})" for grp in sorted(foreign))
+        shown = ", ".join(f"[{links[grp][0]}]({links[grp][1]})" for grp in sorted(foreign))
         lines += ["", f"Groups whose services use its channels (their services dashed grey): {shown}."]
-    return {"title": Escaped(": " + escape.md_text(name)), "text": Escaped("\n".join(lines))}
+    return {"title": Escaped(": " + title), "text": Escaped("\n".join(lines))}
 
 
 def _overview(topo, g, members, ex) -> list:
@@ -157,10 +170,15 @@ def pages(topo, source: str, links: dict | None, sub_links: dict | None, stacks:
     size = PAGE_SERVICES
     while True:  # a page past GitHub's limits (long descriptions, many stacks): smaller parts, all pages again
         out = _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, page_parts(topo, whole, size))
-        if size == 1 or all(len(t.encode("utf-8")) <= MAX_PAGE_BYTES and t.count("\n") <= MAX_PAGE_LINES
-                            for k, t in out.items() if k != INDEX):
+        if size == 1 or all(_within_github(t) for k, t in out.items() if k != INDEX):
             return out
         size = max(1, size // 2)
+
+
+def _within_github(text: str) -> bool:
+    """Whether a page is within GitHub's diff limits (MAX_PAGE_BYTES of UTF-8, MAX_PAGE_LINES lines)."""
+    size = len(text) if text.isascii() else len(text.encode("utf-8"))
+    return size <= MAX_PAGE_BYTES and (size <= MAX_PAGE_LINES or text.count("\n") <= MAX_PAGE_LINES)
 
 
 def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source, g) -> dict:
@@ -173,18 +191,21 @@ def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source,
     left = output.MAX_OUTPUT_CHARS - len(out[INDEX])
     boxes, cells = views.Boxes(topo), tables.Cells(_finalize)  # made once for every page
     names = _names_by_group(topo, g)
+    group_links = _Links(g)
+    of_service = g.of_service
     for name in g.names:
         services, channels = members[name]
         view = _view(topo, services, channels)
         stack_views = {k: _view(v, services, channels) for k, v in (stacks or {}).items()}
         consumers = [c for s in services for c in topo.services[s].consumes]
+        ordered = [*view.queues, *view.topics]  # view.channels()' names
         consumers += [c for ch in sorted(channels) for c in topo.consumers.get(ch, ())
-                      if g.of_service.get(c.service) != name]
-        ordered = [c.name for c in view.channels()]
+                      if of_service.get(c.service) != name]
         drawn = views.diagrams(topo, services, ordered, g.of_service, g.of_channel, boxes)
-        head = _group_head(topo, name, g.slugs[name], "../" + index_name, g, services, channels)
+        head = _group_head(topo, name, "../" + index_name, g, services, channels, group_links)
         try:
-            text = page(view, sub_source or source, sub_links, stack_views, _view(base or topo, services, channels),
+            text = page(view, sub_source or source, sub_links, stack_views,
+                        _view(base or topo, services, channels) if stack_views else None,  # only environments use it
                         diagram_section(drawn), consumers, head, cells, {c: names[c].get(name, []) for c in names},
                         left)
         except output.OutputTooLarge:
