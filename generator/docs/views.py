@@ -168,34 +168,44 @@ def estimate(boxes: dict, links) -> tuple:
         return 0.0, 0.0
     inside = [ln for ln in links if ln.src in boxes and ln.dst in boxes]
     rank = _ranks(boxes, inside)
+    return _left_right(boxes, inside, rank), _top_down(boxes, inside, rank)
+
+
+def _left_right(boxes: dict, inside: list, rank: dict) -> float:
+    """Left to right: each rank as wide as its widest box, the labels of the edges leaving it between ranks."""
     widest: dict = {}
-    across: dict = {}
-    count: dict = {}
     for nid, b in boxes.items():
         r, w = rank[nid], b.width
-        if r in widest:
-            if w > widest[r]:
-                widest[r] = w
-            across[r] += w
-            count[r] += 1
-        else:
-            widest[r], across[r], count[r] = w, w, 1
+        if w > widest.get(r, -1.0):
+            widest[r] = w
     labels: dict = {}
-    passing: dict = {}
     for ln in inside:
-        a, b = rank[ln.src], rank[ln.dst]
         if ln.label:  # a labelled edge puts its label between the ranks it joins
+            a, b = rank[ln.src], rank[ln.dst]
             r = a if a < b else b
             if ln.label > labels.get(r, 0.0):
                 labels[r] = ln.label
-        # top down: each edge passing through a rank is a narrow dummy node there
+    return sum(widest.values()) + _GAP * (len(widest) - 1) + sum(labels.values()) + 16
+
+
+def _top_down(boxes: dict, inside: list, rank: dict) -> float:
+    """Top down: the widest rank, with its gaps, and the edges passing through it (a narrow dummy node each)."""
+    across: dict = {}
+    count: dict = {}
+    for nid, b in boxes.items():
+        r = rank[nid]
+        if r in across:
+            across[r] += b.width
+            count[r] += 1
+        else:
+            across[r], count[r] = b.width, 1
+    passing: dict = {}
+    for ln in inside:
+        a, b = rank[ln.src], rank[ln.dst]
         lo, hi = (a, b) if a < b else (b, a)
         for r in range(lo + 1, hi):
             passing[r] = passing.get(r, 0) + 1
-    lr = sum(widest.values()) + _GAP * (len(widest) - 1) + sum(labels.values()) + 16
-    # top down: the widest rank, with its gaps, and the edges passing through it
-    td = max(across[r] + _GAP * (count[r] - 1) + passing.get(r, 0) * _GAP for r in across) * _TD_SPREAD + 16
-    return lr, td
+    return max(across[r] + _GAP * (count[r] - 1) + passing.get(r, 0) * _GAP for r in across) * _TD_SPREAD + 16
 
 
 class Diagram(NamedTuple):
@@ -205,10 +215,15 @@ class Diagram(NamedTuple):
 
 
 def direction_for(boxes: dict, links) -> str | None:
-    lr, td = estimate(boxes, links)
-    if lr <= _BUDGET:
+    """"LR" when the estimate left to right is within budget, else "TD" when top down is, else None (``estimate``;
+    top down is only estimated when left to right is too wide)."""
+    if not boxes:
         return "LR"
-    if td <= _BUDGET:
+    inside = [ln for ln in links if ln.src in boxes and ln.dst in boxes]
+    rank = _ranks(boxes, inside)
+    if _left_right(boxes, inside, rank) <= _BUDGET:
+        return "LR"
+    if _top_down(boxes, inside, rank) <= _BUDGET:
         return "TD"
     return None
 
@@ -301,28 +316,47 @@ def pack(units: list) -> list:
 
 # --- a topology's services and channels as units ---
 
-class Boxes(dict):
-    """The boxes of one topology, each made once: (kind, name, stub group) -> Box (a site draws a channel on its
-    group's page and as a stub on each page that uses it)."""
+class Boxes:
+    """The boxes and edges of one topology, each made once (a site draws a channel on its group's page and as a
+    stub on each page that uses it): a service's box in full and as another group's stub, a channel's, and each
+    channel's edges to its publishers and consumers."""
 
     def __init__(self, topo):
-        super().__init__()
         self.topo = topo
-        self.links: dict = {}
+        self.full: dict = {}   # service -> its box
+        self.stubs: dict = {}  # (kind, name, group) -> the box of another group's service ("s") or channel ("c")
+        self.channels: dict = {}  # channel -> its box
+        self.edges: dict = {}  # channel -> ((publisher, Link), ...), ((consumer, Link), ...)
 
-    def link(self, src: str, dst: str, label: str) -> "Link":
-        """``link(src, dst, label)``, made once (an edge is drawn on its channel's page and as a stub's)."""
-        key = (src, dst, label)
-        made = self.links.get(key)
-        if made is None:
-            made = self.links[key] = link(src, dst, label)
-        return made
-
-    def __missing__(self, key):
-        kind, name, stub = key
-        box = self[key] = service_box(name, stub) if kind == "s" else channel_box(self.topo, self.topo.channel(name),
-                                                                                    stub)
+    def service(self, name: str) -> Box:
+        box = self.full.get(name)
+        if box is None:
+            box = self.full[name] = service_box(name)
         return box
+
+    def stub(self, kind: str, name: str, group: str) -> Box:
+        key = (kind, name, group)
+        box = self.stubs.get(key)
+        if box is None:
+            box = self.stubs[key] = service_box(name, group) if kind == "s" else \
+                channel_box(self.topo, self.topo.channel(name), group)
+        return box
+
+    def channel(self, name: str) -> Box:
+        box = self.channels.get(name)
+        if box is None:
+            box = self.channels[name] = channel_box(self.topo, self.topo.channel(name))
+        return box
+
+    def edges_of(self, name: str, nid: str) -> tuple:
+        made = self.edges.get(name)
+        if made is None:
+            topo = self.topo
+            made = self.edges[name] = (
+                tuple((r.service, link(node_id("svc", r.service), nid)) for r in topo.publishers.get(name, ())),
+                tuple((c.service, link(nid, node_id("svc", c.service), filter_text(c.filter) if c.filter else ""))
+                      for c in topo.consumers.get(name, ())))
+        return made
 
 
 def units(topo, services, channels, of_service=None, of_channel=None, made=None) -> list:
@@ -333,48 +367,44 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None)
     mine_s, mine_c = set(services), set(channels)
     of_service, of_channel = of_service or {}, of_channel or {}
     made = made if made is not None else Boxes(topo)
-
-    def sbox(name):
-        return made["s", name, "" if name in mine_s else of_service.get(name, "?")]
+    full, service_box_of, stub = made.full, made.service, made.stub
 
     order: dict = {}
+    queues, topics = topo.queues, topo.topics
     for name in services:
         s = topo.services[name]
-        for ch in [r.channel for r in s.publishes] + [c.channel for c in s.consumes]:
-            if topo.channel(ch) is not None:
-                order.setdefault(ch, None)
+        for r in s.publishes:
+            if r.channel in queues or r.channel in topics:
+                order.setdefault(r.channel, None)
+        for c in s.consumes:
+            if c.channel in queues or c.channel in topics:
+                order.setdefault(c.channel, None)
     ordered = [c for c in order if c in mine_c] + [c for c in channels if c not in order]
     out, drawn = [], set()
     services_all = topo.services
-    publishers, consumers, made_links = topo.publishers, topo.consumers, made.links
 
     def unit(name, box, keep):  # a channel's box, with its edges to the services ``keep`` accepts
         nid = box.nid
         bs, ls = {nid: box}, []
-        for r in publishers.get(name, ()):
-            if keep(r.service):
-                b = sbox(r.service)
-                bs[b.nid] = b
-                key = (b.nid, nid, "")
-                ln = made_links.get(key)
-                ls.append(ln if ln is not None else made.link(*key))
-        for c in consumers.get(name, ()):
-            if keep(c.service):
-                b = sbox(c.service)
-                bs[b.nid] = b
-                key = (nid, b.nid, filter_text(c.filter) if c.filter else "")
-                ln = made_links.get(key)
-                ls.append(ln if ln is not None else made.link(*key))
+        pubs, cons = made.edges_of(name, nid)
+        for group in (pubs, cons):
+            for svc, ln in group:
+                if keep(svc):
+                    b = full.get(svc) if svc in mine_s else None
+                    if b is None:
+                        b = service_box_of(svc) if svc in mine_s else stub("s", svc, of_service.get(svc, "?"))
+                    bs[b.nid] = b
+                    ls.append(ln)
         drawn.update(bs)
         out.append(Unit(tuple(bs.values()), tuple(ls)))
 
     for name in ordered:  # this page's channels, with every service they join
-        unit(name, made["c", name, ""], services_all.__contains__)
+        unit(name, made.channel(name), services_all.__contains__)
     for name in order:  # other groups' channels, with this page's services only
         if name not in mine_c:
-            unit(name, made["c", name, of_channel.get(name, "?")], mine_s.__contains__)
+            unit(name, stub("c", name, of_channel.get(name, "?")), mine_s.__contains__)
     for name in services:
-        b = sbox(name)
+        b = service_box_of(name)
         if b.nid not in drawn:
             out.append(Unit((b,), ()))
     return out
