@@ -269,6 +269,12 @@ def pack(units: list) -> list:
         boxes.update((b.nid, b) for b in new_boxes)
         links.extend(new_links)
 
+    every = {b.nid: b for u in units for b in u.boxes}
+    if 0 < len(every) <= PACK_BOXES:  # the common case (a group's page): all in one diagram, when it is narrow enough
+        drawn = [ln for u in units for ln in u.links]
+        way[0] = direction_for(every, drawn)
+        if way[0] is not None:
+            return [(every, [ln for ln in drawn if ln.src in every and ln.dst in every], way[0])]
     i = 0
     while i < len(units):
         # the most units from i on that fit: as many as the box count allows, fewer (bisected) while too wide
