@@ -9,6 +9,7 @@ passed, so memory stays bounded too) or checked with ``check``; past
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Iterable
 
 from .errors import InputError
@@ -35,13 +36,19 @@ def pieces(chunks: Iterable[str], what: str, limit: int | None = None) -> list:
     limit = MAX_OUTPUT_CHARS if limit is None else limit
     # Joined a few thousand chunks at a time: json's iterencode yields a chunk per token (a 1,000-service plan
     # is over a million), and a million small strings held until the end took more memory than the text.
+    # Taken _TAKE chunks at a time (a template's page is a few dozen; counted after each take, so at most _TAKE
+    # chunks are made past the limit), joined _BATCH at a time.
     out, batch, total = [], [], 0
-    for chunk in chunks:
-        total += len(chunk)
+    it = iter(chunks)
+    while True:
+        taken = list(islice(it, _TAKE))
+        if not taken:
+            break
+        total += sum(map(len, taken))
         if total > limit:
             raise OutputTooLarge(what, limit)
-        batch.append(chunk)
-        if len(batch) == _BATCH:
+        batch += taken
+        if len(batch) >= _BATCH:
             out.append("".join(batch))
             batch = []
     out.append("".join(batch))
@@ -49,6 +56,7 @@ def pieces(chunks: Iterable[str], what: str, limit: int | None = None) -> list:
 
 
 _BATCH = 4096
+_TAKE = 64
 
 
 def check(text: str, what: str, limit: int | None = None) -> str:

@@ -63,35 +63,20 @@ class _Links(dict):
         return made
 
 
-def _group_head(topo, name, index_href, g, services, channels, links: _Links) -> dict:
-    of_channel, of_service, queues = g.of_channel, g.of_service, topo.queues
-    stubs = {}
-    for s in services:
-        svc = topo.services[s]
-        for ch in [r.channel for r in svc.publishes] + [c.channel for c in svc.consumes]:
-            grp = of_channel.get(ch)
-            if grp is not None and grp != name and topo.channel(ch) is not None:
-                stubs[ch] = grp
-    foreign = set()
-    for ch in channels:
-        for r in topo.publishers.get(ch, ()):
-            grp = of_service.get(r.service, name)
-            if grp != name:
-                foreign.add(grp)
-        for c in topo.consumers.get(ch, ()):
-            grp = of_service.get(c.service, name)
-            if grp != name:
-                foreign.add(grp)
+def _group_head(topo, name, index_href, services, channels, others: views.Others, links: _Links) -> dict:
+    """What a group's page says above its tables: the other groups' channels its services use, and the groups
+    whose services use its channels (``others``, as its diagrams drew them)."""
+    queues = topo.queues
     title = links[name][0]
     lines = [f"Group **{title}** of [{escape.md_text(topo.name)}]({escape.url(index_href)}) (the "
              f"index of every group): its {len(services)} service(s) and {len(channels)} channel(s) in full. "
              "A group is a team, the services' `owner`; a channel belongs to the group of its publishers."]
-    if stubs:
+    if others.channels:
         shown = ", ".join(f"[{escape.md_code(ch)}]({links[grp][1]}#{'queues' if ch in queues else 'topics'}) "
-                          f"of {links[grp][0]}" for ch, grp in sorted(stubs.items()))
+                          f"of {links[grp][0]}" for ch, grp in sorted(others.channels.items()))
         lines += ["", f"Channels of other groups that its services use (dashed grey in the diagram): {shown}."]
-    if foreign:
-        shown = ", ".join(f"[{links[grp][0]}]({links[grp][1]})" for grp in sorted(foreign))
+    if others.groups:
+        shown = ", ".join(f"[{links[grp][0]}]({links[grp][1]})" for grp in sorted(others.groups))
         lines += ["", f"Groups whose services use its channels (their services dashed grey): {shown}."]
     return {"title": Escaped(": " + title), "text": Escaped("\n".join(lines))}
 
@@ -140,14 +125,14 @@ def _index(topo, source, stacks, base, g, members, ex, sub: str) -> str:
     for a, b in ex:  # sorted pairs: each list comes out sorted
         sends_to[a].append(b)
         gets_from[b].append(a)
+    link = {n: f"[{escape.md_text(n)}]({escape.url(sub + '/' + g.slugs[n] + '.md')})" for n in g.names}
+    code = escape.md_cell_code
     for n in g.names:
         services, channels = members[n]
         sends, gets = sends_to[n], sorted(gets_from[n])
-        link = lambda grp: f"[{escape.md_text(grp)}]({escape.url(sub + '/' + g.slugs[grp] + '.md')})"  # noqa: E731
-        rows.append("| " + " | ".join([
-            link(n), ", ".join(escape.md_cell_code(s) for s in services) or "—",
-            ", ".join(escape.md_cell_code(c) for c in sorted(channels)) or "—",
-            ", ".join(link(b) for b in sends) or "—", ", ".join(link(a) for a in gets) or "—"]) + " |")
+        rows.append(f"| {link[n]} | {', '.join([code(s) for s in services]) or '—'} | "
+                    f"{', '.join([code(c) for c in sorted(channels)]) or '—'} | "
+                    f"{', '.join([link[b] for b in sends]) or '—'} | {', '.join([link[a] for a in gets]) or '—'} |")
     empty = _view(topo, [], set())
     envs = environments({k: _view(v, [], set()) for k, v in (stacks or {}).items()},
                         _view(base or topo, [], set()), empty)
@@ -201,8 +186,9 @@ def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source,
         ordered = [*view.queues, *view.topics]  # view.channels()' names
         consumers += [c for ch in sorted(channels) for c in topo.consumers.get(ch, ())
                       if of_service.get(c.service) != name]
-        drawn = views.diagrams(topo, services, ordered, g.of_service, g.of_channel, boxes)
-        head = _group_head(topo, name, "../" + index_name, g, services, channels, group_links)
+        others = views.Others({}, set())
+        drawn = views.diagrams(topo, services, ordered, of_service, g.of_channel, boxes, others)
+        head = _group_head(topo, name, "../" + index_name, services, channels, others, group_links)
         try:
             text = page(view, sub_source or source, sub_links, stack_views,
                         _view(base or topo, services, channels) if stack_views else None,  # only environments use it

@@ -41,6 +41,7 @@ class Cells(_Memo):
         self.finalize = finalize
         self.code = _Memo(lambda v: str(md_cell_code(v)))
         self.dur = _Memo(lambda secs: self[duration_text(secs)])
+        self.text = _Memo(lambda v: str(md_text(v)))  # md_text of a name or description (owners repeat)
 
 
 def _ignore_case(value):  # Jinja's sort filter compares strings case-insensitively by default
@@ -59,12 +60,21 @@ def _by_channel(ref) -> str:  # publishes are sorted as the template's sort filt
     return _ignore_case(ref.channel)
 
 
+def _text(cells: Cells, value) -> str:
+    """md_text of a model string (empty most often for a description), each distinct one escaped once."""
+    if not value:
+        return ""
+    return cells.text[value] if value.__class__ is str else md_text(value)
+
+
 def services(t, cells: Cells) -> Escaped:
     code, lines = cells.code, []
     for s in t.services.values():
-        pubs = ", ".join([code[r.channel] for r in sorted(s.publishes, key=_by_channel)])
+        pubs = s.publishes
+        pubs = ", ".join([code[r.channel] for r in (sorted(pubs, key=_by_channel) if len(pubs) > 1 else pubs)])
         cons = ", ".join([code[c.channel] for c in s.consumes])
-        lines.append(f"| **{cells[s.name]}** | {md_text(s.owner)} | {pubs} | {cons} | {md_text(s.description)} |")
+        lines.append(f"| **{cells[s.name]}** | {_text(cells, s.owner)} | {pubs} | {cons} | "
+                     f"{_text(cells, s.description)} |")
     return _rows(lines)
 
 
@@ -85,7 +95,7 @@ def queues(t, cells: Cells, dead_letter, encryption) -> Escaped:
                      f"{dur[s.visibility_timeout]} | {dur[s.retention]} | "
                      f"{dur[s.delay]} | {size} | {cells[dead_letter(s)]} | "
                      f"{cells.finalize(encryption(s.encryption))} | {'yes' if s.protect else '**no**'} | "
-                     f"{_joined(t.consumers.get(q.name, ()), cells)} | {md_text(q.description)} |")
+                     f"{_joined(t.consumers.get(q.name, ()), cells)} | {_text(cells, q.description)} |")
     return _rows(lines)
 
 
@@ -95,7 +105,7 @@ def topics(t, cells: Cells, encryption) -> Escaped:
         pubs = ", ".join([cells[r.service] for r in t.publishers.get(tp.name, ())])
         lines.append(f"| **{cells[tp.name]}**{offload_mark(tp)} | {md_cell_code(tp.message)} | {'yes' if tp.fifo else 'no'} | "
                      f"{cells.finalize(encryption(tp.encryption))} | {pubs} | "
-                     f"{_joined(t.consumers.get(tp.name, ()), cells)} | {md_text(tp.description)} |")
+                     f"{_joined(t.consumers.get(tp.name, ()), cells)} | {_text(cells, tp.description)} |")
     return _rows(lines)
 
 

@@ -136,6 +136,7 @@ def _ranks(boxes: dict, inside: list) -> dict:
         if ln.src != ln.dst:
             out_edges[ln.src].append(ln.dst)
     order, state = [], {}
+    append = order.append
     for start in boxes:  # iterative DFS: the post-order, back edges skipped
         if start in state:
             continue
@@ -143,21 +144,21 @@ def _ranks(boxes: dict, inside: list) -> dict:
         state[start] = 1
         while stack:
             node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                order.append(node)
+            for nxt in it:
+                if nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(out_edges[nxt])))
+                    break
+            else:
+                append(node)
                 stack.pop()
-            elif nxt not in state:
-                state[nxt] = 1
-                stack.append((nxt, iter(out_edges[nxt])))
     order.reverse()
     pos = {n: i for i, n in enumerate(order)}
     rank = dict.fromkeys(boxes, 0)
     for n in order:
         here, after = rank[n] + 1, pos[n]
         for m in out_edges[n]:
-            if pos[m] > after and rank[m] < here:  # a forward edge (a back edge closes a cycle)
+            if rank[m] < here and pos[m] > after:  # a forward edge (a back edge closes a cycle)
                 rank[m] = here
     return rank
 
@@ -365,11 +366,13 @@ class Boxes:
         return made
 
 
-def units(topo, services, channels, of_service=None, of_channel=None, made=None) -> list:
+def units(topo, services, channels, of_service=None, of_channel=None, made=None, others=None) -> list:
     """The units of a diagram drawing ``services`` and ``channels`` (names, in order) in full: each channel with
     the services at its ends, then each other group's channel those services use (a stub), then services without
     any channel. ``of_service``/``of_channel`` name the group of a box drawn as a stub (None: one page, no
-    stubs). Channels come in the order the services reach them, so a service's channels are neighbours."""
+    stubs). Channels come in the order the services reach them, so a service's channels are neighbours.
+    ``others``: an Others that records the other groups' channels drawn as stubs and the groups of the services
+    drawn as stubs."""
     mine_s, mine_c = set(services), set(channels)
     of_service, of_channel = of_service or {}, of_channel or {}
     made = made if made is not None else Boxes(topo)
@@ -398,7 +401,13 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None)
                 if keep(svc):
                     b = full.get(svc) if svc in mine_s else None
                     if b is None:
-                        b = service_box_of(svc) if svc in mine_s else stub("s", svc, of_service.get(svc, "?"))
+                        if svc in mine_s:
+                            b = service_box_of(svc)
+                        else:
+                            group = of_service.get(svc, "?")
+                            b = stub("s", svc, group)
+                            if others is not None:
+                                others.groups.add(group)
                     bs[b.nid] = b
                     ls.append(ln)
         drawn.update(bs)
@@ -408,7 +417,10 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None)
         unit(name, made.channel(name), services_all.__contains__)
     for name in order:  # other groups' channels, with this page's services only
         if name not in mine_c:
-            unit(name, stub("c", name, of_channel.get(name, "?")), mine_s.__contains__)
+            group = of_channel.get(name, "?")
+            if others is not None:
+                others.channels[name] = group
+            unit(name, stub("c", name, group), mine_s.__contains__)
     for name in services:
         b = service_box_of(name)
         if b.nid not in drawn:
@@ -416,11 +428,17 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None)
     return out
 
 
-def diagrams(topo, services, channels, of_service=None, of_channel=None, made=None) -> list:
+class Others(NamedTuple):
+    """What a group's diagrams draw of other groups (``units``)."""
+    channels: dict  # another group's channel this group's services use -> that group
+    groups: set  # the groups of services drawn as stubs (they use this group's channels)
+
+
+def diagrams(topo, services, channels, of_service=None, of_channel=None, made=None, others=None) -> list:
     """The diagrams (Diagram) drawing ``services`` and ``channels`` in full, as ``units`` and ``pack`` make them
-    (``made``: a ``Boxes`` shared by the pages of a site)."""
+    (``made``: a ``Boxes`` shared by the pages of a site; ``others``: an Others to fill, as ``units``)."""
     out = []
-    for boxes, links, direction in pack(units(topo, services, channels, of_service, of_channel, made)):
+    for boxes, links, direction in pack(units(topo, services, channels, of_service, of_channel, made, others)):
         out.append(Diagram(render(boxes, links, direction), tuple(b.name for b in boxes.values()
                                                                   if b.cls == "service"), len(boxes)))
     return out
