@@ -418,3 +418,19 @@ def test_the_output_limit_is_counted_over_the_pages_as_they_are_made(tmp_path, m
     assert code == 1 and "the architecture docs (all pages) would be larger than" in err and "Traceback" not in err
     assert 5 <= len(made) <= 8, len(made)  # of 20 group pages
     assert not (tmp_path / "docs").exists()  # nothing written
+
+
+def test_a_group_view_is_the_topology_with_its_fields_replaced(tmp_path):
+    """site._replaced skips dataclasses.replace's __init__: it is only right while Topology has no __post_init__."""
+    import dataclasses
+    from types import MappingProxyType
+
+    from generator import model
+    from generator.docs.site import _replaced
+
+    assert not hasattr(model.Topology, "__post_init__")
+    r = load_result(str(ROOT / "topology.yaml"))
+    fields = {"services": MappingProxyType({}), "queues": MappingProxyType({})}
+    view = _replaced(r.topology, **fields)
+    assert view == dataclasses.replace(r.topology, **fields) and view is not r.topology
+    assert r.topology.services and r.topology.queues  # the topology itself is left as it was

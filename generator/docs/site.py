@@ -10,7 +10,6 @@ only arranged (a consumer's row is on the page of its service's group and of its
 
 from __future__ import annotations
 
-import dataclasses
 from collections import deque
 from types import MappingProxyType
 
@@ -36,10 +35,18 @@ def _view(topo, services: list, channels):
     queues = {n: topo.queues[n] for n in names if n in topo.queues}
     topics = {n: topo.topics[n] for n in names if n in topo.topics}
     carried = sorted({ch.message for ch in (*queues.values(), *topics.values()) if ch.message is not None})
-    return dataclasses.replace(
-        topo, services=MappingProxyType({n: topo.services[n] for n in services}),
-        queues=MappingProxyType(queues), topics=MappingProxyType(topics),
-        messages=MappingProxyType({n: topo.messages[n] for n in carried if n in topo.messages}))
+    return _replaced(topo, services=MappingProxyType({n: topo.services[n] for n in services}),
+                     queues=MappingProxyType(queues), topics=MappingProxyType(topics),
+                     messages=MappingProxyType({n: topo.messages[n] for n in carried if n in topo.messages}))
+
+
+def _replaced(topo, **fields):
+    """``dataclasses.replace(topo, **fields)`` without its checks and ``__init__`` (a site makes a view per page;
+    Topology has no ``__post_init__``): a copy of the frozen instance's fields with ``fields`` changed."""
+    view = object.__new__(type(topo))
+    view.__dict__.update(topo.__dict__)
+    view.__dict__.update(fields)
+    return view
 
 
 def _members(topo, g) -> dict:
@@ -63,12 +70,12 @@ class _Links(dict):
         return made
 
 
-def _group_head(topo, name, index_href, services, channels, others: views.Others, links: _Links) -> dict:
+def _group_head(topo, name, index_link, services, channels, others: views.Others, links: _Links) -> dict:
     """What a group's page says above its tables: the other groups' channels its services use, and the groups
     whose services use its channels (``others``, as its diagrams drew them)."""
     queues = topo.queues
     title = links[name][0]
-    lines = [f"Group **{title}** of [{escape.md_text(topo.name)}]({escape.url(index_href)}) (the "
+    lines = [f"Group **{title}** of {index_link} (the "
              f"index of every group): its {len(services)} service(s) and {len(channels)} channel(s) in full. "
              "A group is a team, the services' `owner`; a channel belongs to the group of its publishers."]
     if others.channels:
@@ -178,6 +185,7 @@ def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source,
     names = _names_by_group(topo, g)
     group_links = _Links(g)
     of_service = g.of_service
+    index_link = f"[{escape.md_text(topo.name)}]({escape.url('../' + index_name)})"  # on every group's page
     for name in g.names:
         services, channels = members[name]
         view = _view(topo, services, channels)
@@ -188,7 +196,7 @@ def _pages(topo, source, links, sub_links, stacks, base, index_name, sub_source,
                       if of_service.get(c.service) != name]
         others = views.Others({}, set())
         drawn = views.diagrams(topo, services, ordered, of_service, g.of_channel, boxes, others)
-        head = _group_head(topo, name, "../" + index_name, services, channels, others, group_links)
+        head = _group_head(topo, name, index_link, services, channels, others, group_links)
         try:
             text = page(view, sub_source or source, sub_links, stack_views,
                         _view(base or topo, services, channels) if stack_views else None,  # only environments use it
