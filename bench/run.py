@@ -39,10 +39,20 @@ def measure(cmd: list, runs: int, stdout_path: Path | None = None) -> dict:
     return measure_together([cmd], runs, stdout_path)[0]
 
 
+def compiled() -> None:
+    """topowire's modules compiled to bytecode once, as an installed package has them (pip compiles on install):
+    with PYTHONDONTWRITEBYTECODE set, every measured process would compile them again from source, and the
+    command that imports more modules (docs: Jinja2 and the templates' code) would pay more of it."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "generator"), quiet=1)
+
+
 def measure_together(cmds: list, runs: int, stdout_path: Path | None = None) -> list:
     """Each command ``runs`` times, taking turns (a, b, c, a, b, c, ...): the commands a ratio compares share
     the same minutes, so a shared host's load, which drifts within a run, stretches all of them alike.
     ``stdout_path``: where the first command writes its output."""
+    compiled()
     walls, cpus, peaks = ([[] for _ in cmds] for _ in range(3))
     for _ in range(runs):
         for i, cmd in enumerate(cmds):
