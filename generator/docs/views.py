@@ -7,7 +7,7 @@ table has every one). Edge labels are short (a filter's first words; the consume
 
 The boxes are split into as many diagrams as it takes (channels joined through a service kept together while
 they fit), and each diagram's direction (left to right, or top down) is chosen from an estimate of its width
-under Mermaid's layered layout (``estimate``); the real mermaid-cli checks the estimate in the tests.
+under Mermaid's layered layout (``direction_for``); the real mermaid-cli checks the estimate in the tests.
 """
 
 from __future__ import annotations
@@ -163,15 +163,6 @@ def _ranks(boxes: dict, inside: list) -> dict:
     return rank
 
 
-def estimate(boxes: dict, links) -> tuple:
-    """(width left to right, width top down) in px, roughly as Mermaid lays the boxes out."""
-    if not boxes:
-        return 0.0, 0.0
-    inside = [ln for ln in links if ln.src in boxes and ln.dst in boxes]
-    rank = _ranks(boxes, inside)
-    return _left_right(boxes, inside, rank), _top_down(boxes, inside, rank)
-
-
 def _left_right(boxes: dict, inside: list, rank: dict) -> float:
     """Left to right: each rank as wide as its widest box, the labels of the edges leaving it between ranks."""
     widest: dict = {}
@@ -216,8 +207,8 @@ class Diagram(NamedTuple):
 
 
 def direction_for(boxes: dict, links) -> str | None:
-    """"LR" when the estimate left to right is within budget, else "TD" when top down is, else None (``estimate``;
-    top down is only estimated when left to right is too wide)."""
+    """"LR" when the estimated width left to right is within budget, else "TD" when top down is, else None
+    (top down is only estimated when left to right is too wide)."""
     if not boxes:
         return "LR"
     inside = [ln for ln in links if ln.src in boxes and ln.dst in boxes]
@@ -376,7 +367,7 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None,
     mine_s, mine_c = set(services), set(channels)
     of_service, of_channel = of_service or {}, of_channel or {}
     made = made if made is not None else Boxes(topo)
-    full, service_box_of, stub = made.full, made.service, made.stub
+    service_box_of, stub = made.service, made.stub
 
     order: dict = {}
     queues, topics = topo.queues, topo.topics
@@ -395,21 +386,19 @@ def units(topo, services, channels, of_service=None, of_channel=None, made=None,
     def unit(name, box, keep):  # a channel's box, with its edges to the services ``keep`` accepts
         nid = box.nid
         bs, ls = {nid: box}, []
-        pubs, cons = made.edges_of(name, nid)
-        for group in (pubs, cons):
-            for svc, ln in group:
-                if keep(svc):
-                    b = full.get(svc) if svc in mine_s else None
-                    if b is None:
-                        if svc in mine_s:
-                            b = service_box_of(svc)
-                        else:
-                            group = of_service.get(svc, "?")
-                            b = stub("s", svc, group)
-                            if others is not None:
-                                others.groups.add(group)
-                    bs[b.nid] = b
-                    ls.append(ln)
+        for side in made.edges_of(name, nid):  # publishers, then consumers
+            for svc, ln in side:
+                if not keep(svc):
+                    continue
+                if svc in mine_s:
+                    b = service_box_of(svc)
+                else:
+                    group = of_service.get(svc, "?")
+                    b = stub("s", svc, group)
+                    if others is not None:
+                        others.groups.add(group)
+                bs[b.nid] = b
+                ls.append(ln)
         drawn.update(bs)
         out.append(Unit(tuple(bs.values()), tuple(ls)))
 
